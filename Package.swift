@@ -1,0 +1,73 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// Pure modules (Wire, Core, View) import nothing but the standard library and each other,
+// so everything interesting is testable without a socket or a terminal.
+// I/O lives in Network (client sockets), Simulator (the demo server) and Terminal (ncurses).
+let package = Package(
+    name: "tfdrift-tui",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "tfdrift-tui", targets: ["tfdrift-tui"]),
+        .executable(name: "tfdrift-bench", targets: ["tfdrift-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "TFDriftWire"),
+        .target(name: "TFDriftCore", dependencies: ["TFDriftWire"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TFDriftView", dependencies: ["TFDriftCore", "TFDriftWire"], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "TFDriftTerminal", dependencies: ["CNcursesw", "TFDriftView"]),
+        .target(
+            name: "TFDriftNetwork",
+            dependencies: [
+                "TFDriftWire", "TFDriftCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ]
+        ),
+        .target(name: "TFDriftRuntime", dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftNetwork"]),
+        .target(
+            name: "TFDriftSimulator",
+            dependencies: [
+                "TFDriftWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "tfdrift-tui",
+            dependencies: [
+                "TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftTerminal",
+                "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "tfdrift-bench",
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView"]
+        ),
+        .testTarget(name: "WireTests", dependencies: ["TFDriftWire"]),
+        .testTarget(name: "CoreTests", dependencies: ["TFDriftCore", "TFDriftWire"]),
+        .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "TFDriftCore", "TFDriftWire"]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["TFDriftSimulator"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

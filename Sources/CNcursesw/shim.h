@@ -1,0 +1,53 @@
+// Shims for ncurses macros and globals that Swift cannot import directly.
+// SwiftPM drops pkg-config's -D_XOPEN_SOURCE, so wide-character support is switched on here.
+#ifndef TFDRIFT_CNCURSESW_SHIM_H
+#define TFDRIFT_CNCURSESW_SHIM_H
+
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <locale.h>
+#include <langinfo.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+int wcwidth(wchar_t c);
+int wcswidth(const wchar_t *s, size_t n);
+
+static inline WINDOW *tfd_stdscr(void) { return stdscr; }
+static inline int tfd_lines(void) { return LINES; }
+static inline int tfd_cols(void) { return COLS; }
+static inline int tfd_colors(void) { return COLORS; }
+static inline int tfd_color_pairs(void) { return COLOR_PAIRS; }
+static inline attr_t tfd_color_pair(int n) { return (attr_t)COLOR_PAIR(n); }
+static inline attr_t tfd_a_bold(void) { return A_BOLD; }
+static inline attr_t tfd_a_dim(void) { return A_DIM; }
+static inline attr_t tfd_a_reverse(void) { return A_REVERSE; }
+static inline attr_t tfd_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t tfd_a_normal(void) { return A_NORMAL; }
+static inline int tfd_key_resize(void) { return KEY_RESIZE; }
+static inline int tfd_key_btab(void) { return KEY_BTAB; }
+static inline int tfd_key_up(void) { return KEY_UP; }
+static inline int tfd_key_down(void) { return KEY_DOWN; }
+static inline int tfd_key_left(void) { return KEY_LEFT; }
+static inline int tfd_key_right(void) { return KEY_RIGHT; }
+static inline int tfd_key_npage(void) { return KEY_NPAGE; }
+static inline int tfd_key_ppage(void) { return KEY_PPAGE; }
+static inline int tfd_key_home(void) { return KEY_HOME; }
+static inline int tfd_key_end(void) { return KEY_END; }
+static inline int tfd_key_code_yes(void) { return KEY_CODE_YES; }
+
+/// Puts one grapheme (up to 8 wide chars) with attributes and a colour pair at (y, x).
+static inline int tfd_put_cell(int y, int x, const wchar_t *chars, attr_t attrs, int pair) {
+    cchar_t cell;
+    if (setcchar(&cell, chars, attrs, (short)pair, NULL) != OK) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
+static inline int tfd_get_wch(wint_t *out) { return wget_wch(stdscr, out); }
+
+#endif

@@ -1,0 +1,179 @@
+import TFDriftWire
+
+/// Turns decoded wire messages into sanitised records: the "sanitize" stage between decode and reduce.
+/// Pure; runs on the network thread so the UI thread only reduces.
+public enum Ingest {
+    public static func items(from frame: DecodedFrame, receivedAt: Double) -> [Incoming] {
+        var items: [Incoming] = []
+        items.reserveCapacity(frame.messages.count + frame.failures.count)
+        for message in frame.messages {
+            items.append(item(from: message, receivedAt: receivedAt))
+        }
+        for failure in frame.failures {
+            items.append(.malformed(Sanitizer.clean("\(failure.error): \(failure.excerpt)", limit: 160)))
+        }
+        return items
+    }
+
+    public static func item(from message: ServerMessage, receivedAt: Double) -> Incoming {
+        let body = message.body
+        let time = eventTime(body: body, envelope: message.timestamp)
+        switch message.kind {
+        case .welcome(let dialect):
+            return .control(
+                .welcome(
+                    dialect: dialect, version: text(body["version"]), clientID: text(body["client_id"])))
+        case .subscribed: return .control(.subscribed(Sanitizer.clean(message.topic, limit: 64)))
+        case .unsubscribed: return .control(.unsubscribed(Sanitizer.clean(message.topic, limit: 64)))
+        case .filterSet: return .control(.filterSet(text(body["provider"])))
+        case .pong: return .control(.pong)
+        case .error:
+            let reason = message.error ?? body["message"]?.stringValue ?? "unspecified server error"
+            return .control(.error(Sanitizer.clean(reason, limit: 200)))
+        case .stats: return .stats(stats(from: body))
+        case .unknown: return .unknown(type: Sanitizer.clean(message.type, limit: 40))
+        case .event(let topic):
+            switch topic {
+            case .drift: return .drift(drift(body, receivedAt: receivedAt, time: time))
+            case .stateChange: return .stateChange(stateChange(body, receivedAt: receivedAt, time: time))
+            default: return .event(event(topic, body, receivedAt: receivedAt, time: time))
+            }
+        }
+    }
+
+    static func drift(_ body: JSONValue, receivedAt: Double, time: Double?) -> DriftRecord {
+        DriftRecord(
+            receivedAt: receivedAt, eventTime: time, severity: Severity(body["severity"]?.stringValue ?? ""),
+            resourceType: text(body["resource_type"]), resourceName: text(body["resource_name"]),
+            resourceID: text(body["resource_id"]), attribute: text(body["attribute"]),
+            oldValue: display(body["old_value"]), newValue: display(body["new_value"]), user: user(body))
+    }
+
+    static func event(_ topic: EventTopic, _ body: JSONValue, receivedAt: Double, time: Double?) -> EventRecord {
+        let severityText = body["severity"]?.stringValue ?? ""
+        var title = ""
+        var detail = ""
+        var resource = resourceLabel(body)
+        var severity = Severity(severityText)
+        switch topic {
+        case .unmanaged:
+            title = text(body["event_name"])
+            detail = text(body["reason"])
+        case .policyDecision:
+            title = "policy " + text(body["decision"])
+            let attribute = text(body["attribute"])
+            detail = (attribute.isEmpty ? "" : attribute + ": ") + text(body["reason"])
+        case .remediationProposal:
+            title = "remediation " + text(body["status"])
+            detail = text(body["description"])
+            if detail.isEmpty { detail = text(body["import_command"]) }
+        case .falco:
+            if let rule = body["rule"]?.stringValue {  // documented shape
+                title = Sanitizer.clean(rule)
+                detail = text(body["output"])
+                let container = text(body["container_id"])
+                if resource.isEmpty, !container.isEmpty { resource = "container " + container }
+            } else {  // the real server's (unused so far) falco helper
+                title = text(body["event_name"])
+                let changes = body["changes"]
+                let summary = changes?["output"].map { text($0) } ?? inline(changes, excluding: [])
+                detail = [summary, text(body["provider"]), text(body["region"])]
+                    .filter { !$0.isEmpty }.joined(separator: " · ")
+            }
+            if severityText.isEmpty { severity = .high }
+        case .drift, .stateChange, .other:
+            title = topic.wireName
+            detail = display(body, limit: 300)
+        }
+        return EventRecord(
+            receivedAt: receivedAt, eventTime: time, topic: topic, severity: severity,
+            title: Sanitizer.clean(title, limit: 120), resource: resource, detail: detail, user: user(body))
+    }
+
+    static func stateChange(_ body: JSONValue, receivedAt: Double, time: Double?) -> StateRecord {
+        if let resource = body["resource"]?.stringValue {  // documented: resource, action, serial
+            var detail = ""
+            if let serial = body["serial"], !serial.isNull { detail = "serial " + display(serial) }
+            return StateRecord(
+                receivedAt: receivedAt, eventTime: time, resource: Sanitizer.clean(resource),
+                action: text(body["action"]), detail: detail)
+        }
+        let changes = body["changes"]
+        let action = body["action"]?.stringValue ?? changes?["action"]?.stringValue ?? "changed"
+        return StateRecord(
+            receivedAt: receivedAt, eventTime: time, resource: resourceLabel(body),
+            action: Sanitizer.clean(action, limit: 24), detail: inline(changes, excluding: ["action"]))
+    }
+
+    static func stats(from body: JSONValue) -> ServerStats {
+        var stats = ServerStats()
+        stats.driftTotal = int(body["drifts"]?["total"])
+        stats.unmanagedTotal = int(body["unmanaged"]?["total"])
+        stats.eventTotal = int(body["events"]?["total"])
+        if let counts = body["drifts"]?["severity_counts"]?.objectValue {
+            for pair in counts.pairs.prefix(32) {
+                if let n = int(pair.value) { stats.severityCounts[Sanitizer.clean(pair.key, limit: 24)] = n }
+            }
+        }
+        return stats
+    }
+
+    // MARK: - Field helpers
+
+    static func eventTime(body: JSONValue, envelope: String) -> Double? {
+        if let inner = body["timestamp"]?.stringValue, let t = Timestamp.parse(inner) { return t }
+        return Timestamp.parse(envelope)
+    }
+
+    static func int(_ value: JSONValue?) -> Int? {
+        guard let n = value?.numberValue, n.isFinite, abs(n) < 9e15 else { return nil }
+        return Int(n)
+    }
+
+    /// A string field, sanitised; non-strings are shown as JSON.
+    static func text(_ value: JSONValue?) -> String {
+        guard let value else { return "" }
+        if case .string(let s) = value { return Sanitizer.clean(s) }
+        if value.isNull { return "" }
+        return display(value)
+    }
+
+    /// Any JSON value as one display line: strings bare, `null` as `null`, the rest as compact JSON.
+    public static func display(_ value: JSONValue?, limit: Int = Sanitizer.maximumCharacters) -> String {
+        guard let value else { return "" }
+        switch value {
+        case .string(let s): return Sanitizer.clean(s, limit: limit)
+        case .null: return "null"
+        default:
+            return Sanitizer.clean(value.jsonText, limit: limit)
+        }
+    }
+
+    /// An object's fields as `key=value key=value`; other values as one display line.
+    static func inline(_ value: JSONValue?, excluding: Set<String>) -> String {
+        guard let value, !value.isNull else { return "" }
+        guard let object = value.objectValue else { return display(value, limit: 300) }
+        let parts = object.pairs.filter { !excluding.contains($0.key) }.prefix(16)
+            .map { "\(Sanitizer.clean($0.key, limit: 40))=\(display($0.value, limit: 120))" }
+        return Sanitizer.clean(parts.joined(separator: " "), limit: 300)
+    }
+
+    /// `aws_instance.web`, or `aws_instance i-0abc`, or whichever part is present.
+    static func resourceLabel(_ body: JSONValue) -> String {
+        let type = text(body["resource_type"])
+        let name = text(body["resource_name"])
+        let id = text(body["resource_id"])
+        if !name.isEmpty { return type.isEmpty ? name : "\(type).\(name)" }
+        return [type, id].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// Documented `user`, else the real server's PascalCase `user_identity`.
+    static func user(_ body: JSONValue) -> String {
+        if let user = body["user"]?.stringValue, !user.isEmpty { return Sanitizer.clean(user, limit: 120) }
+        guard let identity = body["user_identity"] else { return "" }
+        for key in ["UserName", "ARN", "PrincipalID", "userName", "arn"] {
+            if let s = identity[key]?.stringValue, !s.isEmpty { return Sanitizer.clean(s, limit: 120) }
+        }
+        return ""
+    }
+}

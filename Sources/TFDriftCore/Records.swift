@@ -1,0 +1,189 @@
+import TFDriftWire
+
+/// Severity as the server names it. Besides the documented four, the real server sends `warning` for
+/// unmanaged resources and a policy may return any string, which is kept as `.other`.
+public enum Severity: Hashable, Sendable, Comparable {
+    case critical
+    case high
+    case medium
+    case low
+    case warning
+    case info
+    case other(String)
+
+    public init(_ text: String) {
+        switch text.lowercased() {
+        case "critical": self = .critical
+        case "high", "error": self = .high
+        case "medium": self = .medium
+        case "low": self = .low
+        case "warning", "warn": self = .warning
+        case "info", "informational", "notice", "": self = .info
+        default: self = .other(Sanitizer.clean(text, limit: 24))
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .critical: "critical"
+        case .high: "high"
+        case .medium: "medium"
+        case .low: "low"
+        case .warning: "warning"
+        case .info: "info"
+        case .other(let s): s
+        }
+    }
+
+    public var rank: Int {
+        switch self {
+        case .critical: 0
+        case .high: 1
+        case .medium: 2
+        case .warning: 3
+        case .low: 4
+        case .info: 5
+        case .other: 6
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool {
+        lhs.rank != rhs.rank ? lhs.rank < rhs.rank : lhs.label < rhs.label
+    }
+
+    public static let known: [Severity] = [.critical, .high, .medium, .warning, .low, .info]
+}
+
+/// One drift alert, with every string already sanitised.
+public struct DriftRecord: Sendable, Equatable {
+    public var receivedAt: Double
+    /// When the server says it happened; `nil` when the timestamp was empty or unparsable.
+    public var eventTime: Double?
+    public var severity: Severity
+    public var resourceType: String
+    public var resourceName: String
+    public var resourceID: String
+    public var attribute: String
+    public var oldValue: String
+    public var newValue: String
+    public var user: String
+
+    public var time: Double { eventTime ?? receivedAt }
+
+    public init(
+        receivedAt: Double, eventTime: Double? = nil, severity: Severity, resourceType: String,
+        resourceName: String = "", resourceID: String, attribute: String = "", oldValue: String = "",
+        newValue: String = "", user: String = ""
+    ) {
+        self.receivedAt = receivedAt
+        self.eventTime = eventTime
+        self.severity = severity
+        self.resourceType = resourceType
+        self.resourceName = resourceName
+        self.resourceID = resourceID
+        self.attribute = attribute
+        self.oldValue = oldValue
+        self.newValue = newValue
+        self.user = user
+    }
+}
+
+/// A runtime or policy event: Falco events and the real server's unmanaged / policy / remediation events.
+public struct EventRecord: Sendable, Equatable {
+    public var receivedAt: Double
+    public var eventTime: Double?
+    public var topic: EventTopic
+    public var severity: Severity
+    /// The headline: Falco rule, CloudTrail event name, policy decision, remediation status.
+    public var title: String
+    /// `type.id` or container, whatever names the thing affected.
+    public var resource: String
+    public var detail: String
+    public var user: String
+
+    public var time: Double { eventTime ?? receivedAt }
+
+    public init(
+        receivedAt: Double, eventTime: Double? = nil, topic: EventTopic, severity: Severity, title: String,
+        resource: String, detail: String = "", user: String = ""
+    ) {
+        self.receivedAt = receivedAt
+        self.eventTime = eventTime
+        self.topic = topic
+        self.severity = severity
+        self.title = title
+        self.resource = resource
+        self.detail = detail
+        self.user = user
+    }
+
+    /// Short kind label for the Events pane.
+    public var kindLabel: String {
+        switch topic {
+        case .unmanaged: "unmanaged"
+        case .policyDecision: "policy"
+        case .remediationProposal: "remediate"
+        case .falco: "falco"
+        case .drift: "drift"
+        case .stateChange: "state"
+        case .other(let name): Sanitizer.clean(name, limit: 16)
+        }
+    }
+}
+
+/// A Terraform state change.
+public struct StateRecord: Sendable, Equatable {
+    public var receivedAt: Double
+    public var eventTime: Double?
+    public var resource: String
+    public var action: String
+    public var detail: String
+
+    public var time: Double { eventTime ?? receivedAt }
+
+    public init(receivedAt: Double, eventTime: Double? = nil, resource: String, action: String, detail: String = "") {
+        self.receivedAt = receivedAt
+        self.eventTime = eventTime
+        self.resource = resource
+        self.action = action
+        self.detail = detail
+    }
+}
+
+/// Totals the server reports (documented `stats` messages now, REST `/api/v1/stats` later).
+public struct ServerStats: Sendable, Equatable {
+    public var driftTotal: Int?
+    public var unmanagedTotal: Int?
+    public var eventTotal: Int?
+    public var severityCounts: [String: Int] = [:]
+
+    public init(driftTotal: Int? = nil, unmanagedTotal: Int? = nil, eventTotal: Int? = nil, severityCounts: [String: Int] = [:]) {
+        self.driftTotal = driftTotal
+        self.unmanagedTotal = unmanagedTotal
+        self.eventTotal = eventTotal
+        self.severityCounts = severityCounts
+    }
+}
+
+/// Replies to client commands and the welcome.
+public enum ControlReply: Sendable, Equatable {
+    case welcome(dialect: Dialect, version: String, clientID: String)
+    case subscribed(String)
+    case unsubscribed(String)
+    case filterSet(String)
+    case pong
+    case error(String)
+}
+
+/// One decoded, sanitised item from a frame: what the reducer consumes.
+public enum Incoming: Sendable, Equatable {
+    case drift(DriftRecord)
+    case event(EventRecord)
+    case stateChange(StateRecord)
+    case stats(ServerStats)
+    case control(ControlReply)
+    /// A message type this client does not know.
+    case unknown(type: String)
+    /// A line that was not a JSON object with a `type`.
+    case malformed(String)
+}

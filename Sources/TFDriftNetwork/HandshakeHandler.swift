@@ -1,0 +1,153 @@
+import NIOCore
+import NIOWebSocket
+
+/// Why a WebSocket could not be opened or stayed open.
+public struct HandshakeFailure: Error, Sendable, CustomStringConvertible {
+    /// The HTTP status when the server answered the upgrade with something other than 101.
+    public var status: Int?
+    public var retryAfter: String?
+    public var message: String
+
+    public var description: String { message }
+}
+
+/// Performs the client side of the RFC 6455 opening handshake by hand, so that a refused upgrade keeps
+/// its HTTP status and `Retry-After` (401, 429 and 500 need different reactions), then replaces itself
+/// with NIO's frame codec. No `Origin` header, no subprotocol, no extensions: what the real server accepts.
+final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    static let maximumHeaderBytes = 16 * 1024
+    static let maximumMessageBytes = 16 * 1024 * 1024
+
+    let url: ServerURL
+    let extraHeaders: [(String, String)]
+    let key: String
+    let onUpgraded: (ChannelHandlerContext) throws -> Void
+    let onFailed: (HandshakeFailure) -> Void
+    private var received: ByteBuffer?
+    private var done = false
+
+    init(
+        url: ServerURL, extraHeaders: [(String, String)],
+        onUpgraded: @escaping (ChannelHandlerContext) throws -> Void, onFailed: @escaping (HandshakeFailure) -> Void
+    ) {
+        self.url = url
+        self.extraHeaders = extraHeaders
+        var nonce: [UInt8] = []
+        for _ in 0..<16 { nonce.append(UInt8.random(in: 0...255)) }
+        self.key = HandshakeDigest.base64(nonce)
+        self.onUpgraded = onUpgraded
+        self.onFailed = onFailed
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        var request = "GET \(url.path) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        request += "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\nUser-Agent: tfdrift-tui\r\n"
+        for (name, value) in extraHeaders { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: request)), promise: nil)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !done else { return }
+        var incoming = unwrapInboundIn(data)
+        if received == nil { received = incoming } else { received!.writeBuffer(&incoming) }
+        guard let buffer = received else { return }
+        let view = buffer.readableBytesView
+        guard let end = headerEnd(view) else {
+            if buffer.readableBytes > HandshakeHandler.maximumHeaderBytes {
+                fail(context, HandshakeFailure(status: nil, message: "upgrade response header larger than 16 KiB"))
+            }
+            return
+        }
+        let headerText = String(decoding: view[view.startIndex..<end], as: UTF8.self)
+        var lines = headerText.split(separator: "\r\n", omittingEmptySubsequences: false).map(String.init)
+        let statusLine = lines.removeFirst()
+        var headers: [String: String] = [:]
+        for line in lines {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            let name = line[..<colon].lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            headers[name] = value
+        }
+        let parts = statusLine.split(separator: " ", maxSplits: 2)
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
+            fail(context, HandshakeFailure(status: nil, message: "not an HTTP response: \(statusLine.prefix(60))"))
+            return
+        }
+        guard status == 101 else {
+            let reason = parts.count > 2 ? " \(parts[2])" : ""
+            var message = "upgrade refused: HTTP \(status)\(reason)"
+            if let retry = headers["retry-after"] { message += " (Retry-After \(retry))" }
+            fail(context, HandshakeFailure(status: status, retryAfter: headers["retry-after"], message: message))
+            return
+        }
+        guard headers["upgrade"]?.lowercased() == "websocket",
+            headers["connection"]?.lowercased().contains("upgrade") == true
+        else {
+            fail(context, HandshakeFailure(status: 101, message: "101 response without WebSocket upgrade headers"))
+            return
+        }
+        guard headers["sec-websocket-accept"] == HandshakeDigest.acceptValue(forKey: key) else {
+            fail(context, HandshakeFailure(status: 101, message: "server sent a wrong Sec-WebSocket-Accept"))
+            return
+        }
+        done = true
+        var leftover = buffer
+        leftover.moveReaderIndex(forwardBy: end - view.startIndex + 4)
+        received = nil
+        do {
+            try onUpgraded(context)
+            if leftover.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(leftover)) }
+            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        } catch {
+            fail(context, HandshakeFailure(status: 101, message: "could not set up the WebSocket: \(error)"))
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if !done {
+            done = true
+            onFailed(HandshakeFailure(status: nil, message: "connection closed during the WebSocket handshake"))
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        fail(context, HandshakeFailure(status: nil, message: "handshake failed: \(error)"))
+    }
+
+    func fail(_ context: ChannelHandlerContext, _ failure: HandshakeFailure) {
+        guard !done else { return }
+        done = true
+        onFailed(failure)
+        context.close(promise: nil)
+    }
+
+    private func headerEnd(_ view: ByteBufferView) -> Int? {
+        var i = view.startIndex
+        let end = view.endIndex
+        while i + 3 < end {
+            if view[i] == 13, view[i + 1] == 10, view[i + 2] == 13, view[i + 3] == 10 { return i }
+            i += 1
+        }
+        return nil
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s.removeFirst() }
+        while let l = s.last, set.contains(l) { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
+}

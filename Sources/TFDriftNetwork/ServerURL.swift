@@ -1,0 +1,87 @@
+/// A `ws://` or `wss://` address, parsed without Foundation.
+public struct ServerURL: Sendable, Equatable, CustomStringConvertible {
+    public var secure: Bool
+    public var host: String
+    public var port: Int
+    /// Path and query, e.g. `/ws`.
+    public var path: String
+
+    public init(secure: Bool, host: String, port: Int, path: String) {
+        self.secure = secure
+        self.host = host
+        self.port = port
+        self.path = path
+    }
+
+    public init(parsing text: String) throws(ServerURLError) {
+        var rest = Substring(text)
+        if rest.hasPrefix("ws://") {
+            secure = false
+            rest = rest.dropFirst(5)
+        } else if rest.hasPrefix("wss://") {
+            secure = true
+            rest = rest.dropFirst(6)
+        } else {
+            throw ServerURLError(text: text, reason: "the address must start with ws:// or wss://")
+        }
+        let authority: Substring
+        if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
+            authority = rest[..<slash]
+            let p = String(rest[slash...])
+            path = p.hasPrefix("?") ? "/" + p : p
+        } else {
+            authority = rest
+            path = "/"
+        }
+        guard !authority.contains("@") else {
+            throw ServerURLError(text: text, reason: "credentials in the address are not supported")
+        }
+        var hostPart = authority
+        var portPart: Substring? = nil
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else {
+                throw ServerURLError(text: text, reason: "unterminated IPv6 address")
+            }
+            hostPart = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if after.hasPrefix(":") { portPart = after.dropFirst() } else if !after.isEmpty {
+                throw ServerURLError(text: text, reason: "unexpected text after the IPv6 address")
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            hostPart = authority[..<colon]
+            portPart = authority[authority.index(after: colon)...]
+        }
+        guard !hostPart.isEmpty else { throw ServerURLError(text: text, reason: "no host name") }
+        host = String(hostPart)
+        if let portPart {
+            guard let p = Int(portPart), (1...65535).contains(p) else {
+                throw ServerURLError(text: text, reason: "port must be a number from 1 to 65535")
+            }
+            port = p
+        } else {
+            port = secure ? 443 : 80
+        }
+    }
+
+    /// The `Host` header value.
+    public var hostHeader: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return (secure && port == 443) || (!secure && port == 80) ? h : "\(h):\(port)"
+    }
+
+    /// The matching REST base, e.g. `http://host:8080`.
+    public var httpBase: String { "\(secure ? "https" : "http")://\(hostHeader)" }
+
+    public var description: String { "\(secure ? "wss" : "ws")://\(hostHeader)\(path)" }
+
+    /// Whether the host is a literal IP address (no SNI for those).
+    public var hostIsIPAddress: Bool {
+        host.contains(":") || host.split(separator: ".").count == 4 && host.allSatisfy { $0.isNumber || $0 == "." }
+    }
+}
+
+public struct ServerURLError: Error, Sendable, CustomStringConvertible {
+    public var text: String
+    public var reason: String
+    public var description: String { "invalid server address \"\(text)\": \(reason)" }
+}

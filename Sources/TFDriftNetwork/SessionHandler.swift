@@ -1,0 +1,99 @@
+import NIOCore
+import NIOWebSocket
+import TFDriftCore
+import TFDriftWire
+
+/// Handles an open WebSocket: decodes text messages right here on the event loop (so the UI thread only
+/// reduces), answers control pings at once (the real server drops a client 60 s after the last pong,
+/// and a reader that waited on the UI would miss them), and completes the close handshake.
+final class SessionHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let generation: Int
+    let deliver: @Sendable (Action) -> Void
+    private var closeReason: String?
+    private var reported = false
+
+    init(generation: Int, deliver: @escaping @Sendable (Action) -> Void) {
+        self.generation = generation
+        self.deliver = deliver
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        deliver(.connectionOpened(generation: generation, at: SystemClock.now()))
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text, .binary:
+            let at = SystemClock.now()
+            let payload = frame.unmaskedData
+            let decoded = payload.withUnsafeReadableBytes { raw in
+                FrameDecoder.decode(raw.bindMemory(to: UInt8.self))
+            }
+            deliver(.received(generation: generation, items: Ingest.items(from: decoded, receivedAt: at), at: at))
+        case .ping:
+            let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
+            deliver(.received(generation: generation, items: [], at: SystemClock.now()))
+        case .pong:
+            deliver(.received(generation: generation, items: [], at: SystemClock.now()))
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readWebSocketErrorCode()
+            let text = data.readString(length: data.readableBytes) ?? ""
+            closeReason = SessionHandler.describe(code: code, text: text)
+            // Echo the close (RFC 6455 §5.5.1), then drop the connection.
+            var echo = context.channel.allocator.buffer(capacity: 2)
+            if let code { echo.write(webSocketErrorCode: code) }
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: echo)
+            let channel = context.channel
+            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
+        default:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        report(closeReason ?? "connection lost without a close frame (1006)")
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if closeReason == nil { closeReason = "protocol error: \(error)" }
+        context.close(promise: nil)
+    }
+
+    /// Marks a close this client asked for, so it is reported as such.
+    func closing(reason: String) {
+        if closeReason == nil { closeReason = reason }
+    }
+
+    private func report(_ reason: String) {
+        guard !reported else { return }
+        reported = true
+        deliver(.connectionClosed(generation: generation, reason: reason, at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+    }
+
+    static func describe(code: WebSocketErrorCode?, text: String) -> String {
+        guard let code else { return "server closed the connection" }
+        let number = UInt16(webSocketErrorCode: code)
+        let name: String
+        switch number {
+        case 1000: name = "normal closure"
+        case 1001: name = "going away"
+        case 1002: name = "protocol error"
+        case 1003: name = "unsupported data"
+        case 1008: name = "policy violation"
+        case 1009: name = "message too big"
+        case 1011: name = "server error"
+        case 1012: name = "service restart"
+        case 1013: name = "try again later"
+        default: name = "code \(number)"
+        }
+        let detail = text.isEmpty ? "" : ": " + Sanitizer.clean(text, limit: 80)
+        return "server closed (\(number) \(name)\(detail))"
+    }
+}

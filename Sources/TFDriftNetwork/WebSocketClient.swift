@@ -1,0 +1,170 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import NIOWebSocket
+import TFDriftCore
+import TFDriftWire
+
+/// Runs the connection effects: opens sockets, sends client messages, closes. Every callback is tagged with
+/// the generation it was opened for; the reducer ignores stale ones, and `send` never writes to a socket of
+/// another generation.
+public final class WebSocketClient: Sendable {
+    public struct Options: Sendable {
+        public var connectTimeout: Double
+        public var handshakeTimeout: Double
+        /// Extra request headers (e.g. `Authorization`), sent on the upgrade request.
+        public var headers: [(String, String)]
+
+        public init(connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = []) {
+            self.connectTimeout = connectTimeout
+            self.handshakeTimeout = handshakeTimeout
+            self.headers = headers
+        }
+    }
+
+    let group: MultiThreadedEventLoopGroup
+    let options: Options
+    let deliver: @Sendable (Action) -> Void
+    private let channels = NIOLockedValueBox<[Int: Channel]>([:])
+
+    public init(options: Options = Options(), deliver: @escaping @Sendable (Action) -> Void) {
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.options = options
+        self.deliver = deliver
+    }
+
+    public func connect(generation: Int, url text: String) {
+        let url: ServerURL
+        do {
+            url = try ServerURL(parsing: text)
+        } catch {
+            closed(generation, "\(error)")
+            return
+        }
+        let sslContext: NIOSSLContext?
+        if url.secure {
+            do {
+                sslContext = try NIOSSLContext(configuration: .makeClientConfiguration())
+            } catch {
+                closed(generation, "TLS setup failed: \(error)")
+                return
+            }
+        } else {
+            sslContext = nil
+        }
+        let deliver = self.deliver
+        let options = self.options
+        let bootstrap = ClientBootstrap(group: group)
+            .connectTimeout(.milliseconds(Int64(options.connectTimeout * 1000)))
+            .channelOption(.socketOption(.so_keepalive), value: 1)
+            .channelInitializer { channel in
+                do {
+                    let sync = channel.pipeline.syncOperations
+                    if let sslContext {
+                        let handler = try NIOSSLClientHandler(
+                            context: sslContext, serverHostname: url.hostIsIPAddress ? nil : url.host)
+                        try sync.addHandler(handler)
+                    }
+                    let timeout = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(options.handshakeTimeout * 1000))) {
+                        deliver(.connectionClosed(
+                            generation: generation, reason: "no WebSocket handshake within \(Int(options.handshakeTimeout)) s",
+                            at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+                        channel.close(promise: nil)
+                    }
+                    let handshake = HandshakeHandler(
+                        url: url, extraHeaders: options.headers,
+                        onUpgraded: { context in
+                            timeout.cancel()
+                            try context.pipeline.syncOperations.addHandlers(
+                                [
+                                    ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: HandshakeHandler.maximumMessageBytes)),
+                                    WebSocketFrameEncoder(),
+                                    NIOWebSocketFrameAggregator(
+                                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 20,
+                                        maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
+                                    SessionHandler(generation: generation, deliver: deliver),
+                                ], position: .last)
+                        },
+                        onFailed: { failure in
+                            timeout.cancel()
+                            deliver(.connectionClosed(
+                                generation: generation, reason: failure.message, at: SystemClock.now(),
+                                jitter: Double.random(in: 0..<1)))
+                        })
+                    try sync.addHandler(handshake)
+                    return channel.eventLoop.makeSucceededVoidFuture()
+                } catch {
+                    return channel.eventLoop.makeFailedFuture(error)
+                }
+            }
+        bootstrap.connect(host: url.host, port: url.port).whenComplete { [channels] result in
+            switch result {
+            case .success(let channel):
+                channels.withLockedValue { $0[generation] = channel }
+                channel.closeFuture.whenComplete { _ in
+                    channels.withLockedValue { _ = $0.removeValue(forKey: generation) }
+                }
+            case .failure(let error):
+                deliver(.connectionClosed(
+                    generation: generation, reason: "cannot connect to \(url.hostHeader): \(WebSocketClient.describe(error))",
+                    at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+            }
+        }
+    }
+
+    public func send(generation: Int, _ message: ClientMessage) {
+        let text: String
+        do {
+            text = try message.encoded()
+        } catch {
+            deliver(.sendFailed(generation: generation, message: message, reason: error.description))
+            return
+        }
+        guard let channel = channels.withLockedValue({ $0[generation] }) else {
+            deliver(.sendFailed(generation: generation, message: message, reason: "not connected"))
+            return
+        }
+        let frame = WebSocketFrame(
+            fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: text))
+        let deliver = self.deliver
+        channel.writeAndFlush(frame).whenFailure { error in
+            deliver(.sendFailed(generation: generation, message: message, reason: WebSocketClient.describe(error)))
+        }
+    }
+
+    /// Closes the socket of `generation` with a normal close frame.
+    public func disconnect(generation: Int) {
+        guard let channel = channels.withLockedValue({ $0[generation] }) else { return }
+        var data = channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: .normalClosure)
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
+        channel.writeAndFlush(frame).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Drops the socket of `generation` without a close handshake (for a connection declared dead).
+    public func abort(generation: Int) {
+        channels.withLockedValue { $0[generation] }?.close(promise: nil)
+    }
+
+    public func shutdown() {
+        let open = channels.withLockedValue { Array($0.values) }
+        for channel in open { channel.close(promise: nil) }
+        try? group.syncShutdownGracefully()
+    }
+
+    static func describe(_ error: Error) -> String {
+        if let e = error as? IOError { return e.description }
+        if let e = error as? ChannelError {
+            switch e {
+            case .connectTimeout(let t): return "connect timed out after \(t.nanoseconds / 1_000_000_000) s"
+            default: return "\(e)"
+            }
+        }
+        return "\(error)"
+    }
+
+    private func closed(_ generation: Int, _ reason: String) {
+        deliver(.connectionClosed(generation: generation, reason: reason, at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+    }
+}

@@ -1,0 +1,123 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TFDriftCore
+import TFDriftNetwork
+import TFDriftWire
+
+/// What the main loop drives: the ncurses dashboard or the headless `tail` printer.
+public protocol Frontend: AnyObject {
+    /// A descriptor to poll for input (stdin for the dashboard), or nil.
+    var inputDescriptor: Int32? { get }
+    /// Reads whatever input is ready (also called after a signal interrupted the wait, e.g. SIGWINCH).
+    func readInput(state: State) -> [Action]
+    /// Called after each action is reduced; `previous` is the connection before it.
+    func observe(_ action: Action, previous: ConnectionState, state: State)
+    /// Draws the state; called at most `maximumFramesPerSecond` times a second and only after a change.
+    func present(state: State)
+    /// The frontend's own reason to stop (tail's `--count` / `--duration`).
+    var wantsToStop: Bool { get }
+}
+
+extension Frontend {
+    public func observe(_ action: Action, previous: ConnectionState, state: State) {}
+}
+
+/// The one loop that owns the state: it drains the inbox, reduces each action, runs the effects and
+/// presents the result. Everything that arrived between two frames is reduced before one redraw.
+public final class Runtime {
+    public private(set) var state: State
+    let inbox: Inbox
+    let client: WebSocketClient
+    let frontend: Frontend
+    let maximumFramesPerSecond: Double
+    let tickInterval: Double
+    private var timers: [(due: Double, action: Action)] = []
+    private var lastPresented = -Double.infinity
+    private var dirty = true
+    private var stopped = false
+
+    public init(
+        state: State, inbox: Inbox, client: WebSocketClient, frontend: Frontend, maximumFramesPerSecond: Double = 30,
+        tickInterval: Double = 1
+    ) {
+        self.state = state
+        self.inbox = inbox
+        self.client = client
+        self.frontend = frontend
+        self.maximumFramesPerSecond = maximumFramesPerSecond
+        self.tickInterval = tickInterval
+    }
+
+    /// Runs until the state says quit or the frontend wants to stop; returns the final state.
+    @discardableResult
+    public func run() -> State {
+        var nextTick = SystemClock.monotonic() + tickInterval
+        dispatch(.started(at: SystemClock.now()))
+        while !stopped && !state.quitting && !frontend.wantsToStop {
+            let now = SystemClock.monotonic()
+            var deadline = min(nextTick, timers.map(\.due).min() ?? .infinity)
+            if dirty { deadline = min(deadline, lastPresented + 1 / maximumFramesPerSecond) }
+            // Wait at most a second, so a missed wake-up can never freeze the loop.
+            let timeout = Int32(min(1000, max(0, ((deadline - now) * 1000).rounded(.up))))
+            var fds = [pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
+            if let input = frontend.inputDescriptor { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
+            let ready = poll(&fds, nfds_t(fds.count), timeout)
+            let interrupted = ready < 0 && errno == EINTR
+
+            var actions = inbox.drain()
+            if SignalTrap.take() != nil { actions.append(.command(.quit)) }
+            if fds.count > 1, fds[1].revents != 0 || interrupted {
+                if fds[1].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[1].revents & Int16(POLLIN) == 0 {
+                    actions.append(.command(.quit))  // the terminal went away
+                } else {
+                    actions += frontend.readInput(state: state)
+                    dirty = true  // a resize needs a redraw even without a state change
+                }
+            }
+            let after = SystemClock.monotonic()
+            let due = timers.filter { $0.due <= after }
+            if !due.isEmpty {
+                timers.removeAll { $0.due <= after }
+                actions += due.sorted { $0.due < $1.due }.map(\.action)
+            }
+            if after >= nextTick {
+                actions.append(.tick(at: SystemClock.now()))
+                nextTick = after + tickInterval
+            }
+            for action in actions { dispatch(action) }
+            if dirty, after - lastPresented >= 1 / maximumFramesPerSecond - 0.001 {
+                frontend.present(state: state)
+                lastPresented = after
+                dirty = false
+            }
+        }
+        frontend.present(state: state)
+        return state
+    }
+
+    func dispatch(_ action: Action) {
+        let previous = state.connection
+        let effects = Reducer.reduce(&state, action)
+        frontend.observe(action, previous: previous, state: state)
+        dirty = true
+        for effect in effects { run(effect) }
+    }
+
+    func run(_ effect: Effect) {
+        switch effect {
+        case .connect(let generation, let url):
+            client.connect(generation: generation, url: url)
+        case .send(let generation, let message):
+            client.send(generation: generation, message)
+        case .disconnect(let generation):
+            client.disconnect(generation: generation)
+        case .schedule(let after, let action):
+            timers.append((due: SystemClock.monotonic() + after, action: action))
+        case .quit:
+            stopped = true
+        }
+    }
+}

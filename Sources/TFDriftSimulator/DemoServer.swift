@@ -1,0 +1,250 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+import TFDriftWire
+
+/// The embedded TFDrift-like server: WebSocket on `/ws` plus the REST endpoints the client reads.
+/// Used by `--demo`, `demo-server`, the tests and the benchmarks. Binds to loopback unless told otherwise.
+public final class DemoServer: Sendable {
+    public let options: SimulatorOptions
+    let group: MultiThreadedEventLoopGroup
+    let hub: Hub
+    private let channelBox = ChannelBox()
+
+    final class ChannelBox: @unchecked Sendable {
+        // Written once by `start` and read by `stop` on the caller's thread; both are serialised by the caller.
+        var channel: Channel?
+    }
+
+    public init(options: SimulatorOptions) {
+        self.options = options
+        self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        self.hub = Hub(loop: group.next(), options: options)
+    }
+
+    /// Starts listening; returns the bound port (useful with port 0).
+    @discardableResult
+    public func start() throws -> Int {
+        let hub = self.hub
+        let options = self.options
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
+            .childChannelInitializer { channel in
+                let upgrader = NIOWebSocketServerUpgrader(
+                    maxFrameSize: 1 << 20, automaticErrorHandling: true,
+                    shouldUpgrade: { channel, head in
+                        DemoServer.shouldUpgrade(hub: hub, channel: channel, head: head)
+                    },
+                    upgradePipelineHandler: { channel, _ in
+                        channel.pipeline.removeHandler(name: "http").flatMap {
+                            channel.eventLoop.makeCompletedFuture {
+                                try channel.pipeline.syncOperations.addHandlers([
+                                    NIOWebSocketFrameAggregator(
+                                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1024,
+                                        maxAccumulatedFrameSize: 1 << 20),
+                                    WebSocketSessionHandler(hub: hub, maximumMessage: options.maximumClientMessage),
+                                ])
+                            }
+                        }
+                    })
+                return channel.pipeline.configureHTTPServerPipeline(
+                    withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
+                ).flatMapThrowing {
+                    try channel.pipeline.syncOperations.addHandler(HTTPHandler(hub: hub), name: "http")
+                }
+            }
+        let channel = try bootstrap.bind(host: options.host, port: options.port).wait()
+        channelBox.channel = channel
+        try hub.loop.submit { hub.start() }.wait()
+        return channel.localAddress?.port ?? options.port
+    }
+
+    public var port: Int? { channelBox.channel?.localAddress?.port }
+
+    /// Stops listening and drops every client without a close frame, like the real server's process exit.
+    public func stop() {
+        try? hub.loop.submit { [hub] in hub.stop() }.wait()
+        try? channelBox.channel?.close().wait()
+        channelBox.channel = nil
+        try? group.syncShutdownGracefully()
+    }
+
+    // MARK: - Fault controls (thread-safe: each runs on the hub's loop)
+
+    public func setFaults(_ faults: SimulatorFaults) {
+        try? hub.loop.submit { [hub] in hub.faults = faults }.wait()
+    }
+
+    public func dropConnections() {
+        try? hub.loop.submit { [hub] in hub.dropAll() }.wait()
+    }
+
+    public func closeConnections(code: UInt16, reason: String = "") {
+        try? hub.loop.submit { [hub] in hub.closeAll(code: code, reason: reason) }.wait()
+    }
+
+    public var connectedClients: Int {
+        (try? hub.loop.submit { [hub] in hub.clients.count }.wait()) ?? 0
+    }
+
+    /// Drifts generated so far (what `/api/v1/stats` reports as `drifts.total`).
+    public var driftTotal: Int {
+        (try? hub.loop.submit { [hub] in hub.drifts.count }.wait()) ?? 0
+    }
+
+    static func shouldUpgrade(hub: Hub, channel: Channel, head: HTTPRequestHead) -> EventLoopFuture<HTTPHeaders?> {
+        let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
+        guard path == "/ws", hub.faults.refuseUpgrade == nil else {
+            return channel.eventLoop.makeSucceededFuture(nil)
+        }
+        if hub.faults.stallHandshake {
+            let promise = channel.eventLoop.makePromise(of: HTTPHeaders?.self)
+            hub.stalled.append(promise)
+            channel.closeFuture.whenComplete { _ in promise.succeed(nil) }
+            return promise.futureResult
+        }
+        return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+    }
+}
+
+/// Plain HTTP: the REST endpoints, and the answer to an upgrade that was refused.
+final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    let hub: Hub
+    private var head: HTTPRequestHead?
+
+    init(hub: Hub) { self.hub = hub }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h): head = h
+        case .body: break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            respond(context, head)
+        }
+    }
+
+    func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead) {
+        let parts = head.uri.split(separator: "?", maxSplits: 1)
+        let path = parts.first.map(String.init) ?? "/"
+        var query: [String: String] = [:]
+        if parts.count > 1 {
+            for pair in parts[1].split(separator: "&") {
+                let kv = pair.split(separator: "=", maxSplits: 1)
+                query[String(kv[0])] = kv.count > 1 ? String(kv[1]) : ""
+            }
+        }
+        guard head.method == .GET else {
+            send(context, status: .methodNotAllowed, body: "", contentType: "text/plain")
+            return
+        }
+        switch path {
+        case "/ws":
+            if let status = hub.faults.refuseUpgrade {
+                var extra: [(String, String)] = [("Sec-Websocket-Version", "13")]
+                if let retry = hub.faults.retryAfter { extra.append(("Retry-After", retry)) }
+                let code = HTTPResponseStatus(statusCode: status)
+                send(context, status: code, body: code.reasonPhrase, contentType: "text/plain", extra: extra)
+            } else {
+                send(context, status: .badRequest, body: "Bad Request", contentType: "text/plain")
+            }
+        case "/health", "/api/v1/health":
+            send(context, status: .ok, body: hub.healthJSON())
+        case "/api/v1/stats":
+            send(context, status: .ok, body: hub.statsJSON())
+        case "/api/v1/drifts":
+            send(context, status: .ok, body: hub.driftsJSON(page: query["page"], limit: query["limit"]))
+        default:
+            send(context, status: .notFound, body: "404 page not found\n", contentType: "text/plain")
+        }
+    }
+
+    func send(
+        _ context: ChannelHandlerContext, status: HTTPResponseStatus, body: String,
+        contentType: String = "application/json", extra: [(String, String)] = []
+    ) {
+        var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.utf8.count))])
+        for (name, value) in extra { headers.add(name: name, value: value) }
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+    }
+}
+
+/// One upgraded WebSocket connection on the simulator side.
+final class WebSocketSessionHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    let hub: Hub
+    let maximumMessage: Int
+    private var session: ClientSession?
+
+    init(hub: Hub, maximumMessage: Int) {
+        self.hub = hub
+        self.maximumMessage = maximumMessage
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        var rng = SystemRandomNumberGenerator()
+        func hex(_ n: Int) -> String { (0..<n).map { _ in String(Int.random(in: 0..<16, using: &rng), radix: 16) }.joined() }
+        let id = "\(hex(8))-\(hex(4))-4\(hex(3))-a\(hex(3))-\(hex(12))"
+        let session = ClientSession(channel: context.channel, clientID: id, now: .now())
+        self.session = session
+        hub.add(session)
+        hub.flush(session)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        guard let session else { return }
+        switch frame.opcode {
+        case .text, .binary:
+            let payload = frame.unmaskedData
+            if payload.readableBytes > maximumMessage {
+                // The real server's read limit: close 1009 with an empty reason, then drop the socket.
+                var data = context.channel.allocator.buffer(capacity: 2)
+                data.write(webSocketErrorCode: .messageTooLarge)
+                let channel = context.channel
+                hub.remove(channel)
+                context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)))
+                    .whenComplete { _ in channel.close(promise: nil) }
+                return
+            }
+            hub.handle(text: String(buffer: payload), from: session)
+        case .pong:
+            session.lastPongAt = .now()
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            var data = frame.unmaskedData
+            let code = data.readWebSocketErrorCode() ?? .normalClosure
+            var echo = context.channel.allocator.buffer(capacity: 2)
+            echo.write(webSocketErrorCode: code)
+            let channel = context.channel
+            hub.remove(channel)
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: echo)))
+                .whenComplete { _ in channel.close(promise: nil) }
+        default:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        hub.remove(context.channel)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        hub.remove(context.channel)
+        context.close(promise: nil)
+    }
+}

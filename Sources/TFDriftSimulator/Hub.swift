@@ -1,0 +1,358 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import NIOCore
+import NIOHTTP1
+import NIOWebSocket
+import TFDriftWire
+
+/// One connected WebSocket client.
+final class ClientSession {
+    let channel: Channel
+    let clientID: String
+    var subscriptions: Set<String> = []
+    var pending: [String] = []
+    var lastPongAt: NIODeadline
+    var lastPingAt: NIODeadline
+    var dropped = 0
+
+    init(channel: Channel, clientID: String, now: NIODeadline) {
+        self.channel = channel
+        self.clientID = clientID
+        self.lastPongAt = now
+        self.lastPingAt = now
+    }
+}
+
+/// A drift as the simulator stores it for `GET /api/v1/drifts`: which template, which sequence number.
+struct StoredDrift {
+    var template: Int32
+    var seq: Int
+    var timestamp: Int
+}
+
+/// The simulator's shared state. Confined to its one event loop: every method runs there.
+final class Hub: @unchecked Sendable {
+    let loop: EventLoop
+    let options: SimulatorOptions
+    let catalog: Catalog
+    var faults = SimulatorFaults()
+    var rng: SplitMix64
+    var clients: [ObjectIdentifier: ClientSession] = [:]
+    var seq = 0
+    var accumulator = 0.0
+    var lastTick = NIODeadline.now()
+    var drifts: [StoredDrift] = []
+    var severityCounts: [String: Int] = [:]
+    var resourceTypeCounts: [String: Int] = [:]
+    var unmanagedTotal = 0
+    var eventsGenerated = 0
+    var stalled: [EventLoopPromise<HTTPHeaders?>] = []
+    private var tickTask: RepeatedTask?
+    private var housekeepingTask: RepeatedTask?
+
+    static let maximumStoredDrifts = 5_000_000
+
+    init(loop: EventLoop, options: SimulatorOptions) {
+        self.loop = loop
+        self.options = options
+        self.catalog = Catalog(seed: options.seed)
+        self.rng = SplitMix64(seed: options.seed ^ 0xA5A5_A5A5)
+    }
+
+    func start() {
+        loop.preconditionInEventLoop()
+        lastTick = .now()
+        tickTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(10), delay: .milliseconds(10)) { [self] _ in
+            tick()
+        }
+        housekeepingTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { [self] _ in
+            housekeeping()
+        }
+    }
+
+    func stop() {
+        tickTask?.cancel()
+        housekeepingTask?.cancel()
+        for promise in stalled { promise.succeed(nil) }
+        stalled.removeAll()
+        for client in clients.values { client.channel.close(promise: nil) }
+        clients.removeAll()
+    }
+
+    // MARK: - Clients
+
+    func add(_ client: ClientSession) {
+        clients[ObjectIdentifier(client.channel)] = client
+        let welcome: String
+        switch options.dialect {
+        case .real:
+            welcome = "{\"type\":\"connected\",\"topic\":\"\",\"data\":{\"client_id\":\"\(client.clientID)\",\"features\":[\"provider_filter\",\"drift_results\",\"discovery_progress\",\"provider_status\"],\"message\":\"Connected to TFDrift-Falco WebSocket v0.9.0\",\"topics\":[\"drifts\",\"events\",\"state\",\"drift_result\",\"discovery_progress\",\"provider_status\",\"unmanaged_resource\",\"all\"],\"version\":\"0.9.0\"},\"timestamp\":\"\(timestamp())\"}"
+        case .documented:
+            welcome = "{\"type\":\"welcome\",\"payload\":{\"message\":\"Connected to TFDrift-Falco WebSocket\",\"client_id\":\"\(client.clientID)\"}}"
+        }
+        client.pending.append(welcome)
+    }
+
+    func remove(_ channel: Channel) {
+        clients.removeValue(forKey: ObjectIdentifier(channel))
+    }
+
+    func client(for channel: Channel) -> ClientSession? { clients[ObjectIdentifier(channel)] }
+
+    /// Handles one text message from a client; `nil` means the connection must be closed with 1009.
+    func handle(text: String, from client: ClientSession) {
+        let ts = timestamp()
+        guard case .some(.object(let object)) = try? JSONParser.parse(text) else {
+            reply(client, "{\"type\":\"error\",\"topic\":\"\",\"data\":null,\"timestamp\":\"\(ts)\",\"error\":\"Invalid message format\"}")
+            return
+        }
+        let type = object["type"]?.stringValue ?? ""
+        let topic = object["topic"]?.stringValue ?? ""
+        let topicJSON = JSONValue.string(topic).jsonText
+        switch (options.dialect, type) {
+        case (.real, "subscribe"):
+            client.subscriptions.insert(topic)
+            reply(client, "{\"type\":\"subscribed\",\"topic\":\(topicJSON),\"data\":{\"status\":\"success\"},\"timestamp\":\"\(ts)\"}")
+        case (.real, "unsubscribe"):
+            client.subscriptions.remove(topic)
+            reply(client, "{\"type\":\"unsubscribed\",\"topic\":\(topicJSON),\"data\":{\"status\":\"success\"},\"timestamp\":\"\(ts)\"}")
+        case (.real, "filter"):
+            let provider = JSONValue.string(object["provider"]?.stringValue ?? "").jsonText
+            reply(client, "{\"type\":\"filter_set\",\"topic\":\"\",\"data\":{\"provider\":\(provider)},\"timestamp\":\"\(ts)\"}")
+        case (.real, "ping"):
+            reply(client, "{\"type\":\"pong\",\"topic\":\"\",\"data\":null,\"timestamp\":\"\(ts)\"}")
+        case (.real, "query"):
+            reply(client, "{\"type\":\"error\",\"topic\":\"\",\"data\":null,\"timestamp\":\"\(ts)\",\"error\":\"Query not implemented yet\"}")
+        case (.real, _):
+            let escaped = JSONValue.string("Unknown message type: \(type)").jsonText
+            reply(client, "{\"type\":\"error\",\"topic\":\"\",\"data\":null,\"timestamp\":\"\(ts)\",\"error\":\(escaped)}")
+        // The documented API defines no replies to (un)subscribe.
+        case (.documented, "subscribe"): client.subscriptions.insert(topic)
+        case (.documented, "unsubscribe"): client.subscriptions.remove(topic)
+        case (.documented, "ping"): reply(client, "{\"type\":\"pong\",\"timestamp\":\"\(ts)\"}")
+        case (.documented, _): break
+        }
+    }
+
+    func reply(_ client: ClientSession, _ line: String) {
+        client.pending.append(line)
+        flush(client)
+    }
+
+    // MARK: - Traffic
+
+    func tick() {
+        let now = NIODeadline.now()
+        let elapsed = Double((now - lastTick).nanoseconds) / 1e9
+        lastTick = now
+        accumulator += options.rate * elapsed
+        var count = Int(accumulator)
+        accumulator -= Double(count)
+        // Cap one tick's work so a stalled loop does not produce a burst of minutes of traffic.
+        count = min(count, max(1000, Int(options.rate * 0.05)))
+        if count > 0 { generate(count) }
+        if !faults.silent {
+            for client in clients.values where !client.pending.isEmpty { flush(client) }
+        }
+    }
+
+    func generate(_ count: Int) {
+        let ts = timestamp()
+        let tsSeconds = Int(Double(NIODeadline.now().uptimeNanoseconds) / 1e9)
+        for _ in 0..<count {
+            let kind = pickKind()
+            guard let indexes = catalog.byKind[kind], !indexes.isEmpty else { continue }
+            let index = indexes[Int(rng.next() % UInt64(indexes.count))]
+            let template = catalog.templates[index]
+            seq += 1
+            eventsGenerated += 1
+            record(template, index: index, timestamp: tsSeconds)
+            let line: String
+            let topicNames: [String]
+            switch options.dialect {
+            case .real:
+                let stamp = kind == .policyDecision || kind == .remediationProposal ? "" : ts
+                line = "{\"type\":\"data\",\"topic\":\"\(kind.rawValue)\",\"data\":\(template.realPayload(seq: seq)),\"timestamp\":\"\(stamp)\"}"
+                topicNames = [kind.rawValue]
+            case .documented:
+                guard let doc = kind.documented else { continue }
+                line = "{\"type\":\"\(doc.type)\",\"topic\":\"\(doc.topic)\",\"timestamp\":\"\(ts)\",\"payload\":\(template.documentedPayload(seq: seq))}"
+                topicNames = [doc.topic]
+            }
+            for client in clients.values where client.subscriptions.contains("all") || topicNames.contains(where: client.subscriptions.contains) {
+                client.pending.append(line)
+            }
+        }
+    }
+
+    func pickKind() -> SimulatedKind {
+        let roll = Int(rng.next() % 100)
+        switch options.dialect {
+        case .real:
+            switch roll {
+            case 0..<45: return .drift
+            case 45..<53: return .unmanaged
+            case 53..<59: return .policyDecision
+            case 59..<65: return .remediationProposal
+            case 65..<80: return .falco
+            default: return .stateChange
+            }
+        case .documented:
+            switch roll {
+            case 0..<55: return .drift
+            case 55..<75: return .falco
+            default: return .stateChange
+            }
+        }
+    }
+
+    func record(_ template: EventTemplate, index: Int, timestamp: Int) {
+        switch template.kind {
+        case .drift:
+            severityCounts[template.severity, default: 0] += 1
+            resourceTypeCounts[template.resourceType, default: 0] += 1
+            if drifts.count < Hub.maximumStoredDrifts {
+                drifts.append(StoredDrift(template: Int32(index), seq: seq, timestamp: timestamp))
+            }
+        case .unmanaged:
+            unmanagedTotal += 1
+        default:
+            break
+        }
+    }
+
+    /// Sends what is queued for a client: on the real server every object queued at write time goes into one
+    /// text message joined by `\n` (up to the 256-slot buffer), fragmented into 1 KiB frames; the documented
+    /// API sends one object per message. A client whose socket is not writable loses events, as on the real server.
+    func flush(_ client: ClientSession) {
+        guard !faults.silent, !client.pending.isEmpty else { return }
+        let channel = client.channel
+        guard channel.isActive else { client.pending.removeAll(); return }
+        if !channel.isWritable {
+            client.dropped += client.pending.count
+            client.pending.removeAll(keepingCapacity: true)
+            return
+        }
+        switch options.dialect {
+        case .real:
+            var start = 0
+            while start < client.pending.count {
+                let end = min(start + options.maximumBatch, client.pending.count)
+                let text = client.pending[start..<end].joined(separator: "\n")
+                writeFragmented(text, to: channel)
+                start = end
+            }
+        case .documented:
+            for line in client.pending {
+                channel.write(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: line)), promise: nil)
+            }
+        }
+        channel.flush()
+        client.pending.removeAll(keepingCapacity: true)
+    }
+
+    func writeFragmented(_ text: String, to channel: Channel) {
+        var buffer = channel.allocator.buffer(string: text)
+        let fragment = 1024
+        var first = true
+        repeat {
+            let size = min(fragment, buffer.readableBytes)
+            let slice = buffer.readSlice(length: size)!
+            let fin = buffer.readableBytes == 0
+            channel.write(WebSocketFrame(fin: fin, opcode: first ? .text : .continuation, data: slice), promise: nil)
+            first = false
+        } while buffer.readableBytes > 0
+    }
+
+    // MARK: - Keep-alive
+
+    func housekeeping() {
+        guard !faults.silent else { return }
+        let now = NIODeadline.now()
+        for client in Array(clients.values) {
+            if now - client.lastPongAt > .nanoseconds(Int64(options.pongTimeout * 1e9)) {
+                // Like the real server: no close frame, just the TCP close.
+                client.channel.close(promise: nil)
+                remove(client.channel)
+                continue
+            }
+            if now - client.lastPingAt >= .nanoseconds(Int64(options.pingInterval * 1e9)) {
+                client.lastPingAt = now
+                client.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, data: client.channel.allocator.buffer(capacity: 0)), promise: nil)
+            }
+        }
+    }
+
+    // MARK: - Faults
+
+    /// Drops every client without a close frame (what a crashed or restarted server looks like: 1006).
+    func dropAll() {
+        for client in clients.values { client.channel.close(promise: nil) }
+        clients.removeAll()
+    }
+
+    /// Closes every client with a close frame carrying `code`.
+    func closeAll(code: UInt16, reason: String) {
+        for client in clients.values {
+            var data = client.channel.allocator.buffer(capacity: 2 + reason.utf8.count)
+            data.write(webSocketErrorCode: WebSocketErrorCode(codeNumber: Int(code)))
+            data.writeString(reason)
+            let channel = client.channel
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
+        }
+        clients.removeAll()
+    }
+
+    // MARK: - REST
+
+    func timestamp() -> String {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Timestamp.format(Double(ts.tv_sec))
+    }
+
+    func statsJSON() -> String {
+        let total = drifts.count
+        let severity = severityCounts.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).jsonText):\($0.value)" }.joined(separator: ",")
+        let types = resourceTypeCounts.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).jsonText):\($0.value)" }.joined(separator: ",")
+        let top = resourceTypeCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(5)
+            .map { "{\"count\":\($0.value),\"resource_type\":\(JSONValue.string($0.key).jsonText)}" }.joined(separator: ",")
+        var breakdown: [String: Double] = ["critical": 0, "high": 0, "medium": 0, "low": 0]
+        for (k, v) in severityCounts where total > 0 { breakdown[k] = Double(v) * 100 / Double(total) }
+        let breakdownText = breakdown.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).jsonText):\(JSONValue.formatNumber($0.value))" }.joined(separator: ",")
+        return "{\"success\":true,\"data\":{\"drifts\":{\"resource_types\":{\(types)},\"severity_counts\":{\(severity)},\"total\":\(seqTotal)},\"events\":{\"total\":0},\"graph\":{\"total_edges\":0,\"total_nodes\":\(resourceTypeCounts.count)},\"severity_breakdown\":{\(breakdownText)},\"top_resource_types\":[\(top)],\"unmanaged\":{\"total\":\(unmanagedTotal)}}}\n"
+    }
+
+    var seqTotal: Int { drifts.count }
+
+    /// `GET /api/v1/drifts?page=&limit=`: oldest first, pages of `limit` (default 50, at most 1000).
+    func driftsJSON(page pageText: String?, limit limitText: String?) -> String {
+        var limit = Int(limitText ?? "") ?? 50
+        if limit < 1 { limit = 50 }
+        limit = min(limit, 1000)
+        var page = Int(pageText ?? "") ?? 1
+        if page < 1 { page = 1 }
+        let total = drifts.count
+        let start = min(total, (page - 1) * limit)
+        let end = min(total, start + limit)
+        var items: [String] = []
+        items.reserveCapacity(end - start)
+        for stored in drifts[start..<end] {
+            let template = catalog.templates[Int(stored.template)]
+            let id = JSONValue.string(template.idPrefix + String(stored.seq, radix: 16)).jsonText
+            let payload = template.realPayload(seq: stored.seq)
+            items.append("{\"alert_type\":\"drift\",\"id\":\(id)," + payload.dropFirst())
+        }
+        let pages = total == 0 ? 0 : (total + limit - 1) / limit
+        return "{\"success\":true,\"data\":{\"data\":[\(items.joined(separator: ","))],\"page\":\(page),\"limit\":\(limit),\"total\":\(total),\"total_pages\":\(pages)}}\n"
+    }
+
+    func healthJSON() -> String {
+        "{\"success\":true,\"data\":{\"status\":\"ok\",\"version\":\"0.14.0-sim\",\"timestamp\":\"\(timestamp())\",\"checks\":{\"falco\":\"connected\"}}}\n"
+    }
+}

@@ -1,0 +1,52 @@
+import TFDriftWire
+
+public struct SimulatorOptions: Sendable {
+    public var host: String
+    /// 0 picks a free port.
+    public var port: Int
+    public var dialect: Dialect
+    /// Events generated per second across all kinds; fractions allowed for a trickle.
+    public var rate: Double
+    public var seed: UInt64
+    /// Control PING period and the silence after which a client that sent no PONG is dropped (54 s / 60 s on the real server).
+    public var pingInterval: Double
+    public var pongTimeout: Double
+    /// Largest client message accepted; bigger ones get close 1009 (the real server's `SetReadLimit(512)`).
+    public var maximumClientMessage: Int
+    /// Objects joined into one text message at most (the real server's 256-slot send buffer).
+    public var maximumBatch: Int
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dialect: Dialect = .real, rate: Double = 5, seed: UInt64 = 42,
+        pingInterval: Double = 54, pongTimeout: Double = 60, maximumClientMessage: Int = 512, maximumBatch: Int = 256
+    ) {
+        self.host = host
+        self.port = port
+        self.dialect = dialect
+        self.rate = rate
+        self.seed = seed
+        self.pingInterval = pingInterval
+        self.pongTimeout = pongTimeout
+        self.maximumClientMessage = maximumClientMessage
+        self.maximumBatch = maximumBatch
+    }
+}
+
+/// Misbehaviour the simulator can be told to show, so the client's recovery can be tested for real.
+public struct SimulatorFaults: Sendable, Equatable {
+    /// Answer every WebSocket upgrade with this HTTP status (e.g. 500 as the real server does at HEAD, 429, 401).
+    public var refuseUpgrade: Int?
+    /// `Retry-After` value sent with a refused upgrade (Go duration syntax on the real server, e.g. `9.9ms`).
+    public var retryAfter: String?
+    /// Accept TCP and the request, then never answer the upgrade.
+    public var stallHandshake = false
+    /// Keep sockets open but send nothing at all, not even pings.
+    public var silent = false
+
+    public init(refuseUpgrade: Int? = nil, retryAfter: String? = nil, stallHandshake: Bool = false, silent: Bool = false) {
+        self.refuseUpgrade = refuseUpgrade
+        self.retryAfter = retryAfter
+        self.stallHandshake = stallHandshake
+        self.silent = silent
+    }
+}

@@ -1,0 +1,181 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CNcursesw
+import TFDriftView
+
+nonisolated(unsafe) private var cursesActive = false
+
+/// The only code that calls ncurses: copies a canvas to the screen and reads keys.
+/// ncurses is not thread-safe, so one thread (the main loop) owns this object.
+public final class TerminalDriver {
+    public let glyphs: Glyphs
+    public let colorsAvailable: Bool
+    private var pairs: [Int64: Int32] = [:]
+    private var nextPair: Int32 = 1
+    private var previous: Canvas?
+    private let asciiOnly: Bool
+
+    /// Initialises the terminal. Call `restore()` (or let a signal/crash handler do it) before exiting.
+    public init() {
+        setlocale(LC_ALL, "")
+        // A short ESC delay so Escape does not feel stuck; the user's ESCDELAY wins.
+        if getenv("ESCDELAY") == nil { setenv("ESCDELAY", "25", 1) }
+        let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+        asciiOnly = String(codeset.uppercased().filter { $0 != "-" }) != "UTF8"
+        glyphs = asciiOnly ? .ascii : .unicode
+        initscr()
+        cursesActive = true
+        TerminalDriver.installCrashRestore()
+        cbreak()
+        noecho()
+        nonl()
+        keypad(tfd_stdscr(), true)
+        nodelay(tfd_stdscr(), true)
+        curs_set(0)
+        if getenv("ESCDELAY") != nil, let value = Int32(String(cString: getenv("ESCDELAY"))) { set_escdelay(value) }
+        if has_colors() {
+            start_color()
+            use_default_colors()
+            colorsAvailable = true
+        } else {
+            colorsAvailable = false
+        }
+    }
+
+    public var size: Size { Size(width: Int(tfd_cols()), height: Int(tfd_lines())) }
+
+    /// Leaves curses mode: the shell gets its cooked terminal back. Safe to call twice.
+    public func restore() {
+        TerminalDriver.restoreTerminal()
+    }
+
+    static func restoreTerminal() {
+        guard cursesActive else { return }
+        cursesActive = false
+        curs_set(1)
+        endwin()
+    }
+
+    /// A crash must not leave the terminal in raw mode: restore it, then die with the same signal.
+    static func installCrashRestore() {
+        for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+            signal(sig) { number in
+                if cursesActive {
+                    cursesActive = false
+                    endwin()
+                }
+                signal(number, SIG_DFL)
+                raise(number)
+            }
+        }
+        atexit { TerminalDriver.restoreTerminal() }
+    }
+
+    /// Keys read without blocking.
+    public func readKeys() -> [Key] {
+        var keys: [Key] = []
+        var ch: wint_t = 0
+        while true {
+            let result = tfd_get_wch(&ch)
+            if result == ERR { break }
+            if result == tfd_key_code_yes() {
+                keys.append(TerminalDriver.functionKey(Int32(ch)))
+            } else {
+                switch ch {
+                case 9: keys.append(.tab)
+                case 10, 13: keys.append(.enter)
+                case 27: keys.append(.escape)
+                default:
+                    if let scalar = Unicode.Scalar(UInt32(ch)) { keys.append(.character(Character(scalar))) }
+                }
+            }
+            if keys.count > 256 { break }
+        }
+        return keys
+    }
+
+    static func functionKey(_ code: Int32) -> Key {
+        switch code {
+        case tfd_key_up(): .up
+        case tfd_key_down(): .down
+        case tfd_key_left(): .left
+        case tfd_key_right(): .right
+        case tfd_key_npage(): .pageDown
+        case tfd_key_ppage(): .pageUp
+        case tfd_key_home(): .home
+        case tfd_key_end(): .end
+        case tfd_key_btab(): .backTab
+        case tfd_key_resize(): .resize
+        default: .other(Int(code))
+        }
+    }
+
+    /// Copies the cells that changed since the last frame, then lets ncurses update the terminal.
+    public func draw(_ canvas: Canvas) {
+        let full = previous?.size != canvas.size
+        if full { erase() }
+        let width = canvas.size.width
+        for y in 0..<canvas.size.height {
+            for x in 0..<width {
+                let cell = canvas[x, y]
+                if cell.isContinuation { continue }
+                if !full, let previous, previous[x, y] == cell, !(x + 1 < width && previous[x + 1, y] != canvas[x + 1, y] && canvas[x + 1, y].isContinuation) {
+                    continue
+                }
+                put(cell, x: x, y: y)
+            }
+        }
+        previous = canvas
+        refresh()
+    }
+
+    /// Forces a full redraw on the next frame (after a resize).
+    public func invalidate() {
+        previous = nil
+    }
+
+    private func put(_ cell: Cell, x: Int, y: Int) {
+        var chars: [wchar_t] = []
+        for scalar in cell.text.unicodeScalars.prefix(4) {
+            chars.append(wchar_t(bitPattern: asciiOnly && scalar.value > 0x7E ? 0x3F : scalar.value))
+        }
+        if chars.isEmpty { chars.append(0x20) }
+        chars.append(0)
+        let (attrs, pair) = attributes(cell.style)
+        // The bottom-right cell makes some terminals scroll; ncurses reports an error there that is harmless.
+        _ = tfd_put_cell(Int32(y), Int32(x), chars, attrs, pair)
+    }
+
+    private func attributes(_ style: Style) -> (attr_t, Int32) {
+        var attrs = tfd_a_normal()
+        if style.bold { attrs |= tfd_a_bold() }
+        if style.dim { attrs |= tfd_a_dim() }
+        if style.reverse { attrs |= tfd_a_reverse() }
+        if style.underline { attrs |= tfd_a_underline() }
+        guard colorsAvailable, style.fg != .default || style.bg != .default else { return (attrs, 0) }
+        let fg = TerminalDriver.number(style.fg), bg = TerminalDriver.number(style.bg)
+        let key = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
+        if let pair = pairs[key] { return (attrs, pair) }
+        // Terminals with 8 colours cannot show the bright half; fold it onto the normal colours plus bold.
+        let colors = tfd_colors()
+        var f = fg, b = bg
+        if f >= colors { f -= 8; attrs |= tfd_a_bold() }
+        if b >= colors { b -= 8 }
+        guard nextPair < min(tfd_color_pairs(), 32767) else { return (attrs, 0) }
+        let pair = nextPair
+        nextPair += 1
+        init_pair(Int16(pair), Int16(f), Int16(b))
+        pairs[key] = pair
+        return (attrs, pair)
+    }
+
+    static func number(_ color: TermColor) -> Int32 {
+        switch color {
+        case .default: -1
+        case .ansi(let n): Int32(n)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import TFDriftCore
+import TFDriftWire
+
+/// Everything the renderer needs besides the state.
+public struct RenderOptions: Sendable {
+    public var theme: Theme
+    public var glyphs: Glyphs
+    /// Local time offset from UTC in seconds for displayed times; the caller reads the clock, not the renderer.
+    public var utcOffset: Int
+
+    public init(theme: Theme = .standard, glyphs: Glyphs = .unicode, utcOffset: Int = 0) {
+        self.theme = theme
+        self.glyphs = glyphs
+        self.utcOffset = utcOffset
+    }
+}
+
+/// `render(State, Size) -> Canvas`: the whole screen as a pure function of the state.
+public enum Dashboard {
+    public static func render(_ state: State, size: Size, options: RenderOptions = RenderOptions()) -> Canvas {
+        var canvas = Canvas(size: size)
+        guard let layout = Layout.compute(size) else {
+            drawTooSmall(&canvas, size: size, options: options)
+            return canvas
+        }
+        var painter = Painter(canvas: canvas, options: options, state: state)
+        painter.header(layout.header)
+        for pane in Pane.allCases {
+            guard let rect = layout.panes[pane] else { continue }
+            switch pane {
+            case .drifts: painter.driftsPane(rect, rows: layout.listRows(.drifts))
+            case .events: painter.eventsPane(rect, rows: layout.listRows(.events))
+            case .state: painter.statePane(rect, rows: layout.listRows(.state))
+            case .stats: painter.statsPane(rect)
+            }
+        }
+        painter.statusBar(layout.status)
+        if state.ui.showHelp { painter.helpOverlay(size: size) }
+        canvas = painter.canvas
+        return canvas
+    }
+
+    static func drawTooSmall(_ canvas: inout Canvas, size: Size, options: RenderOptions) {
+        let min = Layout.minimumSize
+        let lines = [
+            "Terminal too small",
+            "\(size.width)x\(size.height), need \(min.width)x\(min.height)",
+            "enlarge the window · q quits",
+        ]
+        let top = max(0, (size.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() where top + i < size.height {
+            let w = TextWidth.width(of: line)
+            let x = max(0, (size.width - w) / 2)
+            canvas.draw(line, x: x, y: top + i, style: options.theme.style(i == 0 ? .warning : .text), maxWidth: size.width)
+        }
+    }
+}

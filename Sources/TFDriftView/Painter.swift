@@ -1,0 +1,387 @@
+import TFDriftCore
+import TFDriftWire
+
+/// A column of a list pane: its title and width in cells.
+struct Column {
+    var title: String
+    var width: Int
+}
+
+/// Draws widgets into a canvas. Each widget is a method that fills one rectangle.
+struct Painter {
+    var canvas: Canvas
+    let options: RenderOptions
+    let state: State
+
+    var theme: Theme { options.theme }
+    var glyphs: Glyphs { options.glyphs }
+
+    func style(_ role: Role) -> Style { theme.style(role) }
+
+    // MARK: - Frame pieces
+
+    mutating func box(_ rect: Rect, title: String, note: String, focused: Bool) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let border = style(focused ? .borderFocused : .border)
+        let g = glyphs
+        canvas.draw(g.topLeft, x: rect.x, y: rect.y, style: border)
+        canvas.draw(g.topRight, x: rect.maxX - 1, y: rect.y, style: border)
+        canvas.draw(g.bottomLeft, x: rect.x, y: rect.maxY - 1, style: border)
+        canvas.draw(g.bottomRight, x: rect.maxX - 1, y: rect.maxY - 1, style: border)
+        for x in rect.x + 1..<rect.maxX - 1 {
+            canvas.draw(g.horizontal, x: x, y: rect.y, style: border)
+            canvas.draw(g.horizontal, x: x, y: rect.maxY - 1, style: border)
+        }
+        for y in rect.y + 1..<rect.maxY - 1 {
+            canvas.draw(g.vertical, x: rect.x, y: y, style: border)
+            canvas.draw(g.vertical, x: rect.maxX - 1, y: y, style: border)
+        }
+        let used = canvas.draw(
+            " \(title) ", x: rect.x + 1, y: rect.y, style: style(focused ? .titleFocused : .title), maxWidth: rect.width - 2)
+        if !note.isEmpty {
+            let text = " \(note) "
+            let w = TextWidth.width(of: text)
+            let room = rect.width - 2 - used - 1
+            if room >= w {
+                canvas.draw(text, x: rect.maxX - 1 - w, y: rect.y, style: style(.dim), maxWidth: w)
+            }
+        }
+    }
+
+    mutating func header(_ rect: Rect) {
+        canvas.fill(rect, style: style(.headerBar))
+        var x = rect.x
+        x += canvas.draw(" tfdrift-tui ", x: x, y: rect.y, style: style(.headerBar).with(bold: true), maxWidth: rect.width)
+        for (index, topic) in Topic.allCases.enumerated() {
+            let on = state.desiredTopics.contains(topic)
+            let label = " \(index + 1) \(topic.rawValue) "
+            guard x + TextWidth.width(of: label) < rect.maxX else { break }
+            x += canvas.draw(label, x: x, y: rect.y, style: style(on ? .topicOn : .topicOff))
+            x += canvas.draw(" ", x: x, y: rect.y, style: style(.headerBar))
+        }
+        let hint = " ? help  q quit "
+        let w = TextWidth.width(of: hint)
+        if rect.maxX - w > x {
+            canvas.draw(hint, x: rect.maxX - w, y: rect.y, style: style(.keyHint))
+        }
+    }
+
+    // MARK: - List panes
+
+    mutating func listPane<Element>(
+        _ rect: Rect, pane: Pane, history: History<Element>, rows: Int, columns: [Column],
+        cells: (Element) -> [(String, Role)]
+    ) {
+        let focused = state.ui.focus == pane
+        let scroll = state.ui.scroll(of: pane)
+        var note = ""
+        if history.evicted > 0 { note = "\(Format.compact(history.evicted)) older dropped" }
+        var selected: Int? = nil
+        if !scroll.follow, let newest = history.newestSeq, let sel = scroll.selected.flatMap(history.clamp) {
+            selected = sel
+            let newer = newest - sel
+            note = newer > 0 ? "held · \(Format.compact(newer)) newer ↑" : "held"
+        }
+        box(rect, title: "\(pane.title) \(Format.count(history.count))", note: note, focused: focused)
+        let inner = rect.inner
+        guard inner.width > 0, inner.height > 0 else { return }
+        var y = inner.y
+        if inner.height >= 4 {
+            drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: y, width: inner.width, highlight: false)
+            y += 1
+        }
+        guard let newest = history.newestSeq, let oldest = history.oldestSeq else {
+            let hint = state.connection.phase == .open ? "waiting for data…" : "no data yet"
+            canvas.draw(hint, x: inner.x + 1, y: y, style: style(.dim), maxWidth: inner.width - 1)
+            return
+        }
+        var top = newest
+        if let selected {
+            let index = newest - selected
+            if index >= rows { top = newest - (index - rows + 1) }
+        }
+        var seq = top
+        while y < inner.maxY, seq >= oldest {
+            if let element = history[seq] {
+                drawRow(cells(element), columns: columns, x: inner.x, y: y, width: inner.width, highlight: seq == selected && focused)
+                if seq == selected && !focused {
+                    canvas.draw(glyphs.bullet, x: inner.x, y: y, style: style(.dim), maxWidth: 1)
+                }
+            }
+            seq -= 1
+            y += 1
+        }
+    }
+
+    mutating func drawRow(_ values: [(String, Role)], columns: [Column], x: Int, y: Int, width: Int, highlight: Bool) {
+        if highlight { canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style(.selected)) }
+        var cx = x + 1
+        let limit = x + width
+        for (column, value) in zip(columns, values) where cx < limit {
+            let w = min(column.width, limit - cx)
+            var s = style(value.1)
+            if highlight { s = s.with(reverse: true) }
+            canvas.draw(TextWidth.fit(value.0, w), x: cx, y: y, style: s, maxWidth: w)
+            cx += w + 1
+        }
+    }
+
+    /// Splits `total` cells among flexible columns by weight, after the fixed ones.
+    static func columns(_ specs: [(title: String, fixed: Int?, weight: Int)], total: Int) -> [Column] {
+        let gaps = specs.count
+        let fixed = specs.compactMap(\.fixed).reduce(0, +)
+        let flexible = max(0, total - fixed - gaps)
+        let weights = specs.filter { $0.fixed == nil }.map(\.weight).reduce(0, +)
+        var remaining = flexible
+        var result: [Column] = []
+        let lastFlexible = specs.lastIndex { $0.fixed == nil }
+        for (i, spec) in specs.enumerated() {
+            if let f = spec.fixed {
+                result.append(Column(title: spec.title, width: f))
+            } else if i == lastFlexible {
+                result.append(Column(title: spec.title, width: remaining))
+            } else {
+                let w = weights > 0 ? flexible * spec.weight / weights : 0
+                remaining -= w
+                result.append(Column(title: spec.title, width: w))
+            }
+        }
+        return result
+    }
+
+
+    static func severityTag(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: "CRIT"
+        case .high: "HIGH"
+        case .medium: "MED"
+        case .low: "LOW"
+        case .warning: "WARN"
+        case .info: "INFO"
+        case .other(let s): String(s.uppercased().prefix(4))
+        }
+    }
+
+    mutating func driftsPane(_ rect: Rect, rows: Int) {
+        let total = rect.inner.width - 1
+        let wide = total >= 90
+        var specs: [(title: String, fixed: Int?, weight: Int)] = [
+            ("TIME", 8, 0), ("SEV", 4, 0), ("RESOURCE", nil, 34), ("ATTRIBUTE", nil, 18), ("CHANGE", nil, 32),
+        ]
+        if wide { specs.append(("USER", nil, 16)) }
+        let columns = Painter.columns(specs, total: total)
+        let arrow = glyphs.arrow
+        let offset = options.utcOffset
+        let history = state.drifts
+        listPane(rect, pane: .drifts, history: history, rows: rows, columns: columns) { drift in
+            let resource = drift.resourceName.isEmpty
+                ? [drift.resourceType, drift.resourceID].filter { !$0.isEmpty }.joined(separator: " ")
+                : "\(drift.resourceType).\(drift.resourceName)"
+            let change = drift.oldValue.isEmpty && drift.newValue.isEmpty ? "" : "\(drift.oldValue) \(arrow) \(drift.newValue)"
+            var cells: [(String, Role)] = [
+                (Timestamp.clock(drift.time, utcOffset: offset), .dim), (Painter.severityTag(drift.severity), .severity(drift.severity)),
+                (resource, .text), (drift.attribute, .text), (change, .text),
+            ]
+            if wide { cells.append((drift.user, .dim)) }
+            return cells
+        }
+    }
+
+    mutating func eventsPane(_ rect: Rect, rows: Int) {
+        let total = rect.inner.width - 1
+        let columns = Painter.columns(
+            [("TIME", 8, 0), ("SEV", 4, 0), ("KIND", 10, 0), ("WHAT", nil, 26), ("RESOURCE", nil, 30), ("DETAIL", nil, 44)],
+            total: total)
+        let offset = options.utcOffset
+        let history = state.events
+        listPane(rect, pane: .events, history: history, rows: rows, columns: columns) { event in
+            [
+                (Timestamp.clock(event.time, utcOffset: offset), .dim), (Painter.severityTag(event.severity), .severity(event.severity)),
+                (event.kindLabel, .text), (event.title, .text), (event.resource, .text),
+                (event.user.isEmpty ? event.detail : "\(event.detail) · \(event.user)", .dim),
+            ]
+        }
+    }
+
+    mutating func statePane(_ rect: Rect, rows: Int) {
+        let total = rect.inner.width - 1
+        let columns = Painter.columns(
+            [("TIME", 8, 0), ("ACTION", 9, 0), ("RESOURCE", nil, 55), ("DETAIL", nil, 45)], total: total)
+        let offset = options.utcOffset
+        let history = state.stateChanges
+        listPane(rect, pane: .state, history: history, rows: rows, columns: columns) { change in
+            [(Timestamp.clock(change.time, utcOffset: offset), .dim), (change.action, .text), (change.resource, .text), (change.detail, .dim)]
+        }
+    }
+
+    // MARK: - Stats
+
+    mutating func statsPane(_ rect: Rect) {
+        box(rect, title: "Stats", note: "", focused: state.ui.focus == .stats)
+        let inner = rect.inner
+        guard inner.width > 2, inner.height > 0 else { return }
+        let x = inner.x + 1
+        let width = inner.width - 2
+        var lines: [[(String, Role)]] = []
+        let stats = state.stats
+        lines.append([
+            ("\(Format.count(stats.total)) received", .title), (" · \(Format.count(stats.lastMinute(now: state.now)))/min", .text),
+        ])
+        lines.append([(linkLine(), .dim)])
+        let seconds = stats.recentSeconds(now: state.now, count: min(width, Statistics.windowSeconds))
+        lines.append([(sparkline(seconds), .sparkline)])
+        let severities = Severity.known + stats.severityCounts.keys.filter { if case .other = $0 { true } else { false } }.sorted()
+        let maxCount = max(1, severities.map { stats.severityCounts[$0] ?? 0 }.max() ?? 1)
+        for severity in severities {
+            let n = stats.severityCounts[severity] ?? 0
+            if n == 0, case .other = severity { continue }
+            let countText = Format.compact(n)
+            let barWidth = max(0, width - 9 - countText.count - 1)
+            let filled = n == 0 ? 0 : max(1, barWidth * n / maxCount)
+            lines.append([
+                (TextWidth.fit(severity.label, 8) + " ", .severity(severity)),
+                (String(repeating: glyphs.barFull, count: filled), .severity(severity)),
+                (String(repeating: " ", count: barWidth - filled) + " " + countText, .text),
+            ])
+        }
+        let kinds = stats.kindCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        if !kinds.isEmpty {
+            lines.append([(kinds.map { "\($0.key) \(Format.compact($0.value))" }.joined(separator: " · "), .text)])
+        }
+        if let server = stats.server {
+            var parts: [String] = []
+            if let d = server.driftTotal { parts.append("drifts \(Format.count(d))") }
+            if let u = server.unmanagedTotal { parts.append("unmanaged \(Format.count(u))") }
+            if let e = server.eventTotal { parts.append("events \(Format.count(e))") }
+            if !parts.isEmpty { lines.append([("server: " + parts.joined(separator: " · "), .dim)]) }
+        }
+        let top = stats.topResourceTypes(5)
+        if !top.isEmpty {
+            lines.append([("Top resource types", .columnHeader)])
+            for entry in top {
+                let count = Format.compact(entry.count)
+                lines.append([(TextWidth.fit(entry.type, max(1, width - count.count - 1)) + " " + count, .text)])
+            }
+        }
+        for (i, line) in lines.enumerated() where i < inner.height {
+            var cx = x
+            for (text, role) in line {
+                let used = canvas.draw(text, x: cx, y: inner.y + i, style: style(role), maxWidth: x + width - cx)
+                cx += used
+            }
+        }
+    }
+
+    func linkLine() -> String {
+        let c = state.connection
+        var parts: [String] = []
+        if let opened = c.openedAt, c.phase == .open {
+            parts.append("link up \(Format.duration(state.now - opened))")
+        } else {
+            parts.append("link \(c.phase.label)")
+        }
+        if let last = c.lastFrameAt {
+            parts.append("last msg \(Format.duration(state.now - last)) ago")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    func sparkline(_ values: [Int]) -> String {
+        let peak = values.max() ?? 0
+        guard peak > 0 else { return String(repeating: glyphs.sparks[0], count: values.count) }
+        return values.map { v in
+            v == 0 ? " " : glyphs.sparks[min(glyphs.sparks.count - 1, (v * glyphs.sparks.count - 1) / peak)]
+        }.joined()
+    }
+
+    // MARK: - Status bar
+
+    mutating func statusBar(_ rect: Rect) {
+        canvas.fill(rect, style: style(.statusBar))
+        let c = state.connection
+        let phase: (String, Role)
+        switch c.phase {
+        case .idle: phase = (" idle ", .statusWarn)
+        case .connecting:
+            phase = (" \(glyphs.pending) CONNECTING\(c.attempt > 0 ? " · attempt \(c.attempt + 1)" : "") ", .statusWarn)
+        case .open: phase = (" \(glyphs.bullet) OPEN ", .statusGood)
+        case .backingOff(let until):
+            phase = (" RECONNECTING in \(Format.countdown(until - state.now)) · attempt \(c.attempt + 1) ", .statusWarn)
+        case .stopped(let reason): phase = (" STOPPED: \(reason) ", .statusBad)
+        }
+        var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
+        segments.append((topicSummary(), .statusBar, 1))
+        segments.append(("rx \(Format.count(state.diagnostics.messagesReceived))", .statusBar, 2))
+        let d = state.diagnostics
+        if d.errorCount > 0 || d.unknown > 0 {
+            var text = "err \(d.errorCount)"
+            if d.unknown > 0 { text += " · \(d.unknown) unknown" }
+            if let last = d.lastError { text += ": \(last)" }
+            segments.append((text, d.errorCount > 0 ? .statusBad : .statusWarn, 3))
+        } else if let reason = c.lastCloseReason, c.phase != .open {
+            segments.append(("last close: \(reason)", .statusWarn, 3))
+        }
+        var server = c.url
+        if let dialect = c.dialect {
+            server += " (\(dialect.rawValue)\(c.serverVersion.isEmpty ? "" : " v\(c.serverVersion)"))"
+        }
+        segments.append((server, .statusBar, 4))
+        // Drop the least important segments until the rest fits; the phase always stays.
+        var kept = segments
+        func width(_ list: [(text: String, role: Role, priority: Int)]) -> Int {
+            list.map { TextWidth.width(of: $0.text) }.reduce(0, +) + 3 * max(0, list.count - 1)
+        }
+        while width(kept) > rect.width, kept.count > 1 {
+            let drop = kept.indices.dropFirst().max { kept[$0].priority < kept[$1].priority }!
+            if kept[drop].priority == 3, TextWidth.width(of: kept[drop].text) > 24 {
+                kept[drop].text = TextWidth.truncate(kept[drop].text, to: max(12, rect.width - width(kept.filter { $0.priority != 3 }) - 3))
+                if width(kept) <= rect.width { break }
+            }
+            kept.remove(at: drop)
+        }
+        var x = rect.x
+        for (i, segment) in kept.enumerated() {
+            if i > 0 { x += canvas.draw(" \(glyphs.separator) ", x: x, y: rect.y, style: style(.statusBar)) }
+            x += canvas.draw(segment.text, x: x, y: rect.y, style: style(segment.role), maxWidth: rect.maxX - x)
+        }
+    }
+
+    /// `drifts✓ events… state✓ stats·local`: each desired topic with what the server said about it.
+    func topicSummary() -> String {
+        let topics = state.desiredTopics.sorted()
+        if topics.isEmpty { return "no topics" }
+        return topics.map { topic -> String in
+            let names = state.wireNames(for: topic)
+            guard state.connection.phase == .open, state.connection.subscribed else { return topic.rawValue + glyphs.ellipsisBar }
+            if names.isEmpty { return topic.rawValue + glyphs.ellipsisBar + "local" }
+            let statuses = names.map { state.subscriptions[$0] }
+            if statuses.allSatisfy({ $0 == .acknowledged }) { return topic.rawValue + glyphs.check }
+            return topic.rawValue + glyphs.pending
+        }.joined(separator: " ")
+    }
+
+    // MARK: - Help
+
+    mutating func helpOverlay(size: Size) {
+        let lines = [
+            "1-5        toggle topics all/drifts/events/state/stats",
+            "Tab S-Tab  move focus between panes",
+            "j k ↓ ↑    select older / newer (holds the pane)",
+            "PgDn PgUp  page older / newer",
+            "g  G       oldest / follow newest (also Home / End)",
+            "r          reconnect now",
+            "?          this help",
+            "q          quit",
+            "",
+            "status: ✓ acknowledged by server, … sent, · not subscribed",
+        ]
+        let width = min(size.width - 4, (lines.map { TextWidth.width(of: $0) }.max() ?? 0) + 4)
+        let height = min(size.height - 2, lines.count + 2)
+        let rect = Rect(x: (size.width - width) / 2, y: (size.height - height) / 2, width: width, height: height)
+        canvas.fill(rect, style: style(.text))
+        box(rect, title: "Keys", note: "any key closes", focused: true)
+        for (i, line) in lines.enumerated() where i < rect.inner.height {
+            canvas.draw(line, x: rect.inner.x + 1, y: rect.inner.y + i, style: style(.text), maxWidth: rect.inner.width - 1)
+        }
+    }
+}

@@ -1,0 +1,73 @@
+/// One line of a frame that could not be understood, kept so the operator can see what went wrong.
+public struct DecodeFailure: Sendable, Equatable {
+    public var error: WireError
+    /// The beginning of the offending line (at most 120 bytes, lossily decoded).
+    public var excerpt: String
+}
+
+/// The result of decoding one WebSocket text message.
+public struct DecodedFrame: Sendable {
+    public var messages: [ServerMessage] = []
+    public var failures: [DecodeFailure] = []
+
+    public init(messages: [ServerMessage] = [], failures: [DecodeFailure] = []) {
+        self.messages = messages
+        self.failures = failures
+    }
+}
+
+/// The single entry point from frame bytes to messages. A faster path replaces the body, not the callers.
+///
+/// The real server joins every message queued at write time with `\n` into one WebSocket message
+/// (the welcome included), so every frame is split on newlines and each non-empty line parsed alone.
+/// JSON never contains a raw newline, so splitting cannot cut an object.
+public enum FrameDecoder {
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedFrame {
+        var frame = DecodedFrame()
+        var lineStart = 0
+        let count = bytes.count
+        var i = 0
+        while i <= count {
+            if i == count || bytes[i] == 0x0A {
+                var start = lineStart
+                var end = i
+                while start < end, isSpace(bytes[start]) { start += 1 }
+                while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+                if start < end {
+                    decodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &frame)
+                }
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        return frame
+    }
+
+    public static func decode(_ bytes: [UInt8]) -> DecodedFrame {
+        bytes.withUnsafeBufferPointer { decode($0) }
+    }
+
+    public static func decode(_ text: String) -> DecodedFrame {
+        var copy = text
+        return copy.withUTF8 { decode($0) }
+    }
+
+    static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, into frame: inout DecodedFrame) {
+        do {
+            let json = try JSONParser.parse(buffer: line)
+            frame.messages.append(try ServerMessage(json: json))
+        } catch let error as JSONParseError {
+            frame.failures.append(DecodeFailure(error: .malformed(error), excerpt: excerpt(line)))
+        } catch let error as WireError {
+            frame.failures.append(DecodeFailure(error: error, excerpt: excerpt(line)))
+        } catch {
+            frame.failures.append(DecodeFailure(error: .notAnObject, excerpt: excerpt(line)))
+        }
+    }
+
+    static func excerpt(_ line: UnsafeBufferPointer<UInt8>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: line[0..<min(line.count, 120)]), as: UTF8.self)
+    }
+
+    @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+}

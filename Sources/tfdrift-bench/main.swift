@@ -1,0 +1,1 @@
+print("tfdrift-bench: not yet")

@@ -1,0 +1,49 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import TFDriftCore
+import TFDriftNetwork
+import TFDriftRuntime
+import TFDriftSimulator
+import TFDriftTerminal
+import TFDriftView
+
+struct DashboardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dashboard",
+        abstract: "Open the live dashboard (the default)."
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(name: .long, help: "Start the embedded simulator on a free loopback port and connect to it.")
+    var demo = false
+
+    @OptionGroup(title: "Simulator (with --demo)") var simulator: SimulatorArguments
+
+    func run() throws {
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw ValidationError(
+                "stdout is not a terminal; the dashboard needs one. For scripts and pipes use `tfdrift-tui tail --url URL`.")
+        }
+        var server: DemoServer?
+        var url = try connection.validatedURL(connection.url)
+        if demo {
+            let s = DemoServer(options: SimulatorOptions(port: 0, dialect: simulator.dialect.dialect, rate: simulator.rate))
+            let port = try s.start()
+            url = "ws://127.0.0.1:\(port)/ws"
+            server = s
+        }
+        defer { server?.stop() }
+
+        let inbox = Inbox()
+        SignalTrap.install(wakingFD: inbox.writeFD)
+        let client = WebSocketClient(deliver: { inbox.post($0) })
+        defer { client.shutdown() }
+        let state = State(settings: connection.settings(url: url), topics: try connection.parsedTopics())
+        let frontend = DashboardFrontend()
+        defer { frontend.close() }
+        Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
+    }
+}

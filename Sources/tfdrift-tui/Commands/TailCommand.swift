@@ -1,0 +1,70 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import TFDriftCore
+import TFDriftNetwork
+import TFDriftRuntime
+
+struct TailCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tail",
+        abstract: "Print events, control replies and connection changes as lines (for scripts, `| jq`, and tests).",
+        discussion: """
+            NDJSON lines carry a `kind`: event, control, connection or error. Exits 0 after --count events or
+            --duration seconds; exits 1 with a message on stderr if it never managed to connect.
+            """
+    )
+
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(name: .long, help: "Output format: ndjson or text.")
+    var format: TailFormat = .ndjson
+
+    @Option(name: .long, help: "Exit after this many events.")
+    var count: Int?
+
+    @Option(name: .long, help: "Exit after this many seconds.")
+    var duration: Double?
+
+    func validate() throws {
+        if let count, count < 1 { throw ValidationError("--count must be at least 1") }
+        if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+    }
+
+    func run() throws {
+        let url = try connection.validatedURL(connection.url)
+        let inbox = Inbox()
+        SignalTrap.install(wakingFD: inbox.writeFD)
+        let client = WebSocketClient(deliver: { inbox.post($0) })
+        defer { client.shutdown() }
+        let frontend = TailFrontend(format: format, count: count, duration: duration)
+        let state = State(settings: connection.settings(url: url), topics: try connection.parsedTopics())
+        let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
+        if !final.connection.everOpened {
+            let reason = final.connection.lastCloseReason ?? "no answer"
+            Console.write(Array("tfdrift-tui: could not connect to \(url): \(reason)\n".utf8), to: STDERR_FILENO)
+            throw ExitCode(1)
+        }
+    }
+}
+
+enum TailFormat: String, ExpressibleByArgument, CaseIterable {
+    case ndjson, text
+}
+
+/// Unbuffered writes straight to a descriptor (stdio's globals are not concurrency-safe in Swift 6).
+enum Console {
+    static func write(_ bytes: [UInt8], to fd: Int32) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { if errno == EINTR { continue } else { return } }
+            offset += n
+        }
+    }
+
+    static func print(_ text: String, to fd: Int32 = STDOUT_FILENO) {
+        write(Array((text + "\n").utf8), to: fd)
+    }
+}

@@ -1,0 +1,176 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TFDriftCore
+import TFDriftNetwork
+import TFDriftRuntime
+import TFDriftWire
+
+/// Headless output: one line per event, control reply, connection change and error.
+final class TailFrontend: Frontend {
+    let format: TailFormat
+    let count: Int?
+    let deadline: Double?
+    private(set) var printedEvents = 0
+
+    init(format: TailFormat, count: Int?, duration: Double?) {
+        self.format = format
+        self.count = count
+        self.deadline = duration.map { SystemClock.monotonic() + $0 }
+    }
+
+    private var buffer: [UInt8] = []
+
+    var inputDescriptor: Int32? { nil }
+    func readInput(state: State) -> [Action] { [] }
+    /// Output is flushed once per frame rather than per line, so floods cost one write a frame.
+    func present(state: State) {
+        Console.write(buffer, to: STDOUT_FILENO)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    var wantsToStop: Bool {
+        if let count, printedEvents >= count { return true }
+        if let deadline, SystemClock.monotonic() >= deadline { return true }
+        return false
+    }
+
+    func observe(_ action: Action, previous: ConnectionState, state: State) {
+        let connection = state.connection
+        if connection.phase != previous.phase || connection.generation != previous.generation {
+            emit(TailLine.connection(connection, now: state.now))
+        }
+        switch action {
+        case .received(let generation, let items, let at):
+            guard generation == connection.generation, connection.phase == .open else { return }
+            for item in items {
+                if let count, printedEvents >= count { return }
+                let line = TailLine.item(item, at: at)
+                if line.isEvent { printedEvents += 1 }
+                emit(line)
+            }
+        case .sendFailed(_, let message, let reason):
+            emit(TailLine(kind: "error", fields: [("message", .string("could not send \(message.summary): \(reason)"))], text: "could not send \(message.summary): \(reason)"))
+        default:
+            break
+        }
+    }
+
+    func emit(_ line: TailLine) {
+        let output = format == .ndjson ? line.json : line.textLine
+        buffer.append(contentsOf: output.utf8)
+        buffer.append(0x0A)
+    }
+}
+
+/// One output line, in both formats.
+struct TailLine {
+    var kind: String
+    var fields: [(String, JSONValue)]
+    var text: String
+
+    var isEvent: Bool { kind == "event" }
+
+    var json: String {
+        JSONValue.object(JSONObject([(key: "kind", value: .string(kind))] + fields.map { (key: $0.0, value: $0.1) })).jsonText
+    }
+
+    var textLine: String { "\(kind.padding(10)) \(text)" }
+
+    static func connection(_ c: ConnectionState, now: Double) -> TailLine {
+        var fields: [(String, JSONValue)] = [
+            ("phase", .string(c.phase.label)), ("url", .string(c.url)), ("generation", .number(Double(c.generation))),
+            ("attempt", .number(Double(c.attempt))), ("at", .string(Timestamp.format(now))),
+        ]
+        var text = "\(c.phase.label) \(c.url)"
+        switch c.phase {
+        case .backingOff(let until):
+            let delay = max(0, until - now)
+            fields.append(("delay", .number((delay * 1000).rounded() / 1000)))
+            text += " retry in \(String(format1: delay)) s (attempt \(c.attempt))"
+        case .stopped(let reason):
+            fields.append(("reason", .string(reason)))
+            text += ": \(reason)"
+        case .open:
+            if c.attempt > 0 { text += " after \(c.attempt) attempts" }
+        default:
+            break
+        }
+        if let reason = c.lastCloseReason, c.phase != .open {
+            fields.append(("last_close", .string(reason)))
+            text += " · last close: \(reason)"
+        }
+        return TailLine(kind: "connection", fields: fields, text: text)
+    }
+
+    static func item(_ item: Incoming, at: Double) -> TailLine {
+        let received: (String, JSONValue) = ("received_at", .string(Timestamp.format(at)))
+        switch item {
+        case .drift(let d):
+            return TailLine(
+                kind: "event",
+                fields: [
+                    ("topic", "drift"), ("severity", .string(d.severity.label)), ("resource_type", .string(d.resourceType)),
+                    ("resource_name", .string(d.resourceName)), ("resource_id", .string(d.resourceID)),
+                    ("attribute", .string(d.attribute)), ("old_value", .string(d.oldValue)), ("new_value", .string(d.newValue)),
+                    ("user", .string(d.user)), ("time", .string(Timestamp.format(d.time))), received,
+                ],
+                text: "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)")
+        case .event(let e):
+            return TailLine(
+                kind: "event",
+                fields: [
+                    ("topic", .string(e.topic.wireName)), ("severity", .string(e.severity.label)), ("title", .string(e.title)),
+                    ("resource", .string(e.resource)), ("detail", .string(e.detail)), ("user", .string(e.user)),
+                    ("time", .string(Timestamp.format(e.time))), received,
+                ],
+                text: "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)")
+        case .stateChange(let s):
+            return TailLine(
+                kind: "event",
+                fields: [
+                    ("topic", "state_change"), ("resource", .string(s.resource)), ("action", .string(s.action)),
+                    ("detail", .string(s.detail)), ("time", .string(Timestamp.format(s.time))), received,
+                ],
+                text: "state_change \(s.action) \(s.resource) \(s.detail)")
+        case .stats(let s):
+            var fields: [(String, JSONValue)] = [("type", "stats")]
+            if let d = s.driftTotal { fields.append(("drift_total", .number(Double(d)))) }
+            if let u = s.unmanagedTotal { fields.append(("unmanaged_total", .number(Double(u)))) }
+            return TailLine(kind: "control", fields: fields + [received], text: "stats drifts=\(s.driftTotal.map(String.init) ?? "?")")
+        case .control(let reply):
+            switch reply {
+            case .welcome(let dialect, let version, let clientID):
+                return TailLine(
+                    kind: "control",
+                    fields: [("type", "welcome"), ("dialect", .string(dialect.rawValue)), ("version", .string(version)), ("client_id", .string(clientID)), received],
+                    text: "welcome \(dialect.rawValue) \(version)")
+            case .subscribed(let topic):
+                return TailLine(kind: "control", fields: [("type", "subscribed"), ("topic", .string(topic)), received], text: "subscribed \(topic)")
+            case .unsubscribed(let topic):
+                return TailLine(kind: "control", fields: [("type", "unsubscribed"), ("topic", .string(topic)), received], text: "unsubscribed \(topic)")
+            case .filterSet(let provider):
+                return TailLine(kind: "control", fields: [("type", "filter_set"), ("provider", .string(provider)), received], text: "filter_set \(provider)")
+            case .pong:
+                return TailLine(kind: "control", fields: [("type", "pong"), received], text: "pong")
+            case .error(let message):
+                return TailLine(kind: "error", fields: [("source", "server"), ("message", .string(message)), received], text: "server: \(message)")
+            }
+        case .unknown(let type):
+            return TailLine(kind: "control", fields: [("type", .string(type)), ("known", false), received], text: "unknown message type \(type)")
+        case .malformed(let description):
+            return TailLine(kind: "error", fields: [("source", "decode"), ("message", .string(description)), received], text: "malformed: \(description)")
+        }
+    }
+}
+
+extension String {
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(tenths % 10)"
+    }
+}
