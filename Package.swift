@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "WireTests", dependencies: ["TFDriftWire"]),
         .testTarget(name: "CoreTests", dependencies: ["TFDriftCore", "TFDriftWire"]),
-        .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire"]),
+        .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "TFDriftCore", "TFDriftWire"]

@@ -57,7 +57,7 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        report(closeReason ?? "connection lost without a close frame (1006)")
+        report(closeReason ?? "connection lost (1006, no close frame)")
         context.fireChannelInactive()
     }
 

@@ -133,6 +133,12 @@ public final class WebSocketClient: Sendable {
         }
     }
 
+    /// Sends text without the size check: only for tests that probe how a server treats oversized messages.
+    func sendUnchecked(generation: Int, text: String) {
+        guard let channel = channels.withLockedValue({ $0[generation] }) else { return }
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: text)), promise: nil)
+    }
+
     /// Closes the socket of `generation` with a normal close frame.
     public func disconnect(generation: Int) {
         guard let channel = channels.withLockedValue({ $0[generation] }) else { return }

@@ -19,10 +19,13 @@ public protocol Frontend: AnyObject {
     func present(state: State)
     /// The frontend's own reason to stop (tail's `--count` / `--duration`).
     var wantsToStop: Bool { get }
+    /// The terminal changed size (SIGWINCH).
+    func terminalResized()
 }
 
 extension Frontend {
     public func observe(_ action: Action, previous: ConnectionState, state: State) {}
+    public func terminalResized() {}
 }
 
 /// The one loop that owns the state: it drains the inbox, reduces each action, runs the effects and
@@ -68,7 +71,11 @@ public final class Runtime {
             let interrupted = ready < 0 && errno == EINTR
 
             var actions = inbox.drain()
-            if SignalTrap.take() != nil { actions.append(.command(.quit)) }
+            if SignalTrap.takeQuit() != nil { actions.append(.command(.quit)) }
+            if SignalTrap.takeResize() {
+                frontend.terminalResized()
+                dirty = true
+            }
             if fds.count > 1, fds[1].revents != 0 || interrupted {
                 if fds[1].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[1].revents & Int16(POLLIN) == 0 {
                     actions.append(.command(.quit))  // the terminal went away

@@ -178,9 +178,15 @@ struct Catalog: Sendable {
     }
 
     mutating func add(unmanagedFor r: Resource, suffix: String) {
-        let events = ["RunInstances", "CreateBucket", "CreateSecurityGroup", "CreatePolicy", "CreateFunction"]
+        let creators = [
+            "aws_instance": "RunInstances", "aws_s3_bucket": "CreateBucket", "aws_security_group": "CreateSecurityGroup",
+            "aws_iam_policy": "CreatePolicy", "aws_iam_role": "CreateRole", "aws_lambda_function": "CreateFunction",
+            "aws_db_instance": "CreateDBInstance", "aws_kms_key": "CreateKey",
+            "google_compute_firewall": "compute.firewalls.insert",
+            "azurerm_network_security_group": "Microsoft.Network/networkSecurityGroups/write",
+        ]
         let real: JSONValue = [
-            "changes": ["source": "console", "region": "us-east-1"], "event_name": .string(events[abs(r.type.hashValue) % events.count]),
+            "changes": ["source": "console", "region": "us-east-1"], "event_name": .string(creators[r.type] ?? "Create"),
             "reason": .string("Resource \(r.idPrefix)\(suffix) (\(r.type)) is not found in Terraform state"),
             "resource_id": .string(r.idPrefix + suffix + "-" + Catalog.marker), "resource_type": .string(r.type),
             "severity": "warning", "timestamp": "", "user_identity": Catalog.identity(Catalog.users[3]),

@@ -50,6 +50,7 @@ final class Hub: @unchecked Sendable {
     var unmanagedTotal = 0
     var eventsGenerated = 0
     var stalled: [EventLoopPromise<HTTPHeaders?>] = []
+    var lastStatsAt = NIODeadline.now()
     private var tickTask: RepeatedTask?
     private var housekeepingTask: RepeatedTask?
 
@@ -272,6 +273,10 @@ final class Hub: @unchecked Sendable {
     func housekeeping() {
         guard !faults.silent else { return }
         let now = NIODeadline.now()
+        if options.dialect == .documented, now - lastStatsAt >= .seconds(1) {
+            lastStatsAt = now
+            broadcastDocumentedStats()
+        }
         for client in Array(clients.values) {
             if now - client.lastPongAt > .nanoseconds(Int64(options.pongTimeout * 1e9)) {
                 // Like the real server: no close frame, just the TCP close.
@@ -283,6 +288,16 @@ final class Hub: @unchecked Sendable {
                 client.lastPingAt = now
                 client.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, data: client.channel.allocator.buffer(capacity: 0)), promise: nil)
             }
+        }
+    }
+
+    /// The documented API's "Statistics updates" on the `stats` topic (the real server has none).
+    func broadcastDocumentedStats() {
+        let severity = severityCounts.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).jsonText):\($0.value)" }.joined(separator: ",")
+        let line = "{\"type\":\"stats\",\"topic\":\"stats\",\"timestamp\":\"\(timestamp())\",\"payload\":{\"drifts\":{\"total\":\(drifts.count),\"severity_counts\":{\(severity)}},\"events\":{\"total\":\(eventsGenerated)},\"unmanaged\":{\"total\":\(unmanagedTotal)}}}"
+        for client in clients.values where client.subscriptions.contains("stats") || client.subscriptions.contains("all") {
+            client.pending.append(line)
+            flush(client)
         }
     }
 

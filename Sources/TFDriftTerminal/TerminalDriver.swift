@@ -132,6 +132,15 @@ public final class TerminalDriver {
         refresh()
     }
 
+    /// Reads the window size from the terminal and tells ncurses; our SIGWINCH handler replaces ncurses' own,
+    /// so this is where LINES and COLS change.
+    public func adoptWindowSize() {
+        var size = winsize()
+        guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0, size.ws_col > 0 else { return }
+        resizeterm(Int32(size.ws_row), Int32(size.ws_col))
+        invalidate()
+    }
+
     /// Forces a full redraw on the next frame (after a resize).
     public func invalidate() {
         previous = nil

@@ -265,9 +265,9 @@ struct Painter {
         }
         for (i, line) in lines.enumerated() where i < inner.height {
             var cx = x
-            for (text, role) in line {
-                let used = canvas.draw(text, x: cx, y: inner.y + i, style: style(role), maxWidth: x + width - cx)
-                cx += used
+            for (text, role) in line where cx < x + width {
+                let room = x + width - cx
+                cx += canvas.draw(TextWidth.truncate(text, to: room), x: cx, y: inner.y + i, style: style(role), maxWidth: room)
             }
         }
     }

@@ -38,12 +38,13 @@ struct DashboardCommand: ParsableCommand {
         defer { server?.stop() }
 
         let inbox = Inbox()
-        SignalTrap.install(wakingFD: inbox.writeFD)
         let client = WebSocketClient(deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let state = State(settings: connection.settings(url: url), topics: try connection.parsedTopics())
         let frontend = DashboardFrontend()
         defer { frontend.close() }
+        // After initscr, so that our SIGWINCH handler (which wakes the loop from any thread) replaces ncurses'.
+        SignalTrap.install(wakingFD: inbox.writeFD)
         Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
     }
 }

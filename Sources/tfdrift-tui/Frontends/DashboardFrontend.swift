@@ -36,6 +36,10 @@ final class DashboardFrontend: Frontend {
         return actions
     }
 
+    func terminalResized() {
+        terminal.adoptWindowSize()
+    }
+
     func present(state: State) {
         let options = RenderOptions(theme: theme, glyphs: terminal.glyphs, utcOffset: DashboardFrontend.localOffset())
         terminal.draw(Dashboard.render(state, size: terminal.size, options: options))

@@ -29,7 +29,11 @@ final class TailFrontend: Frontend {
         buffer.removeAll(keepingCapacity: true)
     }
 
+    /// Set once automatic retries have given up (`--max-retries`): nothing more can arrive.
+    private var gaveUp = false
+
     var wantsToStop: Bool {
+        if gaveUp { return true }
         if let count, printedEvents >= count { return true }
         if let deadline, SystemClock.monotonic() >= deadline { return true }
         return false
@@ -39,6 +43,7 @@ final class TailFrontend: Frontend {
         let connection = state.connection
         if connection.phase != previous.phase || connection.generation != previous.generation {
             emit(TailLine.connection(connection, now: state.now))
+            if case .stopped = connection.phase { gaveUp = true }
         }
         switch action {
         case .received(let generation, let items, let at):

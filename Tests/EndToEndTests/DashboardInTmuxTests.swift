@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+/// The built binary in a real terminal (tmux), read the way a person reads it.
+@Suite(.serialized)
+struct DashboardInTmuxTests {
+    @Test func liveDashboardTogglesATopicAndQuitsToAUsableShell() throws {
+        let binary = try productPath()
+        let server = try DemoServerProcess(rate: 40)
+        defer { server.stop() }
+        let tmux = try Tmux(width: 120, height: 40, command: "bash --norc --noprofile")
+        defer { tmux.kill() }
+        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).before; clear")
+        try tmux.type("\(binary) --url \(server.url); echo EXIT=$?")
+
+        let live = try tmux.waitFor("drifts and events on screen") { screen in
+            (paneCount("Drifts", in: screen) ?? 0) >= 3 && (paneCount("Events", in: screen) ?? 0) >= 1 && screen.contains("OPEN")
+        }
+        let status = live.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.map(String.init) ?? ""
+        #expect(status.contains("drifts✓"), "status bar: \(status)")
+
+        try tmux.send("2")
+        try tmux.waitFor("drifts unsubscribed in the status bar") { screen in
+            let bar = screen.split(separator: "\n").last { $0.contains("OPEN") }.map(String.init) ?? ""
+            return !bar.contains("drifts") && bar.contains("events✓")
+        }
+
+        try tmux.resize(width: 80, height: 24)
+        let small = try tmux.waitFor("80x24 layout") { screen in
+            screen.split(separator: "\n").first?.count ?? 0 <= 80 && screen.contains("Stats") && screen.contains("┘")
+        }
+        #expect(small.contains("Drifts"))
+        try tmux.resize(width: 50, height: 10)
+        try tmux.waitFor("too-small message") { $0.contains("Terminal too small") }
+        try tmux.resize(width: 120, height: 40)
+        try tmux.waitFor("layout back") { $0.contains("Events") }
+
+        try tmux.send("q")
+        try tmux.waitFor("the program to exit with status 0") { $0.contains("EXIT=0") }
+        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).after; cmp -s /tmp/tfdrift-e2e-\(tmux.socket).before /tmp/tfdrift-e2e-\(tmux.socket).after && echo TTY-RESTORED-$((6*7))")
+        try tmux.waitFor("terminal modes restored and the shell echoing") { $0.contains("TTY-RESTORED-42") }
+    }
+
+    @Test func ctrlCRestoresTheTerminalToo() throws {
+        let binary = try productPath()
+        let server = try DemoServerProcess(rate: 5)
+        defer { server.stop() }
+        let tmux = try Tmux(width: 100, height: 30, command: "bash --norc --noprofile")
+        defer { tmux.kill() }
+        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).before; clear")
+        try tmux.type("\(binary) --url \(server.url); echo EXIT=$?")
+        try tmux.waitFor("dashboard up") { $0.contains("OPEN") }
+        try tmux.send("C-c")
+        try tmux.waitFor("exit after SIGINT") { $0.contains("EXIT=") }
+        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).after; cmp -s /tmp/tfdrift-e2e-\(tmux.socket).before /tmp/tfdrift-e2e-\(tmux.socket).after && echo TTY-OK")
+        try tmux.waitFor("terminal restored after Ctrl-C") { $0.contains("TTY-OK") }
+    }
+
+    @Test func deadServerIsShownAsReconnecting() throws {
+        let binary = try productPath()
+        let tmux = try Tmux(width: 100, height: 30, command: "\(binary) --url ws://127.0.0.1:9/ws")
+        defer { tmux.kill() }
+        let screen = try tmux.waitFor("reconnect countdown") { $0.contains("RECONNECTING in") }
+        #expect(screen.contains("attempt"))
+    }
+}
+
+struct CommandLineTests {
+    @Test func refusesTheDashboardWhenStdoutIsNotATerminal() throws {
+        let result = try run(try productPath(), ["--demo"])
+        #expect(result.status != 0)
+        #expect(result.err.contains("not a terminal"))
+        #expect(result.err.contains("tail"))
+    }
+
+    @Test(arguments: ["real", "documented"])
+    func tailPrintsFiftyEventsFromEitherDialect(dialect: String) throws {
+        let server = try DemoServerProcess(dialect: dialect, rate: 200)
+        defer { server.stop() }
+        let result = try run(try productPath(), ["tail", "--url", server.url, "--format", "ndjson", "--count", "50", "--duration", "60"])
+        #expect(result.status == 0, "stderr: \(result.err)")
+        let lines = result.out.split(separator: "\n")
+        let events = lines.filter { $0.contains(#""kind":"event""#) }
+        #expect(events.count == 50)
+        #expect(lines.contains { $0.contains(#""kind":"connection""#) && $0.contains(#""phase":"open""#) })
+        #expect(lines.contains { $0.contains(#""type":"welcome""#) && $0.contains("\"dialect\":\"\(dialect)\"") })
+        for line in lines {
+            #expect((try? JSONSerialization.jsonObject(with: Data(line.utf8))) != nil, "not JSON: \(line)")
+        }
+    }
+
+    @Test func tailExplainsWhenItNeverConnected() throws {
+        let result = try run(try productPath(), ["tail", "--url", "ws://127.0.0.1:9/ws", "--max-retries", "1", "--format", "text"])
+        #expect(result.status == 1)
+        #expect(result.err.contains("could not connect to ws://127.0.0.1:9/ws"))
+        #expect(result.out.contains("stopped"))
+    }
+
+    @Test(arguments: [["--topics", "drifts,nope"], ["--url", "http://x/ws"], ["tail", "--count", "0"], ["demo-server", "--port", "70000"]])
+    func badArgumentsGetAClearMessage(arguments: [String]) throws {
+        let result = try run(try productPath(), arguments)
+        #expect(result.status != 0)
+        #expect(result.err.contains("Error:"))
+    }
+}

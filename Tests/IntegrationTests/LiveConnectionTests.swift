@@ -1,0 +1,153 @@
+import Testing
+@testable import TFDriftCore
+@testable import TFDriftNetwork
+import TFDriftSimulator
+import TFDriftWire
+
+/// The real client against the project's simulator over loopback, in both dialects.
+@Suite(.serialized)
+struct LiveConnectionTests {
+    static let allPanes: Set<Topic> = [.drifts, .events, .state, .stats]
+
+    @Test func realDialectWelcomeAcknowledgementAndPanes() throws {
+        let (server, url) = try startServer(.real, rate: 400)
+        defer { server.stop() }
+        let state = runScenario(url: url, topics: Self.allPanes, steps: [
+            Step(name: "welcome from the real server") { $0.connection.dialect == .real && $0.connection.serverVersion == "0.9.0" },
+            Step(name: "every subscription acknowledged") { s in
+                ["drift", "unmanaged", "policy_decision", "remediation_proposal", "falco", "state_change"]
+                    .allSatisfy { s.subscriptions[$0] == .acknowledged }
+            },
+            Step(name: "all three list panes filling") { $0.drifts.count >= 10 && $0.events.count >= 10 && $0.stateChanges.count >= 5 },
+        ])
+        #expect(state.diagnostics.malformed == 0)
+        #expect(state.diagnostics.unknown == 0)
+        #expect(state.stats.kindCounts["drift"] == state.drifts.count)
+        #expect(Set(state.stats.kindCounts.keys).isSuperset(of: ["drift", "state"]))
+        // Every drift came with a user and a resource from the real server's shape.
+        for seq in state.drifts.oldestSeq!...state.drifts.newestSeq! {
+            let drift = state.drifts[seq]!
+            #expect(!drift.resourceType.isEmpty && !drift.resourceID.isEmpty)
+        }
+    }
+
+    @Test func documentedDialectWelcomeAndPanes() throws {
+        let (server, url) = try startServer(.documented, rate: 400)
+        defer { server.stop() }
+        let state = runScenario(url: url, topics: Self.allPanes, steps: [
+            Step(name: "documented welcome") { $0.connection.dialect == .documented },
+            Step(name: "panes filling and stats arriving") {
+                $0.drifts.count >= 10 && $0.events.count >= 5 && $0.stateChanges.count >= 5 && $0.stats.server?.driftTotal != nil
+            },
+        ])
+        #expect(state.subscriptions.keys.sorted() == ["drifts", "events", "state", "stats"])
+        #expect(state.diagnostics.errorCount == 0)
+        // The documented API has no falco-free event kinds: every event is a Falco event.
+        for seq in state.events.oldestSeq!...state.events.newestSeq! {
+            #expect(state.events[seq]!.topic == .falco)
+        }
+    }
+
+    @Test(arguments: Dialect.allCases)
+    func togglingATopicChangesWhatArrives(dialect: Dialect) throws {
+        let (server, url) = try startServer(dialect, rate: 400)
+        defer { server.stop() }
+        var driftsWhenOff = -1
+        var eventsWhenOff = -1
+        let state = runScenario(url: url, topics: [.drifts, .events], steps: [
+            Step(name: "drifts arriving", until: { $0.drifts.count >= 5 && $0.events.count >= 2 },
+                 then: { _ in [.command(.toggleTopic(.drifts))] }),
+            // On the real server the acknowledgement orders the switch; the documented one has none,
+            // so there the next event after the toggle marks it (the server handles messages in order).
+            Step(name: "unsubscribe took effect") { s in
+                if s.desiredTopics.contains(.drifts) { return false }
+                let done = dialect == .real ? s.subscriptions["drift"] == nil : s.events.count > 0
+                if done && driftsWhenOff < 0 {
+                    driftsWhenOff = s.drifts.count
+                    eventsWhenOff = s.events.count
+                }
+                return done
+            },
+            Step(name: "many more events after the toggle") { $0.events.count >= eventsWhenOff + 60 },
+        ])
+        // At most the drifts already in flight before the server saw the unsubscribe.
+        #expect(state.drifts.count <= driftsWhenOff + 5, "drifts kept arriving after unsubscribing")
+        #expect(!state.desiredTopics.contains(.drifts))
+    }
+
+    @Test func oversizedMessagesAreRefusedBeforeSendingAndTheLinkStays() throws {
+        let (server, url) = try startServer(.real, rate: 50)
+        defer { server.stop() }
+        let big = ClientMessage.query(.string(String(repeating: "x", count: 600)))
+        var refusal: String?
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "subscribed", until: { $0.subscriptions["drift"] == .acknowledged },
+                 perform: { s, client in client.send(generation: s.connection.generation, big) }),
+            Step(name: "still receiving after the refusal") { $0.diagnostics.sendFailures >= 1 && $0.drifts.count >= 3 },
+        ], onAction: { action, _ in
+            if case .sendFailed(_, _, let reason) = action { refusal = reason }
+        })
+        #expect(refusal?.contains("512-byte limit") == true)
+        #expect(state.connection.generation == 1)
+        #expect(state.connection.phase == .open)
+    }
+
+    @Test func theSimulatorClosesWith1009OnMessagesOver512Bytes() throws {
+        let (server, url) = try startServer(.real, rate: 20)
+        defer { server.stop() }
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "subscribed", until: { $0.subscriptions["drift"] == .acknowledged },
+                 perform: { s, client in
+                     client.sendUnchecked(generation: s.connection.generation, text: #"{"type":"ping","pad":""# + String(repeating: "x", count: 600) + "\"}")
+                 }),
+            Step(name: "closed by the server") { $0.connection.lastCloseReason != nil },
+        ], configure: { $0.backoff = BackoffPolicy(base: 30, factor: 2, cap: 30) })
+        #expect(state.connection.lastCloseReason?.contains("1009 message too big") == true)
+    }
+
+    @Test func controlPingsAreAnsweredSoTheServerKeepsTheConnection() throws {
+        // The server pings every 0.2 s and drops a client that sent no pong for 0.6 s: without automatic
+        // pongs the link would die within the scenario.
+        let (server, url) = try startServer(.real, rate: 20) {
+            $0.pingInterval = 0.2
+            $0.pongTimeout = 0.6
+        }
+        defer { server.stop() }
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "open") { $0.connection.phase == .open },
+            Step(name: "three seconds of pings") { s in (s.connection.openedAt.map { s.now - $0 } ?? 0) >= 3 },
+        ])
+        #expect(state.connection.generation == 1, "the connection was dropped and reopened")
+        #expect(state.connection.phase == .open)
+    }
+
+    @Test func serverRestartIsReconnectedAndResubscribed() throws {
+        var options = SimulatorOptions(port: 0, dialect: .real, rate: 200)
+        var server = DemoServer(options: options)
+        let port = try server.start()
+        options.port = port
+        let url = "ws://127.0.0.1:\(port)/ws"
+        var restarted: DemoServer?
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "first connection receiving") { $0.drifts.count >= 3 },
+            Step(name: "server stopped", until: { _ in
+                server.stop()
+                return true
+            }),
+            Step(name: "connection lost noticed") { $0.connection.phase != .open },
+            Step(name: "server started again", until: { _ in
+                let again = DemoServer(options: options)
+                _ = try? again.start()
+                restarted = again
+                return true
+            }),
+            Step(name: "second connection subscribed and receiving") { s in
+                s.connection.generation >= 2 && s.connection.phase == .open && s.subscriptions["drift"] == .acknowledged
+            },
+        ], configure: { $0.backoff = BackoffPolicy(base: 0.05, factor: 2, cap: 0.2) })
+        restarted?.stop()
+        #expect(state.connection.lastCloseReason?.contains("1006") == true)
+        #expect(state.subscriptions.keys.sorted() == ["drift"])
+        server = restarted ?? server
+    }
+}

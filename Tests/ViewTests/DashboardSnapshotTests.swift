@@ -1,0 +1,161 @@
+import Foundation
+import Testing
+@testable import TFDriftCore
+@testable import TFDriftView
+import TFDriftWire
+
+/// A dashboard with known content, rendered as text and compared with the files in `Snapshots/`.
+/// Run with `UPDATE_SNAPSHOTS=1` to rewrite them after an intended change, then read the diff.
+struct DashboardSnapshotTests {
+    static func knownState() -> State {
+        var state = State(settings: Settings(url: "ws://tfdrift.example:8080/ws"), topics: [.drifts, .events, .state, .stats])
+        let base = 1_795_748_400.0  // 2026-11-27T03:00:00Z
+        _ = Reducer.reduce(&state, .started(at: base))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: base))
+        var items: [Incoming] = [.control(.welcome(dialect: .real, version: "0.9.0", clientID: "c"))]
+        for name in ["drift", "unmanaged", "policy_decision", "remediation_proposal", "falco", "state_change"] {
+            items.append(.control(.subscribed(name)))
+        }
+        let severities: [Severity] = [.critical, .high, .medium, .low, .warning]
+        for i in 0..<30 {
+            let t = base + Double(i)
+            items.append(.drift(DriftRecord(
+                receivedAt: t, severity: severities[i % 5], resourceType: ["aws_security_group", "aws_iam_policy", "aws_s3_bucket"][i % 3],
+                resourceName: "res\(i)", resourceID: "id-\(i)", attribute: ["ingress", "policy", "acl"][i % 3],
+                oldValue: "old\(i)", newValue: "new\(i)", user: "alice@corp.example")))
+            items.append(.event(EventRecord(
+                receivedAt: t, topic: i % 2 == 0 ? .falco : .unmanaged, severity: severities[(i + 1) % 5],
+                title: i % 2 == 0 ? "Terminal shell in container" : "RunInstances", resource: "aws_instance i-\(i)",
+                detail: "detail \(i)", user: "bob")))
+            items.append(.stateChange(StateRecord(receivedAt: t, resource: "aws_s3_bucket.logs\(i)", action: "modified", detail: "serial=\(40 + i)")))
+        }
+        items.append(.drift(DriftRecord(
+            receivedAt: base + 31, severity: .critical, resourceType: "東京_bucket", resourceName: "😀", resourceID: "x",
+            attribute: "wide✓", oldValue: String(repeating: "long", count: 40), newValue: "v")))
+        _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: base + 31))
+        _ = Reducer.reduce(&state, .tick(at: base + 32))
+        return state
+    }
+
+    func check(_ canvas: Canvas, _ name: String) throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Snapshots/\(name).txt")
+        let text = canvas.text + "\n"
+        if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1" {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOf: url, encoding: .utf8)
+        #expect(text == expected, "snapshot \(name) differs; rerun with UPDATE_SNAPSHOTS=1 and review the diff")
+    }
+
+    @Test func dashboardAt80x24() throws {
+        try check(Dashboard.render(Self.knownState(), size: Size(width: 80, height: 24)), "dashboard-80x24")
+    }
+
+    @Test func dashboardAt160x48() throws {
+        try check(Dashboard.render(Self.knownState(), size: Size(width: 160, height: 48)), "dashboard-160x48")
+    }
+
+    @Test func helpOverlayAt100x30() throws {
+        var state = Self.knownState()
+        state.ui.showHelp = true
+        try check(Dashboard.render(state, size: Size(width: 100, height: 30)), "help-100x30")
+    }
+
+    @Test func asciiGlyphsAt80x24() throws {
+        let options = RenderOptions(theme: .monochrome, glyphs: .ascii)
+        let canvas = Dashboard.render(Self.knownState(), size: Size(width: 80, height: 24), options: options)
+        #expect(!canvas.text.contains("─"))
+        #expect(canvas.row(1).hasPrefix("+ Drifts 31 "))
+    }
+}
+
+struct DashboardRenderTests {
+    @Test(arguments: [Size(width: 59, height: 24), Size(width: 80, height: 14), Size(width: 10, height: 3), Size(width: 1, height: 1), Size(width: 0, height: 0)])
+    func tinyTerminalsGetAClearMessage(size: Size) {
+        let canvas = Dashboard.render(DashboardSnapshotTests.knownState(), size: size)
+        #expect(canvas.size == size)
+        if size.width >= 20 && size.height >= 3 {
+            #expect(canvas.text.contains("Terminal too small"))
+        }
+    }
+
+    @Test(arguments: stride(from: 60, through: 240, by: 7).map { $0 })
+    func everyWidthKeepsBordersIntact(width: Int) {
+        let height = 15 + width % 40
+        let canvas = Dashboard.render(DashboardSnapshotTests.knownState(), size: Size(width: width, height: height))
+        let layout = Layout.compute(Size(width: width, height: height))!
+        for (_, rect) in layout.panes {
+            for y in rect.y + 1..<rect.maxY - 1 {
+                #expect(canvas[rect.x, y].text == "│", "left border broken at \(rect.x),\(y) for width \(width)")
+                #expect(canvas[rect.maxX - 1, y].text == "│", "right border broken at \(rect.maxX - 1),\(y) for width \(width)")
+            }
+        }
+    }
+
+    @Test func statusBarShowsTopicsWithAcknowledgement() {
+        var state = DashboardSnapshotTests.knownState()
+        var status = Dashboard.render(state, size: Size(width: 120, height: 30)).row(29)
+        #expect(status.contains("OPEN"))
+        #expect(status.contains("drifts✓"))
+        _ = Reducer.reduce(&state, .command(.toggleTopic(.drifts)))
+        status = Dashboard.render(state, size: Size(width: 120, height: 30)).row(29)
+        #expect(!status.contains("drifts"))
+        #expect(status.contains("events✓"))
+    }
+
+    @Test func statusBarCountsDownWhileReconnecting() {
+        var state = DashboardSnapshotTests.knownState()
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, reason: "connection lost (1006, no close frame)", at: state.now, jitter: 0.9))
+        _ = Reducer.reduce(&state, .tick(at: state.now + 0.2))
+        let status = Dashboard.render(state, size: Size(width: 120, height: 30)).row(29)
+        #expect(status.contains("RECONNECTING in 1s · attempt 2"))
+        #expect(status.contains("1006"))
+    }
+
+    @Test func heldPaneSaysHowManyNewerItemsWait() {
+        var state = DashboardSnapshotTests.knownState()
+        _ = Reducer.reduce(&state, .command(.moveSelection(3)))
+        let canvas = Dashboard.render(state, size: Size(width: 120, height: 40))
+        #expect(canvas.row(1).contains("held · 3 newer ↑"))
+    }
+}
+
+struct TextWidthTests {
+    @Test func widths() {
+        #expect(TextWidth.width(of: "東京✓😀") == 7)
+        #expect(TextWidth.width(of: "abc") == 3)
+        #expect(TextWidth.width(of: "e\u{301}") == 1)
+        #expect(TextWidth.width(of: "☺\u{FE0F}") == 2)
+    }
+
+    @Test func truncationNeverExceedsTheWidth() {
+        for text in ["東京東京東京", "abcdefgh", "😀😀😀😀", "a東b京c"] {
+            for cells in 0..<10 {
+                #expect(TextWidth.width(of: TextWidth.truncate(text, to: cells)) <= cells)
+                #expect(TextWidth.width(of: TextWidth.fit(text, cells)) == cells || cells == 0)
+            }
+        }
+    }
+
+    @Test func canvasClipsWideCharactersAtTheLimit() {
+        var canvas = Canvas(size: Size(width: 5, height: 1))
+        let used = canvas.draw("a東京", x: 0, y: 0, style: .plain, maxWidth: 4)
+        #expect(used == 4)
+        #expect(canvas.row(0) == "a東  ", "the wide 京 does not fit in the last cell, which becomes a space")
+    }
+}
+
+struct KeyMapTests {
+    @Test func keysMapToCommands() {
+        let state = DashboardSnapshotTests.knownState()
+        let size = Size(width: 80, height: 24)
+        #expect(KeyMap.command(for: .character("2"), state: state, size: size) == .toggleTopic(.drifts))
+        #expect(KeyMap.command(for: .character("q"), state: state, size: size) == .quit)
+        #expect(KeyMap.command(for: .tab, state: state, size: size) == .focusNext)
+        #expect(KeyMap.command(for: .backTab, state: state, size: size) == .focusPrevious)
+        let page = Layout.compute(size)!.listRows(.drifts)
+        #expect(KeyMap.command(for: .pageDown, state: state, size: size) == .moveSelection(page))
+        #expect(KeyMap.command(for: .character("x"), state: state, size: size) == nil)
+    }
+}
