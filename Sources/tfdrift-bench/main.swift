@@ -1,1 +1,85 @@
-print("tfdrift-bench: not yet")
+// Throughput figures for the hot paths, each next to a baseline measured in the same run.
+// Run in release: `swift run -c release tfdrift-bench`. Results are recorded in BENCHMARKS.md.
+import Foundation
+import TFDriftCore
+import TFDriftView
+import TFDriftWire
+
+func seconds(_ body: () -> Void) -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// Best of `runs`, to keep scheduler noise out of the figure.
+func best(_ runs: Int = 5, _ body: () -> Void) -> Double {
+    (0..<runs).map { _ in seconds(body) }.min()!
+}
+
+func rate(_ count: Int, _ time: Double) -> String {
+    let perSecond = Double(count) / time
+    return perSecond >= 1e6 ? String(format: "%.2f M/s", perSecond / 1e6) : String(format: "%.0f k/s", perSecond / 1e3)
+}
+
+// A realistic real-server batch: 256 objects of the shapes in tfdrift-protocol.md, joined by newlines.
+let shapes = [
+    #"{"type":"data","topic":"drift","data":{"attribute":"instance_type","matched_rules":["instance-type-change"],"new_value":"t3.2xlarge","old_value":"t3.micro","resource_id":"i-0demoweb%d","resource_name":"web","resource_type":"aws_instance","severity":"high","timestamp":"","user_identity":{"Type":"AssumedRole","PrincipalID":"","ARN":"arn:aws:sts::230446364776:assumed-role/Admin/alice@corp.example","AccountID":"230446364776","UserName":"alice@corp.example"}},"timestamp":"2026-11-27T03:01:43Z"}"#,
+    #"{"type":"data","topic":"unmanaged","data":{"changes":{"instance_type":"t3.micro"},"event_name":"RunInstances","reason":"Resource i-0new%d (aws_instance) is not found in Terraform state","resource_id":"i-0new123","resource_type":"aws_instance","severity":"warning","timestamp":"","user_identity":{"Type":"IAMUser","PrincipalID":"AIDAEXAMPLE","ARN":"arn:aws:iam::123456789012:user/bob","AccountID":"123456789012","UserName":"bob"}},"timestamp":"2026-08-10T09:31:00Z"}"#,
+    #"{"type":"data","topic":"policy_decision","data":{"attribute":"instance_type","decision":"deny","labels":null,"reason":"prod instances are immutable %d","resource_id":"i-0abc","resource_type":"aws_instance","severity":"high"},"timestamp":""}"#,
+]
+let lines = (0..<256).map { String(format: shapes[$0 % shapes.count], $0) }
+let frame = Array(lines.joined(separator: "\n").utf8)
+let frames = 400
+let messages = frames * lines.count
+print("tfdrift-bench: \(frames) frames × \(lines.count) messages, \(frame.count / lines.count) bytes per message on average")
+
+// 1. Decoding: FrameDecoder (split + parse + classify) against Foundation's JSONSerialization on the same lines.
+var sink = 0
+let foundation = best {
+    for _ in 0..<frames {
+        for line in frame.split(separator: 0x0A) {
+            if let object = try? JSONSerialization.jsonObject(with: Data(line)) as? [String: Any], object["type"] != nil { sink += 1 }
+        }
+    }
+}
+let ours = best {
+    for _ in 0..<frames { sink += FrameDecoder.decode(frame).messages.count }
+}
+print("decode   JSONSerialization (baseline) \(rate(messages, foundation))   FrameDecoder \(rate(messages, ours))   ×\(String(format: "%.1f", foundation / ours))")
+
+// 2. Decode + sanitise into records (what the network thread does per frame).
+let ingest = best {
+    for _ in 0..<frames { sink += Ingest.items(from: FrameDecoder.decode(frame), receivedAt: 0).count }
+}
+print("ingest   decode + sanitise into records \(rate(messages, ingest))")
+
+// 3. Reducing those records into the store (the UI thread's share), bounded histories included.
+let items = Ingest.items(from: FrameDecoder.decode(frame), receivedAt: 1_795_748_400)
+let reduceTime = best(3) {
+    var state = State(settings: Settings(url: "ws://x/ws"), topics: [.all])
+    _ = Reducer.reduce(&state, .started(at: 1_795_748_400))
+    _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 1_795_748_400))
+    for i in 0..<frames { _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: 1_795_748_400 + Double(i) / 100)) }
+    sink += state.drifts.count
+}
+print("reduce   \(rate(messages, reduceTime)) into 10,000-item histories")
+
+// 4. Rendering a full dashboard frame, against filling a canvas of the same size with spaces (the floor).
+var state = State(settings: Settings(url: "ws://x/ws"), topics: [.all])
+_ = Reducer.reduce(&state, .started(at: 1_795_748_400))
+_ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 1_795_748_400))
+for i in 0..<50 { _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: 1_795_748_400 + Double(i))) }
+let size = Size(width: 200, height: 60)
+let renders = 200
+let floor = best(3) {
+    for _ in 0..<renders {
+        var canvas = Canvas(size: size)
+        canvas.fill(Rect(x: 0, y: 0, width: 200, height: 60), style: .plain)
+        sink += canvas.size.width
+    }
+}
+let render = best(3) {
+    for _ in 0..<renders { sink += Dashboard.render(state, size: size).size.width }
+}
+print(String(format: "render   200x60 dashboard %.2f ms/frame   (blank canvas fill %.2f ms/frame)", render / Double(renders) * 1000, floor / Double(renders) * 1000))
+if sink == 42 { print("") }  // keeps the work observable to the optimiser
