@@ -11,7 +11,46 @@ public enum Command: Sendable, Equatable {
     case jumpOldest
     case toggleHelp
     case retryNow
+    /// Sends a client message (ping, query); queued in the outbox while disconnected.
+    case send(ClientMessage)
     case quit
+}
+
+/// Why a socket ended, with what the retry policy needs to know.
+public struct Disconnection: Sendable, Equatable {
+    public var message: String
+    /// The HTTP status when the upgrade was refused (401, 429, 500, …).
+    public var httpStatus: Int?
+    /// Seconds the server asked us to wait (`Retry-After`).
+    public var retryAfter: Double?
+
+    public init(_ message: String, httpStatus: Int? = nil, retryAfter: Double? = nil) {
+        self.message = message
+        self.httpStatus = httpStatus
+        self.retryAfter = retryAfter
+    }
+}
+
+/// The REST calls the client makes (snapshot, backfill, polling fallback).
+public enum RestRequest: Sendable, Hashable {
+    case health
+    case stats
+    /// `GET /api/v1/drifts?page=&limit=`: oldest first.
+    case drifts(page: Int, limit: Int)
+
+    public var path: String {
+        switch self {
+        case .health: "/health"
+        case .stats: "/api/v1/stats"
+        case .drifts(let page, let limit): "/api/v1/drifts?page=\(page)&limit=\(limit)"
+        }
+    }
+}
+
+public enum RestOutcome: Sendable, Equatable {
+    /// The decoded body of a 2xx response.
+    case body(JSONValue)
+    case failure(status: Int?, message: String)
 }
 
 /// Everything that can change the state. Time and randomness arrive inside actions, never read by the reducer.
@@ -21,11 +60,14 @@ public enum Action: Sendable, Equatable {
     case tick(at: Double)
     case connectionOpened(generation: Int, at: Double)
     /// The socket could not be opened or was closed; `jitter` in `[0, 1)` spreads the next retry.
-    case connectionClosed(generation: Int, reason: String, at: Double, jitter: Double)
+    case connectionClosed(generation: Int, Disconnection, at: Double, jitter: Double)
     case received(generation: Int, items: [Incoming], at: Double)
     case sendFailed(generation: Int, message: ClientMessage, reason: String)
     case retryDue(generation: Int)
     case welcomeTimedOut(generation: Int)
+    case restResponse(RestRequest, RestOutcome, at: Double)
+    /// Time for the next REST poll while the WebSocket is unavailable.
+    case pollDue
 }
 
 /// Work for the effect runners. Data, so tests can assert on exactly what would happen.
@@ -33,6 +75,9 @@ public enum Effect: Sendable, Equatable {
     case connect(generation: Int, url: String)
     case send(generation: Int, ClientMessage)
     case disconnect(generation: Int)
+    /// Drops a socket without the close handshake (declared dead by the watchdog).
+    case abort(generation: Int)
+    case fetch(RestRequest)
     case schedule(after: Double, Action)
     case quit
 }

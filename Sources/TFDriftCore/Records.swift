@@ -156,6 +156,8 @@ public struct ServerStats: Sendable, Equatable {
     public var unmanagedTotal: Int?
     public var eventTotal: Int?
     public var severityCounts: [String: Int] = [:]
+    /// Drifts the server counted but this client never received (silent drops, gaps nothing could backfill).
+    public var droppedEstimate: Int?
 
     public init(driftTotal: Int? = nil, unmanagedTotal: Int? = nil, eventTotal: Int? = nil, severityCounts: [String: Int] = [:]) {
         self.driftTotal = driftTotal

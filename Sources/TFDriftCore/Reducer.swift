@@ -11,7 +11,7 @@ public enum Reducer {
 
         case .tick(let at):
             state.now = max(state.now, at)
-            return []
+            return housekeeping(&state, at: at)
 
         case .command(let command):
             return reduce(&state, command)
@@ -23,32 +23,24 @@ public enum Reducer {
             state.connection.openedAt = at
             state.connection.lastFrameAt = at
             state.connection.everOpened = true
-            state.connection.attempt = 0
             state.connection.dialect = nil
             state.connection.subscribed = false
+            state.connection.pingSentAt = nil
+            state.connection.lastPingAt = at
             state.subscriptions = [:]
-            return [.schedule(after: state.settings.welcomeTimeout, .welcomeTimedOut(generation: generation))]
+            state.rest.polling = false
+            if state.rest.openGap != nil { state.rest.openGap?.end = at }
+            var effects: [Effect] = [.schedule(after: state.settings.welcomeTimeout, .welcomeTimedOut(generation: generation))]
+            if state.settings.restEnabled { effects.append(.fetch(.health)) }
+            return effects
 
-        case .connectionClosed(let generation, let reason, let at, let jitter):
+        case .connectionClosed(let generation, let disconnection, let at, let jitter):
             guard generation == state.connection.generation else { return [] }
             switch state.connection.phase {
             case .connecting, .open: break
             default: return []
             }
-            state.now = max(state.now, at)
-            state.connection.lastCloseReason = reason
-            state.connection.openedAt = nil
-            state.subscriptions = [:]
-            state.connection.subscribed = false
-            if state.quitting { return [] }
-            if let max = state.settings.maxRetries, state.connection.attempt >= max {
-                state.connection.phase = .stopped("gave up after \(max) retries: \(reason)")
-                return []
-            }
-            let delay = state.settings.backoff.delay(attempt: state.connection.attempt, jitter: jitter)
-            state.connection.attempt += 1
-            state.connection.phase = .backingOff(until: at + delay)
-            return [.schedule(after: delay, .retryDue(generation: generation))]
+            return connectionLost(&state, disconnection, at: at, jitter: jitter)
 
         case .retryDue(let generation):
             guard generation == state.connection.generation, case .backingOff = state.connection.phase else { return [] }
@@ -62,7 +54,7 @@ public enum Reducer {
             guard generation == state.connection.generation, state.connection.phase == .open else { return [] }
             state.now = max(state.now, at)
             state.connection.lastFrameAt = at
-            var effects: [Effect] = []
+            var effects: [Effect] = markHealthy(&state, at: at)
             for item in items {
                 effects += apply(item, to: &state, at: at)
             }
@@ -72,6 +64,17 @@ public enum Reducer {
             state.diagnostics.sendFailures += 1
             noteError(&state, "could not send \(message.summary): \(reason)")
             return []
+
+        case .restResponse(let request, let outcome, let at):
+            state.now = max(state.now, at)
+            return RestSync.apply(&state, request, outcome, at: at)
+
+        case .pollDue:
+            guard state.rest.polling, state.connection.phase != .open else { return [] }
+            var effects = RestSync.requestDrifts(&state)
+            effects.append(.fetch(.stats))
+            effects.append(.schedule(after: state.settings.pollInterval, .pollDue))
+            return effects
         }
     }
 
@@ -135,6 +138,17 @@ public enum Reducer {
                 return []
             }
 
+        case .send(let message):
+            if state.connection.phase == .open, state.connection.subscribed {
+                return [.send(generation: state.connection.generation, message)]
+            }
+            state.outbox.append(message)
+            if state.outbox.count > state.settings.outboxLimit {
+                state.outbox.removeFirst(state.outbox.count - state.settings.outboxLimit)
+                state.diagnostics.outboxDropped += 1
+            }
+            return []
+
         case .quit:
             state.quitting = true
             var effects: [Effect] = []
@@ -157,7 +171,9 @@ public enum Reducer {
         return [.connect(generation: state.connection.generation, url: state.settings.url)]
     }
 
-    /// Sends the desired subscriptions once per socket, in a fixed topic order.
+    /// Once per socket, before anything else: the desired subscriptions in a fixed topic order and the provider
+    /// filter (the server forgets both on disconnect), then what waited in the outbox, in order, then the
+    /// REST backfill of whatever the interruption cost.
     static func subscribeIfNeeded(_ state: inout State) -> [Effect] {
         guard !state.connection.subscribed else { return [] }
         state.connection.subscribed = true
@@ -169,6 +185,100 @@ public enum Reducer {
                 effects.append(.send(generation: generation, .subscribe(name)))
             }
         }
+        if let provider = state.settings.provider {
+            effects.append(.send(generation: generation, .filter(provider: provider)))
+        }
+        effects += state.outbox.map { .send(generation: generation, $0) }
+        state.outbox.removeAll()
+        if state.settings.restEnabled { effects += RestSync.requestDrifts(&state) }
+        return effects
+    }
+
+    // MARK: - Losing and keeping the connection
+
+    /// The retry policy: what a failure means decides how long to wait and whether to wait at all.
+    static func connectionLost(_ state: inout State, _ d: Disconnection, at: Double, jitter: Double) -> [Effect] {
+        state.now = max(state.now, at)
+        if state.connection.phase == .open, state.rest.openGap == nil {
+            state.rest.openGap = (start: at, afterSeq: state.drifts.nextSeq, end: nil)
+            state.rest.gapBackfilled = 0
+        }
+        state.connection.lastCloseReason = d.message
+        state.connection.openedAt = nil
+        state.connection.pingSentAt = nil
+        state.subscriptions = [:]
+        state.connection.subscribed = false
+        if state.quitting { return [] }
+        switch d.httpStatus {
+        case 401:
+            state.connection.phase = .stopped("HTTP 401 on upgrade: the server wants credentials (set a token with --header); press r to retry")
+            return []
+        case 403:
+            state.connection.phase = .stopped("HTTP 403 on upgrade: forbidden; check credentials, and that no Origin is sent or it is in ALLOWED_ORIGINS; press r to retry")
+            return []
+        default:
+            break
+        }
+        if let max = state.settings.maxRetries, state.connection.attempt >= max {
+            state.connection.phase = .stopped("gave up after \(max) retries: \(d.message)")
+            return []
+        }
+        let policy = state.settings.backoff
+        var delay = policy.delay(attempt: state.connection.attempt, jitter: jitter)
+        var effects: [Effect] = []
+        switch d.httpStatus {
+        case 404, 500, 501, 502, 503:
+            // The WebSocket endpoint is unavailable (upstream 0.14 answers every upgrade with 500):
+            // stay live by polling REST, and keep trying the WebSocket at the capped delay.
+            delay = policy.cap
+            if state.settings.restEnabled && !state.rest.polling {
+                state.rest.polling = true
+                effects += RestSync.requestDrifts(&state)
+                effects.append(.fetch(.stats))
+                effects.append(.schedule(after: state.settings.pollInterval, .pollDue))
+            }
+        case 429:
+            delay = max(delay, d.retryAfter ?? policy.base)
+        default:
+            if let retryAfter = d.retryAfter { delay = max(delay, retryAfter) }
+        }
+        state.connection.attempt += 1
+        state.connection.phase = .backingOff(until: at + delay)
+        effects.insert(.schedule(after: delay, .retryDue(generation: state.connection.generation)), at: 0)
+        return effects
+    }
+
+    /// A connection open long enough counts as healthy: only then does the attempt counter reset, so a
+    /// server that accepts and drops at once still backs off.
+    static func markHealthy(_ state: inout State, at: Double) -> [Effect] {
+        if state.connection.attempt > 0, let opened = state.connection.openedAt, at - opened >= state.settings.healthyAfter {
+            state.connection.attempt = 0
+        }
+        return []
+    }
+
+    /// Once a second: healthy reset, application ping, the dead-connection watchdog and the stats poll.
+    static func housekeeping(_ state: inout State, at: Double) -> [Effect] {
+        var effects = markHealthy(&state, at: at)
+        let c = state.connection
+        if c.phase == .open, let last = c.lastFrameAt, at - last > state.settings.watchdog {
+            let generation = c.generation
+            // Deterministic spread instead of randomness: the reducer stays pure.
+            let jitter = (Double(generation) * 0.618_034).truncatingRemainder(dividingBy: 1)
+            let silence = Int(state.settings.watchdog.rounded())
+            effects.append(.abort(generation: generation))
+            effects += connectionLost(&state, Disconnection("no frame for \(silence) s: connection presumed dead"), at: at, jitter: jitter)
+            return effects
+        }
+        if c.phase == .open, c.subscribed, at - (c.lastPingAt ?? 0) >= state.settings.pingInterval {
+            state.connection.lastPingAt = at
+            state.connection.pingSentAt = at
+            effects.append(.send(generation: c.generation, .ping))
+        }
+        if state.settings.restEnabled, at - (state.rest.lastStatsRequest ?? -.infinity) >= state.settings.statsInterval {
+            state.rest.lastStatsRequest = at
+            effects.append(.fetch(.stats))
+        }
         return effects
     }
 
@@ -178,6 +288,11 @@ public enum Reducer {
         state.diagnostics.messagesReceived += 1
         switch item {
         case .drift(let drift):
+            let key = DriftKeys.key(drift)
+            state.rest.liveDrifts += 1
+            // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
+            guard !state.driftKeys.cameFromBackfill(key) else { return [] }
+            state.driftKeys.insert(key, backfill: false)
             state.drifts.append(drift)
             state.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
             holdSelection(&state, pane: .drifts)
@@ -223,8 +338,13 @@ public enum Reducer {
                 let wanted = state.desiredTopics.contains { state.wireNames(for: $0).contains(topic) }
                 if !wanted { state.subscriptions[topic] = nil }
             }
-        case .filterSet, .pong:
+        case .filterSet:
             break
+        case .pong:
+            if let sent = state.connection.pingSentAt {
+                state.connection.roundTrip = max(0, state.now - sent)
+                state.connection.pingSentAt = nil
+            }
         case .error(let message):
             state.diagnostics.serverErrors += 1
             noteError(&state, "server: \(message)")

@@ -70,6 +70,11 @@ public struct ConnectionState: Sendable, Equatable {
     public var everOpened = false
     /// Whether the desired subscriptions were sent on this socket.
     public var subscribed = false
+    /// When the application ping went out, while its pong is awaited.
+    public var pingSentAt: Double?
+    public var lastPingAt: Double?
+    /// Round trip of the last application ping.
+    public var roundTrip: Double?
 
     public init(url: String) { self.url = url }
 }
@@ -87,6 +92,8 @@ public struct Diagnostics: Sendable, Equatable {
     public var unknown = 0
     public var serverErrors = 0
     public var sendFailures = 0
+    /// Client messages dropped from the full outbox while disconnected.
+    public var outboxDropped = 0
     public var lastError: String?
     public var lastErrorAt: Double?
 
@@ -103,16 +110,115 @@ public struct Settings: Sendable, Equatable {
     public var maxRetries: Int?
     /// How long to wait for the welcome before subscribing anyway.
     public var welcomeTimeout: Double
+    /// A connection counts as healthy (and the attempt counter resets) after staying open this long.
+    public var healthyAfter: Double
+    /// Period of the application `{"type":"ping"}` whose `pong` measures the round trip.
+    public var pingInterval: Double
+    /// No frame of any kind for this long and the connection is declared dead.
+    public var watchdog: Double
+    /// Client messages kept while disconnected; the oldest is dropped beyond this.
+    public var outboxLimit: Int
+    /// Provider filter sent after every (re)open, e.g. `aws`; nil sends none.
+    public var provider: String?
+    /// Whether to use the REST API (backfill, stats, polling fallback) next to the WebSocket.
+    public var restEnabled: Bool
+    public var pollInterval: Double
+    public var statsInterval: Double
 
     public init(
         url: String, historyLimit: Int = 10_000, backoff: BackoffPolicy = BackoffPolicy(), maxRetries: Int? = nil,
-        welcomeTimeout: Double = 2
+        welcomeTimeout: Double = 2, healthyAfter: Double = 5, pingInterval: Double = 30, watchdog: Double = 65,
+        outboxLimit: Int = 256, provider: String? = nil, restEnabled: Bool = true, pollInterval: Double = 5,
+        statsInterval: Double = 10
     ) {
         self.url = url
         self.historyLimit = historyLimit
         self.backoff = backoff
         self.maxRetries = maxRetries
         self.welcomeTimeout = welcomeTimeout
+        self.healthyAfter = healthyAfter
+        self.pingInterval = pingInterval
+        self.watchdog = watchdog
+        self.outboxLimit = outboxLimit
+        self.provider = provider
+        self.restEnabled = restEnabled
+        self.pollInterval = pollInterval
+        self.statsInterval = statsInterval
+    }
+}
+
+/// A time the stream was interrupted, and how much of it the REST backfill recovered.
+public struct Gap: Sendable, Equatable {
+    public var start: Double
+    public var end: Double
+    public var backfilled: Int
+    /// The Drifts pane's sequence number at which the interruption began (for the marker line).
+    public var afterSeq: Int
+
+    public init(start: Double, end: Double, backfilled: Int, afterSeq: Int) {
+        self.start = start
+        self.end = end
+        self.backfilled = backfilled
+        self.afterSeq = afterSeq
+    }
+}
+
+/// What the client knows from and about the REST side.
+public struct RestState: Sendable, Equatable {
+    /// Polling `/drifts` and `/stats` because the WebSocket endpoint is unavailable (HTTP 404/500 on upgrade).
+    public var polling = false
+    /// Server drifts (by their index in `/api/v1/drifts`) accounted for; nil until first learned.
+    public var cursor: Int?
+    public var driftsInFlight = false
+    public var lastStatsRequest: Double?
+    public var serverVersion: String?
+    public var restartsDetected = 0
+    public var backfilledTotal = 0
+    public var lastError: String?
+    /// The interruption being repaired: when it began and where the Drifts pane was.
+    public var openGap: (start: Double, afterSeq: Int, end: Double?)?
+    public var gapBackfilled = 0
+    /// Server drift total when counting began, for the dropped-events estimate.
+    public var driftBaseline: Int?
+    public var liveDrifts = 0
+
+    public init() {}
+
+    public static func == (lhs: RestState, rhs: RestState) -> Bool {
+        lhs.polling == rhs.polling && lhs.cursor == rhs.cursor && lhs.driftsInFlight == rhs.driftsInFlight
+            && lhs.serverVersion == rhs.serverVersion && lhs.restartsDetected == rhs.restartsDetected
+            && lhs.backfilledTotal == rhs.backfilledTotal && lhs.openGap?.start == rhs.openGap?.start
+            && lhs.gapBackfilled == rhs.gapBackfilled
+    }
+}
+
+/// Remembers recent drift keys so one drift is never shown twice when live data and REST backfill overlap.
+/// The real server has no drift ids, so the key is composite (resource, attribute, old and new value).
+public struct DriftKeys: Sendable {
+    public let capacity: Int
+    private var order: [String] = []
+    private var head = 0
+    private var seen: [String: Bool] = [:]  // key → came from backfill
+
+    public init(capacity: Int = 50_000) { self.capacity = capacity }
+
+    public static func key(_ d: DriftRecord) -> String {
+        "\(d.resourceType)\u{1F}\(d.resourceID)\u{1F}\(d.attribute)\u{1F}\(d.oldValue)\u{1F}\(d.newValue)"
+    }
+
+    public func contains(_ key: String) -> Bool { seen[key] != nil }
+    public func cameFromBackfill(_ key: String) -> Bool { seen[key] == true }
+
+    public mutating func insert(_ key: String, backfill: Bool) {
+        if seen[key] != nil { return }
+        if order.count < capacity {
+            order.append(key)
+        } else {
+            seen[order[head]] = nil
+            order[head] = key
+            head = (head + 1) % capacity
+        }
+        seen[key] = backfill
     }
 }
 
@@ -131,6 +237,11 @@ public struct State: Sendable {
     public var stats = Statistics()
     public var ui = UIState()
     public var diagnostics = Diagnostics()
+    /// Client messages waiting for the next open socket, oldest first.
+    public var outbox: [ClientMessage] = []
+    public var rest = RestState()
+    public var gaps: [Gap] = []
+    public var driftKeys = DriftKeys()
     public var quitting = false
 
     public init(settings: Settings, topics: Set<Topic>) {

@@ -74,7 +74,7 @@ final class SessionHandler: ChannelInboundHandler {
     private func report(_ reason: String) {
         guard !reported else { return }
         reported = true
-        deliver(.connectionClosed(generation: generation, reason: reason, at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+        deliver(.connectionClosed(generation: generation, Disconnection(reason), at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
     }
 
     static func describe(code: WebSocketErrorCode?, text: String) -> String {

@@ -27,11 +27,14 @@ public final class WebSocketClient: Sendable {
     let options: Options
     let deliver: @Sendable (Action) -> Void
     private let channels = NIOLockedValueBox<[Int: Channel]>([:])
+    /// REST calls share this client's event loop, TLS and headers.
+    public let rest: RestClient
 
     public init(options: Options = Options(), deliver: @escaping @Sendable (Action) -> Void) {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.options = options
         self.deliver = deliver
+        self.rest = RestClient(group: group, headers: options.headers, timeout: options.connectTimeout, deliver: deliver)
     }
 
     public func connect(generation: Int, url text: String) {
@@ -68,7 +71,7 @@ public final class WebSocketClient: Sendable {
                     }
                     let timeout = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(options.handshakeTimeout * 1000))) {
                         deliver(.connectionClosed(
-                            generation: generation, reason: "no WebSocket handshake within \(Int(options.handshakeTimeout)) s",
+                            generation: generation, Disconnection("no WebSocket handshake within \(Int(options.handshakeTimeout)) s"),
                             at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
                         channel.close(promise: nil)
                     }
@@ -89,8 +92,10 @@ public final class WebSocketClient: Sendable {
                         onFailed: { failure in
                             timeout.cancel()
                             deliver(.connectionClosed(
-                                generation: generation, reason: failure.message, at: SystemClock.now(),
-                                jitter: Double.random(in: 0..<1)))
+                                generation: generation,
+                                Disconnection(failure.message, httpStatus: failure.status == 101 ? nil : failure.status,
+                                              retryAfter: failure.retryAfter.flatMap(RetryAfter.parse)),
+                                at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
                         })
                     try sync.addHandler(handshake)
                     return channel.eventLoop.makeSucceededVoidFuture()
@@ -107,7 +112,7 @@ public final class WebSocketClient: Sendable {
                 }
             case .failure(let error):
                 deliver(.connectionClosed(
-                    generation: generation, reason: "cannot connect to \(url.hostHeader): \(WebSocketClient.describe(error))",
+                    generation: generation, Disconnection("cannot connect to \(url.hostHeader): \(WebSocketClient.describe(error))"),
                     at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
             }
         }
@@ -171,6 +176,6 @@ public final class WebSocketClient: Sendable {
     }
 
     private func closed(_ generation: Int, _ reason: String) {
-        deliver(.connectionClosed(generation: generation, reason: reason, at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+        deliver(.connectionClosed(generation: generation, Disconnection(reason), at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
     }
 }

@@ -121,6 +121,10 @@ public final class Runtime {
             client.send(generation: generation, message)
         case .disconnect(let generation):
             client.disconnect(generation: generation)
+        case .abort(let generation):
+            client.abort(generation: generation)
+        case .fetch(let request):
+            client.rest.fetch(request, webSocketURL: state.settings.url)
         case .schedule(let after, let action):
             timers.append((due: SystemClock.monotonic() + after, action: action))
         case .quit:

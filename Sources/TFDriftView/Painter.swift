@@ -69,7 +69,7 @@ struct Painter {
     // MARK: - List panes
 
     mutating func listPane<Element>(
-        _ rect: Rect, pane: Pane, history: History<Element>, rows: Int, columns: [Column],
+        _ rect: Rect, pane: Pane, history: History<Element>, rows: Int, columns: [Column], markers: [Int: String] = [:],
         cells: (Element) -> [(String, Role)]
     ) {
         let focused = state.ui.focus == pane
@@ -102,6 +102,12 @@ struct Painter {
         }
         var seq = top
         while y < inner.maxY, seq >= oldest {
+            if let marker = markers[seq], seq != top {
+                let line = "\(glyphs.horizontal)\(glyphs.horizontal) \(marker) "
+                canvas.draw(TextWidth.fit(line, inner.width), x: inner.x, y: y, style: style(.warning), maxWidth: inner.width)
+                y += 1
+                if y >= inner.maxY { break }
+            }
             if let element = history[seq] {
                 drawRow(cells(element), columns: columns, x: inner.x, y: y, width: inner.width, highlight: seq == selected && focused)
                 if seq == selected && !focused {
@@ -150,6 +156,11 @@ struct Painter {
     }
 
 
+    /// `gap 12:01:07–12:03:40 · 37 backfilled`
+    static func gapText(_ gap: Gap, offset: Int) -> String {
+        "gap \(Timestamp.clock(gap.start, utcOffset: offset))–\(Timestamp.clock(gap.end, utcOffset: offset)) · \(gap.backfilled) backfilled"
+    }
+
     static func severityTag(_ severity: Severity) -> String {
         switch severity {
         case .critical: "CRIT"
@@ -173,7 +184,11 @@ struct Painter {
         let arrow = glyphs.arrow
         let offset = options.utcOffset
         let history = state.drifts
-        listPane(rect, pane: .drifts, history: history, rows: rows, columns: columns) { drift in
+        var markers: [Int: String] = [:]
+        for gap in state.gaps {
+            markers[gap.afterSeq - 1] = Painter.gapText(gap, offset: offset) + " " + String(repeating: glyphs.horizontal, count: 200)
+        }
+        listPane(rect, pane: .drifts, history: history, rows: rows, columns: columns, markers: markers) { drift in
             let resource = drift.resourceName.isEmpty
                 ? [drift.resourceType, drift.resourceID].filter { !$0.isEmpty }.joined(separator: " ")
                 : "\(drift.resourceType).\(drift.resourceName)"
@@ -252,8 +267,10 @@ struct Painter {
             var parts: [String] = []
             if let d = server.driftTotal { parts.append("drifts \(Format.count(d))") }
             if let u = server.unmanagedTotal { parts.append("unmanaged \(Format.count(u))") }
-            if let e = server.eventTotal { parts.append("events \(Format.count(e))") }
             if !parts.isEmpty { lines.append([("server: " + parts.joined(separator: " · "), .dim)]) }
+            if let dropped = server.droppedEstimate, dropped > 0 {
+                lines.append([("~\(Format.count(dropped)) drifts never arrived (server drops)", .warning)])
+            }
         }
         let top = stats.topResourceTypes(5)
         if !top.isEmpty {
@@ -304,14 +321,30 @@ struct Painter {
         case .idle: phase = (" idle ", .statusWarn)
         case .connecting:
             phase = (" \(glyphs.pending) CONNECTING\(c.attempt > 0 ? " · attempt \(c.attempt + 1)" : "") ", .statusWarn)
-        case .open: phase = (" \(glyphs.bullet) OPEN ", .statusGood)
+        case .open:
+            var text = " \(glyphs.bullet) OPEN "
+            if let rtt = c.roundTrip { text += "· rtt \(Int((rtt * 1000).rounded())) ms " }
+            if let last = c.lastFrameAt, state.now - last >= 5 { text += "· last msg \(Format.countdown(state.now - last)) ago " }
+            phase = (text, .statusGood)
         case .backingOff(let until):
-            phase = (" RECONNECTING in \(Format.countdown(until - state.now)) · attempt \(c.attempt + 1) ", .statusWarn)
+            let retry = "in \(Format.countdown(until - state.now)) · attempt \(c.attempt + 1)"
+            phase = state.rest.polling
+                ? (" POLLING — WebSocket unavailable · retry \(retry) ", .statusWarn)
+                : (" RECONNECTING \(retry) ", .statusWarn)
         case .stopped(let reason): phase = (" STOPPED: \(reason) ", .statusBad)
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
         segments.append((topicSummary(), .statusBar, 1))
         segments.append(("rx \(Format.count(state.diagnostics.messagesReceived))", .statusBar, 2))
+        if !state.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
+            let dropped = state.diagnostics.outboxDropped
+            segments.append(("outbox \(state.outbox.count)\(dropped > 0 ? " (\(dropped) dropped)" : "")", .statusWarn, 2))
+        }
+        if let gap = state.gaps.last {
+            segments.append((Painter.gapText(gap, offset: options.utcOffset), .statusWarn, 3))
+        } else if let open = state.rest.openGap {
+            segments.append(("gap since \(Timestamp.clock(open.start, utcOffset: options.utcOffset))", .statusWarn, 3))
+        }
         let d = state.diagnostics
         if d.errorCount > 0 || d.unknown > 0 {
             var text = "err \(d.errorCount)"
@@ -323,7 +356,11 @@ struct Painter {
         }
         var server = c.url
         if let dialect = c.dialect {
-            server += " (\(dialect.rawValue)\(c.serverVersion.isEmpty ? "" : " v\(c.serverVersion)"))"
+            // The welcome's version is stale on the real server ("0.9.0"); /health tells the truth.
+            let version = state.rest.serverVersion ?? c.serverVersion
+            server += " (\(dialect.rawValue)\(version.isEmpty ? "" : " v\(version)"))"
+        } else if let version = state.rest.serverVersion {
+            server += " (v\(version))"
         }
         segments.append((server, .statusBar, 4))
         // Drop the least important segments until the rest fits; the phase always stays.

@@ -7,7 +7,8 @@ struct ReducerTests {
     static let url = "ws://127.0.0.1:8080/ws"
 
     func makeState(topics: Set<Topic> = [.drifts, .events, .state, .stats], history: Int = 10_000) -> State {
-        State(settings: Settings(url: Self.url, historyLimit: history), topics: topics)
+        // REST is covered by its own tests; here the socket alone.
+        State(settings: Settings(url: Self.url, historyLimit: history, restEnabled: false), topics: topics)
     }
 
     /// Starts, opens and receives the welcome of `dialect`; returns the subscribe effects.
@@ -131,13 +132,13 @@ struct ReducerTests {
     @Test func staleGenerationsAreIgnored() {
         var state = makeState()
         _ = open(&state, dialect: .real)
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, reason: "lost", at: 110, jitter: 0.5))
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 110, jitter: 0.5))
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
         #expect(state.connection.generation == 2)
         let stale = Reducer.reduce(&state, .received(generation: 1, items: [drift(1)], at: 111))
         #expect(stale.isEmpty)
         #expect(state.drifts.isEmpty)
-        let staleClose = Reducer.reduce(&state, .connectionClosed(generation: 1, reason: "old", at: 112, jitter: 0))
+        let staleClose = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("old"), at: 112, jitter: 0))
         #expect(staleClose.isEmpty)
         #expect(state.connection.phase == .connecting)
     }
@@ -145,7 +146,7 @@ struct ReducerTests {
     @Test func aClosedConnectionBacksOffThenReconnects() {
         var state = makeState()
         _ = open(&state, dialect: .real)
-        let effects = Reducer.reduce(&state, .connectionClosed(generation: 1, reason: "connection lost", at: 200, jitter: 0.5))
+        let effects = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("connection lost"), at: 200, jitter: 0.5))
         #expect(effects == [.schedule(after: 0.5, .retryDue(generation: 1))])
         #expect(state.connection.phase == .backingOff(until: 200.5))
         #expect(state.connection.lastCloseReason == "connection lost")
@@ -159,11 +160,11 @@ struct ReducerTests {
     }
 
     @Test func maxRetriesStops() {
-        var state = State(settings: Settings(url: Self.url, maxRetries: 1), topics: [.drifts])
+        var state = State(settings: Settings(url: Self.url, maxRetries: 1, restEnabled: false), topics: [.drifts])
         _ = Reducer.reduce(&state, .started(at: 0))
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, reason: "refused", at: 1, jitter: 0))
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("refused"), at: 1, jitter: 0))
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
-        let effects = Reducer.reduce(&state, .connectionClosed(generation: 2, reason: "refused", at: 2, jitter: 0))
+        let effects = Reducer.reduce(&state, .connectionClosed(generation: 2, Disconnection("refused"), at: 2, jitter: 0))
         #expect(effects.isEmpty)
         guard case .stopped(let reason) = state.connection.phase else {
             Issue.record("expected stopped, got \(state.connection.phase)")

@@ -8,7 +8,7 @@ import TFDriftWire
 /// Run with `UPDATE_SNAPSHOTS=1` to rewrite them after an intended change, then read the diff.
 struct DashboardSnapshotTests {
     static func knownState() -> State {
-        var state = State(settings: Settings(url: "ws://tfdrift.example:8080/ws"), topics: [.drifts, .events, .state, .stats])
+        var state = State(settings: Settings(url: "ws://tfdrift.example:8080/ws", restEnabled: false), topics: [.drifts, .events, .state, .stats])
         let base = 1_795_748_400.0  // 2026-11-27T03:00:00Z
         _ = Reducer.reduce(&state, .started(at: base))
         _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: base))
@@ -106,7 +106,7 @@ struct DashboardRenderTests {
 
     @Test func statusBarCountsDownWhileReconnecting() {
         var state = DashboardSnapshotTests.knownState()
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, reason: "connection lost (1006, no close frame)", at: state.now, jitter: 0.9))
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("connection lost (1006, no close frame)"), at: state.now, jitter: 0.9))
         _ = Reducer.reduce(&state, .tick(at: state.now + 0.2))
         let status = Dashboard.render(state, size: Size(width: 120, height: 30)).row(29)
         #expect(status.contains("RECONNECTING in 1s · attempt 2"))

@@ -1,0 +1,106 @@
+import TFDriftWire
+
+/// Reconciles the WebSocket stream with the REST API: learns where the server's drift list stands,
+/// backfills what an interruption cost (the real server keeps no history for reconnecting clients and
+/// drops events silently), polls while the WebSocket endpoint is unavailable, and reads server totals.
+enum RestSync {
+    static let pageSize = 1000
+    static let maximumGaps = 100
+
+    /// The next `/api/v1/drifts` page to read from the cursor, unless one is already on its way.
+    static func requestDrifts(_ state: inout State) -> [Effect] {
+        guard state.settings.restEnabled, !state.rest.driftsInFlight else { return [] }
+        state.rest.driftsInFlight = true
+        guard let cursor = state.rest.cursor else {
+            // First contact: only learn the total; what happened before we started is history, not a gap.
+            return [.fetch(.drifts(page: 1, limit: 1))]
+        }
+        return [.fetch(.drifts(page: cursor / pageSize + 1, limit: pageSize))]
+    }
+
+    static func apply(_ state: inout State, _ request: RestRequest, _ outcome: RestOutcome, at: Double) -> [Effect] {
+        guard case .body(let body) = outcome else {
+            if case .failure(let status, let message) = outcome {
+                state.rest.lastError = status.map { "HTTP \($0): \(message)" } ?? message
+            }
+            if case .drifts = request {
+                state.rest.driftsInFlight = false
+                closeGap(&state, at: at)
+            }
+            return []
+        }
+        let data = body["data"] ?? .null
+        switch request {
+        case .health:
+            if let version = data["version"]?.stringValue { state.rest.serverVersion = Sanitizer.clean(version, limit: 40) }
+            return []
+        case .stats:
+            applyStats(&state, data)
+            return []
+        case .drifts(let page, let limit):
+            state.rest.driftsInFlight = false
+            return applyDrifts(&state, data, page: page, limit: limit, at: at)
+        }
+    }
+
+    static func applyStats(_ state: inout State, _ data: JSONValue) {
+        var server = Ingest.stats(from: data)
+        guard let total = server.driftTotal else { return }
+        let accounted = state.rest.liveDrifts + state.rest.backfilledTotal
+        if let previous = state.stats.server?.driftTotal, total < previous {
+            state.rest.restartsDetected += 1
+            state.rest.driftBaseline = total - accounted
+        }
+        if state.rest.driftBaseline == nil { state.rest.driftBaseline = total - accounted }
+        server.droppedEstimate = max(0, total - (state.rest.driftBaseline ?? total) - accounted)
+        state.stats.server = server
+    }
+
+    static func applyDrifts(_ state: inout State, _ data: JSONValue, page: Int, limit: Int, at: Double) -> [Effect] {
+        guard let totalValue = data["total"]?.numberValue, totalValue.isFinite, totalValue >= 0 else {
+            state.rest.lastError = "unexpected /api/v1/drifts response"
+            closeGap(&state, at: at)
+            return []
+        }
+        let total = Int(totalValue)
+        guard let cursor = state.rest.cursor else {
+            state.rest.cursor = total
+            closeGap(&state, at: at)
+            return []
+        }
+        if total < cursor {
+            // The list only grows; a shorter one means the server restarted and lost it. Start over.
+            state.rest.restartsDetected += 1
+            state.rest.cursor = 0
+            return requestDrifts(&state)
+        }
+        let items = data["data"]?.arrayValue ?? []
+        let first = (page - 1) * limit
+        for (offset, item) in items.enumerated() where first + offset >= cursor {
+            let drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
+            let key = DriftKeys.key(drift)
+            if state.driftKeys.contains(key) { continue }
+            state.driftKeys.insert(key, backfill: true)
+            state.drifts.append(drift)
+            state.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
+            state.rest.backfilledTotal += 1
+            state.rest.gapBackfilled += 1
+        }
+        let reached = min(total, max(cursor, first + items.count))
+        state.rest.cursor = reached
+        if reached < total, !items.isEmpty {
+            return requestDrifts(&state)
+        }
+        closeGap(&state, at: at)
+        return []
+    }
+
+    /// Records the interruption once the WebSocket is back and the backfill has run.
+    static func closeGap(_ state: inout State, at: Double) {
+        guard let gap = state.rest.openGap, state.connection.phase == .open else { return }
+        state.gaps.append(Gap(start: gap.start, end: gap.end ?? at, backfilled: state.rest.gapBackfilled, afterSeq: gap.afterSeq))
+        if state.gaps.count > maximumGaps { state.gaps.removeFirst(state.gaps.count - maximumGaps) }
+        state.rest.openGap = nil
+        state.rest.gapBackfilled = 0
+    }
+}
