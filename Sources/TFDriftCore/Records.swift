@@ -67,6 +67,8 @@ public struct DriftRecord: Sendable, Equatable {
     public var oldValue: String
     public var newValue: String
     public var user: String
+    /// Recovered from `GET /api/v1/drifts` after an interruption rather than received live.
+    public var backfilled = false
 
     public var time: Double { eventTime ?? receivedAt }
 

@@ -77,7 +77,8 @@ enum RestSync {
         let items = data["data"]?.arrayValue ?? []
         let first = (page - 1) * limit
         for (offset, item) in items.enumerated() where first + offset >= cursor {
-            let drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
+            var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
+            drift.backfilled = true
             let key = DriftKeys.key(drift)
             if state.driftKeys.contains(key) { continue }
             state.driftKeys.insert(key, backfill: true)

@@ -87,6 +87,11 @@ public final class DemoServer: Sendable {
         try? hub.loop.submit { [hub] in hub.closeAll(code: code, reason: reason) }.wait()
     }
 
+    /// Every message clients sent, in arrival order.
+    public var receivedMessages: [String] {
+        (try? hub.loop.submit { [hub] in hub.receivedLog }.wait()) ?? []
+    }
+
     public var connectedClients: Int {
         (try? hub.loop.submit { [hub] in hub.clients.count }.wait()) ?? 0
     }

@@ -41,7 +41,11 @@ final class Hub: @unchecked Sendable {
     var faults = SimulatorFaults()
     var rng: SplitMix64
     var clients: [ObjectIdentifier: ClientSession] = [:]
-    var seq = 0
+    /// Per-event sequence number, embedded in resource ids. Starts at a random point so that a restarted
+    /// server (which forgets everything, like the real one) does not repeat the previous incarnation's ids.
+    var seq = Int.random(in: 0..<(1 << 40))
+    /// Every client message received, in order (bounded), so tests can check what arrived and how often.
+    var receivedLog: [String] = []
     var accumulator = 0.0
     var lastTick = NIODeadline.now()
     var drifts: [StoredDrift] = []
@@ -105,6 +109,7 @@ final class Hub: @unchecked Sendable {
 
     /// Handles one text message from a client; `nil` means the connection must be closed with 1009.
     func handle(text: String, from client: ClientSession) {
+        if receivedLog.count < 100_000 { receivedLog.append(text) }
         let ts = timestamp()
         guard case .some(.object(let object)) = try? JSONParser.parse(text) else {
             reply(client, "{\"type\":\"error\",\"topic\":\"\",\"data\":null,\"timestamp\":\"\(ts)\",\"error\":\"Invalid message format\"}")

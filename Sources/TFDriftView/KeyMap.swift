@@ -30,6 +30,7 @@ public enum KeyMap {
             case "G": return .jumpNewest
             case "?", "h": return .toggleHelp
             case "r": return .retryNow
+            case "p": return .send(.ping)
             case "q", "Q": return .quit
             case " ": return .moveSelection(page)
             default: return nil

@@ -407,6 +407,7 @@ struct Painter {
             "PgDn PgUp  page older / newer",
             "g  G       oldest / follow newest (also Home / End)",
             "r          reconnect now",
+            "p          send a ping (queued while disconnected)",
             "?          this help",
             "q          quit",
             "",

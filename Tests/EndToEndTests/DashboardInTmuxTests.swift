@@ -103,3 +103,36 @@ struct CommandLineTests {
         #expect(result.err.contains("Error:"))
     }
 }
+
+/// The "done when": a server restarted every few seconds, followed by `tail` without losing its footing.
+struct RestartingServerTests {
+    @Test func tailFollowsEveryIncarnationWithoutDuplicatesAndMarksGaps() throws {
+        let binary = try productPath()
+        let outPath = scratchFile("out")
+        defer { unlink(outPath) }
+        let server = try Child.spawn(binary, ["demo-server", "--port", "0", "--rate", "40", "--restart-every", "2"], stdout: outPath, stderr: "/dev/null")
+        defer { server.terminate() }
+        let deadline = Date().addingTimeInterval(20)
+        var banner = ""
+        while !banner.contains("\n"), Date() < deadline {
+            banner = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+            usleep(20_000)
+        }
+        let port = try #require(banner.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let result = try run(binary, ["tail", "--url", "ws://127.0.0.1:\(port)/ws", "--topics", "drifts", "--duration", "10"])
+        #expect(result.status == 0, "stderr: \(result.err)")
+        let lines = result.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        let opens = lines.enumerated().filter { $0.element["kind"] as? String == "connection" && $0.element["phase"] as? String == "open" }
+        #expect(opens.count >= 3, "expected at least three incarnations, got \(opens.count)")
+        // Events arrive on every connection, not only the first.
+        for (i, open) in opens.enumerated().dropLast() {
+            let between = lines[open.offset..<opens[i + 1].offset].filter { $0["kind"] as? String == "event" }
+            #expect(!between.isEmpty, "no events on connection \(i + 1)")
+        }
+        let drifts = lines.filter { $0["kind"] as? String == "event" && $0["topic"] as? String == "drift" }.compactMap { $0["resource_id"] as? String }
+        #expect(Set(drifts).count == drifts.count, "a drift was shown twice")
+        #expect(lines.filter { $0["kind"] as? String == "gap" }.count >= 2)
+        let reconnecting = lines.filter { $0["phase"] as? String == "reconnecting" }
+        #expect(reconnecting.allSatisfy { $0["delay"] != nil && ($0["reason"] as? String)?.contains("1006") == true })
+    }
+}

@@ -64,3 +64,16 @@ struct TimestampTests {
         #expect(Timestamp.clock(t, utcOffset: 9 * 3600) == "12:01:43")
     }
 }
+
+struct RetryAfterTests {
+    @Test(arguments: [("120", 120.0), ("9.9ms", 0.0099), ("1.5s", 1.5), ("2m30s", 150), ("1h", 3600), (" 3 ", 3), ("250us", 0.00025)])
+    func parsesSecondsAndGoDurations(text: String, seconds: Double) throws {
+        let value = try #require(RetryAfter.parse(text))
+        #expect(abs(value - seconds) < 1e-9)
+    }
+
+    @Test(arguments: ["", "soon", "Wed, 21 Oct 2015 07:28:00 GMT", "5x", "-1"])
+    func rejectsTheRest(text: String) {
+        #expect(RetryAfter.parse(text) == nil)
+    }
+}

@@ -17,10 +17,50 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "Items kept per pane; older ones are dropped so memory stays flat.")
     var history: Int = 10_000
 
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
+        "Extra request header for the upgrade and REST calls, e.g. 'Authorization: Bearer TOKEN' (repeatable).",
+        valueName: "NAME: VALUE"))
+    var header: [String] = []
+
+    @Option(name: .long, help: "Provider filter sent after every (re)connect, e.g. aws (real server only).")
+    var provider: String?
+
+    @Option(name: .long, help: "Seconds without any frame before the connection is declared dead.")
+    var watchdog: Double = 65
+
+    @Flag(name: .long, help: "Do not use the REST API (no backfill, stats polling or polling fallback).")
+    var noRest = false
+
     func validate() throws {
         _ = try parsedTopics()
         if history < 1 { throw ValidationError("--history must be at least 1") }
         if let maxRetries, maxRetries < 0 { throw ValidationError("--max-retries cannot be negative") }
+        if !(watchdog >= 1) { throw ValidationError("--watchdog must be at least 1 second") }
+        _ = try headers()
+        if let provider, provider.utf8.count > 200 { throw ValidationError("--provider is too long for the server's 512-byte message limit") }
+    }
+
+    /// `Name: value` pairs; a header that would break the request line is refused, not sent.
+    func headers() throws -> [(String, String)] {
+        try header.map { text in
+            guard let colon = text.firstIndex(of: ":") else {
+                throw ValidationError("--header must look like 'Name: value', got '\(text)'")
+            }
+            let name = trimmed(text[..<colon])
+            let value = trimmed(text[text.index(after: colon)...])
+            guard !name.isEmpty, !name.contains(" "), !(name + value).contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                throw ValidationError("--header '\(text)' is not a valid header")
+            }
+            return (name, value)
+        }
+    }
+
+    private func trimmed(_ text: Substring) -> String {
+        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
+    }
+
+    func clientOptions() throws -> WebSocketClient.Options {
+        WebSocketClient.Options(headers: try headers())
     }
 
     func parsedTopics() throws -> Set<Topic> {
@@ -41,7 +81,7 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func settings(url: String) -> Settings {
-        Settings(url: url, historyLimit: history, maxRetries: maxRetries)
+        Settings(url: url, historyLimit: history, maxRetries: maxRetries, watchdog: watchdog, provider: provider, restEnabled: !noRest)
     }
 }
 

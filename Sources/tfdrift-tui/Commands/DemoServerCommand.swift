@@ -7,7 +7,12 @@ import TFDriftSimulator
 struct DemoServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo-server",
-        abstract: "Run the embedded TFDrift-like server (WebSocket /ws plus /health, /api/v1/stats, /api/v1/drifts)."
+        abstract: "Run the embedded TFDrift-like server (WebSocket /ws plus /health, /api/v1/stats, /api/v1/drifts).",
+        discussion: """
+            Fault flags make it misbehave the way real deployments do, to watch the client recover:
+            --restart-every drops every client without a close frame and starts a fresh server (empty drift
+            list) on the same port; --refuse-upgrade 500 is what TFDrift-Falco 0.14 does behind its router.
+            """
     )
 
     @Option(name: .long, help: "Address to bind; loopback unless you mean otherwise.")
@@ -18,27 +23,65 @@ struct DemoServerCommand: ParsableCommand {
 
     @OptionGroup var simulator: SimulatorArguments
 
+    @Option(name: .long, help: "Restart the server every this many seconds (clients see an abrupt 1006 close).")
+    var restartEvery: Double?
+
+    @Option(name: .long, help: "Answer every WebSocket upgrade with this HTTP status (e.g. 500, 429, 401).")
+    var refuseUpgrade: Int?
+
+    @Option(name: .long, help: "Retry-After value sent with a refused upgrade (seconds or Go duration, e.g. 9.9ms).")
+    var retryAfter: String?
+
+    @Flag(name: .long, help: "Accept connections but never answer the WebSocket upgrade.")
+    var stallHandshake = false
+
+    @Flag(name: .long, help: "Keep sockets open but send nothing at all, not even pings.")
+    var silent = false
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
+        if let restartEvery, !(restartEvery > 0) { throw ValidationError("--restart-every must be positive") }
+        if let refuseUpgrade, !(100...599).contains(refuseUpgrade) || refuseUpgrade == 101 {
+            throw ValidationError("--refuse-upgrade must be an HTTP status from 100 to 599 other than 101")
+        }
     }
 
     func run() throws {
-        let server = DemoServer(options: SimulatorOptions(host: host, port: port, dialect: simulator.dialect.dialect, rate: simulator.rate))
-        let bound: Int
-        do {
-            bound = try server.start()
-        } catch {
-            throw ValidationError("cannot listen on \(host):\(port): \(error)")
-        }
-        Console.print("demo-server: \(simulator.dialect.rawValue) dialect, \(simulator.rate) events/s on ws://\(host):\(bound)/ws (Ctrl-C stops)")
-        // Sleep until SIGINT/SIGTERM; the server runs on its own event loop.
+        var options = SimulatorOptions(host: host, port: port, dialect: simulator.dialect.dialect, rate: simulator.rate)
+        let faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
+        var server = try start(options, faults)
+        options.port = server.port ?? port
+        Console.print("demo-server: \(simulator.dialect.rawValue) dialect, \(simulator.rate) events/s on ws://\(host):\(options.port)/ws (Ctrl-C stops)")
+        // Wait for SIGINT/SIGTERM (or the next restart); the server runs on its own event loop.
         var set = sigset_t()
         sigemptyset(&set)
         sigaddset(&set, SIGINT)
         sigaddset(&set, SIGTERM)
         sigprocmask(SIG_BLOCK, &set, nil)
-        var caught: Int32 = 0
-        sigwait(&set, &caught)
+        while true {
+            if let restartEvery {
+                var timeout = timespec(tv_sec: Int(restartEvery), tv_nsec: Int((restartEvery - restartEvery.rounded(.down)) * 1e9))
+                if sigtimedwait(&set, nil, &timeout) > 0 { break }
+                server.stop()
+                server = try start(options, faults)
+                Console.print("demo-server: restarted")
+            } else {
+                var caught: Int32 = 0
+                sigwait(&set, &caught)
+                break
+            }
+        }
         server.stop()
+    }
+
+    func start(_ options: SimulatorOptions, _ faults: SimulatorFaults) throws -> DemoServer {
+        let server = DemoServer(options: options)
+        do {
+            try server.start()
+        } catch {
+            throw ValidationError("cannot listen on \(options.host):\(options.port): \(error)")
+        }
+        server.setFaults(faults)
+        return server
     }
 }

@@ -39,26 +39,49 @@ final class TailFrontend: Frontend {
         return false
     }
 
+    /// Next sequence number to print per pane: tail prints what the store accepted (deduplicated, backfilled
+    /// drifts included), through the same decode → reduce path as the dashboard.
+    private var nextDrift = 0, nextEvent = 0, nextState = 0, gapsPrinted = 0
+
     func observe(_ action: Action, previous: ConnectionState, state: State) {
         let connection = state.connection
         if connection.phase != previous.phase || connection.generation != previous.generation {
-            emit(TailLine.connection(connection, now: state.now))
+            emit(TailLine.connection(connection, now: state.now, polling: state.rest.polling))
             if case .stopped = connection.phase { gaveUp = true }
         }
         switch action {
-        case .received(let generation, let items, let at):
-            guard generation == connection.generation, connection.phase == .open else { return }
+        case .received(let generation, let items, let at) where generation == connection.generation:
             for item in items {
-                if let count, printedEvents >= count { return }
-                let line = TailLine.item(item, at: at)
-                if line.isEvent { printedEvents += 1 }
-                emit(line)
+                switch item {
+                case .drift, .event, .stateChange: continue  // printed from the store below
+                default: emit(TailLine.item(item, at: at))
+                }
             }
         case .sendFailed(_, let message, let reason):
             emit(TailLine(kind: "error", fields: [("message", .string("could not send \(message.summary): \(reason)"))], text: "could not send \(message.summary): \(reason)"))
         default:
             break
         }
+        nextDrift = printNew(state.drifts, from: nextDrift) { TailLine.item(.drift($0), at: $0.receivedAt) }
+        nextEvent = printNew(state.events, from: nextEvent) { TailLine.item(.event($0), at: $0.receivedAt) }
+        nextState = printNew(state.stateChanges, from: nextState) { TailLine.item(.stateChange($0), at: $0.receivedAt) }
+        while gapsPrinted < state.gaps.count {
+            emit(TailLine.gap(state.gaps[gapsPrinted]))
+            gapsPrinted += 1
+        }
+    }
+
+    private func printNew<Element>(_ history: History<Element>, from start: Int, line: (Element) -> TailLine) -> Int {
+        var seq = max(start, history.oldestSeq ?? start)
+        while seq < history.nextSeq {
+            if let count, printedEvents >= count { return history.nextSeq }
+            if let element = history[seq] {
+                emit(line(element))
+                printedEvents += 1
+            }
+            seq += 1
+        }
+        return seq
     }
 
     func emit(_ line: TailLine) {
@@ -82,12 +105,23 @@ struct TailLine {
 
     var textLine: String { "\(kind.padding(10)) \(text)" }
 
-    static func connection(_ c: ConnectionState, now: Double) -> TailLine {
+    static func gap(_ gap: Gap) -> TailLine {
+        TailLine(
+            kind: "gap",
+            fields: [("start", .string(Timestamp.format(gap.start))), ("end", .string(Timestamp.format(gap.end))), ("backfilled", .number(Double(gap.backfilled)))],
+            text: "\(Timestamp.format(gap.start))–\(Timestamp.format(gap.end)) · \(gap.backfilled) backfilled")
+    }
+
+    static func connection(_ c: ConnectionState, now: Double, polling: Bool) -> TailLine {
         var fields: [(String, JSONValue)] = [
             ("phase", .string(c.phase.label)), ("url", .string(c.url)), ("generation", .number(Double(c.generation))),
             ("attempt", .number(Double(c.attempt))), ("at", .string(Timestamp.format(now))),
         ]
         var text = "\(c.phase.label) \(c.url)"
+        if polling {
+            fields.append(("polling", true))
+            text += " (polling REST — WebSocket unavailable)"
+        }
         switch c.phase {
         case .backingOff(let until):
             let delay = max(0, until - now)
@@ -97,13 +131,13 @@ struct TailLine {
             fields.append(("reason", .string(reason)))
             text += ": \(reason)"
         case .open:
-            if c.attempt > 0 { text += " after \(c.attempt) attempts" }
+            if c.attempt > 0 { text += " after \(c.attempt) failed attempts" }
         default:
             break
         }
-        if let reason = c.lastCloseReason, c.phase != .open {
-            fields.append(("last_close", .string(reason)))
-            text += " · last close: \(reason)"
+        if let reason = c.lastCloseReason, c.phase != .open, !fields.contains(where: { $0.0 == "reason" }) {
+            fields.append(("reason", .string(reason)))
+            text += " · \(reason)"
         }
         return TailLine(kind: "connection", fields: fields, text: text)
     }
@@ -118,7 +152,7 @@ struct TailLine {
                     ("topic", "drift"), ("severity", .string(d.severity.label)), ("resource_type", .string(d.resourceType)),
                     ("resource_name", .string(d.resourceName)), ("resource_id", .string(d.resourceID)),
                     ("attribute", .string(d.attribute)), ("old_value", .string(d.oldValue)), ("new_value", .string(d.newValue)),
-                    ("user", .string(d.user)), ("time", .string(Timestamp.format(d.time))), received,
+                    ("user", .string(d.user)), ("time", .string(Timestamp.format(d.time))), ("backfilled", .bool(d.backfilled)), received,
                 ],
                 text: "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)")
         case .event(let e):

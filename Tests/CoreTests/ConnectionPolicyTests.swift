@@ -1,0 +1,245 @@
+import Testing
+@testable import TFDriftCore
+import TFDriftWire
+
+/// The self-healing connection, driven through the pure reducer with injected time and jitter.
+struct ConnectionPolicyTests {
+    static let url = "ws://127.0.0.1:8080/ws"
+
+    func makeState(rest: Bool = false, provider: String? = nil, outboxLimit: Int = 256) -> State {
+        State(settings: Settings(url: Self.url, outboxLimit: outboxLimit, provider: provider, restEnabled: rest), topics: [.drifts])
+    }
+
+    func welcome(_ state: inout State, generation: Int, at: Double) -> [Effect] {
+        _ = Reducer.reduce(&state, .connectionOpened(generation: generation, at: at))
+        return Reducer.reduce(&state, .received(generation: generation, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: at))
+    }
+
+    func fail(_ state: inout State, _ d: Disconnection = Disconnection("lost"), at: Double, jitter: Double = 1) -> [Effect] {
+        Reducer.reduce(&state, .connectionClosed(generation: state.connection.generation, d, at: at, jitter: jitter))
+    }
+
+    @Test func attemptsResetOnlyAfterFiveHealthySeconds() {
+        var state = makeState()
+        _ = Reducer.reduce(&state, .started(at: 0))
+        var t = 0.0
+        for expected in 1...4 {
+            _ = welcome(&state, generation: state.connection.generation, at: t)
+            _ = fail(&state, at: t + 1)  // accepted, then dropped after a second: not healthy
+            #expect(state.connection.attempt == expected)
+            _ = Reducer.reduce(&state, .retryDue(generation: state.connection.generation))
+            t += 40
+        }
+        _ = welcome(&state, generation: state.connection.generation, at: t)
+        _ = Reducer.reduce(&state, .tick(at: t + 4.9))
+        #expect(state.connection.attempt == 4)
+        _ = Reducer.reduce(&state, .tick(at: t + 5))
+        #expect(state.connection.attempt == 0)
+    }
+
+    @Test func delaysGrowAndStayUnderTheCap() {
+        var state = makeState()
+        _ = Reducer.reduce(&state, .started(at: 0))
+        var ceilings: [Double] = []
+        for i in 0..<8 {
+            let at = Double(i) * 100
+            let effects = fail(&state, at: at, jitter: 0.999_999)
+            guard case .schedule(let delay, .retryDue) = effects.first else { Issue.record("no retry scheduled"); return }
+            ceilings.append(delay)
+            _ = Reducer.reduce(&state, .retryDue(generation: state.connection.generation))
+        }
+        #expect(ceilings.map { $0.rounded() } == [1, 2, 4, 8, 16, 30, 30, 30])
+    }
+
+    @Test func tooManyRequestsWaitsAtLeastRetryAfter() {
+        var state = makeState()
+        _ = Reducer.reduce(&state, .started(at: 10))
+        let effects = fail(&state, Disconnection("upgrade refused: HTTP 429", httpStatus: 429, retryAfter: 7.5), at: 10, jitter: 0)
+        #expect(effects == [.schedule(after: 7.5, .retryDue(generation: 1))])
+        #expect(state.connection.phase == .backingOff(until: 17.5))
+        // A short Retry-After never shortens the backoff.
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        let second = fail(&state, Disconnection("429", httpStatus: 429, retryAfter: 0.0099), at: 20, jitter: 1)
+        #expect(second == [.schedule(after: 2, .retryDue(generation: 2))])
+    }
+
+    @Test(arguments: [401, 403])
+    func authorisationFailuresStopAndExplain(status: Int) {
+        var state = makeState()
+        _ = Reducer.reduce(&state, .started(at: 0))
+        let effects = fail(&state, Disconnection("upgrade refused: HTTP \(status)", httpStatus: status), at: 1)
+        #expect(effects.isEmpty)
+        guard case .stopped(let why) = state.connection.phase else { Issue.record("not stopped"); return }
+        #expect(why.contains("HTTP \(status)"))
+        #expect(why.contains("credentials"))
+        #expect(Reducer.reduce(&state, .command(.retryNow)) == [.connect(generation: 2, url: Self.url)])
+    }
+
+    @Test func unavailableEndpointSwitchesToPollingAndBack() {
+        var state = makeState(rest: true)
+        _ = Reducer.reduce(&state, .started(at: 0))
+        let effects = fail(&state, Disconnection("upgrade refused: HTTP 500", httpStatus: 500), at: 1, jitter: 0)
+        #expect(state.rest.polling)
+        #expect(effects == [
+            .schedule(after: 30, .retryDue(generation: 1)), .fetch(.drifts(page: 1, limit: 1)), .fetch(.stats),
+            .schedule(after: 5, .pollDue),
+        ])
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), .body(["success": true, "data": ["data": [], "total": 12]]), at: 2))
+        #expect(state.rest.cursor == 12)
+        #expect(Reducer.reduce(&state, .pollDue) == [.fetch(.drifts(page: 1, limit: 1000)), .fetch(.stats), .schedule(after: 5, .pollDue)])
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 31))
+        #expect(!state.rest.polling)
+        #expect(Reducer.reduce(&state, .pollDue).isEmpty)
+    }
+
+    @Test func outboxWaitsForTheResubscriptionAndIsSentOnceInOrder() {
+        var state = makeState(provider: "aws", outboxLimit: 3)
+        _ = Reducer.reduce(&state, .started(at: 0))
+        for n in 1...5 { _ = Reducer.reduce(&state, .command(.send(.query(["n": .number(Double(n))])))) }
+        #expect(state.outbox.count == 3)
+        #expect(state.diagnostics.outboxDropped == 2)
+        let effects = welcome(&state, generation: 1, at: 1)
+        #expect(effects == [
+            .send(generation: 1, .subscribe("drift")), .send(generation: 1, .filter(provider: "aws")),
+            .send(generation: 1, .query(["n": 3])), .send(generation: 1, .query(["n": 4])), .send(generation: 1, .query(["n": 5])),
+        ])
+        #expect(state.outbox.isEmpty)
+        #expect(Reducer.reduce(&state, .welcomeTimedOut(generation: 1)).isEmpty, "nothing is sent twice")
+        #expect(Reducer.reduce(&state, .command(.send(.ping))) == [.send(generation: 1, .ping)])
+    }
+
+    @Test func watchdogDeclaresASilentConnectionDead() {
+        var state = makeState()
+        _ = Reducer.reduce(&state, .started(at: 0))
+        _ = welcome(&state, generation: 1, at: 100)
+        #expect(Reducer.reduce(&state, .tick(at: 164)).allSatisfy { if case .send(_, .ping) = $0 { true } else { false } })
+        let effects = Reducer.reduce(&state, .tick(at: 165.5))
+        #expect(effects.first == .abort(generation: 1))
+        guard case .backingOff = state.connection.phase else { Issue.record("not backing off"); return }
+        #expect(state.connection.lastCloseReason?.contains("presumed dead") == true)
+        // The socket's own close report for the aborted generation changes nothing.
+        #expect(fail(&state, Disconnection("closed"), at: 166).isEmpty)
+    }
+
+    @Test func applicationPingMeasuresTheRoundTrip() {
+        var state = makeState()
+        _ = Reducer.reduce(&state, .started(at: 0))
+        _ = welcome(&state, generation: 1, at: 100)
+        #expect(Reducer.reduce(&state, .tick(at: 129)).isEmpty)
+        #expect(Reducer.reduce(&state, .tick(at: 130)) == [.send(generation: 1, .ping)])
+        _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.pong)], at: 130.042))
+        #expect(abs((state.connection.roundTrip ?? 0) - 0.042) < 1e-9)
+    }
+}
+
+/// Backfill and reconciliation against `/api/v1/drifts` and `/api/v1/stats`.
+struct RestSyncTests {
+    static func drift(_ id: String, attribute: String = "acl") -> JSONValue {
+        ["alert_type": "drift", "id": .string(id), "resource_id": .string(id), "resource_type": "aws_s3_bucket", "resource_name": "b",
+         "attribute": .string(attribute), "old_value": "private", "new_value": "public-read", "severity": "critical", "timestamp": "",
+         "user_identity": ["UserName": "alice"]]
+    }
+
+    static func page(_ items: [JSONValue], page: Int = 1, limit: Int = 1000, total: Int) -> RestOutcome {
+        .body(["success": true, "data": ["data": .array(items), "page": .number(Double(page)), "limit": .number(Double(limit)), "total": .number(Double(total))]])
+    }
+
+    func openedState() -> State {
+        var state = State(settings: Settings(url: "ws://x/ws", restEnabled: true), topics: [.drifts])
+        _ = Reducer.reduce(&state, .started(at: 0))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 0))
+        let effects = Reducer.reduce(&state, .received(generation: 1, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 0))
+        #expect(effects.contains(.fetch(.drifts(page: 1, limit: 1))), "first contact learns the total")
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), Self.page([Self.drift("old")], limit: 1, total: 3), at: 0.1))
+        #expect(state.rest.cursor == 3)
+        #expect(state.drifts.isEmpty, "history from before we started is not a gap")
+        return state
+    }
+
+    func live(_ state: inout State, _ id: String, generation: Int, at: Double) {
+        let record = Ingest.drift(Self.drift(id), receivedAt: at, time: nil)
+        _ = Reducer.reduce(&state, .received(generation: generation, items: [.drift(record)], at: at))
+    }
+
+    @Test func backfillAfterAReconnectAddsOnlyWhatWasMissedAndMarksTheGap() {
+        var state = openedState()
+        live(&state, "d3", generation: 1, at: 1)
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
+        let effects = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        #expect(effects.last == .fetch(.drifts(page: 1, limit: 1000)))
+        live(&state, "d6", generation: 2, at: 20.5)  // arrived live before the backfill answered
+        let items = ["a", "b", "c", "d3", "d4", "d5", "d6"].map { Self.drift($0) }
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(items, total: 7), at: 21))
+        let ids = (state.drifts.oldestSeq!...state.drifts.newestSeq!).map { state.drifts[$0]!.resourceID }
+        #expect(ids == ["d3", "d6", "d4", "d5"], "each drift exactly once")
+        #expect(state.rest.cursor == 7)
+        #expect(state.gaps == [Gap(start: 10, end: 20, backfilled: 2, afterSeq: 1)])
+    }
+
+    @Test func aShrinkingTotalMeansTheServerRestarted() {
+        var state = openedState()
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
+        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        let restart = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page([Self.drift("n1")], total: 1), at: 21))
+        #expect(state.rest.restartsDetected == 1)
+        #expect(restart == [.fetch(.drifts(page: 1, limit: 1000))])
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page([Self.drift("n1")], total: 1), at: 21.5))
+        #expect(state.drifts.count == 1)
+        #expect(state.gaps.last?.backfilled == 1)
+    }
+
+    @Test func pagesAreFollowedUntilTheTotal() {
+        var state = openedState()
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
+        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        let first = (0..<1000).map { Self.drift("p1-\($0)") }
+        let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(first, total: 1500), at: 21))
+        #expect(next == [.fetch(.drifts(page: 2, limit: 1000))])
+        #expect(state.drifts.count == 997)
+        let second = (0..<500).map { Self.drift("p2-\($0)") }
+        #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: 1000), Self.page(second, page: 2, total: 1500), at: 22)).isEmpty)
+        #expect(state.drifts.count == 1497)
+        #expect(state.rest.cursor == 1500)
+    }
+
+    @Test func statsGiveServerTotalsAndADropEstimate() {
+        var state = openedState()
+        let stats: (Int) -> RestOutcome = { total in
+            .body(["success": true, "data": ["drifts": ["total": .number(Double(total)), "severity_counts": ["high": 2]], "unmanaged": ["total": 4], "events": ["total": 0]]])
+        }
+        _ = Reducer.reduce(&state, .restResponse(.stats, stats(10), at: 1))
+        #expect(state.stats.server?.droppedEstimate == 0)
+        live(&state, "x1", generation: 1, at: 2)
+        live(&state, "x2", generation: 1, at: 2)
+        _ = Reducer.reduce(&state, .restResponse(.stats, stats(15), at: 3))
+        #expect(state.stats.server?.driftTotal == 15)
+        #expect(state.stats.server?.unmanagedTotal == 4)
+        #expect(state.stats.server?.droppedEstimate == 3)
+    }
+
+    @Test func healthGivesTheRealVersion() {
+        var state = openedState()
+        _ = Reducer.reduce(&state, .restResponse(.health, .body(["success": true, "data": ["status": "ok", "version": "0.14.0"]]), at: 1))
+        #expect(state.rest.serverVersion == "0.14.0")
+    }
+
+    @Test func failuresAreKeptQuietlyAndDoNotWedgeTheSync() {
+        var state = openedState()
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
+        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), .failure(status: 429, message: "Too Many Requests"), at: 21))
+        #expect(!state.rest.driftsInFlight)
+        #expect(state.rest.lastError == "HTTP 429: Too Many Requests")
+        #expect(state.diagnostics.errorCount == 0)
+    }
+}

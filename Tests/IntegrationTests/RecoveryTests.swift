@@ -1,0 +1,138 @@
+import Testing
+@testable import TFDriftCore
+import TFDriftNetwork
+import TFDriftSimulator
+import TFDriftWire
+
+/// Faults injected into the simulator, recovered from by the real client over loopback.
+@Suite(.serialized)
+struct RecoveryTests {
+    /// Fast policies so recovery takes moments, not the production half-minute.
+    static func quick(_ s: inout Settings) {
+        s.backoff = BackoffPolicy(base: 0.05, factor: 2, cap: 0.4)
+        s.pollInterval = 0.3
+        s.statsInterval = 0.5
+    }
+
+    final class Servers: @unchecked Sendable {
+        var options: SimulatorOptions
+        var current: DemoServer?
+        var logs: [[String]] = []
+
+        init(options: SimulatorOptions) { self.options = options }
+
+        func start() {
+            let server = DemoServer(options: options)
+            _ = try? server.start()
+            if options.port == 0 { options.port = server.port ?? 0 }
+            current = server
+        }
+
+        func kill() {
+            logs.append(current?.receivedMessages ?? [])
+            current?.stop()
+            current = nil
+        }
+    }
+
+    @Test func fiveRestartsMidStream() throws {
+        let servers = Servers(options: SimulatorOptions(port: 0, dialect: .real, rate: 300))
+        servers.start()
+        defer { servers.current?.stop() }
+        let url = "ws://127.0.0.1:\(servers.options.port)/ws"
+        var steps: [Step] = []
+        var seen = 0
+        for round in 1...5 {
+            steps.append(Step(name: "round \(round): receiving", until: { s in s.drifts.count >= seen + 5 && s.rest.openGap == nil }, perform: { s, _ in
+                seen = s.drifts.count
+                servers.kill()
+            }))
+            steps.append(Step(name: "round \(round): loss noticed", until: { $0.connection.phase != .open }, then: { _ in
+                // Issued while down: must reach the next server exactly once, after the resubscription.
+                [.command(.send(.query(["round": .number(Double(round)), "n": 1]))), .command(.send(.query(["round": .number(Double(round)), "n": 2])))]
+            }))
+            steps.append(Step(name: "round \(round): queued", until: { $0.outbox.count == 2 }, perform: { _, _ in servers.start() }))
+            steps.append(Step(name: "round \(round): back and resubscribed") { s in
+                s.connection.phase == .open && s.subscriptions["drift"] == .acknowledged && s.outbox.isEmpty && s.drifts.count > seen
+            })
+        }
+        steps.append(Step(name: "final drifts", until: { $0.drifts.count >= seen + 5 }, perform: { _, _ in servers.kill() }))
+        let state = runScenario(url: url, topics: [.drifts], timeout: 60, steps: steps, configure: Self.quick)
+
+        #expect(state.connection.generation >= 6)
+        // Every incarnation after the first got exactly: the subscription, then the two queued queries, in order.
+        for (round, log) in servers.logs.dropFirst().enumerated() {
+            let n = round + 1
+            let expected = [#"{"type":"subscribe","topic":"drift"}"#,
+                            #"{"type":"query","payload":{"round":\#(n),"n":1}}"#, #"{"type":"query","payload":{"round":\#(n),"n":2}}"#]
+            #expect(Array(log.filter { !$0.contains(#""type":"ping""#) }) == expected, "server \(n + 1) received \(log)")
+        }
+        // No drift twice, though every reconnect backfilled from REST.
+        let keys = (state.drifts.oldestSeq!...state.drifts.newestSeq!).map { DriftKeys.key(state.drifts[$0]!) }
+        #expect(Set(keys).count == keys.count)
+        #expect(state.gaps.count == 5)
+        #expect(state.rest.restartsDetected >= 1, "a restarted server's shorter drift list is noticed")
+    }
+
+    @Test func silentButOpenServerIsCaughtByTheWatchdog() throws {
+        let (server, url) = try startServer(.real, rate: 50)
+        defer { server.stop() }
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "receiving", until: { $0.drifts.count >= 3 }, perform: { _, _ in server.setFaults(SimulatorFaults(silent: true)) }),
+            Step(name: "declared dead", until: { $0.connection.lastCloseReason?.contains("presumed dead") == true },
+                 perform: { _, _ in server.setFaults(SimulatorFaults()) }),
+            Step(name: "reconnected") { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.subscriptions["drift"] == .acknowledged },
+        ], configure: {
+            Self.quick(&$0)
+            $0.watchdog = 1
+        })
+        #expect(state.connection.phase == .open)
+    }
+
+    @Test func http500OnUpgradeFallsBackToPollingAndReturns() throws {
+        let (server, url) = try startServer(.real, rate: 200)
+        defer { server.stop() }
+        server.setFaults(SimulatorFaults(refuseUpgrade: 500))
+        var sawPolling = false
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "polling after HTTP 500") { s in
+                if s.rest.polling { sawPolling = true }
+                return s.rest.polling && s.connection.lastCloseReason?.contains("HTTP 500") == true
+            },
+            Step(name: "drifts arriving through REST", until: { $0.drifts.count >= 5 }, perform: { _, _ in server.setFaults(SimulatorFaults()) }),
+            Step(name: "back on the WebSocket") { s in s.connection.phase == .open && !s.rest.polling && s.subscriptions["drift"] == .acknowledged },
+        ], configure: Self.quick)
+        #expect(sawPolling)
+        #expect(state.connection.generation >= 2)
+    }
+
+    @Test func tooManyRequestsDelaysTheNextAttempt() throws {
+        let (server, url) = try startServer(.real, rate: 10)
+        defer { server.stop() }
+        server.setFaults(SimulatorFaults(refuseUpgrade: 429, retryAfter: "1.5s"))
+        var waited: Double?
+        runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "refused with 429") { s in
+                if case .backingOff(let until) = s.connection.phase, s.connection.lastCloseReason?.contains("429") == true {
+                    waited = until - s.now
+                    return true
+                }
+                return false
+            },
+        ], configure: Self.quick)
+        #expect((waited ?? 0) >= 1.5 - 0.01, "backoff cap is 0.4 s, so only Retry-After explains \(waited ?? -1)")
+    }
+
+    @Test func unauthorisedStopsAndExplains() throws {
+        let (server, url) = try startServer(.real, rate: 10)
+        defer { server.stop() }
+        server.setFaults(SimulatorFaults(refuseUpgrade: 401))
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "stopped") { if case .stopped = $0.connection.phase { true } else { false } },
+            Step(name: "a while later, still stopped") { $0.now - $0.startedAt >= 1.5 },
+        ], configure: Self.quick)
+        guard case .stopped(let why) = state.connection.phase else { Issue.record("not stopped"); return }
+        #expect(why.contains("401") && why.contains("credentials"))
+        #expect(state.connection.generation == 1, "no automatic retries after 401")
+    }
+}
