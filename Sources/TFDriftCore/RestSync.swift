@@ -7,7 +7,8 @@ enum RestSync {
     static let pageSize = 1000
     static let maximumGaps = 100
 
-    /// The next `/api/v1/drifts` page to read from the cursor, unless one is already on its way.
+    /// The next `/api/v1/drifts` page to read, the one holding index `cursor` (and, unless the cursor sits
+    /// on a page boundary, `cursor - 1` too, to check the anchor); unless a read is already on its way.
     static func requestDrifts(_ state: inout State) -> [Effect] {
         guard state.settings.restEnabled, !state.rest.driftsInFlight else { return [] }
         state.rest.driftsInFlight = true
@@ -63,19 +64,27 @@ enum RestSync {
             return []
         }
         let total = Int(totalValue)
+        let items = data["data"]?.arrayValue ?? []
+        let first = (page - 1) * limit
         guard let cursor = state.rest.cursor else {
             state.rest.cursor = total
             closeGap(&state, at: at)
-            return []
+            // Read the last drift once, to anchor the cursor.
+            guard total > 0 else { return [] }
+            state.rest.driftsInFlight = true
+            return [.fetch(.drifts(page: total, limit: 1))]
         }
-        if total < cursor {
-            // The list only grows; a shorter one means the server restarted and lost it. Start over.
+        let anchorIndex = cursor - 1 - first
+        let replaced = state.rest.anchor != nil && anchorIndex >= 0 && anchorIndex < items.count
+            && DriftKeys.key(Ingest.drift(items[anchorIndex], receivedAt: at, time: nil)) != state.rest.anchor
+        if total < cursor || replaced {
+            // The list only grows; a shorter one, or another drift at our cursor, means the server restarted
+            // and lost it. Start over from its beginning.
             state.rest.restartsDetected += 1
             state.rest.cursor = 0
+            state.rest.anchor = nil
             return requestDrifts(&state)
         }
-        let items = data["data"]?.arrayValue ?? []
-        let first = (page - 1) * limit
         for (offset, item) in items.enumerated() where first + offset >= cursor {
             var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
             drift.backfilled = true
@@ -89,6 +98,9 @@ enum RestSync {
         }
         let reached = min(total, max(cursor, first + items.count))
         state.rest.cursor = reached
+        if reached - 1 - first >= 0, reached - 1 - first < items.count {
+            state.rest.anchor = DriftKeys.key(Ingest.drift(items[reached - 1 - first], receivedAt: at, time: nil))
+        }
         if reached < total, !items.isEmpty {
             return requestDrifts(&state)
         }

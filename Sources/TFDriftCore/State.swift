@@ -169,6 +169,9 @@ public struct RestState: Sendable, Equatable {
     public var polling = false
     /// Server drifts (by their index in `/api/v1/drifts`) accounted for; nil until first learned.
     public var cursor: Int?
+    /// Key of the drift at index `cursor - 1`: if a later read finds another drift there, the list was replaced
+    /// (the server restarted and has grown past our cursor already), which a shorter total alone would miss.
+    public var anchor: String?
     public var driftsInFlight = false
     public var lastStatsRequest: Double?
     public var serverVersion: String?

@@ -85,8 +85,10 @@ struct ConnectionPolicyTests {
             .schedule(after: 30, .retryDue(generation: 1)), .fetch(.drifts(page: 1, limit: 1)), .fetch(.stats),
             .schedule(after: 5, .pollDue),
         ])
-        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), .body(["success": true, "data": ["data": [], "total": 12]]), at: 2))
+        let anchor = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), .body(["success": true, "data": ["data": [], "total": 12]]), at: 2))
         #expect(state.rest.cursor == 12)
+        #expect(anchor == [.fetch(.drifts(page: 12, limit: 1))])
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 12, limit: 1), .failure(status: 500, message: ""), at: 2.5))
         #expect(Reducer.reduce(&state, .pollDue) == [.fetch(.drifts(page: 1, limit: 1000)), .fetch(.stats), .schedule(after: 5, .pollDue)])
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
         _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 31))
@@ -152,8 +154,11 @@ struct RestSyncTests {
         _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 0))
         let effects = Reducer.reduce(&state, .received(generation: 1, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 0))
         #expect(effects.contains(.fetch(.drifts(page: 1, limit: 1))), "first contact learns the total")
-        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), Self.page([Self.drift("old")], limit: 1, total: 3), at: 0.1))
+        let anchor = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), Self.page([Self.drift("a")], limit: 1, total: 3), at: 0.1))
+        #expect(anchor == [.fetch(.drifts(page: 3, limit: 1))], "then reads the last drift to anchor the cursor")
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 3, limit: 1), Self.page([Self.drift("c")], page: 3, limit: 1, total: 3), at: 0.2))
         #expect(state.rest.cursor == 3)
+        #expect(state.rest.anchor == DriftKeys.key(Ingest.drift(Self.drift("c"), receivedAt: 0, time: nil)))
         #expect(state.drifts.isEmpty, "history from before we started is not a gap")
         return state
     }
@@ -194,16 +199,31 @@ struct RestSyncTests {
         #expect(state.gaps.last?.backfilled == 1)
     }
 
+    @Test func anotherDriftAtTheCursorMeansARestartEvenWhenTheListGrewPastIt() {
+        var state = openedState()
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
+        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        let fresh = (0..<6).map { Self.drift("new\($0)") }
+        let again = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(fresh, total: 6), at: 21))
+        #expect(state.rest.restartsDetected == 1)
+        #expect(again == [.fetch(.drifts(page: 1, limit: 1000))])
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(fresh, total: 6), at: 22))
+        #expect(state.drifts.count == 6, "all of the new incarnation's drifts, not only those past the old cursor")
+    }
+
     @Test func pagesAreFollowedUntilTheTotal() {
         var state = openedState()
         _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
         _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
         _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
-        let first = (0..<1000).map { Self.drift("p1-\($0)") }
+        let first = ["a", "b", "c"].map { Self.drift($0) } + (3..<1000).map { Self.drift("p1-\($0)") }
         let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(first, total: 1500), at: 21))
         #expect(next == [.fetch(.drifts(page: 2, limit: 1000))])
         #expect(state.drifts.count == 997)
+        #expect(state.rest.restartsDetected == 0)
         let second = (0..<500).map { Self.drift("p2-\($0)") }
         #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: 1000), Self.page(second, page: 2, total: 1500), at: 22)).isEmpty)
         #expect(state.drifts.count == 1497)
