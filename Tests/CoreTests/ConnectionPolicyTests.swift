@@ -163,6 +163,14 @@ struct RestSyncTests {
         return state
     }
 
+    /// Loses the first socket at t=10 and opens the second at t=20, through to its welcome.
+    func reconnect(_ state: inout State) -> [Effect] {
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
+        _ = Reducer.reduce(&state, .retryDue(generation: 1))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
+        return Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+    }
+
     func live(_ state: inout State, _ id: String, generation: Int, at: Double) {
         let record = Ingest.drift(Self.drift(id), receivedAt: at, time: nil)
         _ = Reducer.reduce(&state, .received(generation: generation, items: [.drift(record)], at: at))
@@ -171,10 +179,7 @@ struct RestSyncTests {
     @Test func backfillAfterAReconnectAddsOnlyWhatWasMissedAndMarksTheGap() {
         var state = openedState()
         live(&state, "d3", generation: 1, at: 1)
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
-        _ = Reducer.reduce(&state, .retryDue(generation: 1))
-        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
-        let effects = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        let effects = reconnect(&state)
         #expect(effects.last == .fetch(.drifts(page: 1, limit: 1000)))
         live(&state, "d6", generation: 2, at: 20.5)  // arrived live before the backfill answered
         let items = ["a", "b", "c", "d3", "d4", "d5", "d6"].map { Self.drift($0) }
@@ -187,10 +192,7 @@ struct RestSyncTests {
 
     @Test func aShrinkingTotalMeansTheServerRestarted() {
         var state = openedState()
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
-        _ = Reducer.reduce(&state, .retryDue(generation: 1))
-        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
-        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        _ = reconnect(&state)
         let restart = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page([Self.drift("n1")], total: 1), at: 21))
         #expect(state.rest.restartsDetected == 1)
         #expect(restart == [.fetch(.drifts(page: 1, limit: 1000))])
@@ -201,10 +203,7 @@ struct RestSyncTests {
 
     @Test func anotherDriftAtTheCursorMeansARestartEvenWhenTheListGrewPastIt() {
         var state = openedState()
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
-        _ = Reducer.reduce(&state, .retryDue(generation: 1))
-        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
-        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        _ = reconnect(&state)
         let fresh = (0..<6).map { Self.drift("new\($0)") }
         let again = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(fresh, total: 6), at: 21))
         #expect(state.rest.restartsDetected == 1)
@@ -215,10 +214,7 @@ struct RestSyncTests {
 
     @Test func pagesAreFollowedUntilTheTotal() {
         var state = openedState()
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
-        _ = Reducer.reduce(&state, .retryDue(generation: 1))
-        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
-        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        _ = reconnect(&state)
         let first = ["a", "b", "c"].map { Self.drift($0) } + (3..<1000).map { Self.drift("p1-\($0)") }
         let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(first, total: 1500), at: 21))
         #expect(next == [.fetch(.drifts(page: 2, limit: 1000))])
@@ -253,10 +249,7 @@ struct RestSyncTests {
 
     @Test func failuresAreKeptQuietlyAndDoNotWedgeTheSync() {
         var state = openedState()
-        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 10, jitter: 0))
-        _ = Reducer.reduce(&state, .retryDue(generation: 1))
-        _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 20))
-        _ = Reducer.reduce(&state, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 20))
+        _ = reconnect(&state)
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), .failure(status: 429, message: "Too Many Requests"), at: 21))
         #expect(!state.rest.driftsInFlight)
         #expect(state.rest.lastError == "HTTP 429: Too Many Requests")

@@ -5,13 +5,10 @@ import Testing
 @Suite(.serialized)
 struct DashboardInTmuxTests {
     @Test func liveDashboardTogglesATopicAndQuitsToAUsableShell() throws {
-        let binary = try productPath()
         let server = try DemoServerProcess(rate: 40)
         defer { server.stop() }
-        let tmux = try Tmux(width: 120, height: 40, command: "bash --norc --noprofile")
+        let tmux = try Tmux.shellRunningDashboard(url: server.url, width: 120, height: 40)
         defer { tmux.kill() }
-        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).before; clear")
-        try tmux.type("\(binary) --url \(server.url); echo EXIT=$?")
 
         let live = try tmux.waitFor("drifts and events on screen") { screen in
             (paneCount("Drifts", in: screen) ?? 0) >= 3 && (paneCount("Events", in: screen) ?? 0) >= 1 && screen.contains("OPEN")
@@ -37,23 +34,18 @@ struct DashboardInTmuxTests {
 
         try tmux.send("q")
         try tmux.waitFor("the program to exit with status 0") { $0.contains("EXIT=0") }
-        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).after; cmp -s /tmp/tfdrift-e2e-\(tmux.socket).before /tmp/tfdrift-e2e-\(tmux.socket).after && echo TTY-RESTORED-$((6*7))")
-        try tmux.waitFor("terminal modes restored and the shell echoing") { $0.contains("TTY-RESTORED-42") }
+        try tmux.expectTerminalRestored()
     }
 
     @Test func ctrlCRestoresTheTerminalToo() throws {
-        let binary = try productPath()
         let server = try DemoServerProcess(rate: 5)
         defer { server.stop() }
-        let tmux = try Tmux(width: 100, height: 30, command: "bash --norc --noprofile")
+        let tmux = try Tmux.shellRunningDashboard(url: server.url, width: 100, height: 30)
         defer { tmux.kill() }
-        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).before; clear")
-        try tmux.type("\(binary) --url \(server.url); echo EXIT=$?")
         try tmux.waitFor("dashboard up") { $0.contains("OPEN") }
         try tmux.send("C-c")
         try tmux.waitFor("exit after SIGINT") { $0.contains("EXIT=") }
-        try tmux.type("stty -g > /tmp/tfdrift-e2e-\(tmux.socket).after; cmp -s /tmp/tfdrift-e2e-\(tmux.socket).before /tmp/tfdrift-e2e-\(tmux.socket).after && echo TTY-OK")
-        try tmux.waitFor("terminal restored after Ctrl-C") { $0.contains("TTY-OK") }
+        try tmux.expectTerminalRestored()
     }
 
     @Test func deadServerIsShownAsReconnecting() throws {
@@ -107,19 +99,9 @@ struct CommandLineTests {
 /// The "done when": a server restarted every few seconds, followed by `tail` without losing its footing.
 struct RestartingServerTests {
     @Test func tailFollowsEveryIncarnationWithoutDuplicatesAndMarksGaps() throws {
-        let binary = try productPath()
-        let outPath = scratchFile("out")
-        defer { unlink(outPath) }
-        let server = try Child.spawn(binary, ["demo-server", "--port", "0", "--rate", "40", "--restart-every", "2"], stdout: outPath, stderr: "/dev/null")
-        defer { server.terminate() }
-        let deadline = Date().addingTimeInterval(20)
-        var banner = ""
-        while !banner.contains("\n"), Date() < deadline {
-            banner = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
-            usleep(20_000)
-        }
-        let port = try #require(banner.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
-        let result = try run(binary, ["tail", "--url", "ws://127.0.0.1:\(port)/ws", "--topics", "drifts", "--duration", "10"])
+        let server = try DemoServerProcess(rate: 40, extra: ["--restart-every", "2"])
+        defer { server.stop() }
+        let result = try run(try productPath(), ["tail", "--url", server.url, "--topics", "drifts", "--duration", "10"])
         #expect(result.status == 0, "stderr: \(result.err)")
         let lines = result.out.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let opens = lines.enumerated().filter { $0.element["kind"] as? String == "connection" && $0.element["phase"] as? String == "open" }

@@ -89,9 +89,9 @@ final class DemoServerProcess {
     let port: Int
     let outPath = scratchFile("out")
 
-    init(dialect: String = "real", rate: Double = 30) throws {
+    init(dialect: String = "real", rate: Double = 30, extra: [String] = []) throws {
         child = try Child.spawn(
-            try productPath(), ["demo-server", "--port", "0", "--dialect", dialect, "--rate", String(rate)],
+            try productPath(), ["demo-server", "--port", "0", "--dialect", dialect, "--rate", String(rate)] + extra,
             stdout: outPath, stderr: "/dev/null")
         // The first line names the bound port: wait for it, bounded, rather than for a fixed time.
         let deadline = Date().addingTimeInterval(20)
@@ -162,7 +162,23 @@ final class Tmux {
         _ = try? run(tmux, ["-L", socket, "kill-server"])
     }
 
-    func tempPath(_ name: String) -> String { "/tmp/\(socket).\(name)" }
+    /// A shell in tmux that saved its terminal modes, then runs the dashboard and echoes its exit status.
+    static func shellRunningDashboard(url: String, width: Int, height: Int) throws -> Tmux {
+        let tmux = try Tmux(width: width, height: height, command: "bash --norc --noprofile")
+        try tmux.type("stty -g > \(tmux.modesFile("before")); clear")
+        try tmux.type("\(try productPath()) --url \(url); echo EXIT=$?")
+        return tmux
+    }
+
+    func modesFile(_ name: String) -> String { "/tmp/\(socket).\(name)" }
+
+    /// After the dashboard exited: the terminal modes are what they were before, and the shell echoes input.
+    func expectTerminalRestored() throws {
+        try type("stty -g > \(modesFile("after")); cmp -s \(modesFile("before")) \(modesFile("after")) && echo TTY-RESTORED-$((6*7))")
+        try waitFor("terminal modes restored and the shell echoing") { $0.contains("TTY-RESTORED-42") }
+        unlink(modesFile("before"))
+        unlink(modesFile("after"))
+    }
 }
 
 /// `Drifts 123` from a pane title.

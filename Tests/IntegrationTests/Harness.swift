@@ -54,11 +54,11 @@ final class ScriptedFrontend: Frontend {
 @discardableResult
 func runScenario(
     url: String, topics: Set<Topic>, timeout: Double = 20, steps: [Step], onAction: ((Action, State) -> Void)? = nil,
-    configure: (inout Settings) -> Void = { _ in },
+    configure: (inout Settings) -> Void = { _ in }, clientOptions: WebSocketClient.Options = WebSocketClient.Options(),
     sourceLocation: SourceLocation = #_sourceLocation
 ) -> State {
     let inbox = Inbox()
-    let client = WebSocketClient(deliver: { inbox.post($0) })
+    let client = WebSocketClient(options: clientOptions, deliver: { inbox.post($0) })
     defer { client.shutdown() }
     let frontend = ScriptedFrontend(inbox: inbox, client: client, steps: steps, timeout: timeout)
     frontend.onAction = onAction

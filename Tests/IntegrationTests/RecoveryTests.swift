@@ -23,7 +23,11 @@ struct RecoveryTests {
 
         func start() {
             let server = DemoServer(options: options)
-            _ = try? server.start()
+            do {
+                try server.start()
+            } catch {
+                Issue.record("restarting the simulator on port \(options.port) failed: \(error)")
+            }
             if options.port == 0 { options.port = server.port ?? 0 }
             current = server
         }
@@ -35,8 +39,24 @@ struct RecoveryTests {
         }
     }
 
+    /// A port outside Linux's ephemeral range (32768–60999), so that while the simulator is down between
+    /// incarnations no other test's listener or outgoing connection can be handed the same port.
+    static func restartablePort() throws -> Int {
+        for _ in 0..<50 {
+            let port = Int.random(in: 20_000..<30_000)
+            let probe = DemoServer(options: SimulatorOptions(port: port, rate: 0))
+            if (try? probe.start()) != nil {
+                probe.stop()
+                return port
+            }
+        }
+        throw ProbeError()
+    }
+
+    struct ProbeError: Error {}
+
     @Test func fiveRestartsMidStream() throws {
-        let servers = Servers(options: SimulatorOptions(port: 0, dialect: .real, rate: 300))
+        let servers = Servers(options: SimulatorOptions(port: try Self.restartablePort(), dialect: .real, rate: 300))
         servers.start()
         defer { servers.current?.stop() }
         let url = "ws://127.0.0.1:\(servers.options.port)/ws"
@@ -134,5 +154,29 @@ struct RecoveryTests {
         guard case .stopped(let why) = state.connection.phase else { Issue.record("not stopped"); return }
         #expect(why.contains("401") && why.contains("credentials"))
         #expect(state.connection.generation == 1, "no automatic retries after 401")
+    }
+
+    @Test func aStalledHandshakeTimesOutAndIsRetried() throws {
+        let (server, url) = try startServer(.real, rate: 10)
+        defer { server.stop() }
+        server.setFaults(SimulatorFaults(stallHandshake: true))
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "handshake timed out", until: { $0.connection.lastCloseReason?.contains("no WebSocket handshake within") == true },
+                 perform: { _, _ in server.setFaults(SimulatorFaults()) }),
+            Step(name: "connected once the server answers") { $0.connection.phase == .open && $0.subscriptions["drift"] == .acknowledged },
+        ], configure: Self.quick, clientOptions: WebSocketClient.Options(handshakeTimeout: 0.5))
+        #expect(state.connection.generation >= 2)
+    }
+
+    @Test(arguments: [UInt16(1000), 1001, 1011, 1012, 1013])
+    func serverCloseCodesAreRetried(code: UInt16) throws {
+        let (server, url) = try startServer(.real, rate: 50)
+        defer { server.stop() }
+        let state = runScenario(url: url, topics: [.drifts], steps: [
+            Step(name: "receiving", until: { $0.drifts.count >= 2 }, perform: { _, _ in server.closeConnections(code: code, reason: "bye") }),
+            Step(name: "close seen") { $0.connection.lastCloseReason?.contains("server closed (\(code)") == true },
+            Step(name: "reconnected") { $0.connection.generation >= 2 && $0.connection.phase == .open },
+        ], configure: Self.quick)
+        #expect(state.connection.lastCloseReason?.contains("bye") == true)
     }
 }

@@ -63,7 +63,7 @@ struct DemoServerCommand: ParsableCommand {
                 var timeout = timespec(tv_sec: Int(restartEvery), tv_nsec: Int((restartEvery - restartEvery.rounded(.down)) * 1e9))
                 if sigtimedwait(&set, nil, &timeout) > 0 { break }
                 server.stop()
-                server = try start(options, faults)
+                server = try start(options, faults, attempts: 20)
                 Console.print("demo-server: restarted")
             } else {
                 var caught: Int32 = 0
@@ -74,14 +74,21 @@ struct DemoServerCommand: ParsableCommand {
         server.stop()
     }
 
-    func start(_ options: SimulatorOptions, _ faults: SimulatorFaults) throws -> DemoServer {
-        let server = DemoServer(options: options)
-        do {
-            try server.start()
-        } catch {
-            throw ValidationError("cannot listen on \(options.host):\(options.port): \(error)")
+    /// Starts a server; a restart retries briefly, since the port may take a moment to become free again.
+    func start(_ options: SimulatorOptions, _ faults: SimulatorFaults, attempts: Int = 1) throws -> DemoServer {
+        var lastError: Error?
+        for attempt in 0..<attempts {
+            if attempt > 0 { usleep(100_000) }
+            let server = DemoServer(options: options)
+            do {
+                try server.start()
+                server.setFaults(faults)
+                return server
+            } catch {
+                lastError = error
+                server.stop()
+            }
         }
-        server.setFaults(faults)
-        return server
+        throw ValidationError("cannot listen on \(options.host):\(options.port): \(lastError.map { "\($0)" } ?? "unknown error")")
     }
 }
