@@ -23,11 +23,8 @@ public enum Reducer {
             state.connection.openedAt = at
             state.connection.lastFrameAt = at
             state.connection.everOpened = true
-            state.connection.dialect = nil
-            state.connection.subscribed = false
-            state.connection.pingSentAt = nil
             state.connection.lastPingAt = at
-            state.subscriptions = [:]
+            forgetSocket(&state)
             state.rest.polling = false
             if state.rest.openGap != nil { state.rest.openGap?.end = at }
             var effects: [Effect] = [.schedule(after: state.settings.welcomeTimeout, .welcomeTimedOut(generation: generation))]
@@ -54,7 +51,8 @@ public enum Reducer {
             guard generation == state.connection.generation, state.connection.phase == .open else { return [] }
             state.now = max(state.now, at)
             state.connection.lastFrameAt = at
-            var effects: [Effect] = markHealthy(&state, at: at)
+            markHealthy(&state, at: at)
+            var effects: [Effect] = []
             for item in items {
                 effects += apply(item, to: &state, at: at)
             }
@@ -165,10 +163,16 @@ public enum Reducer {
     static func beginConnecting(_ state: inout State) -> [Effect] {
         state.connection.generation += 1
         state.connection.phase = .connecting
+        forgetSocket(&state)
+        return [.connect(generation: state.connection.generation, url: state.settings.url)]
+    }
+
+    /// What the server knew about the last socket (dialect, subscriptions, a pending ping) dies with it.
+    static func forgetSocket(_ state: inout State) {
         state.connection.dialect = nil
         state.connection.subscribed = false
+        state.connection.pingSentAt = nil
         state.subscriptions = [:]
-        return [.connect(generation: state.connection.generation, url: state.settings.url)]
     }
 
     /// Once per socket, before anything else: the desired subscriptions in a fixed topic order and the provider
@@ -205,9 +209,7 @@ public enum Reducer {
         }
         state.connection.lastCloseReason = d.message
         state.connection.openedAt = nil
-        state.connection.pingSentAt = nil
-        state.subscriptions = [:]
-        state.connection.subscribed = false
+        forgetSocket(&state)
         if state.quitting { return [] }
         switch d.httpStatus {
         case 401:
@@ -250,16 +252,16 @@ public enum Reducer {
 
     /// A connection open long enough counts as healthy: only then does the attempt counter reset, so a
     /// server that accepts and drops at once still backs off.
-    static func markHealthy(_ state: inout State, at: Double) -> [Effect] {
+    static func markHealthy(_ state: inout State, at: Double) {
         if state.connection.attempt > 0, let opened = state.connection.openedAt, at - opened >= state.settings.healthyAfter {
             state.connection.attempt = 0
         }
-        return []
     }
 
     /// Once a second: healthy reset, application ping, the dead-connection watchdog and the stats poll.
     static func housekeeping(_ state: inout State, at: Double) -> [Effect] {
-        var effects = markHealthy(&state, at: at)
+        markHealthy(&state, at: at)
+        var effects: [Effect] = []
         let c = state.connection
         if c.phase == .open, let last = c.lastFrameAt, at - last > state.settings.watchdog {
             let generation = c.generation

@@ -66,11 +66,6 @@ final class SessionHandler: ChannelInboundHandler {
         context.close(promise: nil)
     }
 
-    /// Marks a close this client asked for, so it is reported as such.
-    func closing(reason: String) {
-        if closeReason == nil { closeReason = reason }
-    }
-
     private func report(_ reason: String) {
         guard !reported else { return }
         reported = true

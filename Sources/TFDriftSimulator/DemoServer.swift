@@ -92,15 +92,6 @@ public final class DemoServer: Sendable {
         (try? hub.loop.submit { [hub] in hub.receivedLog }.wait()) ?? []
     }
 
-    public var connectedClients: Int {
-        (try? hub.loop.submit { [hub] in hub.clients.count }.wait()) ?? 0
-    }
-
-    /// Drifts generated so far (what `/api/v1/stats` reports as `drifts.total`).
-    public var driftTotal: Int {
-        (try? hub.loop.submit { [hub] in hub.drifts.count }.wait()) ?? 0
-    }
-
     static func shouldUpgrade(hub: Hub, channel: Channel, head: HTTPRequestHead) -> EventLoopFuture<HTTPHeaders?> {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
         guard path == "/ws", hub.faults.refuseUpgrade == nil else {

@@ -30,7 +30,6 @@ final class ClientSession {
 struct StoredDrift {
     var template: Int32
     var seq: Int
-    var timestamp: Int
 }
 
 /// The simulator's shared state. Confined to its one event loop: every method runs there.
@@ -167,7 +166,6 @@ final class Hub: @unchecked Sendable {
 
     func generate(_ count: Int) {
         let ts = timestamp()
-        let tsSeconds = Int(Double(NIODeadline.now().uptimeNanoseconds) / 1e9)
         for _ in 0..<count {
             let kind = pickKind()
             guard let indexes = catalog.byKind[kind], !indexes.isEmpty else { continue }
@@ -175,7 +173,7 @@ final class Hub: @unchecked Sendable {
             let template = catalog.templates[index]
             seq += 1
             eventsGenerated += 1
-            record(template, index: index, timestamp: tsSeconds)
+            record(template, index: index)
             let line: String
             let topicNames: [String]
             switch options.dialect {
@@ -215,13 +213,13 @@ final class Hub: @unchecked Sendable {
         }
     }
 
-    func record(_ template: EventTemplate, index: Int, timestamp: Int) {
+    func record(_ template: EventTemplate, index: Int) {
         switch template.kind {
         case .drift:
             severityCounts[template.severity, default: 0] += 1
             resourceTypeCounts[template.resourceType, default: 0] += 1
             if drifts.count < Hub.maximumStoredDrifts {
-                drifts.append(StoredDrift(template: Int32(index), seq: seq, timestamp: timestamp))
+                drifts.append(StoredDrift(template: Int32(index), seq: seq))
             }
         case .unmanaged:
             unmanagedTotal += 1
@@ -345,10 +343,8 @@ final class Hub: @unchecked Sendable {
         var breakdown: [String: Double] = ["critical": 0, "high": 0, "medium": 0, "low": 0]
         for (k, v) in severityCounts where total > 0 { breakdown[k] = Double(v) * 100 / Double(total) }
         let breakdownText = breakdown.sorted { $0.key < $1.key }.map { "\(JSONValue.string($0.key).jsonText):\(JSONValue.formatNumber($0.value))" }.joined(separator: ",")
-        return "{\"success\":true,\"data\":{\"drifts\":{\"resource_types\":{\(types)},\"severity_counts\":{\(severity)},\"total\":\(seqTotal)},\"events\":{\"total\":0},\"graph\":{\"total_edges\":0,\"total_nodes\":\(resourceTypeCounts.count)},\"severity_breakdown\":{\(breakdownText)},\"top_resource_types\":[\(top)],\"unmanaged\":{\"total\":\(unmanagedTotal)}}}\n"
+        return "{\"success\":true,\"data\":{\"drifts\":{\"resource_types\":{\(types)},\"severity_counts\":{\(severity)},\"total\":\(total)},\"events\":{\"total\":0},\"graph\":{\"total_edges\":0,\"total_nodes\":\(resourceTypeCounts.count)},\"severity_breakdown\":{\(breakdownText)},\"top_resource_types\":[\(top)],\"unmanaged\":{\"total\":\(unmanagedTotal)}}}\n"
     }
-
-    var seqTotal: Int { drifts.count }
 
     /// `GET /api/v1/drifts?page=&limit=`: oldest first, pages of `limit` (default 50, at most 1000).
     func driftsJSON(page pageText: String?, limit limitText: String?) -> String {
