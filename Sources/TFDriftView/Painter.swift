@@ -345,14 +345,16 @@ struct Painter {
         } else if let open = state.rest.openGap {
             segments.append(("gap since \(Timestamp.clock(open.start, utcOffset: options.utcOffset))", .statusWarn, 3))
         }
+        // Why the link is down matters more than anything but the phase and topics.
+        if let reason = c.lastCloseReason, c.phase != .open {
+            segments.append(("last close: \(reason)", .statusWarn, 2))
+        }
         let d = state.diagnostics
         if d.errorCount > 0 || d.unknown > 0 {
             var text = "err \(d.errorCount)"
             if d.unknown > 0 { text += " · \(d.unknown) unknown" }
             if let last = d.lastError { text += ": \(last)" }
             segments.append((text, d.errorCount > 0 ? .statusBad : .statusWarn, 3))
-        } else if let reason = c.lastCloseReason, c.phase != .open {
-            segments.append(("last close: \(reason)", .statusWarn, 3))
         }
         var server = c.url
         if let dialect = c.dialect {
@@ -370,9 +372,11 @@ struct Painter {
         }
         while width(kept) > rect.width, kept.count > 1 {
             let drop = kept.indices.dropFirst().max { kept[$0].priority < kept[$1].priority }!
-            if kept[drop].priority == 3, TextWidth.width(of: kept[drop].text) > 24 {
-                kept[drop].text = TextWidth.truncate(kept[drop].text, to: max(12, rect.width - width(kept.filter { $0.priority != 3 }) - 3))
-                if width(kept) <= rect.width { break }
+            // A long segment is shortened before it is dropped: part of a reason beats none.
+            let others = width(kept.enumerated().filter { $0.offset != drop }.map(\.element)) + 3
+            if TextWidth.width(of: kept[drop].text) > 24, rect.width - others >= 16 {
+                kept[drop].text = TextWidth.truncate(kept[drop].text, to: rect.width - others)
+                break
             }
             kept.remove(at: drop)
         }
