@@ -26,6 +26,9 @@ struct DemoServerCommand: ParsableCommand {
     @Option(name: .long, help: "Restart the server every this many seconds (clients see an abrupt 1006 close).")
     var restartEvery: Double?
 
+    @Option(name: .long, help: "With --restart-every: close clients with this WebSocket close code (e.g. 1001, 1012) instead of dropping them.")
+    var closeCode: UInt16?
+
     @Option(name: .long, help: "Answer every WebSocket upgrade with this HTTP status (e.g. 500, 429, 401).")
     var refuseUpgrade: Int?
 
@@ -41,6 +44,8 @@ struct DemoServerCommand: ParsableCommand {
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let restartEvery, !(restartEvery > 0) { throw ValidationError("--restart-every must be positive") }
+        if let closeCode, !(1000...4999).contains(closeCode) { throw ValidationError("--close-code must be from 1000 to 4999") }
+        if closeCode != nil && restartEvery == nil { throw ValidationError("--close-code needs --restart-every") }
         if let refuseUpgrade, !(100...599).contains(refuseUpgrade) || refuseUpgrade == 101 {
             throw ValidationError("--refuse-upgrade must be an HTTP status from 100 to 599 other than 101")
         }
@@ -62,6 +67,7 @@ struct DemoServerCommand: ParsableCommand {
             if let restartEvery {
                 var timeout = timespec(tv_sec: Int(restartEvery), tv_nsec: Int((restartEvery - restartEvery.rounded(.down)) * 1e9))
                 if sigtimedwait(&set, nil, &timeout) > 0 { break }
+                if let closeCode { server.closeConnections(code: closeCode, reason: "restarting") }
                 server.stop()
                 server = try start(options, faults, attempts: 20)
                 Console.print("demo-server: restarted")
