@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import TFDriftCore
 import TFDriftNetwork
@@ -21,15 +24,23 @@ struct RecoveryTests {
 
         init(options: SimulatorOptions) { self.options = options }
 
+        /// Binds the same port again. The kernel can refuse that for a moment while the previous incarnation's
+        /// sockets finish closing (seen under load); there is no event to wait for, so retry briefly.
         func start() {
-            let server = DemoServer(options: options)
-            do {
-                try server.start()
-            } catch {
-                Issue.record("restarting the simulator on port \(options.port) failed: \(error)")
+            var lastError: Error?
+            for _ in 0..<100 {
+                let server = DemoServer(options: options)
+                do {
+                    try server.start()
+                    current = server
+                    return
+                } catch {
+                    lastError = error
+                    server.stop()
+                    usleep(20_000)
+                }
             }
-            if options.port == 0 { options.port = server.port ?? 0 }
-            current = server
+            Issue.record("restarting the simulator on port \(options.port) failed: \(lastError.map { "\($0)" } ?? "")")
         }
 
         func kill() {
