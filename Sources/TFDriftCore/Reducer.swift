@@ -138,6 +138,7 @@ public enum Reducer {
 
         case .send(let message):
             if state.connection.phase == .open, state.connection.subscribed {
+                if message == .ping { notePingSent(&state) }
                 return [.send(generation: state.connection.generation, message)]
             }
             state.outbox.append(message)
@@ -193,6 +194,7 @@ public enum Reducer {
             effects.append(.send(generation: generation, .filter(provider: provider)))
         }
         effects += state.outbox.map { .send(generation: generation, $0) }
+        if state.outbox.contains(.ping) { notePingSent(&state) }
         state.outbox.removeAll()
         if state.settings.restEnabled { effects += RestSync.requestDrifts(&state) }
         return effects
@@ -250,6 +252,12 @@ public enum Reducer {
         return effects
     }
 
+    /// An application ping is on its way; its pong will give the round trip.
+    static func notePingSent(_ state: inout State) {
+        state.connection.lastPingAt = state.now
+        state.connection.pingSentAt = state.now
+    }
+
     /// A connection open long enough counts as healthy: only then does the attempt counter reset, so a
     /// server that accepts and drops at once still backs off.
     static func markHealthy(_ state: inout State, at: Double) {
@@ -273,8 +281,7 @@ public enum Reducer {
             return effects
         }
         if c.phase == .open, c.subscribed, at - (c.lastPingAt ?? 0) >= state.settings.pingInterval {
-            state.connection.lastPingAt = at
-            state.connection.pingSentAt = at
+            notePingSent(&state)
             effects.append(.send(generation: c.generation, .ping))
         }
         if state.settings.restEnabled, at - (state.rest.lastStatsRequest ?? -.infinity) >= state.settings.statsInterval {

@@ -12,15 +12,19 @@ final class SessionHandler: ChannelInboundHandler {
 
     let generation: Int
     let deliver: @Sendable (Action) -> Void
+    let register: @Sendable (Channel) -> Void
     private var closeReason: String?
     private var reported = false
 
-    init(generation: Int, deliver: @escaping @Sendable (Action) -> Void) {
+    init(generation: Int, register: @escaping @Sendable (Channel) -> Void, deliver: @escaping @Sendable (Action) -> Void) {
         self.generation = generation
+        self.register = register
         self.deliver = deliver
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        // Registered before anyone hears of the open socket, so the first subscribe always finds it.
+        register(context.channel)
         deliver(.connectionOpened(generation: generation, at: SystemClock.now()))
     }
 

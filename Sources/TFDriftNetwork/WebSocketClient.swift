@@ -58,6 +58,17 @@ public final class WebSocketClient: Sendable {
         }
         let deliver = self.deliver
         let options = self.options
+        let channels = self.channels
+        // The connect future can complete after the handshake (the resolver step of `connect(host:port:)`), so the
+        // socket is registered by the session handler itself, and unregistered only if it is still the one stored.
+        let register: @Sendable (Channel) -> Void = { channel in
+            channels.withLockedValue { $0[generation] = channel }
+            channel.closeFuture.whenComplete { _ in
+                channels.withLockedValue { map in
+                    if map[generation] === channel { map.removeValue(forKey: generation) }
+                }
+            }
+        }
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(Int64(options.connectTimeout * 1000)))
             .channelOption(.socketOption(.so_keepalive), value: 1)
@@ -86,7 +97,7 @@ public final class WebSocketClient: Sendable {
                                     NIOWebSocketFrameAggregator(
                                         minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 20,
                                         maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
-                                    SessionHandler(generation: generation, deliver: deliver),
+                                    SessionHandler(generation: generation, register: register, deliver: deliver),
                                 ], position: .last)
                         },
                         onFailed: { failure in
@@ -103,18 +114,10 @@ public final class WebSocketClient: Sendable {
                     return channel.eventLoop.makeFailedFuture(error)
                 }
             }
-        bootstrap.connect(host: url.host, port: url.port).whenComplete { [channels] result in
-            switch result {
-            case .success(let channel):
-                channels.withLockedValue { $0[generation] = channel }
-                channel.closeFuture.whenComplete { _ in
-                    channels.withLockedValue { _ = $0.removeValue(forKey: generation) }
-                }
-            case .failure(let error):
-                deliver(.connectionClosed(
-                    generation: generation, Disconnection("cannot connect to \(url.hostHeader): \(WebSocketClient.describe(error))"),
-                    at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
-            }
+        bootstrap.connect(host: url.host, port: url.port).whenFailure { error in
+            deliver(.connectionClosed(
+                generation: generation, Disconnection("cannot connect to \(url.hostHeader): \(WebSocketClient.describe(error))"),
+                at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
         }
     }
 

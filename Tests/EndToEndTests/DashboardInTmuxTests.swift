@@ -115,6 +115,8 @@ struct RestartingServerTests {
         #expect(Set(drifts).count == drifts.count, "a drift was shown twice")
         #expect(lines.filter { $0["kind"] as? String == "gap" }.count >= 2)
         let reconnecting = lines.filter { $0["phase"] as? String == "reconnecting" }
-        #expect(reconnecting.allSatisfy { $0["delay"] != nil && ($0["reason"] as? String)?.contains("1006") == true })
+        #expect(!reconnecting.isEmpty)
+        #expect(reconnecting.allSatisfy { $0["delay"] != nil && $0["attempt"] != nil && !(($0["reason"] as? String) ?? "").isEmpty })
+        #expect(reconnecting.contains { ($0["reason"] as? String)?.contains("1006") == true }, "restarts drop without a close frame")
     }
 }

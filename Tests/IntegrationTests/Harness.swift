@@ -66,7 +66,14 @@ func runScenario(
     configure(&settings)
     let runtime = Runtime(state: State(settings: settings, topics: topics), inbox: inbox, client: client, frontend: frontend)
     let final = runtime.run()
-    #expect(frontend.completed == steps.count, "timed out waiting for: \(frontend.pendingStep)", sourceLocation: sourceLocation)
+    let c = final.connection
+    #expect(
+        frontend.completed == steps.count,
+        """
+        timed out waiting for: \(frontend.pendingStep); phase \(c.phase), generation \(c.generation), dialect \(String(describing: c.dialect)), \
+        subscribed \(c.subscribed), subscriptions \(final.subscriptions), outbox \(final.outbox.count), drifts \(final.drifts.count), \
+        last close \(c.lastCloseReason ?? "-"), last error \(final.diagnostics.lastError ?? "-")
+        """, sourceLocation: sourceLocation)
     return final
 }
 
