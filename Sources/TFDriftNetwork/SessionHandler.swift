@@ -13,13 +13,21 @@ final class SessionHandler: ChannelInboundHandler {
     let generation: Int
     let deliver: @Sendable (Action) -> Void
     let register: @Sendable (Channel) -> Void
+    let backlog: (@Sendable () -> Int)?
+    let maximumBacklog: Int
     private var closeReason: String?
     private var reported = false
+    private var paused = false
 
-    init(generation: Int, register: @escaping @Sendable (Channel) -> Void, deliver: @escaping @Sendable (Action) -> Void) {
+    init(
+        generation: Int, register: @escaping @Sendable (Channel) -> Void, deliver: @escaping @Sendable (Action) -> Void,
+        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 256
+    ) {
         self.generation = generation
         self.register = register
         self.deliver = deliver
+        self.backlog = backlog
+        self.maximumBacklog = maximumBacklog
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -38,6 +46,7 @@ final class SessionHandler: ChannelInboundHandler {
                 FrameDecoder.decode(raw.bindMemory(to: UInt8.self))
             }
             deliver(.received(generation: generation, items: Ingest.items(from: decoded, receivedAt: at), at: at))
+            pauseIfBehind(context)
         case .ping:
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
@@ -57,6 +66,32 @@ final class SessionHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
         default:
             break
+        }
+    }
+
+    /// Stops reading while the consumer is behind, and resumes once it has caught up (checked every 5 ms).
+    private func pauseIfBehind(_ context: ChannelHandlerContext) {
+        guard let backlog, !paused, backlog() > maximumBacklog else { return }
+        paused = true
+        context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+        scheduleResumeCheck(context)
+    }
+
+    private func scheduleResumeCheck(_ context: ChannelHandlerContext) {
+        let loop = context.eventLoop
+        let contextBox = NIOLoopBound(context, eventLoop: loop)
+        let selfBox = NIOLoopBound(self, eventLoop: loop)
+        loop.scheduleTask(in: .milliseconds(5)) {
+            let handler = selfBox.value
+            let context = contextBox.value
+            guard context.channel.isActive else { return }
+            if let backlog = handler.backlog, backlog() > handler.maximumBacklog / 4 {
+                handler.scheduleResumeCheck(context)
+            } else {
+                handler.paused = false
+                context.channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+                context.read()
+            }
         }
     }
 

@@ -15,11 +15,21 @@ public final class WebSocketClient: Sendable {
         public var handshakeTimeout: Double
         /// Extra request headers (e.g. `Authorization`), sent on the upgrade request.
         public var headers: [(String, String)]
+        /// How many actions wait for the consumer; reading pauses above `maximumBacklog` so a consumer slower
+        /// than a flood (tail writing NDJSON into a pipe) cannot make memory grow without bound. The server
+        /// then drops events for us, as the real one does for any slow client.
+        public var backlog: (@Sendable () -> Int)?
+        public var maximumBacklog: Int
 
-        public init(connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = []) {
+        public init(
+            connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = [],
+            backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 256
+        ) {
             self.connectTimeout = connectTimeout
             self.handshakeTimeout = handshakeTimeout
             self.headers = headers
+            self.backlog = backlog
+            self.maximumBacklog = maximumBacklog
         }
     }
 
@@ -97,7 +107,9 @@ public final class WebSocketClient: Sendable {
                                     NIOWebSocketFrameAggregator(
                                         minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 20,
                                         maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
-                                    SessionHandler(generation: generation, register: register, deliver: deliver),
+                                    SessionHandler(
+                                        generation: generation, register: register, deliver: deliver,
+                                        backlog: options.backlog, maximumBacklog: options.maximumBacklog),
                                 ], position: .last)
                         },
                         onFailed: { failure in

@@ -43,6 +43,9 @@ public final class Inbox: Sendable {
         _ = write(writeFD, &byte, 1)
     }
 
+    /// Actions waiting for the main loop; the network reader pauses when this grows (see `WebSocketClient`).
+    public var backlog: Int { pending.withLockedValue { $0.count } }
+
     /// Everything posted since the last drain, in order.
     public func drain() -> [Action] {
         var buffer = [UInt8](repeating: 0, count: 256)

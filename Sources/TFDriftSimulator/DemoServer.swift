@@ -34,6 +34,7 @@ public final class DemoServer: Sendable {
             .childChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
             .childChannelInitializer { channel in
+                if hub.down { return channel.close() }
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: 1 << 20, automaticErrorHandling: true,
                     shouldUpgrade: { channel, head in
@@ -85,6 +86,16 @@ public final class DemoServer: Sendable {
 
     public func closeConnections(code: UInt16, reason: String = "") {
         try? hub.loop.submit { [hub] in hub.closeAll(code: code, reason: reason) }.wait()
+    }
+
+    /// Simulates a server restart on the same port without releasing it (so no other process can take the
+    /// port meanwhile): clients are dropped, state is forgotten, and connections are refused until `comeBack()`.
+    public func goDown() {
+        try? hub.loop.submit { [hub] in hub.goDown() }.wait()
+    }
+
+    public func comeBack() {
+        try? hub.loop.submit { [hub] in hub.down = false }.wait()
     }
 
     /// Every message clients sent, in arrival order.

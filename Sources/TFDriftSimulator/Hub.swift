@@ -77,6 +77,23 @@ final class Hub: @unchecked Sendable {
         }
     }
 
+    /// While true the server is "down": every new TCP connection is closed at once.
+    var down = false
+
+    /// A restart without giving up the port: every client is dropped without a close frame and the server
+    /// forgets everything (drift list, counters, log), like a restarted process; it stays down until `up()`.
+    func goDown() {
+        down = true
+        dropAll()
+        drifts.removeAll()
+        severityCounts.removeAll()
+        resourceTypeCounts.removeAll()
+        unmanagedTotal = 0
+        eventsGenerated = 0
+        receivedLog.removeAll()
+        seq = Int.random(in: 0..<(1 << 40))
+    }
+
     func stop() {
         tickTask?.cancel()
         housekeepingTask?.cancel()

@@ -1,6 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
 @testable import TFDriftCore
 import TFDriftNetwork
@@ -17,60 +14,27 @@ struct RecoveryTests {
         s.statsInterval = 0.5
     }
 
+    /// One simulator restarted in place: `kill` drops every client without a close frame and forgets everything
+    /// (like a restarted process), `start` lets clients in again. The port is never released, so nothing else
+    /// can take it while the server is "down".
     final class Servers: @unchecked Sendable {
-        var options: SimulatorOptions
-        var current: DemoServer?
+        let server: DemoServer
         var logs: [[String]] = []
 
-        init(options: SimulatorOptions) { self.options = options }
-
-        /// Binds the same port again. The kernel can refuse that for a moment while the previous incarnation's
-        /// sockets finish closing (seen under load); there is no event to wait for, so retry briefly.
-        func start() {
-            var lastError: Error?
-            for _ in 0..<100 {
-                let server = DemoServer(options: options)
-                do {
-                    try server.start()
-                    current = server
-                    return
-                } catch {
-                    lastError = error
-                    server.stop()
-                    usleep(20_000)
-                }
-            }
-            Issue.record("restarting the simulator on port \(options.port) failed: \(lastError.map { "\($0)" } ?? "")")
-        }
+        init(_ server: DemoServer) { self.server = server }
 
         func kill() {
-            logs.append(current?.receivedMessages ?? [])
-            current?.stop()
-            current = nil
+            logs.append(server.receivedMessages)
+            server.goDown()
         }
-    }
 
-    /// A port outside Linux's ephemeral range (32768–60999), so that while the simulator is down between
-    /// incarnations no other test's listener or outgoing connection can be handed the same port.
-    static func restartablePort() throws -> Int {
-        for _ in 0..<50 {
-            let port = Int.random(in: 20_000..<30_000)
-            let probe = DemoServer(options: SimulatorOptions(port: port, rate: 0))
-            if (try? probe.start()) != nil {
-                probe.stop()
-                return port
-            }
-        }
-        throw ProbeError()
+        func start() { server.comeBack() }
     }
-
-    struct ProbeError: Error {}
 
     @Test func fiveRestartsMidStream() throws {
-        let servers = Servers(options: SimulatorOptions(port: try Self.restartablePort(), dialect: .real, rate: 300))
-        servers.start()
-        defer { servers.current?.stop() }
-        let url = "ws://127.0.0.1:\(servers.options.port)/ws"
+        let (server, url) = try startServer(.real, rate: 300)
+        defer { server.stop() }
+        let servers = Servers(server)
         var steps: [Step] = []
         var seen = 0
         for round in 1...5 {

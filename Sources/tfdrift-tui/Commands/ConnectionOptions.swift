@@ -59,8 +59,8 @@ struct ConnectionOptions: ParsableArguments {
         String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
     }
 
-    func clientOptions() throws -> WebSocketClient.Options {
-        WebSocketClient.Options(headers: try headers())
+    func clientOptions(backlog: @escaping @Sendable () -> Int) throws -> WebSocketClient.Options {
+        WebSocketClient.Options(headers: try headers(), backlog: backlog)
     }
 
     func parsedTopics() throws -> Set<Topic> {

@@ -38,7 +38,7 @@ struct DashboardCommand: ParsableCommand {
         defer { server?.stop() }
 
         let inbox = Inbox()
-        let client = WebSocketClient(options: try connection.clientOptions(), deliver: { inbox.post($0) })
+        let client = WebSocketClient(options: try connection.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let state = State(settings: connection.settings(url: url), topics: try connection.parsedTopics())
         let frontend = DashboardFrontend()

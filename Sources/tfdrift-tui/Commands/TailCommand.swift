@@ -36,7 +36,7 @@ struct TailCommand: ParsableCommand {
         let url = try connection.validatedURL(connection.url)
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
-        let client = WebSocketClient(options: try connection.clientOptions(), deliver: { inbox.post($0) })
+        let client = WebSocketClient(options: try connection.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
         let state = State(settings: connection.settings(url: url), topics: try connection.parsedTopics())
