@@ -108,8 +108,10 @@ public enum Reducer {
             var scroll = state.ui.scroll(of: pane)
             let current = scroll.follow ? range.newest : min(max(scroll.selected ?? range.newest, range.oldest), range.newest)
             let target = min(max(current - delta, range.oldest), range.newest)
+            if scroll.follow { scroll.top = range.newest }  // freeze the view where it is
             scroll.selected = target
             scroll.follow = target == range.newest && delta < 0
+            if scroll.follow { scroll.top = nil }
             state.ui.scroll[pane] = scroll
             return []
 

@@ -19,10 +19,13 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
 public struct PaneScroll: Sendable, Equatable {
     public var follow = true
     public var selected: Int?
+    /// The item shown in the first row while held, so arriving data does not push the view down.
+    public var top: Int?
 
-    public init(follow: Bool = true, selected: Int? = nil) {
+    public init(follow: Bool = true, selected: Int? = nil, top: Int? = nil) {
         self.follow = follow
         self.selected = selected
+        self.top = top
     }
 }
 

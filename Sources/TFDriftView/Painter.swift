@@ -95,10 +95,13 @@ struct Painter {
             canvas.draw(hint, x: inner.x + 1, y: y, style: style(.dim), maxWidth: inner.width - 1)
             return
         }
+        // Following: the newest item on top. Held: the first row stays where it was frozen, moving only as far
+        // as needed to keep the selected item on screen.
         var top = newest
         if let selected {
-            let index = newest - selected
-            if index >= rows { top = newest - (index - rows + 1) }
+            top = min(newest, scroll.top ?? newest)
+            if selected > top { top = selected }
+            if top - selected >= rows { top = selected + rows - 1 }
         }
         var seq = top
         while y < inner.maxY, seq >= oldest {

@@ -185,7 +185,7 @@ struct ReducerTests {
         _ = open(&state, dialect: .real)
         _ = Reducer.reduce(&state, .received(generation: 1, items: (0..<10).map { drift($0) }, at: 101))
         _ = Reducer.reduce(&state, .command(.moveSelection(2)))
-        #expect(state.ui.scroll(of: .drifts) == PaneScroll(follow: false, selected: 7))
+        #expect(state.ui.scroll(of: .drifts) == PaneScroll(follow: false, selected: 7, top: 9))
         _ = Reducer.reduce(&state, .received(generation: 1, items: (10..<15).map { drift($0) }, at: 102))
         #expect(state.ui.scroll(of: .drifts).selected == 7)
         _ = Reducer.reduce(&state, .command(.jumpNewest))

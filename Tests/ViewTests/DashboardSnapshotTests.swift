@@ -113,6 +113,25 @@ struct DashboardRenderTests {
         #expect(status.contains("1006"))
     }
 
+    @Test func aHeldPaneDoesNotMoveWhenNewItemsArrive() {
+        var state = DashboardSnapshotTests.knownState()
+        _ = Reducer.reduce(&state, .command(.moveSelection(2)))
+        let size = Size(width: 120, height: 40)
+        let before = Dashboard.render(state, size: size)
+        let items: [Incoming] = (0..<3).map { i in
+            .drift(DriftRecord(receivedAt: state.now, severity: .low, resourceType: "aws_new", resourceName: "n\(i)", resourceID: "n\(i)"))
+        }
+        _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: state.now))
+        let after = Dashboard.render(state, size: size)
+        let rows = Layout.compute(size)!.panes[.drifts]!
+        func pane(_ canvas: Canvas, _ y: Int) -> String { (rows.x..<rows.maxX).map { canvas[$0, y].text }.joined() }
+        for y in rows.y + 2..<rows.maxY - 1 {
+            #expect(pane(before, y) == pane(after, y), "row \(y) moved")
+        }
+        #expect(!(rows.y..<rows.maxY).contains { pane(after, $0).contains("aws_new") }, "new items stay above the held view")
+        #expect(after.row(rows.y).contains("held · 5 newer"))
+    }
+
     @Test func heldPaneSaysHowManyNewerItemsWait() {
         var state = DashboardSnapshotTests.knownState()
         _ = Reducer.reduce(&state, .command(.moveSelection(3)))
