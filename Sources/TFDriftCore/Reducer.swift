@@ -69,10 +69,7 @@ public enum Reducer {
 
         case .pollDue:
             guard state.rest.polling, state.connection.phase != .open else { return [] }
-            var effects = RestSync.requestDrifts(&state)
-            effects.append(.fetch(.stats))
-            effects.append(.schedule(after: state.settings.pollInterval, .pollDue))
-            return effects
+            return RestSync.pollRound(&state)
         }
     }
 
@@ -239,9 +236,7 @@ public enum Reducer {
             delay = policy.cap
             if state.settings.restEnabled && !state.rest.polling {
                 state.rest.polling = true
-                effects += RestSync.requestDrifts(&state)
-                effects.append(.fetch(.stats))
-                effects.append(.schedule(after: state.settings.pollInterval, .pollDue))
+                effects += RestSync.pollRound(&state)
             }
         case 429:
             delay = max(delay, d.retryAfter ?? policy.base)
@@ -303,10 +298,7 @@ public enum Reducer {
             state.rest.liveDrifts += 1
             // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
             guard !state.driftKeys.cameFromBackfill(key) else { return [] }
-            state.driftKeys.insert(key, backfill: false)
-            state.drifts.append(drift)
-            state.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
-            holdSelection(&state, pane: .drifts)
+            show(drift, key: key, in: &state, at: at)
         case .event(let event):
             state.events.append(event)
             let type = event.resource.split(separator: " ").first.map(String.init) ?? ""
@@ -361,6 +353,15 @@ public enum Reducer {
             noteError(&state, "server: \(message)")
         }
         return []
+    }
+
+    /// Adds a drift to the pane, its key to the dedupe window and its counts to the statistics: the one path
+    /// for live and backfilled drifts alike.
+    static func show(_ drift: DriftRecord, key: String, in state: inout State, at: Double) {
+        state.driftKeys.insert(key, backfill: drift.backfilled)
+        state.drifts.append(drift)
+        state.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
+        holdSelection(&state, pane: .drifts)
     }
 
     /// A pane that is not following keeps its selected item; if that item fell off the bounded history,

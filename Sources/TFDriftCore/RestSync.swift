@@ -19,6 +19,11 @@ enum RestSync {
         return [.fetch(.drifts(page: cursor / pageSize + 1, limit: pageSize))]
     }
 
+    /// One round of the polling fallback: the drifts past the cursor, the totals, and the next round.
+    static func pollRound(_ state: inout State) -> [Effect] {
+        requestDrifts(&state) + [.fetch(.stats), .schedule(after: state.settings.pollInterval, .pollDue)]
+    }
+
     static func apply(_ state: inout State, _ request: RestRequest, _ outcome: RestOutcome, at: Double) -> [Effect] {
         guard case .body(let body) = outcome else {
             if case .failure(let status, let message) = outcome {
@@ -90,9 +95,7 @@ enum RestSync {
             drift.backfilled = true
             let key = DriftKeys.key(drift)
             if state.driftKeys.contains(key) { continue }
-            state.driftKeys.insert(key, backfill: true)
-            state.drifts.append(drift)
-            state.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
+            Reducer.show(drift, key: key, in: &state, at: at)
             state.rest.backfilledTotal += 1
             state.rest.gapBackfilled += 1
         }
