@@ -58,3 +58,11 @@ public struct History<Element> {
 }
 
 extension History: Sendable where Element: Sendable {}
+
+extension History: Equatable where Element: Equatable {
+    public static func == (lhs: History, rhs: History) -> Bool {
+        guard lhs.capacity == rhs.capacity, lhs.nextSeq == rhs.nextSeq, lhs.count == rhs.count else { return false }
+        guard let oldest = lhs.oldestSeq else { return true }
+        return (oldest..<lhs.nextSeq).allSatisfy { lhs[$0] == rhs[$0] }
+    }
+}

@@ -9,10 +9,24 @@ public enum Ingest {
         for message in frame.messages {
             items.append(item(from: message, receivedAt: receivedAt))
         }
-        for failure in frame.failures {
-            items.append(.malformed(Sanitizer.clean("\(failure.error): \(failure.excerpt)", limit: 160)))
+        for failure in frame.failures { items.append(malformed(failure)) }
+        return items
+    }
+
+    /// Straight from a WebSocket message's bytes to items, one line at a time (the network thread's path).
+    public static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double) -> [Incoming] {
+        var items: [Incoming] = []
+        FrameDecoder.forEachLine(bytes) { line in
+            switch line {
+            case .message(let message): items.append(item(from: message, receivedAt: receivedAt))
+            case .failure(let failure): items.append(malformed(failure))
+            }
         }
         return items
+    }
+
+    static func malformed(_ failure: DecodeFailure) -> Incoming {
+        .malformed(Sanitizer.clean("\(failure.error): \(failure.excerpt)", limit: 160))
     }
 
     public static func item(from message: ServerMessage, receivedAt: Double) -> Incoming {
@@ -22,7 +36,7 @@ public enum Ingest {
         case .welcome(let dialect):
             return .control(
                 .welcome(
-                    dialect: dialect, version: text(body["version"]), clientID: text(body["client_id"])))
+                    dialect: dialect, version: text(body["version"], limit: 40), clientID: text(body["client_id"], limit: 64)))
         case .subscribed: return .control(.subscribed(Sanitizer.clean(message.topic, limit: 64)))
         case .unsubscribed: return .control(.unsubscribed(Sanitizer.clean(message.topic, limit: 64)))
         case .filterSet: return .control(.filterSet(text(body["provider"])))
@@ -32,7 +46,9 @@ public enum Ingest {
             return .control(.error(Sanitizer.clean(reason, limit: 200)))
         case .stats: return .stats(stats(from: body))
         case .unknown: return .unknown(type: Sanitizer.clean(message.type, limit: 40))
-        case .event(let topic):
+        case .event(var topic):
+            // The topic's name is the server's to choose: capped and cleaned like any other field.
+            if case .other(let name) = topic { topic = .other(Sanitizer.clean(name, limit: maximumTopicBytes)) }
             switch topic {
             case .drift: return .drift(drift(body, receivedAt: receivedAt, time: time))
             case .stateChange: return .stateChange(stateChange(body, receivedAt: receivedAt, time: time))
@@ -44,7 +60,7 @@ public enum Ingest {
     static func drift(_ body: JSONValue, receivedAt: Double, time: Double?) -> DriftRecord {
         DriftRecord(
             receivedAt: receivedAt, eventTime: time, severity: Severity(body["severity"]?.stringValue ?? ""),
-            resourceType: text(body["resource_type"]), resourceName: text(body["resource_name"]),
+            resourceType: text(body["resource_type"], limit: 128), resourceName: text(body["resource_name"]),
             resourceID: text(body["resource_id"]), attribute: text(body["attribute"]),
             oldValue: display(body["old_value"]), newValue: display(body["new_value"]), user: user(body))
     }
@@ -69,7 +85,7 @@ public enum Ingest {
             if detail.isEmpty { detail = text(body["import_command"]) }
         case .falco:
             if let rule = body["rule"]?.stringValue {  // documented shape
-                title = Sanitizer.clean(rule)
+                title = Sanitizer.clean(rule, limit: 120)
                 detail = text(body["output"])
                 let container = text(body["container_id"])
                 if resource.isEmpty, !container.isEmpty { resource = "container " + container }
@@ -95,7 +111,7 @@ public enum Ingest {
             var detail = ""
             if let serial = body["serial"], !serial.isNull { detail = "serial " + display(serial) }
             return StateRecord(
-                receivedAt: receivedAt, eventTime: time, resource: Sanitizer.clean(resource),
+                receivedAt: receivedAt, eventTime: time, resource: Sanitizer.clean(resource, limit: 300),
                 action: text(body["action"]), detail: detail)
         }
         let changes = body["changes"]
@@ -107,12 +123,13 @@ public enum Ingest {
 
     static func stats(from body: JSONValue) -> ServerStats {
         var stats = ServerStats()
-        stats.driftTotal = int(body["drifts"]?["total"])
-        stats.unmanagedTotal = int(body["unmanaged"]?["total"])
-        stats.eventTotal = int(body["events"]?["total"])
+        stats.driftTotal = count(body["drifts"]?["total"], "drifts.total", &stats.problems)
+        stats.unmanagedTotal = count(body["unmanaged"]?["total"], "unmanaged.total", &stats.problems)
+        stats.eventTotal = count(body["events"]?["total"], "events.total", &stats.problems)
         if let counts = body["drifts"]?["severity_counts"]?.objectValue {
             for pair in counts.pairs.prefix(32) {
-                if let n = int(pair.value) { stats.severityCounts[Sanitizer.clean(pair.key, limit: 24)] = n }
+                let name = Sanitizer.clean(pair.key, limit: 24)
+                if let n = count(pair.value, "severity_counts.\(name)", &stats.problems) { stats.severityCounts[name] = n }
             }
         }
         return stats
@@ -125,17 +142,24 @@ public enum Ingest {
         return Timestamp.parse(envelope)
     }
 
-    static func int(_ value: JSONValue?) -> Int? {
-        guard let n = value?.numberValue, n.isFinite, abs(n) < 9e15 else { return nil }
-        return Int(n)
+    /// A count the server reports: nil when absent; nil and a problem noted when present but not a whole
+    /// number from 0 to 2^53 (negative, fractional, non-finite, huge, or not a number at all).
+    static func count(_ value: JSONValue?, _ name: String, _ problems: inout [String]) -> Int? {
+        guard let value, !value.isNull else { return nil }
+        if let n = value.numberValue.flatMap(Checked.count) { return n }
+        problems.append("\(name) is \(display(value, limit: 40)), not a count")
+        return nil
     }
 
-    /// A string field, sanitised; non-strings are shown as JSON.
-    static func text(_ value: JSONValue?) -> String {
+    /// Longest unknown topic name kept (in UTF-8 bytes); the rest of a longer one is cut.
+    public static let maximumTopicBytes = 64
+
+    /// A string field, sanitised and cut at `limit` bytes; non-strings are shown as JSON.
+    static func text(_ value: JSONValue?, limit: Int = 256) -> String {
         guard let value else { return "" }
-        if case .string(let s) = value { return Sanitizer.clean(s) }
+        if case .string(let s) = value { return Sanitizer.clean(s, limit: limit) }
         if value.isNull { return "" }
-        return display(value)
+        return display(value, limit: limit)
     }
 
     /// Any JSON value as one display line: strings bare, `null` as `null`, the rest as compact JSON.
@@ -163,8 +187,8 @@ public enum Ingest {
         let type = text(body["resource_type"])
         let name = text(body["resource_name"])
         let id = text(body["resource_id"])
-        if !name.isEmpty { return type.isEmpty ? name : "\(type).\(name)" }
-        return [type, id].filter { !$0.isEmpty }.joined(separator: " ")
+        if !name.isEmpty { return Sanitizer.clean(type.isEmpty ? name : "\(type).\(name)", limit: 300) }
+        return Sanitizer.clean([type, id].filter { !$0.isEmpty }.joined(separator: " "), limit: 300)
     }
 
     /// Documented `user`, else the real server's PascalCase `user_identity`.

@@ -160,6 +160,8 @@ public struct ServerStats: Sendable, Equatable {
     public var severityCounts: [String: Int] = [:]
     /// Drifts the server counted but this client never received (silent drops, gaps nothing could backfill).
     public var droppedEstimate: Int?
+    /// Fields that were present but not believable (negative, fractional, non-finite or huge numbers).
+    public var problems: [String] = []
 
     public init(driftTotal: Int? = nil, unmanagedTotal: Int? = nil, eventTotal: Int? = nil, severityCounts: [String: Int] = [:]) {
         self.driftTotal = driftTotal

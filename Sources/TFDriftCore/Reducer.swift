@@ -60,7 +60,7 @@ public enum Reducer {
 
         case .sendFailed(_, let message, let reason):
             state.diagnostics.sendFailures += 1
-            noteError(&state, "could not send \(message.summary): \(reason)")
+            noteError(&state, .send, "could not send \(message.summary): \(reason)")
             return []
 
         case .restResponse(let request, let outcome, let at):
@@ -205,7 +205,7 @@ public enum Reducer {
     static func connectionLost(_ state: inout State, _ d: Disconnection, at: Double, jitter: Double) -> [Effect] {
         state.now = max(state.now, at)
         if state.connection.phase == .open, state.rest.openGap == nil {
-            state.rest.openGap = (start: at, afterSeq: state.drifts.nextSeq, end: nil)
+            state.rest.openGap = OpenGap(start: at, afterSeq: state.drifts.nextSeq)
             state.rest.gapBackfilled = 0
         }
         state.connection.lastCloseReason = d.message
@@ -239,14 +239,24 @@ public enum Reducer {
                 effects += RestSync.pollRound(&state)
             }
         case 429:
-            delay = max(delay, d.retryAfter ?? policy.base)
+            delay = max(delay, honoured(d.retryAfter, &state) ?? policy.base)
         default:
-            if let retryAfter = d.retryAfter { delay = max(delay, retryAfter) }
+            if let retryAfter = honoured(d.retryAfter, &state) { delay = max(delay, retryAfter) }
         }
         state.connection.attempt += 1
         state.connection.phase = .backingOff(until: at + delay)
         effects.insert(.schedule(after: delay, .retryDue(generation: state.connection.generation)), at: 0)
         return effects
+    }
+
+    /// A server's `Retry-After`, at most `maximumRetryAfter`; a longer one is cut and the close reason says so.
+    static func honoured(_ retryAfter: Double?, _ state: inout State) -> Double? {
+        guard let retryAfter else { return nil }
+        let ceiling = state.settings.maximumRetryAfter
+        guard !(retryAfter <= ceiling) else { return max(0, retryAfter) }
+        state.connection.lastCloseReason = (state.connection.lastCloseReason ?? "")
+            + " · Retry-After beyond \(Checked.clamped(ceiling, to: 0...Int(Int32.max))) s: waiting that long instead"
+        return ceiling
     }
 
     /// An application ping is on its way; its pong will give the round trip.
@@ -272,7 +282,7 @@ public enum Reducer {
             let generation = c.generation
             // Deterministic spread instead of randomness: the reducer stays pure.
             let jitter = (Double(generation) * 0.618_034).truncatingRemainder(dividingBy: 1)
-            let silence = Int(state.settings.watchdog.rounded())
+            let silence = Checked.clamped(state.settings.watchdog.rounded(), to: 0...Int(Int32.max))
             effects.append(.abort(generation: generation))
             effects += connectionLost(&state, Disconnection("no frame for \(silence) s: connection presumed dead"), at: at, jitter: jitter)
             return effects
@@ -294,7 +304,7 @@ public enum Reducer {
         state.diagnostics.messagesReceived += 1
         switch item {
         case .drift(let drift):
-            let key = DriftKeys.key(drift)
+            let key = DriftDigest(drift)
             state.rest.liveDrifts += 1
             // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
             guard !state.driftKeys.cameFromBackfill(key) else { return [] }
@@ -303,7 +313,9 @@ public enum Reducer {
             state.events.append(event)
             let type = event.resource.split(separator: " ").first.map(String.init) ?? ""
             let resourceType = type.split(separator: ".").first.map(String.init) ?? type
-            state.stats.record(kind: event.kindLabel, severity: event.severity, resourceType: resourceType, at: at)
+            var known = true
+            if case .other = event.topic { known = false }
+            state.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: resourceType, at: at)
             holdSelection(&state, pane: .events)
         case .stateChange(let change):
             state.stateChanges.append(change)
@@ -312,6 +324,7 @@ public enum Reducer {
             holdSelection(&state, pane: .state)
         case .stats(let server):
             state.stats.server = server
+            for problem in server.problems { noteMalformed(&state, .decode, "stats message: \(problem)") }
         case .control(let reply):
             return apply(reply, to: &state)
         case .unknown(let type):
@@ -320,7 +333,7 @@ public enum Reducer {
             state.diagnostics.lastErrorAt = state.now
         case .malformed(let description):
             state.diagnostics.malformed += 1
-            noteError(&state, "malformed message: \(description)")
+            noteError(&state, .decode, "malformed message: \(description)")
         }
         return []
     }
@@ -350,14 +363,14 @@ public enum Reducer {
             }
         case .error(let message):
             state.diagnostics.serverErrors += 1
-            noteError(&state, "server: \(message)")
+            noteError(&state, .server, "server: \(message)")
         }
         return []
     }
 
     /// Adds a drift to the pane, its key to the dedupe window and its counts to the statistics: the one path
     /// for live and backfilled drifts alike.
-    static func show(_ drift: DriftRecord, key: String, in state: inout State, at: Double) {
+    static func show(_ drift: DriftRecord, key: DriftDigest, in state: inout State, at: Double) {
         state.driftKeys.insert(key, backfill: drift.backfilled)
         state.drifts.append(drift)
         state.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
@@ -374,8 +387,16 @@ public enum Reducer {
         state.ui.scroll[pane] = scroll
     }
 
-    static func noteError(_ state: inout State, _ message: String) {
+    /// Records a problem for the status bar and `tail`; `message` is already sanitised.
+    /// Data that arrived but could not be believed (a total of 1e300, a negative page): counted as malformed.
+    static func noteMalformed(_ state: inout State, _ source: Problem.Source, _ message: String) {
+        state.diagnostics.malformed += 1
+        noteError(&state, source, message)
+    }
+
+    static func noteError(_ state: inout State, _ source: Problem.Source, _ message: String) {
         state.diagnostics.lastError = message
         state.diagnostics.lastErrorAt = state.now
+        state.diagnostics.problems.append(Problem(at: state.now, source: source, message: message))
     }
 }

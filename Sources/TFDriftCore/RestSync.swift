@@ -4,7 +4,8 @@ import TFDriftWire
 /// backfills what an interruption cost (the real server keeps no history for reconnecting clients and
 /// drops events silently), polls while the WebSocket endpoint is unavailable, and reads server totals.
 enum RestSync {
-    static let pageSize = 1000
+    /// Small enough that a page of long drifts stays well under the REST client's body limit.
+    static let pageSize = 250
     static let maximumGaps = 100
 
     /// The next `/api/v1/drifts` page to read, the one holding index `cursor` (and, unless the cursor sits
@@ -51,6 +52,7 @@ enum RestSync {
 
     static func applyStats(_ state: inout State, _ data: JSONValue) {
         var server = Ingest.stats(from: data)
+        for problem in server.problems { malformed(&state, "/api/v1/stats: \(problem)") }
         guard let total = server.driftTotal else { return }
         let accounted = state.rest.liveDrifts + state.rest.backfilledTotal
         if let previous = state.stats.server?.driftTotal, total < previous {
@@ -63,13 +65,15 @@ enum RestSync {
     }
 
     static func applyDrifts(_ state: inout State, _ data: JSONValue, page: Int, limit: Int, at: Double) -> [Effect] {
-        guard let totalValue = data["total"]?.numberValue, totalValue.isFinite, totalValue >= 0 else {
-            state.rest.lastError = "unexpected /api/v1/drifts response"
+        var problems: [String] = []
+        guard let total = Ingest.count(data["total"], "total", &problems), let list = data["data"]?.arrayValue else {
+            let why = problems.first ?? (data["total"] == nil ? "no total" : "no data list")
+            malformed(&state, "/api/v1/drifts: \(why)")
             closeGap(&state, at: at)
             return []
         }
-        let total = Int(totalValue)
-        let items = data["data"]?.arrayValue ?? []
+        // A server may answer with more than was asked for; what lies beyond the page is not believed.
+        let items = list.prefix(limit)
         let first = (page - 1) * limit
         guard let cursor = state.rest.cursor else {
             state.rest.cursor = total
@@ -81,7 +85,7 @@ enum RestSync {
         }
         let anchorIndex = cursor - 1 - first
         let replaced = state.rest.anchor != nil && anchorIndex >= 0 && anchorIndex < items.count
-            && DriftKeys.key(Ingest.drift(items[anchorIndex], receivedAt: at, time: nil)) != state.rest.anchor
+            && DriftDigest(Ingest.drift(items[anchorIndex], receivedAt: at, time: nil)) != state.rest.anchor
         if total < cursor || replaced {
             // The list only grows; a shorter one, or another drift at our cursor, means the server restarted
             // and lost it. Start over from its beginning.
@@ -93,7 +97,7 @@ enum RestSync {
         for (offset, item) in items.enumerated() where first + offset >= cursor {
             var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
             drift.backfilled = true
-            let key = DriftKeys.key(drift)
+            let key = DriftDigest(drift)
             if state.driftKeys.contains(key) { continue }
             Reducer.show(drift, key: key, in: &state, at: at)
             state.rest.backfilledTotal += 1
@@ -102,13 +106,19 @@ enum RestSync {
         let reached = min(total, max(cursor, first + items.count))
         state.rest.cursor = reached
         if reached - 1 - first >= 0, reached - 1 - first < items.count {
-            state.rest.anchor = DriftKeys.key(Ingest.drift(items[reached - 1 - first], receivedAt: at, time: nil))
+            state.rest.anchor = DriftDigest(Ingest.drift(items[reached - 1 - first], receivedAt: at, time: nil))
         }
         if reached < total, !items.isEmpty {
             return requestDrifts(&state)
         }
         closeGap(&state, at: at)
         return []
+    }
+
+    /// A body that parsed but cannot be believed: reported, and the sync carries on with the next round.
+    static func malformed(_ state: inout State, _ message: String) {
+        state.rest.lastError = message
+        Reducer.noteMalformed(&state, .rest, message)
     }
 
     /// Records the interruption once the WebSocket is back and the backfill has run.

@@ -89,7 +89,36 @@ public enum SubscriptionStatus: Sendable, Equatable {
     case acknowledged
 }
 
+/// Something that went wrong on the protocol level, kept for the operator (status bar, `tail` error lines).
+public struct Problem: Sendable, Equatable {
+    public enum Source: String, Sendable, Equatable {
+        /// A line that was not valid JSON or not a message.
+        case decode
+        /// The server's own `error` reply.
+        case server
+        /// A REST body that was malformed or had impossible numbers.
+        case rest
+        /// A client message that could not be sent.
+        case send
+    }
+
+    public var at: Double
+    public var source: Source
+    /// Sanitised, one line.
+    public var message: String
+
+    public init(at: Double, source: Source, message: String) {
+        self.at = at
+        self.source = source
+        self.message = message
+    }
+}
+
 public struct Diagnostics: Sendable, Equatable {
+    public static let problemsKept = 200
+
+    /// The last problems, oldest first; `nextSeq` counts all of them.
+    public var problems = History<Problem>(capacity: Diagnostics.problemsKept)
     public var messagesReceived = 0
     public var malformed = 0
     public var unknown = 0
@@ -127,12 +156,14 @@ public struct Settings: Sendable, Equatable {
     public var restEnabled: Bool
     public var pollInterval: Double
     public var statsInterval: Double
+    /// The longest `Retry-After` honoured; a server asking for more is waited for this long, and told so.
+    public var maximumRetryAfter: Double
 
     public init(
         url: String, historyLimit: Int = 10_000, backoff: BackoffPolicy = BackoffPolicy(), maxRetries: Int? = nil,
         welcomeTimeout: Double = 2, healthyAfter: Double = 5, pingInterval: Double = 30, watchdog: Double = 65,
         outboxLimit: Int = 256, provider: String? = nil, restEnabled: Bool = true, pollInterval: Double = 5,
-        statsInterval: Double = 10
+        statsInterval: Double = 10, maximumRetryAfter: Double = 3600
     ) {
         self.url = url
         self.historyLimit = historyLimit
@@ -147,6 +178,7 @@ public struct Settings: Sendable, Equatable {
         self.restEnabled = restEnabled
         self.pollInterval = pollInterval
         self.statsInterval = statsInterval
+        self.maximumRetryAfter = maximumRetryAfter
     }
 }
 
@@ -166,6 +198,19 @@ public struct Gap: Sendable, Equatable {
     }
 }
 
+/// An interruption still being repaired: when it began, where the Drifts pane was, and when the link came back.
+public struct OpenGap: Sendable, Equatable {
+    public var start: Double
+    public var afterSeq: Int
+    public var end: Double?
+
+    public init(start: Double, afterSeq: Int, end: Double? = nil) {
+        self.start = start
+        self.afterSeq = afterSeq
+        self.end = end
+    }
+}
+
 /// What the client knows from and about the REST side.
 public struct RestState: Sendable, Equatable {
     /// Polling `/drifts` and `/stats` because the WebSocket endpoint is unavailable (HTTP 404/500 on upgrade).
@@ -174,7 +219,7 @@ public struct RestState: Sendable, Equatable {
     public var cursor: Int?
     /// Key of the drift at index `cursor - 1`: if a later read finds another drift there, the list was replaced
     /// (the server restarted and has grown past our cursor already), which a shorter total alone would miss.
-    public var anchor: String?
+    public var anchor: DriftDigest?
     public var driftsInFlight = false
     public var lastStatsRequest: Double?
     public var serverVersion: String?
@@ -182,40 +227,54 @@ public struct RestState: Sendable, Equatable {
     public var backfilledTotal = 0
     public var lastError: String?
     /// The interruption being repaired: when it began and where the Drifts pane was.
-    public var openGap: (start: Double, afterSeq: Int, end: Double?)?
+    public var openGap: OpenGap?
     public var gapBackfilled = 0
     /// Server drift total when counting began, for the dropped-events estimate.
     public var driftBaseline: Int?
     public var liveDrifts = 0
 
     public init() {}
+}
 
-    public static func == (lhs: RestState, rhs: RestState) -> Bool {
-        lhs.polling == rhs.polling && lhs.cursor == rhs.cursor && lhs.driftsInFlight == rhs.driftsInFlight
-            && lhs.serverVersion == rhs.serverVersion && lhs.restartsDetected == rhs.restartsDetected
-            && lhs.backfilledTotal == rhs.backfilledTotal && lhs.openGap?.start == rhs.openGap?.start
-            && lhs.gapBackfilled == rhs.gapBackfilled
+/// A 128-bit digest of a drift's composite key (resource type and id, attribute, old and new value).
+/// Fixed size whatever the fields hold, so the dedupe window's memory does not depend on the server.
+public struct DriftDigest: Hashable, Sendable {
+    public let high: UInt64
+    public let low: UInt64
+
+    public init(_ d: DriftRecord) {
+        // Two SipHash states told apart by a first byte: two independent 64-bit halves. The key is per process,
+        // which is all an in-memory window needs, and keeps a server from crafting collisions.
+        var a = Hasher()
+        var b = Hasher()
+        a.combine(0 as UInt8)
+        b.combine(1 as UInt8)
+        for field in [d.resourceType, d.resourceID, d.attribute, d.oldValue, d.newValue] {
+            a.combine(field)
+            b.combine(field)
+        }
+        high = UInt64(bitPattern: Int64(a.finalize()))
+        low = UInt64(bitPattern: Int64(b.finalize()))
     }
 }
 
-/// Remembers recent drift keys so one drift is never shown twice when live data and REST backfill overlap.
-/// The real server has no drift ids, so the key is composite (resource, attribute, old and new value).
-public struct DriftKeys: Sendable {
+/// Remembers recent drifts so one drift is never shown twice when live data and REST backfill overlap.
+/// The real server has no drift ids, so the key is composite, kept as a fixed-size digest.
+public struct DriftKeys: Sendable, Equatable {
     public let capacity: Int
-    private var order: [String] = []
+    private var order: [DriftDigest] = []
     private var head = 0
-    private var seen: [String: Bool] = [:]  // key → came from backfill
+    private var seen: [DriftDigest: Bool] = [:]  // digest → came from backfill
 
-    public init(capacity: Int = 50_000) { self.capacity = capacity }
+    public init(capacity: Int) { self.capacity = max(1, capacity) }
 
-    public static func key(_ d: DriftRecord) -> String {
-        "\(d.resourceType)\u{1F}\(d.resourceID)\u{1F}\(d.attribute)\u{1F}\(d.oldValue)\u{1F}\(d.newValue)"
-    }
+    /// Large enough to cover any overlap of live data and a backfill, and bounded by what the user chose.
+    public static func capacity(forHistory history: Int) -> Int { max(4_096, min(history, 1 << 24) * 2) }
 
-    public func contains(_ key: String) -> Bool { seen[key] != nil }
-    public func cameFromBackfill(_ key: String) -> Bool { seen[key] == true }
+    public func contains(_ key: DriftDigest) -> Bool { seen[key] != nil }
+    public func cameFromBackfill(_ key: DriftDigest) -> Bool { seen[key] == true }
 
-    public mutating func insert(_ key: String, backfill: Bool) {
+    public mutating func insert(_ key: DriftDigest, backfill: Bool) {
         if seen[key] != nil { return }
         if order.count < capacity {
             order.append(key)
@@ -247,7 +306,7 @@ public struct State: Sendable {
     public var outbox: [ClientMessage] = []
     public var rest = RestState()
     public var gaps: [Gap] = []
-    public var driftKeys = DriftKeys()
+    public var driftKeys: DriftKeys
     public var quitting = false
 
     public init(settings: Settings, topics: Set<Topic>) {
@@ -257,6 +316,7 @@ public struct State: Sendable {
         self.drifts = History(capacity: settings.historyLimit)
         self.events = History(capacity: settings.historyLimit)
         self.stateChanges = History(capacity: settings.historyLimit)
+        self.driftKeys = DriftKeys(capacity: DriftKeys.capacity(forHistory: settings.historyLimit))
     }
 
     /// The dialect to subscribe with: the one the server showed, or both when it has not said yet.

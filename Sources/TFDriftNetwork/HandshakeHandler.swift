@@ -1,5 +1,6 @@
 import NIOCore
 import NIOWebSocket
+import TFDriftCore
 
 /// Why a WebSocket could not be opened or stayed open.
 public struct HandshakeFailure: Error, Sendable, CustomStringConvertible {
@@ -20,7 +21,11 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias OutboundOut = ByteBuffer
 
     static let maximumHeaderBytes = 16 * 1024
-    static let maximumMessageBytes = 16 * 1024 * 1024
+    /// The largest message accepted (the real server's biggest, a 256-event batch, is about 140 KB); a larger
+    /// one closes the connection with 1009, so one message can never cost more than a few times this in memory.
+    static let maximumMessageBytes = 8 * 1024 * 1024
+    /// Enough for a full-size message in the real server's 1 KiB fragments.
+    static let maximumFragments = 16_384
 
     let url: ServerURL
     let extraHeaders: [(String, String)]
@@ -75,14 +80,15 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             headers[name] = value
         }
         let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), let status = Int(parts[1]) else {
-            fail(context, HandshakeFailure(status: nil, message: "not an HTTP response: \(statusLine.prefix(60))"))
+        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[1].utf8.count == 3, let status = Int(parts[1]) else {
+            fail(context, HandshakeFailure(status: nil, message: "not an HTTP response: \(Sanitizer.clean(statusLine, limit: 60))"))
             return
         }
         guard status == 101 else {
-            let reason = parts.count > 2 ? " \(parts[2])" : ""
+            // The reason phrase and headers are the server's text: cleaned before they reach any output.
+            let reason = parts.count > 2 ? " " + Sanitizer.clean(String(parts[2]), limit: 60) : ""
             var message = "upgrade refused: HTTP \(status)\(reason)"
-            if let retry = headers["retry-after"] { message += " (Retry-After \(retry))" }
+            if let retry = headers["retry-after"] { message += " (Retry-After \(Sanitizer.clean(retry, limit: 40)))" }
             fail(context, HandshakeFailure(status: status, retryAfter: headers["retry-after"], message: message))
             return
         }
@@ -105,7 +111,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             if leftover.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(leftover)) }
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         } catch {
-            fail(context, HandshakeFailure(status: 101, message: "could not set up the WebSocket: \(error)"))
+            fail(context, HandshakeFailure(status: 101, message: "could not set up the WebSocket: \(WebSocketClient.describe(error))"))
         }
     }
 
@@ -118,7 +124,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        fail(context, HandshakeFailure(status: nil, message: "handshake failed: \(error)"))
+        fail(context, HandshakeFailure(status: nil, message: "handshake failed: \(WebSocketClient.describe(error))"))
     }
 
     func fail(_ context: ChannelHandlerContext, _ failure: HandshakeFailure) {

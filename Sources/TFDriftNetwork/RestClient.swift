@@ -14,7 +14,8 @@ public final class RestClient: Sendable {
     let headers: [(String, String)]
     let timeout: Double
     let deliver: @Sendable (Action) -> Void
-    static let maximumBody = 64 * 1024 * 1024
+    /// A page of 250 drifts is well under this; a bigger body is refused before it is parsed.
+    static let maximumBody = 4 * 1024 * 1024
 
     public init(group: EventLoopGroup, headers: [(String, String)] = [], timeout: Double = 10, deliver: @escaping @Sendable (Action) -> Void) {
         self.group = group
@@ -97,7 +98,7 @@ final class ResponseHandler: ChannelInboundHandler {
         if (200..<300).contains(status) {
             if let json = try? JSONParser.parse(body) {
                 if json["success"] == .bool(false) {
-                    outcome = .failure(status: status, message: json["error"]?["message"]?.stringValue ?? "API request failed")
+                    outcome = .failure(status: status, message: clean(json["error"]?["message"]?.stringValue ?? "API request failed"))
                 } else {
                     outcome = .body(json)
                 }
@@ -108,7 +109,7 @@ final class ResponseHandler: ChannelInboundHandler {
             let json = try? JSONParser.parse(body)
             let message = json?["error"]?["message"]?.stringValue ?? json?["message"]?.stringValue
                 ?? String(decoding: body.prefix(120), as: UTF8.self).trimmingCharacters(in: " \n\r\t")
-            outcome = .failure(status: status, message: message.isEmpty ? "HTTP \(status)" : message)
+            outcome = .failure(status: status, message: message.isEmpty ? "HTTP \(status)" : clean(message))
         }
         answer(outcome)
         context.close(promise: nil)
@@ -120,9 +121,14 @@ final class ResponseHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        answer(.failure(status: nil, message: "\(error)"))
+        let message = error as? NIOHTTPObjectAggregatorError == .frameTooLong
+            ? "response larger than \(RestClient.maximumBody / (1024 * 1024)) MiB" : WebSocketClient.describe(error)
+        answer(.failure(status: nil, message: message))
         context.close(promise: nil)
     }
+
+    /// Server text, made safe and short before it goes anywhere.
+    private func clean(_ text: String) -> String { Sanitizer.clean(text, limit: 200) }
 
     private func answer(_ outcome: RestOutcome) {
         guard !answered else { return }

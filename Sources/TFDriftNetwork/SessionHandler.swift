@@ -18,10 +18,12 @@ final class SessionHandler: ChannelInboundHandler {
     private var closeReason: String?
     private var reported = false
     private var paused = false
+    private var closing = false
+    private var lastLiveness = -Double.infinity
 
     init(
         generation: Int, register: @escaping @Sendable (Channel) -> Void, deliver: @escaping @Sendable (Action) -> Void,
-        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 256
+        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384
     ) {
         self.generation = generation
         self.register = register
@@ -42,31 +44,69 @@ final class SessionHandler: ChannelInboundHandler {
         case .text, .binary:
             let at = SystemClock.now()
             let payload = frame.unmaskedData
-            let decoded = payload.withUnsafeReadableBytes { raw in
-                FrameDecoder.decode(raw.bindMemory(to: UInt8.self))
+            let items = payload.withUnsafeReadableBytes { raw in
+                Ingest.items(fromFrame: raw.bindMemory(to: UInt8.self), receivedAt: at)
             }
-            deliver(.received(generation: generation, items: Ingest.items(from: decoded, receivedAt: at), at: at))
+            deliver(.received(generation: generation, items: items, at: at))
             pauseIfBehind(context)
         case .ping:
+            // A peer that pings while it stops reading would make the pongs queue without end: once the
+            // outbound side is full, the connection is dead whatever arrives, and pings stop counting as life.
+            guard context.channel.isWritable else {
+                closeReason = "server stopped reading while it kept pinging (outbound queue full); connection dropped"
+                context.close(promise: nil)
+                return
+            }
             let pong = WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)
             context.writeAndFlush(wrapOutboundOut(pong), promise: nil)
-            deliver(.received(generation: generation, items: [], at: SystemClock.now()))
+            noteLiveness()
         case .pong:
-            deliver(.received(generation: generation, items: [], at: SystemClock.now()))
+            noteLiveness()
         case .connectionClose:
             var data = frame.unmaskedData
-            let code = data.readWebSocketErrorCode()
+            if data.readableBytes == 1 {
+                failConnection(context, ProtocolViolation(code: .protocolError, description: "close frame with a 1-byte payload"))
+                return
+            }
+            let code = data.readInteger(as: UInt16.self)
+            if let code, !ProtocolGuard.isValidCloseCode(code) {
+                // Never echo an invalid code back (1005, 999, 5000…): answer it as the protocol error it is.
+                failConnection(context, ProtocolViolation(code: .protocolError, description: "invalid close code \(code)"))
+                return
+            }
             let text = data.readString(length: data.readableBytes) ?? ""
             closeReason = SessionHandler.describe(code: code, text: text)
             // Echo the close (RFC 6455 §5.5.1), then drop the connection.
             var echo = context.channel.allocator.buffer(capacity: 2)
-            if let code { echo.write(webSocketErrorCode: code) }
+            if let code { echo.writeInteger(code) }
             let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: echo)
             let channel = context.channel
             context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
         default:
             break
         }
+    }
+
+    /// Control frames prove the link is alive; a flood of them is folded into one action per 100 ms so that it
+    /// cannot fill the inbox.
+    private func noteLiveness() {
+        let now = SystemClock.now()
+        guard now - lastLiveness >= 0.1 else { return }
+        lastLiveness = now
+        deliver(.received(generation: generation, items: [], at: now))
+    }
+
+    /// Fails the WebSocket connection (RFC 6455 §7.1.7): a close frame with `violation.code`, then the TCP close.
+    private func failConnection(_ context: ChannelHandlerContext, _ violation: ProtocolViolation) {
+        guard !closing else { return }
+        closing = true
+        let number = UInt16(webSocketErrorCode: violation.code)
+        closeReason = "\(violation.description); closed with \(number)"
+        var data = context.channel.allocator.buffer(capacity: 2)
+        data.write(webSocketErrorCode: violation.code)
+        let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Stops reading while the consumer is behind, and resumes once it has caught up (checked every 5 ms).
@@ -101,8 +141,27 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        if closeReason == nil { closeReason = "protocol error: \(error)" }
-        context.close(promise: nil)
+        failConnection(context, SessionHandler.violation(for: error))
+    }
+
+    /// What a decoding error means on the wire: too big is 1009, anything else the server got wrong is 1002.
+    static func violation(for error: Error) -> ProtocolViolation {
+        let limit = HandshakeHandler.maximumMessageBytes / (1024 * 1024)
+        switch error {
+        case let violation as ProtocolViolation:
+            return violation
+        case NIOWebSocketError.invalidFrameLength, NIOWebSocketFrameAggregator.Error.accumulatedFrameSizeIsTooLarge,
+            NIOWebSocketFrameAggregator.Error.tooManyFragments:
+            return ProtocolViolation(code: .messageTooLarge, description: "message larger than the client's \(limit) MiB limit")
+        case NIOWebSocketError.fragmentedControlFrame:
+            return ProtocolViolation(code: .protocolError, description: "fragmented control frame")
+        case NIOWebSocketError.multiByteControlFrameLength:
+            return ProtocolViolation(code: .protocolError, description: "control frame longer than 125 bytes")
+        case let e as NIOWebSocketFrameAggregator.Error:
+            return ProtocolViolation(code: .protocolError, description: "broken fragmentation (\(e))")
+        default:
+            return ProtocolViolation(code: .protocolError, description: "protocol error: \(Sanitizer.clean(String(describing: error), limit: 120))")
+        }
     }
 
     private func report(_ reason: String) {
@@ -111,9 +170,8 @@ final class SessionHandler: ChannelInboundHandler {
         deliver(.connectionClosed(generation: generation, Disconnection(reason), at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
     }
 
-    static func describe(code: WebSocketErrorCode?, text: String) -> String {
-        guard let code else { return "server closed the connection" }
-        let number = UInt16(webSocketErrorCode: code)
+    static func describe(code: UInt16?, text: String) -> String {
+        guard let number = code else { return "server closed the connection" }
         let name: String
         switch number {
         case 1000: name = "normal closure"

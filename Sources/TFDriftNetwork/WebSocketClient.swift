@@ -15,7 +15,7 @@ public final class WebSocketClient: Sendable {
         public var handshakeTimeout: Double
         /// Extra request headers (e.g. `Authorization`), sent on the upgrade request.
         public var headers: [(String, String)]
-        /// How many actions wait for the consumer; reading pauses above `maximumBacklog` so a consumer slower
+        /// How many messages wait for the consumer; reading pauses above `maximumBacklog` so a consumer slower
         /// than a flood (tail writing NDJSON into a pipe) cannot make memory grow without bound. The server
         /// then drops events for us, as the real one does for any slow client.
         public var backlog: (@Sendable () -> Int)?
@@ -23,7 +23,7 @@ public final class WebSocketClient: Sendable {
 
         public init(
             connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = [],
-            backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 256
+            backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384
         ) {
             self.connectTimeout = connectTimeout
             self.handshakeTimeout = handshakeTimeout
@@ -52,7 +52,7 @@ public final class WebSocketClient: Sendable {
         do {
             url = try ServerURL(parsing: text)
         } catch {
-            closed(generation, "\(error)")
+            closed(generation, Sanitizer.clean("\(error)", limit: 200))
             return
         }
         let sslContext: NIOSSLContext?
@@ -60,7 +60,7 @@ public final class WebSocketClient: Sendable {
             do {
                 sslContext = try NIOSSLContext(configuration: .makeClientConfiguration())
             } catch {
-                closed(generation, "TLS setup failed: \(error)")
+                closed(generation, "TLS setup failed: \(WebSocketClient.describe(error))")
                 return
             }
         } else {
@@ -92,7 +92,8 @@ public final class WebSocketClient: Sendable {
                     }
                     let timeout = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(options.handshakeTimeout * 1000))) {
                         deliver(.connectionClosed(
-                            generation: generation, Disconnection("no WebSocket handshake within \(Int(options.handshakeTimeout)) s"),
+                            generation: generation,
+                            Disconnection("no WebSocket handshake within \(Checked.clamped(options.handshakeTimeout.rounded(), to: 0...86_400)) s"),
                             at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
                         channel.close(promise: nil)
                     }
@@ -104,8 +105,9 @@ public final class WebSocketClient: Sendable {
                                 [
                                     ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: HandshakeHandler.maximumMessageBytes)),
                                     WebSocketFrameEncoder(),
+                                    ProtocolGuard(),
                                     NIOWebSocketFrameAggregator(
-                                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 20,
+                                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: HandshakeHandler.maximumFragments,
                                         maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
                                     SessionHandler(
                                         generation: generation, register: register, deliver: deliver,
@@ -179,15 +181,17 @@ public final class WebSocketClient: Sendable {
         try? group.syncShutdownGracefully()
     }
 
+    /// An error as one short, clean line: library errors can carry server text (TLS alerts, addresses).
     static func describe(_ error: Error) -> String {
-        if let e = error as? IOError { return e.description }
-        if let e = error as? ChannelError {
-            switch e {
-            case .connectTimeout(let t): return "connect timed out after \(t.nanoseconds / 1_000_000_000) s"
-            default: return "\(e)"
-            }
+        let text: String
+        if let e = error as? IOError {
+            text = e.description
+        } else if let e = error as? ChannelError, case .connectTimeout(let t) = e {
+            text = "connect timed out after \(t.nanoseconds / 1_000_000_000) s"
+        } else {
+            text = "\(error)"
         }
-        return "\(error)"
+        return Sanitizer.clean(text, limit: 200)
     }
 
     private func closed(_ generation: Int, _ reason: String) {

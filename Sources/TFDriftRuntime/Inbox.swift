@@ -9,7 +9,7 @@ import TFDriftCore
 /// Hands actions from other threads (the network event loop, signal handlers) to the main loop.
 /// A locked array plus a self-pipe: the main loop `poll(2)`s the pipe, so an idle dashboard sleeps.
 public final class Inbox: Sendable {
-    private let pending = NIOLockedValueBox<[Action]>([])
+    private let pending = NIOLockedValueBox<(actions: [Action], messages: Int)>(([], 0))
     public let readFD: Int32
     public let writeFD: Int32
 
@@ -30,9 +30,12 @@ public final class Inbox: Sendable {
     }
 
     public func post(_ action: Action) {
-        let wasEmpty = pending.withLockedValue { list -> Bool in
-            let empty = list.isEmpty
-            list.append(action)
+        var size = 1
+        if case .received(_, let items, _) = action { size = max(1, items.count) }
+        let wasEmpty = pending.withLockedValue { box -> Bool in
+            let empty = box.actions.isEmpty
+            box.actions.append(action)
+            box.messages += size
             return empty
         }
         if wasEmpty { wake() }
@@ -43,16 +46,18 @@ public final class Inbox: Sendable {
         _ = write(writeFD, &byte, 1)
     }
 
-    /// Actions waiting for the main loop; the network reader pauses when this grows (see `WebSocketClient`).
-    public var backlog: Int { pending.withLockedValue { $0.count } }
+    /// Messages waiting for the main loop (a frame of 256 objects counts 256); the network reader pauses when
+    /// this grows (see `WebSocketClient`), so the backlog is bounded by messages, not by frames of any size.
+    public var backlog: Int { pending.withLockedValue { $0.messages } }
 
     /// Everything posted since the last drain, in order.
     public func drain() -> [Action] {
         var buffer = [UInt8](repeating: 0, count: 256)
         while read(readFD, &buffer, buffer.count) > 0 {}
-        return pending.withLockedValue { list in
-            let out = list
-            list.removeAll(keepingCapacity: true)
+        return pending.withLockedValue { box in
+            let out = box.actions
+            box.actions.removeAll(keepingCapacity: true)
+            box.messages = 0
             return out
         }
     }

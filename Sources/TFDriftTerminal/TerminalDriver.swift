@@ -118,10 +118,13 @@ public final class TerminalDriver {
         let full = previous?.size != canvas.size
         if full { erase() }
         let width = canvas.size.width
-        for y in 0..<canvas.size.height {
+        let height = canvas.size.height
+        for y in 0..<height {
             for x in 0..<width {
                 let cell = canvas[x, y]
                 if cell.isContinuation { continue }
+                // The bottom-right cell is never written: some terminals scroll the whole screen when it is.
+                if y == height - 1, x + max(1, TextWidth.width(of: cell.text)) >= width { continue }
                 if !full, let previous, previous[x, y] == cell, !(x + 1 < width && previous[x + 1, y] != canvas[x + 1, y] && canvas[x + 1, y].isContinuation) {
                     continue
                 }
@@ -154,7 +157,6 @@ public final class TerminalDriver {
         if chars.isEmpty { chars.append(0x20) }
         chars.append(0)
         let (attrs, pair) = attributes(cell.style)
-        // The bottom-right cell makes some terminals scroll; ncurses reports an error there that is harmless.
         _ = tfd_put_cell(Int32(y), Int32(x), chars, attrs, pair)
     }
 

@@ -102,7 +102,9 @@ public struct Canvas: Sendable {
     }
 
     /// Writes `text` from (x, y), at most `maxWidth` cells; returns the cells used.
-    /// A wide character that would straddle the limit is replaced by a space.
+    /// A wide character that would straddle the limit is replaced by a space. This is the screen's output gate:
+    /// every character is measured as the terminal measures it, and anything a terminal would act on or draw
+    /// at a width of its own choosing (controls, bidi overrides, emoji sequences) becomes U+FFFD.
     @discardableResult
     public mutating func draw(_ text: String, x: Int, y: Int, style: Style, maxWidth: Int? = nil) -> Int {
         guard y >= 0, y < size.height else { return 0 }
@@ -110,14 +112,13 @@ public struct Canvas: Sendable {
         guard limit > 0 else { return 0 }
         var used = 0
         for ch in text {
-            let w = TextWidth.width(of: ch)
-            if w == 0 { continue }
+            let (shown, w) = TextWidth.shown(ch)
             if used + w > limit {
                 if used < limit { set(x + used, y, Cell(" ", style: style)); used += 1 }
                 break
             }
             if x + used >= 0 {
-                set(x + used, y, Cell(String(ch), style: style))
+                set(x + used, y, Cell(shown, style: style))
                 if w == 2 { set(x + used + 1, y, Cell("", style: style)) }
             }
             used += w

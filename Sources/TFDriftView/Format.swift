@@ -1,5 +1,10 @@
-/// Small formatting helpers shared by the widgets.
+import TFDriftWire
+
+/// Small formatting helpers shared by the widgets. Every number may come from a server, so none of them
+/// converts with `Int(_:)`; durations are shown up to `longest` (over 31 years) and clamped beyond.
 public enum Format {
+    static let longest = 999_999_999
+
     /// `12345` → `12,345`.
     public static func count(_ n: Int) -> String {
         let digits = String(abs(n))
@@ -21,13 +26,13 @@ public enum Format {
     }
 
     static func format1(_ v: Double) -> String {
-        let tenths = Int((v * 10).rounded())
+        let tenths = Checked.clamped((v * 10).rounded(), to: 0...Int(Int32.max))
         return tenths % 10 == 0 || tenths >= 1000 ? String(tenths / 10) : "\(tenths / 10).\(tenths % 10)"
     }
 
     /// Seconds → `1:02:03`, `12:03`, or `3d 04:05:06` for a long-running screen.
     public static func duration(_ seconds: Double) -> String {
-        let total = max(0, Int(seconds.rounded(.down)))
+        let total = Checked.clamped(seconds.rounded(.down), to: 0...longest)
         let d = total / 86_400, h = total / 3600 % 24, m = total / 60 % 60, s = total % 60
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
         if d > 0 { return "\(d)d \(two(h)):\(two(m)):\(two(s))" }
@@ -35,8 +40,13 @@ public enum Format {
         return "\(two(m)):\(two(s))"
     }
 
+    /// Milliseconds, for round-trip times: `12`.
+    public static func milliseconds(_ seconds: Double) -> String {
+        String(Checked.clamped((seconds * 1000).rounded(), to: 0...longest))
+    }
+
     /// Whole seconds, rounded up, for countdowns: `7s`.
     public static func countdown(_ seconds: Double) -> String {
-        "\(max(0, Int(seconds.rounded(.up))))s"
+        "\(Checked.clamped(seconds.rounded(.up), to: 0...longest))s"
     }
 }

@@ -248,23 +248,34 @@ struct Painter {
         lines.append([(linkLine(), .dim)])
         let seconds = stats.recentSeconds(now: state.now, count: min(width, Statistics.windowSeconds))
         lines.append([(sparkline(seconds), .sparkline)])
-        let severities = Severity.known + stats.severityCounts.keys.filter { if case .other = $0 { true } else { false } }.sorted()
-        let maxCount = max(1, severities.map { stats.severityCounts[$0] ?? 0 }.max() ?? 1)
-        for severity in severities {
-            let n = stats.severityCounts[severity] ?? 0
-            if n == 0, case .other = severity { continue }
+        // Known severities always, then the few unknown ones the tally kept and whatever it folded: the cost of
+        // this pane does not depend on how many distinct strings a server sent.
+        var severityRows: [(label: String, role: Role, count: Int)] = Severity.known.map {
+            ($0.label, .severity($0), stats.severityCounts[$0] ?? 0)
+        }
+        for entry in stats.otherSeverities.ranked {
+            severityRows.append((entry.key, .severity(.other(entry.key)), entry.count))
+        }
+        if stats.otherSeverities.other > 0 { severityRows.append(("other", .dim, stats.otherSeverities.other)) }
+        let maxCount = max(1, severityRows.map(\.count).max() ?? 1)
+        for row in severityRows {
+            let n = row.count
+            if n == 0, !Severity.known.contains(where: { $0.label == row.label }) { continue }
             let countText = Format.compact(n)
             let barWidth = max(0, width - 9 - countText.count - 1)
             let filled = n == 0 ? 0 : max(1, barWidth * n / maxCount)
             lines.append([
-                (TextWidth.fit(severity.label, 8) + " ", .severity(severity)),
-                (String(repeating: glyphs.barFull, count: filled), .severity(severity)),
+                (TextWidth.fit(row.label, 8) + " ", row.role),
+                (String(repeating: glyphs.barFull, count: filled), row.role),
                 (String(repeating: " ", count: barWidth - filled) + " " + countText, .text),
             ])
         }
-        let kinds = stats.kindCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        var kinds = stats.kindCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+            .map { (key: $0.key, count: $0.value) }
+        kinds += stats.otherKinds.ranked
+        if stats.otherKinds.other > 0 { kinds.append((key: "other", count: stats.otherKinds.other)) }
         if !kinds.isEmpty {
-            lines.append([(kinds.map { "\($0.key) \(Format.compact($0.value))" }.joined(separator: " · "), .text)])
+            lines.append([(kinds.map { "\($0.key) \(Format.compact($0.count))" }.joined(separator: " · "), .text)])
         }
         if let server = stats.server {
             var parts: [String] = []
@@ -326,7 +337,7 @@ struct Painter {
             phase = (" \(glyphs.pending) CONNECTING\(c.attempt > 0 ? " · attempt \(c.attempt + 1)" : "") ", .statusWarn)
         case .open:
             var text = " \(glyphs.bullet) OPEN "
-            if let rtt = c.roundTrip { text += "· rtt \(Int((rtt * 1000).rounded())) ms " }
+            if let rtt = c.roundTrip { text += "· rtt \(Format.milliseconds(rtt)) ms " }
             if let last = c.lastFrameAt, state.now - last >= 5 { text += "· last msg \(Format.countdown(state.now - last)) ago " }
             phase = (text, .statusGood)
         case .backingOff(let until):

@@ -1,61 +1,94 @@
-/// Terminal display width of text, in cells. `count` counts graphemes; a terminal counts cells:
-/// `東京✓😀` is 7 cells but 4 characters.
+/// Terminal display width of text, in cells, measured with the rules the terminal itself uses (glibc's
+/// `wcwidth`, see `WidthTable`): `東京✓😀` is 7 cells but 4 characters.
+///
+/// Where terminals disagree on a character's width — unprintable and unassigned code points, joiners and
+/// other zero-width characters outside combining marks, emoji sequences (ZWJ, variation selectors, skin tones),
+/// regional indicators — the character is *disputed*: it is drawn as U+FFFD in one cell, so no row can ever
+/// run past its rectangle, whatever a server sends.
 public enum TextWidth {
-    public static func width(of character: Character) -> Int {
-        let scalars = character.unicodeScalars
-        guard let first = scalars.first else { return 0 }
-        if first.value < 0x7F { return first.value < 0x20 ? 0 : 1 }
-        // An emoji presentation selector makes the cluster wide.
-        if scalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
-        return width(of: first)
+    public static let replacement: Character = "\u{FFFD}"
+
+    /// Cells `character` takes, or nil when it is disputed and must be drawn as `replacement`.
+    public static func measured(_ character: Character) -> Int? {
+        var scalars = character.unicodeScalars.makeIterator()
+        guard let first = scalars.next() else { return nil }
+        let v = first.value
+        if v >= 0x20, v < 0x7F {
+            return scalars.next() == nil ? 1 : extraScalarsAreMarks(&scalars) ? 1 : nil
+        }
+        let base = width(ofScalar: v)
+        guard base > 0, !isDisputed(v), extraScalarsAreMarks(&scalars) else { return nil }
+        return base
     }
 
-    public static func width(of scalar: Unicode.Scalar) -> Int {
-        let v = scalar.value
-        if v < 0x20 || (0x7F..<0xA0).contains(v) { return 0 }
-        if v < 0x300 { return 1 }
-        switch scalar.properties.generalCategory {
-        case .nonspacingMark, .enclosingMark, .format: return 0
-        default: break
-        }
-        if v == 0x200B || (0x1160...0x11FF).contains(v) { return 0 }
-        if isWide(v) { return 2 }
-        return 1
+    /// The text a cell shows for `character`: itself, or the replacement when it is disputed.
+    public static func shown(_ character: Character) -> (text: String, width: Int) {
+        if let w = measured(character) { return (String(character), w) }
+        return (String(replacement), 1)
     }
 
-    static func isWide(_ v: UInt32) -> Bool {
-        switch v {
-        case 0x1100...0x115F, 0x231A...0x231B, 0x2329...0x232A, 0x23E9...0x23EC, 0x23F0, 0x23F3,
-            0x25FD...0x25FE, 0x2614...0x2615, 0x2648...0x2653, 0x267F, 0x2693, 0x26A1, 0x26AA...0x26AB,
-            0x26BD...0x26BE, 0x26C4...0x26C5, 0x26CE, 0x26D4, 0x26EA, 0x26F2...0x26F3, 0x26F5, 0x26FA, 0x26FD,
-            0x2705, 0x270A...0x270B, 0x2728, 0x274C, 0x274E, 0x2753...0x2755, 0x2757, 0x2795...0x2797, 0x27B0,
-            0x27BF, 0x2B1B...0x2B1C, 0x2B50, 0x2B55, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF,
-            0x4E00...0x9FFF, 0xA000...0xA4CF, 0xA960...0xA97F, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE10...0xFE19,
-            0xFE30...0xFE6F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x16FE0...0x16FE4, 0x17000...0x18CFF,
-            0x1B000...0x1B2FF, 0x1F004, 0x1F0CF, 0x1F18E, 0x1F191...0x1F19A, 0x1F200...0x1F251,
-            0x1F300...0x1F320, 0x1F32D...0x1F335, 0x1F337...0x1F37C, 0x1F37E...0x1F393, 0x1F3A0...0x1F3CA,
-            0x1F3CF...0x1F3D3, 0x1F3E0...0x1F3F0, 0x1F3F4, 0x1F3F8...0x1F43E, 0x1F440, 0x1F442...0x1F4FC,
-            0x1F4FF...0x1F53D, 0x1F54B...0x1F54E, 0x1F550...0x1F567, 0x1F57A, 0x1F595...0x1F596, 0x1F5A4,
-            0x1F5FB...0x1F64F, 0x1F680...0x1F6C5, 0x1F6CC, 0x1F6D0...0x1F6D2, 0x1F6D5...0x1F6D7,
-            0x1F6DC...0x1F6DF, 0x1F6EB...0x1F6EC, 0x1F6F4...0x1F6FC, 0x1F7E0...0x1F7EB, 0x1F7F0,
-            0x1F90C...0x1F93A, 0x1F93C...0x1F945, 0x1F947...0x1F9FF, 0x1FA70...0x1FAFF, 0x20000...0x2FFFD,
-            0x30000...0x3FFFD:
-            return true
-        default:
-            return false
-        }
-    }
+    public static func width(of character: Character) -> Int { measured(character) ?? 1 }
 
     public static func width(of text: some StringProtocol) -> Int {
         var total = 0
-        for ch in text { total += width(of: ch) }
-        return total
+        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
+            for ch in text { total += width(of: ch) }
+            return total
+        }
+        return text.utf8.count
+    }
+
+    /// glibc's width of one code point: -1 unprintable, 0, 1 or 2.
+    static func width(ofScalar v: UInt32) -> Int {
+        if v < 0x7F { return v < 0x20 ? -1 : 1 }
+        if contains(WidthTable.unprintable, v) { return -1 }
+        if contains(WidthTable.zero, v) { return 0 }
+        return contains(WidthTable.wide, v) ? 2 : 1
+    }
+
+    /// Single code points terminals draw differently from what `wcwidth` says: regional indicators (a pair is a
+    /// flag of two cells on some terminals, one letter on others) and emoji skin-tone modifiers.
+    static func isDisputed(_ v: UInt32) -> Bool {
+        (0x1F1E6...0x1F1FF).contains(v) || (0x1F3FB...0x1F3FF).contains(v)
+    }
+
+    /// Whether the rest of a cluster is only combining marks, which every terminal stacks on the base cell.
+    /// Anything else (ZWJ, variation selectors, a second base) makes the cluster's width a matter of opinion.
+    static func extraScalarsAreMarks(_ scalars: inout String.UnicodeScalarView.Iterator) -> Bool {
+        var count = 0
+        while let next = scalars.next() {
+            count += 1
+            let v = next.value
+            // Variation selectors are marks by category, but VS16 turns text into two-cell emoji on some terminals.
+            guard count <= 4, width(ofScalar: v) == 0, !(0xFE00...0xFE0F).contains(v), !(0xE0100...0xE01EF).contains(v)
+            else { return false }
+            switch next.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark: continue
+            default: return false
+            }
+        }
+        return true
+    }
+
+    static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
+        var low = 0
+        var high = ranges.count - 1
+        while low <= high {
+            let mid = (low + high) / 2
+            if v < ranges[mid].lowerBound {
+                high = mid - 1
+            } else if v > ranges[mid].upperBound {
+                low = mid + 1
+            } else {
+                return true
+            }
+        }
+        return false
     }
 
     /// The longest prefix of `text` that fits in `cells`, ending with `…` when something was cut.
     public static func truncate(_ text: String, to cells: Int) -> String {
         guard cells > 0 else { return "" }
-        if text.utf8.count <= cells, text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
         if width(of: text) <= cells { return text }
         var out = ""
         var used = 0

@@ -22,8 +22,15 @@ public struct DecodedFrame: Sendable {
 /// (the welcome included), so every frame is split on newlines and each non-empty line parsed alone.
 /// JSON never contains a raw newline, so splitting cannot cut an object.
 public enum FrameDecoder {
-    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedFrame {
-        var frame = DecodedFrame()
+    /// One line of a frame: a message, or why it could not be one.
+    public enum Line {
+        case message(ServerMessage)
+        case failure(DecodeFailure)
+    }
+
+    /// Calls `body` for each non-empty line, in order. Each line's JSON tree is gone before the next is parsed,
+    /// so a large frame never holds more than one line's tree in memory.
+    public static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
         var lineStart = 0
         let count = bytes.count
         var i = 0
@@ -34,11 +41,21 @@ public enum FrameDecoder {
                 while start < end, isSpace(bytes[start]) { start += 1 }
                 while end > start, isSpace(bytes[end - 1]) { end -= 1 }
                 if start < end {
-                    decodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &frame)
+                    body(decodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end])))
                 }
                 lineStart = i + 1
             }
             i += 1
+        }
+    }
+
+    public static func decode(_ bytes: UnsafeBufferPointer<UInt8>) -> DecodedFrame {
+        var frame = DecodedFrame()
+        forEachLine(bytes) { line in
+            switch line {
+            case .message(let m): frame.messages.append(m)
+            case .failure(let f): frame.failures.append(f)
+            }
         }
         return frame
     }
@@ -52,16 +69,16 @@ public enum FrameDecoder {
         return copy.withUTF8 { decode($0) }
     }
 
-    static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, into frame: inout DecodedFrame) {
+    static func decodeLine(_ line: UnsafeBufferPointer<UInt8>) -> Line {
         do {
             let json = try JSONParser.parse(buffer: line)
-            frame.messages.append(try ServerMessage(json: json))
+            return .message(try ServerMessage(json: json))
         } catch let error as JSONParseError {
-            frame.failures.append(DecodeFailure(error: .malformed(error), excerpt: excerpt(line)))
+            return .failure(DecodeFailure(error: .malformed(error), excerpt: excerpt(line)))
         } catch let error as WireError {
-            frame.failures.append(DecodeFailure(error: error, excerpt: excerpt(line)))
+            return .failure(DecodeFailure(error: error, excerpt: excerpt(line)))
         } catch {
-            frame.failures.append(DecodeFailure(error: .notAnObject, excerpt: excerpt(line)))
+            return .failure(DecodeFailure(error: .notAnObject, excerpt: excerpt(line)))
         }
     }
 

@@ -13,6 +13,9 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 /// error, and it avoids bridging every value through `NSObject`.
 public struct JSONParser {
     public static let maxDepth = 64
+    /// Values in one document at most: `[0,0,0,…]` costs 12× its size as a tree, so a large line of tiny values
+    /// is refused instead of held (a real message has a few dozen values, a large IAM policy a few thousand).
+    public static let maxValues = 1 << 18
 
     public static func parse(_ bytes: some Collection<UInt8>) throws(JSONParseError) -> JSONValue {
         let result: Result<JSONValue, JSONParseError>? = bytes.withContiguousStorageIfAvailable { buffer in
@@ -59,8 +62,12 @@ public struct JSONParser {
             }
         }
 
+        var values = 0
+
         mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
             guard index < bytes.count else { throw fail("unexpected end of input") }
+            values += 1
+            guard values <= JSONParser.maxValues else { throw fail("more than \(JSONParser.maxValues) values") }
             switch bytes[index] {
             case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
             case UInt8(ascii: "["): return try parseArray(depth: depth + 1)

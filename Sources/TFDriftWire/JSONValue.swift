@@ -81,7 +81,8 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 // MARK: - Encoding
 
 extension JSONValue {
-    /// Compact JSON text. Control characters are escaped, so the result is always a single line.
+    /// Compact JSON text. Control, bidi and invisible characters are escaped, so the result is always one
+    /// inert line.
     public var jsonText: String {
         var out = ""
         out.reserveCapacity(64)
@@ -132,10 +133,13 @@ extension JSONValue {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                out += "\\u"
-                let hex = String(scalar.value, radix: 16)
-                out += String(repeating: "0", count: 4 - hex.count) + hex
+            case _ where TerminalSafety.isUnsafe(scalar.value):
+                // Escaped, not raw: a reader piping this into a terminal must not get controls or bidi overrides.
+                for unit in String(scalar).utf16 {
+                    out += "\\u"
+                    let hex = String(unit, radix: 16)
+                    out += String(repeating: "0", count: 4 - hex.count) + hex
+                }
             default:
                 out.unicodeScalars.append(scalar)
             }

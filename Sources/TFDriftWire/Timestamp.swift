@@ -64,9 +64,12 @@ public enum Timestamp {
         return era * 146_097 + doe - 719_468
     }
 
+    /// Years 0000–9999, the range RFC 3339 can write; other times are shown at its ends, never trapped on.
+    static let representable = -62_167_219_200...253_402_300_799
+
     /// Formats epoch seconds as `2026-11-27T03:01:43Z`.
     public static func format(_ seconds: Double) -> String {
-        let total = Int(seconds.rounded(.down))
+        let total = Checked.clamped(seconds.rounded(.down), to: representable)
         var days = total / 86_400
         var rem = total % 86_400
         if rem < 0 { rem += 86_400; days -= 1 }
@@ -76,7 +79,7 @@ public enum Timestamp {
 
     /// `HH:MM:SS` in UTC, or shifted by `utcOffset` seconds.
     public static func clock(_ seconds: Double, utcOffset: Int = 0) -> String {
-        var rem = (Int(seconds.rounded(.down)) + utcOffset) % 86_400
+        var rem = (Checked.clamped(seconds.rounded(.down), to: representable) + utcOffset % 86_400) % 86_400
         if rem < 0 { rem += 86_400 }
         return "\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))"
     }

@@ -89,7 +89,7 @@ struct ConnectionPolicyTests {
         #expect(state.rest.cursor == 12)
         #expect(anchor == [.fetch(.drifts(page: 12, limit: 1))])
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 12, limit: 1), .failure(status: 500, message: ""), at: 2.5))
-        #expect(Reducer.reduce(&state, .pollDue) == [.fetch(.drifts(page: 1, limit: 1000)), .fetch(.stats), .schedule(after: 5, .pollDue)])
+        #expect(Reducer.reduce(&state, .pollDue) == [.fetch(.drifts(page: 1, limit: RestSync.pageSize)), .fetch(.stats), .schedule(after: 5, .pollDue)])
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
         _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 31))
         #expect(!state.rest.polling)
@@ -158,7 +158,7 @@ struct RestSyncTests {
         #expect(anchor == [.fetch(.drifts(page: 3, limit: 1))], "then reads the last drift to anchor the cursor")
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 3, limit: 1), Self.page([Self.drift("c")], page: 3, limit: 1, total: 3), at: 0.2))
         #expect(state.rest.cursor == 3)
-        #expect(state.rest.anchor == DriftKeys.key(Ingest.drift(Self.drift("c"), receivedAt: 0, time: nil)))
+        #expect(state.rest.anchor == DriftDigest(Ingest.drift(Self.drift("c"), receivedAt: 0, time: nil)))
         #expect(state.drifts.isEmpty, "history from before we started is not a gap")
         return state
     }
@@ -180,10 +180,10 @@ struct RestSyncTests {
         var state = openedState()
         live(&state, "d3", generation: 1, at: 1)
         let effects = reconnect(&state)
-        #expect(effects.last == .fetch(.drifts(page: 1, limit: 1000)))
+        #expect(effects.last == .fetch(.drifts(page: 1, limit: RestSync.pageSize)))
         live(&state, "d6", generation: 2, at: 20.5)  // arrived live before the backfill answered
         let items = ["a", "b", "c", "d3", "d4", "d5", "d6"].map { Self.drift($0) }
-        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(items, total: 7), at: 21))
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(items, total: 7), at: 21))
         let ids = (state.drifts.oldestSeq!...state.drifts.newestSeq!).map { state.drifts[$0]!.resourceID }
         #expect(ids == ["d3", "d6", "d4", "d5"], "each drift exactly once")
         #expect(state.rest.cursor == 7)
@@ -193,10 +193,10 @@ struct RestSyncTests {
     @Test func aShrinkingTotalMeansTheServerRestarted() {
         var state = openedState()
         _ = reconnect(&state)
-        let restart = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page([Self.drift("n1")], total: 1), at: 21))
+        let restart = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page([Self.drift("n1")], total: 1), at: 21))
         #expect(state.rest.restartsDetected == 1)
-        #expect(restart == [.fetch(.drifts(page: 1, limit: 1000))])
-        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page([Self.drift("n1")], total: 1), at: 21.5))
+        #expect(restart == [.fetch(.drifts(page: 1, limit: RestSync.pageSize))])
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page([Self.drift("n1")], total: 1), at: 21.5))
         #expect(state.drifts.count == 1)
         #expect(state.gaps.last?.backfilled == 1)
     }
@@ -205,25 +205,26 @@ struct RestSyncTests {
         var state = openedState()
         _ = reconnect(&state)
         let fresh = (0..<6).map { Self.drift("new\($0)") }
-        let again = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(fresh, total: 6), at: 21))
+        let again = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(fresh, total: 6), at: 21))
         #expect(state.rest.restartsDetected == 1)
-        #expect(again == [.fetch(.drifts(page: 1, limit: 1000))])
-        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(fresh, total: 6), at: 22))
+        #expect(again == [.fetch(.drifts(page: 1, limit: RestSync.pageSize))])
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(fresh, total: 6), at: 22))
         #expect(state.drifts.count == 6, "all of the new incarnation's drifts, not only those past the old cursor")
     }
 
     @Test func pagesAreFollowedUntilTheTotal() {
         var state = openedState()
         _ = reconnect(&state)
-        let first = ["a", "b", "c"].map { Self.drift($0) } + (3..<1000).map { Self.drift("p1-\($0)") }
-        let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), Self.page(first, total: 1500), at: 21))
-        #expect(next == [.fetch(.drifts(page: 2, limit: 1000))])
-        #expect(state.drifts.count == 997)
+        let page = RestSync.pageSize
+        let first = ["a", "b", "c"].map { Self.drift($0) } + (3..<page).map { Self.drift("p1-\($0)") }
+        let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(first, total: page + 100), at: 21))
+        #expect(next == [.fetch(.drifts(page: 2, limit: page))])
+        #expect(state.drifts.count == page - 3)
         #expect(state.rest.restartsDetected == 0)
-        let second = (0..<500).map { Self.drift("p2-\($0)") }
-        #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: 1000), Self.page(second, page: 2, total: 1500), at: 22)).isEmpty)
-        #expect(state.drifts.count == 1497)
-        #expect(state.rest.cursor == 1500)
+        let second = (0..<100).map { Self.drift("p2-\($0)") }
+        #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: RestSync.pageSize), Self.page(second, page: 2, total: page + 100), at: 22)).isEmpty)
+        #expect(state.drifts.count == page - 3 + 100)
+        #expect(state.rest.cursor == page + 100)
     }
 
     @Test func statsGiveServerTotalsAndADropEstimate() {
@@ -250,7 +251,7 @@ struct RestSyncTests {
     @Test func failuresAreKeptQuietlyAndDoNotWedgeTheSync() {
         var state = openedState()
         _ = reconnect(&state)
-        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1000), .failure(status: 429, message: "Too Many Requests"), at: 21))
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), .failure(status: 429, message: "Too Many Requests"), at: 21))
         #expect(!state.rest.driftsInFlight)
         #expect(state.rest.lastError == "HTTP 429: Too Many Requests")
         #expect(state.diagnostics.errorCount == 0)

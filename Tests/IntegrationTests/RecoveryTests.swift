@@ -64,7 +64,7 @@ struct RecoveryTests {
             #expect(Array(log.filter { !$0.contains(#""type":"ping""#) }) == expected, "server \(n + 1) received \(log)")
         }
         // No drift twice, though every reconnect backfilled from REST.
-        let keys = (state.drifts.oldestSeq!...state.drifts.newestSeq!).map { DriftKeys.key(state.drifts[$0]!) }
+        let keys = (state.drifts.oldestSeq!...state.drifts.newestSeq!).map { DriftDigest(state.drifts[$0]!) }
         #expect(Set(keys).count == keys.count)
         #expect(state.gaps.count == 5, "gaps: \(state.gaps) open: \(String(describing: state.rest.openGap)) restarts: \(state.rest.restartsDetected)")
         #expect(state.rest.restartsDetected >= 1, "a restarted server's shorter drift list is noticed")

@@ -43,7 +43,7 @@ struct TailCommand: ParsableCommand {
         let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
         if !final.connection.everOpened {
             let reason = final.connection.lastCloseReason ?? "no answer"
-            Console.write(Array("tfdrift-tui: could not connect to \(url): \(reason)\n".utf8), to: STDERR_FILENO)
+            Console.print("tfdrift-tui: could not connect to \(url): \(reason)", to: STDERR_FILENO)
             throw ExitCode(1)
         }
     }
@@ -64,7 +64,8 @@ enum Console {
         }
     }
 
+    /// One line of text for a terminal: sanitised here, whatever it holds, so no server text can act on it.
     static func print(_ text: String, to fd: Int32 = STDOUT_FILENO) {
-        write(Array((text + "\n").utf8), to: fd)
+        write(Array((Sanitizer.clean(text, limit: 1 << 20) + "\n").utf8), to: fd)
     }
 }

@@ -41,7 +41,7 @@ final class TailFrontend: Frontend {
 
     /// Next sequence number to print per pane: tail prints what the store accepted (deduplicated, backfilled
     /// drifts included), through the same decode → reduce path as the dashboard.
-    private var nextDrift = 0, nextEvent = 0, nextState = 0, gapsPrinted = 0
+    private var nextDrift = 0, nextEvent = 0, nextState = 0, nextProblem = 0, gapsPrinted = 0
 
     func observe(_ action: Action, previous: ConnectionState, state: State) {
         let connection = state.connection
@@ -54,38 +54,42 @@ final class TailFrontend: Frontend {
             for item in items {
                 switch item {
                 case .drift, .event, .stateChange: continue  // printed from the store below
+                case .malformed, .control(.error): continue  // printed from the problem log below
                 default: emit(TailLine.item(item, at: at))
                 }
             }
-        case .sendFailed(_, let message, let reason):
-            emit(TailLine(kind: "error", fields: [("message", .string("could not send \(message.summary): \(reason)"))], text: "could not send \(message.summary): \(reason)"))
         default:
             break
         }
         nextDrift = printNew(state.drifts, from: nextDrift) { TailLine.item(.drift($0), at: $0.receivedAt) }
         nextEvent = printNew(state.events, from: nextEvent) { TailLine.item(.event($0), at: $0.receivedAt) }
         nextState = printNew(state.stateChanges, from: nextState) { TailLine.item(.stateChange($0), at: $0.receivedAt) }
+        nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false) { TailLine.problem($0) }
         while gapsPrinted < state.gaps.count {
             emit(TailLine.gap(state.gaps[gapsPrinted]))
             gapsPrinted += 1
         }
     }
 
-    private func printNew<Element>(_ history: History<Element>, from start: Int, line: (Element) -> TailLine) -> Int {
+    private func printNew<Element>(
+        _ history: History<Element>, from start: Int, counted: Bool = true, line: (Element) -> TailLine
+    ) -> Int {
         var seq = max(start, history.oldestSeq ?? start)
         while seq < history.nextSeq {
-            if let count, printedEvents >= count { return history.nextSeq }
+            if counted, let count, printedEvents >= count { return history.nextSeq }
             if let element = history[seq] {
                 emit(line(element))
-                printedEvents += 1
+                if counted { printedEvents += 1 }
             }
             seq += 1
         }
         return seq
     }
 
+    /// NDJSON is inert by construction (the JSON writer escapes controls and bidi characters); a text line
+    /// goes through the sanitiser once more, whatever its parts were, before it reaches a terminal or a pipe.
     func emit(_ line: TailLine) {
-        let output = format == .ndjson ? line.json : line.textLine
+        let output = format == .ndjson ? line.json : Sanitizer.clean(line.textLine, limit: 1 << 20)
         buffer.append(contentsOf: output.utf8)
         buffer.append(0x0A)
     }
@@ -104,6 +108,13 @@ struct TailLine {
     }
 
     var textLine: String { "\(kind.padding(10)) \(text)" }
+
+    static func problem(_ p: Problem) -> TailLine {
+        TailLine(
+            kind: "error",
+            fields: [("source", .string(p.source.rawValue)), ("message", .string(p.message)), ("at", .string(Timestamp.format(p.at)))],
+            text: "\(p.source.rawValue): \(p.message)")
+    }
 
     static func gap(_ gap: Gap) -> TailLine {
         TailLine(
@@ -209,7 +220,7 @@ extension String {
     }
 
     init(format1 value: Double) {
-        let tenths = Int((value * 10).rounded())
+        let tenths = Checked.clamped((value * 10).rounded(), to: 0...Int(Int32.max))
         self = "\(tenths / 10).\(tenths % 10)"
     }
 }
