@@ -35,6 +35,9 @@ public final class DemoServer: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
             .childChannelInitializer { channel in
                 if hub.down { return channel.close() }
+                if let refusal = hub.hostile?.takeRefusal() {
+                    return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RawRefusal(response: refusal)) }
+                }
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: 1 << 20, automaticErrorHandling: true,
                     shouldUpgrade: { channel, head in
@@ -165,6 +168,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case "/health", "/api/v1/health":
             send(context, status: .ok, body: hub.healthJSON())
+        case "/api/v1/stats" where hub.hostile?.restOverrides.isEmpty == false,
+            "/api/v1/drifts" where hub.hostile?.restOverrides.isEmpty == false:
+            let answer = hub.hostile!.restOverrides.removeFirst()
+            send(context, status: HTTPResponseStatus(statusCode: answer.status), body: answer.body)
         case "/api/v1/stats":
             send(context, status: .ok, body: hub.statsJSON())
         case "/api/v1/drifts":
@@ -233,6 +240,8 @@ final class WebSocketSessionHandler: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .connectionClose:
             var data = frame.unmaskedData
+            // Logged so tests can see how the client closed (1000 on quit, 1002 on a protocol error, 1009…).
+            hub.receivedLog.append("close \(data.getInteger(at: data.readerIndex, as: UInt16.self).map(String.init) ?? "-")")
             let code = data.readWebSocketErrorCode() ?? .normalClosure
             var echo = context.channel.allocator.buffer(capacity: 2)
             echo.write(webSocketErrorCode: code)

@@ -17,6 +17,7 @@ final class ClientSession {
     var lastPongAt: NIODeadline
     var lastPingAt: NIODeadline
     var dropped = 0
+    var hostileStarted = false
 
     init(channel: Channel, clientID: String, now: NIODeadline) {
         self.channel = channel
@@ -54,6 +55,7 @@ final class Hub: @unchecked Sendable {
     var eventsGenerated = 0
     var stalled: [EventLoopPromise<HTTPHeaders?>] = []
     var lastStatsAt = NIODeadline.now()
+    let hostile: HostileRunner?
     private var tickTask: RepeatedTask?
     private var housekeepingTask: RepeatedTask?
 
@@ -64,6 +66,7 @@ final class Hub: @unchecked Sendable {
         self.options = options
         self.catalog = Catalog(seed: options.seed)
         self.rng = SplitMix64(seed: options.seed ^ 0xA5A5_A5A5)
+        self.hostile = options.hostileRounds.map { HostileRunner(seed: options.seed, rounds: $0, scale: options.hostileScale, kinds: options.hostileKinds) }
     }
 
     func start() {
@@ -138,6 +141,10 @@ final class Hub: @unchecked Sendable {
         case (.real, "subscribe"):
             client.subscriptions.insert(topic)
             reply(client, "{\"type\":\"subscribed\",\"topic\":\(topicJSON),\"data\":{\"status\":\"success\"},\"timestamp\":\"\(ts)\"}")
+            if let hostile, !client.hostileStarted {
+                client.hostileStarted = true
+                hostile.clientReady(client, hub: self)
+            }
         case (.real, "unsubscribe"):
             client.subscriptions.remove(topic)
             reply(client, "{\"type\":\"unsubscribed\",\"topic\":\(topicJSON),\"data\":{\"status\":\"success\"},\"timestamp\":\"\(ts)\"}")

@@ -15,10 +15,18 @@ public struct SimulatorOptions: Sendable {
     public var maximumClientMessage: Int
     /// Objects joined into one text message at most (the real server's 256-slot send buffer).
     public var maximumBatch: Int
+    /// Hostile mode: play this many seeded attack rounds (`HostileKind`) against the first subscriber, each
+    /// followed by a sentinel drift `sentinel-N`. Real dialect only.
+    public var hostileRounds: Int?
+    /// Multiplies the size of the flood rounds (unique topics, long-field drifts, distinct severities).
+    public var hostileScale: Int
+    /// The kinds of round to play, in turn; empty plays every kind.
+    public var hostileKinds: [HostileKind]
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dialect: Dialect = .real, rate: Double = 5, seed: UInt64 = 42,
-        pingInterval: Double = 54, pongTimeout: Double = 60, maximumClientMessage: Int = 512, maximumBatch: Int = 256
+        pingInterval: Double = 54, pongTimeout: Double = 60, maximumClientMessage: Int = 512, maximumBatch: Int = 256,
+        hostileRounds: Int? = nil, hostileScale: Int = 1, hostileKinds: [HostileKind] = []
     ) {
         self.host = host
         self.port = port
@@ -29,6 +37,9 @@ public struct SimulatorOptions: Sendable {
         self.pongTimeout = pongTimeout
         self.maximumClientMessage = maximumClientMessage
         self.maximumBatch = maximumBatch
+        self.hostileRounds = hostileRounds
+        self.hostileScale = hostileScale
+        self.hostileKinds = hostileKinds
     }
 }
 

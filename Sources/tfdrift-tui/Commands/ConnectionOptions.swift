@@ -31,11 +31,19 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not use the REST API (no backfill, stats polling or polling fallback).")
     var noRest = false
 
+    @Option(name: .long, help: "Longest wait between reconnect attempts, in seconds (backoff doubles up to this).")
+    var backoffMax: Double = 30
+
+    @Option(name: .long, help: "Longest Retry-After honoured, in seconds; a server asking for more is waited for this long.")
+    var maxRetryAfter: Double = 3600
+
     func validate() throws {
         _ = try parsedTopics()
         if history < 1 { throw ValidationError("--history must be at least 1") }
         if let maxRetries, maxRetries < 0 { throw ValidationError("--max-retries cannot be negative") }
         if !(watchdog >= 1) { throw ValidationError("--watchdog must be at least 1 second") }
+        if !(backoffMax >= 0.01 && backoffMax <= 86_400) { throw ValidationError("--backoff-max must be from 0.01 to 86400 seconds") }
+        if !(maxRetryAfter >= 0 && maxRetryAfter <= 86_400) { throw ValidationError("--max-retry-after must be from 0 to 86400 seconds") }
         _ = try headers()
         if let provider, provider.utf8.count > 200 { throw ValidationError("--provider is too long for the server's 512-byte message limit") }
     }
@@ -81,7 +89,9 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func settings(url: String) -> Settings {
-        Settings(url: url, historyLimit: history, maxRetries: maxRetries, watchdog: watchdog, provider: provider, restEnabled: !noRest)
+        Settings(
+            url: url, historyLimit: history, backoff: BackoffPolicy(base: min(1, backoffMax), cap: backoffMax), maxRetries: maxRetries,
+            watchdog: watchdog, provider: provider, restEnabled: !noRest, maximumRetryAfter: maxRetryAfter)
     }
 }
 

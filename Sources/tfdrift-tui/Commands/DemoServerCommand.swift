@@ -41,18 +41,32 @@ struct DemoServerCommand: ParsableCommand {
     @Flag(name: .long, help: "Keep sockets open but send nothing at all, not even pings.")
     var silent = false
 
+    @Option(name: .long, help: "Hostile mode: play this many seeded attack rounds against the first client, each followed by a sentinel drift (real dialect).")
+    var hostile: Int?
+
+    @Option(name: .long, help: "With --hostile: multiply the size of the flood rounds.")
+    var hostileScale: Int = 1
+
+    @Option(name: .long, help: "Seed for generated events and hostile rounds.")
+    var seed: UInt64 = 42
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let restartEvery, !(restartEvery > 0) { throw ValidationError("--restart-every must be positive") }
         if let closeCode, !(1000...4999).contains(closeCode) { throw ValidationError("--close-code must be from 1000 to 4999") }
         if closeCode != nil && restartEvery == nil { throw ValidationError("--close-code needs --restart-every") }
+        if let hostile, hostile < 1 { throw ValidationError("--hostile must be at least 1 round") }
+        if !(1...100).contains(hostileScale) { throw ValidationError("--hostile-scale must be from 1 to 100") }
+        if hostile != nil && simulator.dialect != .real { throw ValidationError("--hostile speaks the real dialect only") }
         if let refuseUpgrade, !(100...599).contains(refuseUpgrade) || refuseUpgrade == 101 {
             throw ValidationError("--refuse-upgrade must be an HTTP status from 100 to 599 other than 101")
         }
     }
 
     func run() throws {
-        var options = SimulatorOptions(host: host, port: port, dialect: simulator.dialect.dialect, rate: simulator.rate)
+        var options = SimulatorOptions(
+            host: host, port: port, dialect: simulator.dialect.dialect, rate: simulator.rate, seed: seed, hostileRounds: hostile,
+            hostileScale: hostileScale)
         let faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
         var server = try start(options, faults)
         options.port = server.port ?? port

@@ -1,0 +1,281 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NIOCore
+import NIOWebSocket
+import TFDriftWire
+
+/// The kinds of attack a hostile server round makes, each one a way a real server (broken, compromised or
+/// simply unlucky) can hurt a client. `fatal` kinds must make the client drop the connection, so their
+/// sentinel is sent after the client comes back; the others must leave the connection up.
+public enum HostileKind: String, CaseIterable, Sendable {
+    // The connection survives these.
+    case truncatedJSON, bitFlips, invalidUTF8, deepNesting, hugeNumbers, loneSurrogates, hostileTopics, wrongTypes
+    case fragmented, largeMessage, uniqueTopicFlood, longFieldDrifts, severityFlood, wideText
+    // These must end it.
+    case rsvBits, reservedOpcode, maskedFrame, invalidCloseCode, hostileCloseReason, oversizedMessage
+    case refusedUpgrade, hostileREST, pingFloodWithoutReading
+
+    public var fatal: Bool {
+        switch self {
+        case .rsvBits, .reservedOpcode, .maskedFrame, .invalidCloseCode, .hostileCloseReason, .oversizedMessage,
+            .refusedUpgrade, .hostileREST, .pingFloodWithoutReading:
+            true
+        default:
+            false
+        }
+    }
+}
+
+/// Plays seeded hostile rounds against the first client that subscribes, one after another: round `i` is
+/// kind `i % kinds.count` with seeded details, and is followed by the sentinel drift `sentinel-i`. Confined to
+/// the hub's event loop (hence unchecked, like the hub itself).
+final class HostileRunner: @unchecked Sendable {
+    let rounds: Int
+    let scale: Int
+    let kinds: [HostileKind]
+    var rng: SplitMix64
+    private(set) var round = 0
+    /// A fatal round ran; its sentinel goes to the next client that subscribes.
+    private var awaitingReconnect = false
+    /// Raw answers for the next upgrade requests, and overrides for the next REST answers.
+    var refusals: [[UInt8]] = []
+    var restOverrides: [(status: Int, body: String)] = []
+    private var refusalsPlayed = 0
+
+    init(seed: UInt64, rounds: Int, scale: Int, kinds: [HostileKind]) {
+        self.rng = SplitMix64(seed: seed ^ 0x5EED_BAD5)
+        self.kinds = kinds.isEmpty ? HostileKind.allCases : kinds
+        self.rounds = rounds
+        self.scale = max(1, scale)
+    }
+
+    var finished: Bool { round >= rounds }
+
+    func takeRefusal() -> [UInt8]? { refusals.isEmpty ? nil : refusals.removeFirst() }
+
+    /// A client subscribed: resume the script on it.
+    func clientReady(_ client: ClientSession, hub: Hub) {
+        guard !finished else { return }
+        if awaitingReconnect {
+            awaitingReconnect = false
+            sendSentinel(to: client)
+            round += 1
+        }
+        scheduleNext(client, hub: hub)
+    }
+
+    private func scheduleNext(_ client: ClientSession, hub: Hub) {
+        guard !finished else {
+            Console.line("demo-server: hostile rounds done (\(rounds))")
+            return
+        }
+        let bound = NIOLoopBound(client, eventLoop: hub.loop)
+        hub.loop.scheduleTask(in: .milliseconds(5)) { [self] in
+            let client = bound.value
+            guard client.channel.isActive, !awaitingReconnect, !finished else { return }
+            let kind = kinds[round % kinds.count]
+            play(kind, on: client, hub: hub)
+            if kind.fatal {
+                awaitingReconnect = true
+            } else {
+                sendSentinel(to: client)
+                round += 1
+                scheduleNext(client, hub: hub)
+            }
+        }
+    }
+
+    func sendSentinel(to client: ClientSession) {
+        let line = HostileRunner.drift(id: "sentinel-\(round)", type: "aws_sentinel", attribute: "round", old: "null", new: "\"\(round)\"")
+        send(text: line, to: client.channel)
+    }
+
+    // MARK: - Rounds
+
+    func play(_ kind: HostileKind, on client: ClientSession, hub: Hub) {
+        let channel = client.channel
+        let good = HostileRunner.drift(id: "i-\(rng.next() % 1000)", type: "aws_instance", attribute: "instance_type", old: "\"t3.micro\"", new: "\"t3.large\"")
+        switch kind {
+        case .truncatedJSON:
+            let cut = Int(rng.next() % UInt64(good.utf8.count - 1)) + 1
+            send(bytes: Array(good.utf8.prefix(cut)) + [0x0A] + Array(good.utf8), to: channel)
+        case .bitFlips:
+            var bytes = Array(good.utf8)
+            for _ in 0..<(1 + rng.next() % 8) {
+                let i = Int(rng.next() % UInt64(bytes.count))
+                bytes[i] ^= UInt8(1 << (rng.next() % 8))
+            }
+            send(bytes: bytes, to: channel)
+        case .invalidUTF8:
+            var bytes = Array(good.utf8)
+            let at = bytes.firstIndex(of: UInt8(ascii: "t"))!  // inside "type"'s value or a key: either way in a string
+            bytes.insert(contentsOf: [0xFF, 0xC0, 0x80, 0xED, 0xA0, 0x80, 0xF4, 0x90], at: at)
+            send(bytes: bytes, to: channel)
+        case .deepNesting:
+            let depth = 1000 + Int(rng.next() % 100_000)
+            send(text: "{\"type\":\"data\",\"topic\":\"drift\",\"data\":" + String(repeating: "[", count: depth), to: channel)
+        case .hugeNumbers:
+            send(text: [
+                HostileRunner.drift(id: "num", type: "aws_num", attribute: "n", old: "1e400", new: "-99999999999999999999999999"),
+                "{\"type\":\"stats\",\"topic\":\"stats\",\"payload\":{\"drifts\":{\"total\":1e300,\"severity_counts\":{\"high\":-1,\"low\":0.5}},\"unmanaged\":{\"total\":\"x\"}}}",
+            ].joined(separator: "\n"), to: channel)
+        case .loneSurrogates:
+            send(text: HostileRunner.drift(id: "\\ud800", type: "aws_\\udfff", attribute: "\\ud800\\u0041", old: "\"\\udbff\\udbff\"", new: "\"\\ud83d\""), to: channel)
+        case .hostileTopics:
+            let topics = [
+                "\\u001b]0;pwned\\u0007\\u001b[2J", "evil\\r\\n{\\\"kind\\\":\\\"event\\\"}", "\\u009b31m", "\\u202eexe.live",
+                String(repeating: "T", count: 100_000),
+            ]
+            let lines = topics.map { "{\"type\":\"data\",\"topic\":\"\($0)\",\"data\":{\"severity\":\"\\u001b[5m\"},\"timestamp\":\"\"}" }
+                + ["{\"type\":\"\\u001b[2Jbogus\\u202e\",\"topic\":\"\",\"data\":null,\"timestamp\":\"\"}"]
+            send(text: lines.joined(separator: "\n"), to: channel)
+        case .wrongTypes:
+            send(text: [
+                "{\"type\":\"data\",\"topic\":\"drift\",\"data\":{\"severity\":5,\"resource_type\":[1,2],\"resource_id\":{\"a\":null},\"attribute\":true,\"old_value\":null,\"new_value\":[],\"user_identity\":\"x\",\"matched_rules\":7},\"timestamp\":7}",
+                "{\"type\":\"data\",\"topic\":\"drift\",\"data\":5}", "{\"type\":7}", "[]", "\"x\"", "{\"type\":\"data\",\"topic\":5,\"data\":null}",
+            ].joined(separator: "\n"), to: channel)
+        case .fragmented:
+            var buffer = channel.allocator.buffer(string: good)
+            var first = true
+            while buffer.readableBytes > 0 {
+                let slice = buffer.readSlice(length: min(buffer.readableBytes, 1 + Int(rng.next() % 7)))!
+                channel.write(WebSocketFrame(fin: buffer.readableBytes == 0, opcode: first ? .text : .continuation, data: slice), promise: nil)
+                first = false
+            }
+            channel.flush()
+        case .largeMessage:
+            // Under the client's 8 MiB limit: accepted, and one field of it kept, cut.
+            let long = String(repeating: "A", count: 7 * 1024 * 1024)
+            send(text: HostileRunner.drift(id: "large", type: "aws_large", attribute: "a", old: "null", new: "\"\(long)\""), to: channel)
+        case .uniqueTopicFlood:
+            for i in 0..<(8 * scale) {
+                let topic = "t\(rng.next())-\(i)-" + String(repeating: "x", count: 1 << 20)
+                send(text: "{\"type\":\"data\",\"topic\":\"\(topic)\",\"data\":{\"severity\":\"high\"},\"timestamp\":\"\"}", to: channel)
+            }
+        case .longFieldDrifts:
+            let filler = String(repeating: "f", count: 1100)
+            var batch: [String] = []
+            for i in 0..<(1000 * scale) {
+                let u = "\(rng.next())-\(i)"
+                batch.append(HostileRunner.drift(
+                    id: "\(u)\(filler)", type: "aws_\(u)\(filler)", attribute: "\(u)\(filler)", old: "\"\(u)\(filler)\"", new: "\"\(u)\(filler)\""))
+                if batch.count == 64 { send(text: batch.joined(separator: "\n"), to: channel); batch.removeAll() }
+            }
+            if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
+        case .severityFlood:
+            var batch: [String] = []
+            for i in 0..<(10_000 * scale) {
+                batch.append("{\"type\":\"data\",\"topic\":\"policy_decision\",\"data\":{\"severity\":\"sev-\(rng.next())-\(i)\",\"decision\":\"deny\"},\"timestamp\":\"\"}")
+                if batch.count == 256 { send(text: batch.joined(separator: "\n"), to: channel); batch.removeAll() }
+            }
+            if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
+        case .wideText:
+            send(text: HostileRunner.drift(
+                id: "\u{1F260}\u{1F261}\u{1F265}", type: "aws_\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", attribute: "a\u{200D}b\u{200D}c",
+                old: "\"\u{1F1EF}\u{1F1F5}\u{2764}\u{FE0F}\u{1F44D}\u{1F3FD}\"", new: "\"\u{E0100}x\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\u{0301}\""), to: channel)
+        case .rsvBits:
+            channel.writeAndFlush(WebSocketFrame(fin: true, rsv1: true, opcode: .text, data: channel.allocator.buffer(string: good)), promise: nil)
+        case .reservedOpcode:
+            let opcode = WebSocketOpcode(encodedWebSocketOpcode: rng.next() % 2 == 0 ? 0x3 : 0xB)!
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: opcode, data: channel.allocator.buffer(string: good)), promise: nil)
+        case .maskedFrame:
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: good)), promise: nil)
+        case .invalidCloseCode:
+            let codes: [UInt16] = [1005, 999, 5000, 1006, 1015, 2000]
+            var data = channel.allocator.buffer(capacity: 2)
+            if rng.next() % 5 == 0 {
+                data.writeInteger(UInt8(3))  // a 1-byte close payload
+            } else {
+                data.writeInteger(codes[Int(rng.next() % UInt64(codes.count))])
+            }
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
+        case .hostileCloseReason:
+            var data = channel.allocator.buffer(capacity: 64)
+            data.writeInteger(UInt16(1011))
+            data.writeString("\u{1B}]0;pwned\u{07}\u{1B}[2J\r\n\u{202E}gnol\u{1F260}\u{1F260}\u{1F260}\u{1F260}")
+            data.writeBytes([0xFF, 0xFE])
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
+        case .oversizedMessage:
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: 9 * 1024 * 1024)), promise: nil)
+        case .refusedUpgrade:
+            // Not 401/403: those rightly stop automatic retries, and nobody is at this client's keyboard.
+            let statuses = ["429", "503", "500", "418"]
+            let status = statuses[refusalsPlayed % statuses.count]
+            refusalsPlayed += 1
+            let response = "HTTP/1.1 \(status) \u{1B}]0;pwned\u{07}\u{1B}[2J\u{9B}31m\u{202E}\r\nRetry-After: 99999999999999999999s\r\n"
+                + "X-Evil: \u{1B}[31m\r\nContent-Length: 0\r\n\r\n"
+            refusals.append(Array(response.utf8))
+            channel.close(promise: nil)
+        case .hostileREST:
+            let bodies = [
+                "{\"success\":true,\"data\":{\"data\":[],\"total\":1e300}}", "{\"success\":true,\"data\":{\"data\":[],\"total\":-1}}",
+                "{\"success\":true,\"data\":{\"data\":[],\"total\":\"x\"}}", "{\"success\":true,\"data\":{\"data\":[]}}",
+                "{\"success\":true,\"data\":{\"data\":[],\"total\":2.5}}", "{\"success\":false,\"error\":{\"message\":\"\u{1B}[2J\u{202E}nope\"}}",
+                "{\"success\":true,\"data\":{\"drifts\":{\"total\":1e300},\"unmanaged\":{\"total\":-5}}}",
+                "{\"success\":true,\"data\":{\"data\":[" + Array(repeating: "{}", count: 200_000).joined(separator: ",") + "],\"total\":3}}",
+            ]
+            for _ in 0..<6 { restOverrides.append((200, bodies[Int(rng.next() % UInt64(bodies.count))])) }
+            restOverrides.append((200, "{\"success\":true,\"data\":{\"data\":[],\"total\":1,\"pad\":\"" + String(repeating: "p", count: 5 << 20) + "\"}}"))
+            channel.close(promise: nil)
+        case .pingFloodWithoutReading:
+            channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            floodPings(channel, sent: 0)
+        }
+    }
+
+    /// Pings with full 125-byte payloads, in batches, until the client gives up on a peer that does not read
+    /// (or a bound is reached, so a broken client fails the test instead of filling memory).
+    private func floodPings(_ channel: Channel, sent: Int) {
+        guard channel.isActive, sent < 400_000 else { return }
+        let payload = channel.allocator.buffer(repeating: UInt8(ascii: "p"), count: 125)
+        for _ in 0..<2000 { channel.write(WebSocketFrame(fin: true, opcode: .ping, data: payload), promise: nil) }
+        channel.flush()
+        channel.eventLoop.scheduleTask(in: .milliseconds(2)) { [self] in floodPings(channel, sent: sent + 2000) }
+    }
+
+    // MARK: - Helpers
+
+    func send(text: String, to channel: Channel) {
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)
+    }
+
+    func send(bytes: [UInt8], to channel: Channel) {
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(bytes: bytes)), promise: nil)
+    }
+
+    /// A drift in the real server's envelope; `old` and `new` are JSON values as text, the rest string contents.
+    static func drift(id: String, type: String, attribute: String, old: String, new: String) -> String {
+        "{\"type\":\"data\",\"topic\":\"drift\",\"data\":{\"attribute\":\"\(attribute)\",\"matched_rules\":null,\"new_value\":\(new),"
+            + "\"old_value\":\(old),\"resource_id\":\"\(id)\",\"resource_name\":\"x\",\"resource_type\":\"\(type)\",\"severity\":\"high\","
+            + "\"timestamp\":\"\",\"user_identity\":{\"Type\":\"\",\"PrincipalID\":\"\",\"ARN\":\"\",\"AccountID\":\"\",\"UserName\":\"mallory\"}},\"timestamp\":\"\"}"
+    }
+}
+
+/// Answers one upgrade request with raw bytes (a status line and headers no HTTP library would write), then
+/// closes. Used for the hostile rounds that refuse the upgrade.
+final class RawRefusal: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    let response: [UInt8]
+    private var request: [UInt8] = []
+
+    init(response: [UInt8]) { self.response = response }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        request += buffer.readBytes(length: buffer.readableBytes) ?? []
+        guard request.count > 65_536 || request.suffix(4) == [13, 10, 13, 10] else { return }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: response))).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// Output for the simulator's own announcements, without stdio (not concurrency-safe in Swift 6).
+enum Console {
+    static func line(_ text: String) {
+        let bytes = Array((text + "\n").utf8)
+        _ = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+import TFDriftCore
+import TFDriftNetwork
+import TFDriftSimulator
+import TFDriftWire
+
+/// The wire-level rows of the hostile-server findings, each against the simulator's hostile mode over
+/// loopback: the client must survive, say what happened in clean text, and get every sentinel in order.
+struct HostileServerTests {
+    /// Plays `kinds` once each (or `rounds` rounds) and waits for every sentinel; returns the final state, the
+    /// messages the server received (including the close codes the client sent) and every close reason shown.
+    func play(
+        _ kinds: [HostileKind], rounds: Int? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (state: State, log: [String], reasons: [String]) {
+        let count = rounds ?? kinds.count
+        let (server, url) = try startServer(.real, rate: 0) {
+            $0.hostileRounds = count
+            $0.hostileKinds = kinds
+        }
+        defer { server.stop() }
+        var closeReasons: [String] = []
+        let state = runScenario(
+            url: url, topics: [.drifts, .events], timeout: 60,
+            steps: [Step(name: "sentinel-\(count - 1)", until: { HostileServerTests.sentinels(in: $0).count == count })],
+            onAction: { action, state in
+                if case .connectionClosed(let generation, _, _, _) = action, generation == state.connection.generation,
+                    let reason = state.connection.lastCloseReason
+                {
+                    closeReasons.append(reason)
+                }
+            },
+            configure: {
+                $0.backoff = BackoffPolicy(base: 0.05, cap: 0.2)
+                $0.maximumRetryAfter = 0.3
+            }, sourceLocation: sourceLocation)
+        #expect(HostileServerTests.sentinels(in: state) == (0..<count).map { "sentinel-\($0)" }, sourceLocation: sourceLocation)
+        for reason in closeReasons {
+            #expect(TerminalSafety.isClean(reason), "close reason reaches the screen unsanitised: \(reason)", sourceLocation: sourceLocation)
+        }
+        return (state, server.receivedMessages, closeReasons)
+    }
+
+    static func sentinels(in state: State) -> [String] {
+        guard let oldest = state.drifts.oldestSeq else { return [] }
+        return (oldest..<state.drifts.nextSeq).compactMap { state.drifts[$0]?.resourceID }.filter { $0.hasPrefix("sentinel-") }
+    }
+
+    @Test func protocolViolationsAreAnsweredWith1002NotEchoed() throws {
+        let (state, log, _) = try play([.rsvBits, .reservedOpcode, .maskedFrame, .invalidCloseCode])
+        #expect(log.filter { $0 == "close 1002" }.count == 4, "the client's close frames: \(log.filter { $0.hasPrefix("close") })")
+        #expect(!log.contains { ["close 1005", "close 999", "close 5000", "close 1006", "close 1015", "close 2000"].contains($0) })
+        #expect(state.connection.generation == 5, "one reconnect per violation")
+    }
+
+    @Test func anOversizedMessageClosesWith1009AndSaysSo() throws {
+        let (state, log, reasons) = try play([.oversizedMessage])
+        #expect(log.contains("close 1009"))
+        #expect(reasons.contains { $0.contains("larger than the client's 8 MiB limit") })
+        #expect(state.connection.generation == 2)
+    }
+
+    @Test func aHostileRefusalIsCleanedAndItsHugeRetryAfterCapped() throws {
+        let (state, _, reasons) = try play([.refusedUpgrade], rounds: 2)
+        #expect(state.connection.phase == .open, "the client came back although Retry-After asked for 10^20 seconds")
+        let refusals = reasons.filter { $0.hasPrefix("upgrade refused") }
+        #expect(refusals.count == 2)
+        // The escape sequences in the reason phrase arrive as visible pictures (␛), never as escapes.
+        #expect(refusals.allSatisfy { $0.contains("\u{241B}]0;pwned") && $0.contains("Retry-After 99999999999999999999s") })
+    }
+
+    @Test func aPeerThatPingsWithoutReadingIsDroppedNotBuffered() throws {
+        let (state, _, reasons) = try play([.pingFloodWithoutReading])
+        #expect(state.connection.generation == 2)
+        #expect(reasons.contains { $0.contains("stopped reading") })
+    }
+
+    @Test func hostileRESTBodiesAreReportedAndTheSyncCarriesOn() throws {
+        let (state, _, _) = try play([.hostileREST], rounds: 3)
+        let problems = (state.diagnostics.problems.oldestSeq.map { Array($0..<state.diagnostics.problems.nextSeq) } ?? [])
+            .compactMap { state.diagnostics.problems[$0] }
+        #expect(problems.contains { $0.source == .rest }, "malformed REST bodies are reported: \(problems)")
+        #expect(state.diagnostics.malformed > 0)
+    }
+
+    @Test func malformedAndHostileFramesLeaveTheConnectionUp() throws {
+        let kinds: [HostileKind] = [
+            .truncatedJSON, .bitFlips, .invalidUTF8, .deepNesting, .hugeNumbers, .loneSurrogates, .hostileTopics, .wrongTypes,
+            .fragmented, .largeMessage, .wideText,
+        ]
+        let (state, _, _) = try play(kinds)
+        #expect(state.connection.generation == 1, "none of these may cost the connection")
+        #expect(state.diagnostics.malformed > 0)
+        for seq in state.events.oldestSeq.map({ Array($0..<state.events.nextSeq) }) ?? [] {
+            guard let event = state.events[seq] else { continue }
+            #expect(TerminalSafety.isClean(event.topic.wireName) && event.topic.wireName.utf8.count <= Ingest.maximumTopicBytes + 3)
+        }
+    }
+}
