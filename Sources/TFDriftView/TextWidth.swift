@@ -14,7 +14,7 @@ public enum TextWidth {
         guard let first = scalars.next() else { return nil }
         let v = first.value
         if v >= 0x20, v < 0x7F {
-            return scalars.next() == nil ? 1 : extraScalarsAreMarks(&scalars) ? 1 : nil
+            return extraScalarsAreMarks(&scalars) ? 1 : nil
         }
         let base = width(ofScalar: v)
         guard base > 0, !isDisputed(v), extraScalarsAreMarks(&scalars) else { return nil }

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+@testable import TFDriftCore
+@testable import TFDriftView
+import TFDriftWire
+
+/// The screen rows of the hostile-server findings: text terminals measure differently from us, and numbers
+/// that used to trap while formatting.
+struct HostileScreenTests {
+    /// Characters that overran their column or shifted borders in tmux: wide per glibc (U+1F260…), ZWJ clusters,
+    /// variation selectors, regional indicators, skin tones, stacked marks, an unassigned code point, bidi.
+    static let hostileText = "\u{1F260}\u{1F261}\u{1F265}a\u{200D}b\u{1F468}\u{200D}\u{1F469}\u{1F1EF}\u{1F1F5}\u{2764}\u{FE0F}"
+        + "\u{1F44D}\u{1F3FD}x\u{301}\u{301}\u{301}\u{301}\u{301}\u{301}\u{E0100}\u{0378}\u{202E}\u{1B}[2J"
+
+    static func hostileState() -> State {
+        var state = DashboardSnapshotTests.knownState()
+        let t = state.now
+        let drift = DriftRecord(
+            receivedAt: t, severity: .critical, resourceType: hostileText, resourceName: hostileText, resourceID: "x",
+            attribute: hostileText, oldValue: hostileText, newValue: hostileText, user: hostileText)
+        _ = Reducer.reduce(&state, .received(generation: 1, items: [.drift(drift)], at: t))
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("server closed (1011: \(hostileText))", httpStatus: 429, retryAfter: 1e20), at: t, jitter: 0.5))
+        return state
+    }
+
+    /// Every row measures exactly the screen's width, cell by cell, as the terminal will measure it, and the
+    /// pane borders stand where the layout put them.
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func hostileTextNeverLeavesItsRectangle(size: Size) throws {
+        let canvas = Dashboard.render(Self.hostileState(), size: size)
+        for y in 0..<size.height {
+            var cells = 0
+            for x in 0..<size.width {
+                let cell = canvas[x, y]
+                if cell.isContinuation { continue }
+                #expect(TerminalSafety.isClean(cell.text), "unsafe cell at \(x),\(y)")
+                let measured = TextWidth.measured(Character(cell.text))
+                #expect(measured != nil, "a disputed character reached cell \(x),\(y): \(cell.text.unicodeScalars.map { String($0.value, radix: 16) })")
+                cells += measured ?? 1
+            }
+            #expect(cells == size.width, "row \(y) is \(cells) cells wide")
+        }
+        let layout = try #require(Layout.compute(size))
+        for rect in layout.panes.values {
+            for y in rect.y + 1..<rect.maxY - 1 {
+                #expect(canvas[rect.x, y].text == "│" && canvas[rect.maxX - 1, y].text == "│", "border broken at row \(y)")
+            }
+        }
+    }
+
+    @Test func disputedCharactersAreReplacedAndMeasuredLikeGlibc() {
+        #expect(TextWidth.measured("\u{1F260}") == 2, "glibc says two cells; the old table said one")
+        #expect(TextWidth.measured("a\u{200D}") == nil)
+        #expect(TextWidth.measured("\u{1F1EF}") == nil)
+        #expect(TextWidth.measured("\u{1F44D}\u{1F3FD}") == nil)
+        #expect(TextWidth.measured("\u{0378}") == nil, "unassigned")
+        #expect(TextWidth.measured("e\u{301}") == 1)
+        #expect(TextWidth.measured("東") == 2)
+        var canvas = Canvas(size: Size(width: 10, height: 1))
+        #expect(canvas.draw("a\u{200D}b", x: 0, y: 0, style: .plain) == 2)
+        #expect(canvas.row(0).hasPrefix("\u{FFFD}b"))
+    }
+
+    @Test func hugeNumbersFormatWithoutTrapping() {
+        #expect(Format.countdown(1e20) == "999999999s")
+        #expect(Format.countdown(.nan) == "0s")
+        #expect(Format.duration(.infinity) == Format.duration(1e300))
+        #expect(Format.milliseconds(-.infinity) == "0")
+        #expect(Format.compact(Int.max).hasSuffix("M"))
+        #expect(Timestamp.format(1e300) == "9999-12-31T23:59:59Z")
+        #expect(Timestamp.clock(-1e300) == "00:00:00")
+        // And the status bar of a client told to wait 10^20 seconds draws, capped and saying so.
+        let canvas = Dashboard.render(Self.hostileState(), size: Size(width: 200, height: 60))
+        #expect(canvas.row(59).contains("RECONNECTING in"))
+    }
+}
