@@ -41,7 +41,7 @@ public enum FrameDecoder {
                 while start < end, isSpace(bytes[start]) { start += 1 }
                 while end > start, isSpace(bytes[end - 1]) { end -= 1 }
                 if start < end {
-                    body(decodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end])))
+                    decodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end]), body)
                 }
                 lineStart = i + 1
             }
@@ -69,16 +69,19 @@ public enum FrameDecoder {
         return copy.withUTF8 { decode($0) }
     }
 
-    static func decodeLine(_ line: UnsafeBufferPointer<UInt8>) -> Line {
+    /// One line: its message (or why it is none) and, when text had to be repaired, a note saying so, so that
+    /// nothing a strict parser would refuse is taken in silently.
+    static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
         do {
-            let json = try JSONParser.parse(buffer: line)
-            return .message(try ServerMessage(json: json))
+            let (json, repaired) = try JSONParser.parseReportingRepairs(buffer: line)
+            body(.message(try ServerMessage(json: json)))
+            if repaired { body(.failure(DecodeFailure(error: .repairedText, excerpt: excerpt(line)))) }
         } catch let error as JSONParseError {
-            return .failure(DecodeFailure(error: .malformed(error), excerpt: excerpt(line)))
+            body(.failure(DecodeFailure(error: .malformed(error), excerpt: excerpt(line))))
         } catch let error as WireError {
-            return .failure(DecodeFailure(error: error, excerpt: excerpt(line)))
+            body(.failure(DecodeFailure(error: error, excerpt: excerpt(line))))
         } catch {
-            return .failure(DecodeFailure(error: .notAnObject, excerpt: excerpt(line)))
+            body(.failure(DecodeFailure(error: .notAnObject, excerpt: excerpt(line))))
         }
     }
 

@@ -35,6 +35,12 @@ public struct JSONParser {
     }
 
     public static func parse(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
+        try parseReportingRepairs(buffer: buffer).value
+    }
+
+    /// Like `parse`, and says whether text had to be repaired: invalid UTF-8 and lone surrogate escapes, which
+    /// strict parsers reject, become U+FFFD here so the rest of a message survives, and the caller reports it.
+    public static func parseReportingRepairs(buffer: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> (value: JSONValue, repaired: Bool) {
         var parser = Cursor(bytes: buffer)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
@@ -42,7 +48,7 @@ public struct JSONParser {
         guard parser.index == buffer.count else {
             throw JSONParseError(offset: parser.index, reason: "unexpected text after the JSON value")
         }
-        return value
+        return (value, parser.repaired)
     }
 
     struct Cursor {
@@ -63,6 +69,7 @@ public struct JSONParser {
         }
 
         var values = 0
+        var repaired = false
 
         mutating func parseValue(depth: Int) throws(JSONParseError) -> JSONValue {
             guard index < bytes.count else { throw fail("unexpected end of input") }
@@ -175,7 +182,8 @@ public struct JSONParser {
                 if plain { return Double(negative ? -value : value) }
             }
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-            guard let double = Double(text) else { throw JSONParseError(offset: start, reason: "invalid number") }
+            // JSON has no infinity: a number beyond Double's range is refused, not read as ±inf.
+            guard let double = Double(text), double.isFinite else { throw JSONParseError(offset: start, reason: "number out of range") }
             return double
         }
 
@@ -188,7 +196,7 @@ public struct JSONParser {
             while index < bytes.count {
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") {
-                    let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                    let s = text(UnsafeBufferPointer(rebasing: bytes[start..<index]))
                     index += 1
                     return s
                 }
@@ -202,7 +210,7 @@ public struct JSONParser {
                 let b = bytes[index]
                 if b == UInt8(ascii: "\"") {
                     index += 1
-                    return String(decoding: scratch, as: UTF8.self)
+                    return scratch.withUnsafeBufferPointer { text($0) }
                 }
                 if b < 0x20 { throw fail("raw control character in string") }
                 if b != UInt8(ascii: "\\") {
@@ -236,13 +244,16 @@ public struct JSONParser {
                                 code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
                             } else {
                                 appendScalar(0xFFFD, to: &scratch)
+                                repaired = true
                                 code = low
                             }
                         } else {
                             code = 0xFFFD
+                            repaired = true
                         }
                     } else if (0xDC00...0xDFFF).contains(code) {
                         code = 0xFFFD
+                        repaired = true
                     }
                     appendScalar(code, to: &scratch)
                 default:
@@ -250,6 +261,14 @@ public struct JSONParser {
                 }
             }
             throw fail("unterminated string")
+        }
+
+        /// Bytes as text; invalid UTF-8 becomes U+FFFD and is remembered as a repair.
+        mutating func text(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+            if raw.allSatisfy({ $0 < 0x80 }) { return String(decoding: raw, as: UTF8.self) }
+            if let valid = String(validating: raw, as: UTF8.self) { return valid }
+            repaired = true
+            return String(decoding: raw, as: UTF8.self)
         }
 
         mutating func parseHex4() throws(JSONParseError) -> UInt32 {
@@ -270,7 +289,8 @@ public struct JSONParser {
             return value
         }
 
-        func appendScalar(_ code: UInt32, to out: inout [UInt8]) {
+        mutating func appendScalar(_ code: UInt32, to out: inout [UInt8]) {
+            if Unicode.Scalar(code) == nil { repaired = true }
             let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
             out.append(contentsOf: UTF8.encode(scalar)!)
         }

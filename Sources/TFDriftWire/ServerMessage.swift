@@ -105,6 +105,8 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
     case missingType
     case malformed(JSONParseError)
     case tooLarge(bytes: Int, limit: Int)
+    /// Parsed, but invalid UTF-8 or a lone surrogate was replaced with U+FFFD.
+    case repairedText
 
     public var description: String {
         switch self {
@@ -112,6 +114,7 @@ public enum WireError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingType: "no \"type\" field"
         case .malformed(let e): "malformed JSON: \(e)"
         case .tooLarge(let bytes, let limit): "message of \(bytes) bytes exceeds the server's \(limit)-byte limit"
+        case .repairedText: "invalid UTF-8 or a lone surrogate, shown as U+FFFD"
         }
     }
 }
