@@ -60,6 +60,11 @@ let package = Package(
             name: "tfdrift-bench",
             dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView"]
         ),
+        // libFuzzer targets (Scripts/fuzz.sh builds them with -DFUZZING); otherwise a replayer of regression inputs.
+        .executableTarget(
+            name: "tfdrift-fuzz",
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView"]
+        ),
         .testTarget(name: "WireTests", dependencies: ["TFDriftWire"]),
         .testTarget(name: "CoreTests", dependencies: ["TFDriftCore", "TFDriftWire"]),
         .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire"], exclude: ["Snapshots"]),

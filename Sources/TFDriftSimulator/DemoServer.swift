@@ -35,8 +35,10 @@ public final class DemoServer: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
             .childChannelInitializer { channel in
                 if hub.down { return channel.close() }
-                if let refusal = hub.hostile?.takeRefusal() {
-                    return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(RawRefusal(response: refusal)) }
+                if let hostile = hub.hostile, let refusal = hostile.takeRefusal() {
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(RawRefusal(response: refusal, runner: hostile))
+                    }
                 }
                 let upgrader = NIOWebSocketServerUpgrader(
                     maxFrameSize: 1 << 20, automaticErrorHandling: true,

@@ -253,21 +253,31 @@ final class HostileRunner: @unchecked Sendable {
 }
 
 /// Answers one upgrade request with raw bytes (a status line and headers no HTTP library would write), then
-/// closes. Used for the hostile rounds that refuse the upgrade.
+/// closes. Used for the hostile rounds that refuse the upgrade; a REST call that comes first hands the refusal
+/// back for the upgrade and is closed unanswered.
 final class RawRefusal: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let response: [UInt8]
+    let runner: HostileRunner
     private var request: [UInt8] = []
 
-    init(response: [UInt8]) { self.response = response }
+    init(response: [UInt8], runner: HostileRunner) {
+        self.response = response
+        self.runner = runner
+    }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         var buffer = unwrapInboundIn(data)
         request += buffer.readBytes(length: buffer.readableBytes) ?? []
         guard request.count > 65_536 || request.suffix(4) == [13, 10, 13, 10] else { return }
         let channel = context.channel
+        guard request.starts(with: Array("GET /ws".utf8)) else {
+            runner.refusals.insert(response, at: 0)
+            channel.close(promise: nil)
+            return
+        }
         context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(bytes: response))).whenComplete { _ in channel.close(promise: nil) }
     }
 }
