@@ -97,7 +97,7 @@ struct SanitizerTests {
 struct BackoffTests {
     @Test func delaysStayWithinFullJitterBoundsAndRespectTheCap() {
         let policy = BackoffPolicy()
-        var rng = SeededGenerator(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         for attempt in 0..<40 {
             let ceiling = min(30, pow2(attempt))
             #expect(policy.ceiling(attempt: attempt) == ceiling)
@@ -111,19 +111,6 @@ struct BackoffTests {
     }
 
     func pow2(_ n: Int) -> Double { n > 10 ? 1024 : Double(1 << n) }
-}
-
-/// Reproducible randomness for property checks (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 struct HistoryTests {

@@ -8,14 +8,8 @@ import TFDriftWire
 /// bad field does not cost a whole batch). Never silently mis-read.
 struct DifferentialJSONTests {
     struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random: SplitMix64
+        mutating func next() -> UInt64 { random.next() }
         mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
         mutating func value(depth: Int) -> String {
@@ -80,7 +74,7 @@ struct DifferentialJSONTests {
 
     @Test func agreesWithFoundationOnRandomAndMutatedLines() {
         let rounds = Int(ProcessInfo.processInfo.environment["TFDRIFT_DIFFERENTIAL_ROUNDS"] ?? "") ?? 20_000
-        var generator = Generator(state: 20_261_127)
+        var generator = Generator(random: SplitMix64(seed: 20_261_127))
         var agreedAccepts = 0, agreedRejects = 0, reportedRepairs = 0
         for round in 0..<rounds {
             var bytes = Array(generator.value(depth: 0).utf8)
