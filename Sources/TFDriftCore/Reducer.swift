@@ -84,10 +84,10 @@ public enum Reducer {
             let generation = state.connection.generation
             return state.wireNames(for: topic).map { name in
                 if subscribing {
-                    state.subscriptions[name] = .sent
+                    state.connection.subscriptions[name] = .sent
                     return .send(generation: generation, .subscribe(name))
                 } else {
-                    state.subscriptions[name] = nil
+                    state.connection.subscriptions[name] = nil
                     return .send(generation: generation, .unsubscribe(name))
                 }
             }
@@ -140,9 +140,9 @@ public enum Reducer {
                 if message == .ping { notePingSent(&state) }
                 return [.send(generation: state.connection.generation, message)]
             }
-            state.outbox.append(message)
-            if state.outbox.count > state.settings.outboxLimit {
-                state.outbox.removeFirst(state.outbox.count - state.settings.outboxLimit)
+            state.connection.outbox.append(message)
+            if state.connection.outbox.count > state.settings.outboxLimit {
+                state.connection.outbox.removeFirst(state.connection.outbox.count - state.settings.outboxLimit)
                 state.diagnostics.outboxDropped += 1
             }
             return []
@@ -172,7 +172,7 @@ public enum Reducer {
         state.connection.dialect = nil
         state.connection.subscribed = false
         state.connection.pingSentAt = nil
-        state.subscriptions = [:]
+        state.connection.subscriptions = [:]
     }
 
     /// Once per socket, before anything else: the desired subscriptions in a fixed topic order and the provider
@@ -184,17 +184,17 @@ public enum Reducer {
         let generation = state.connection.generation
         var effects: [Effect] = []
         for topic in state.desiredTopics.sorted() {
-            for name in state.wireNames(for: topic) where state.subscriptions[name] == nil {
-                state.subscriptions[name] = .sent
+            for name in state.wireNames(for: topic) where state.connection.subscriptions[name] == nil {
+                state.connection.subscriptions[name] = .sent
                 effects.append(.send(generation: generation, .subscribe(name)))
             }
         }
         if let provider = state.settings.provider {
             effects.append(.send(generation: generation, .filter(provider: provider)))
         }
-        effects += state.outbox.map { .send(generation: generation, $0) }
-        if state.outbox.contains(.ping) { notePingSent(&state) }
-        state.outbox.removeAll()
+        effects += state.connection.outbox.map { .send(generation: generation, $0) }
+        if state.connection.outbox.contains(.ping) { notePingSent(&state) }
+        state.connection.outbox.removeAll()
         if state.settings.restEnabled { effects += RestSync.requestDrifts(&state) }
         return effects
     }
@@ -205,7 +205,7 @@ public enum Reducer {
     static func connectionLost(_ state: inout State, _ d: Disconnection, at: Double, jitter: Double) -> [Effect] {
         state.now = max(state.now, at)
         if state.connection.phase == .open, state.rest.openGap == nil {
-            state.rest.openGap = OpenGap(start: at, afterSeq: state.drifts.nextSeq)
+            state.rest.openGap = OpenGap(start: at, afterSeq: state.feed.drifts.nextSeq)
             state.rest.gapBackfilled = 0
         }
         state.connection.lastCloseReason = d.message
@@ -307,23 +307,23 @@ public enum Reducer {
             let key = DriftDigest(drift)
             state.rest.liveDrifts += 1
             // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
-            guard !state.driftKeys.cameFromBackfill(key) else { return [] }
+            guard !state.feed.driftKeys.cameFromBackfill(key) else { return [] }
             show(drift, key: key, in: &state, at: at)
         case .event(let event):
-            state.events.append(event)
+            state.feed.events.append(event)
             let type = event.resource.split(separator: " ").first.map(String.init) ?? ""
             let resourceType = type.split(separator: ".").first.map(String.init) ?? type
             var known = true
             if case .other = event.topic { known = false }
-            state.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: resourceType, at: at)
+            state.feed.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: resourceType, at: at)
             holdSelection(&state, pane: .events)
         case .stateChange(let change):
-            state.stateChanges.append(change)
+            state.feed.stateChanges.append(change)
             let resourceType = change.resource.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
-            state.stats.record(kind: "state", severity: nil, resourceType: resourceType, at: at)
+            state.feed.stats.record(kind: "state", severity: nil, resourceType: resourceType, at: at)
             holdSelection(&state, pane: .state)
         case .stats(let server):
-            state.stats.server = server
+            state.feed.stats.server = server
             for problem in server.problems { noteMalformed(&state, .decode, "stats message: \(problem)") }
         case .control(let reply):
             return apply(reply, to: &state)
@@ -347,12 +347,12 @@ public enum Reducer {
             state.connection.serverVersion = version
             return subscribeIfNeeded(&state)
         case .subscribed(let topic):
-            state.subscriptions[topic] = .acknowledged
+            state.connection.subscriptions[topic] = .acknowledged
         case .unsubscribed(let topic):
-            if state.subscriptions[topic] == .acknowledged || state.subscriptions[topic] == .sent {
+            if state.connection.subscriptions[topic] == .acknowledged || state.connection.subscriptions[topic] == .sent {
                 // Only forget it if no desired topic still wants it.
                 let wanted = state.desiredTopics.contains { state.wireNames(for: $0).contains(topic) }
-                if !wanted { state.subscriptions[topic] = nil }
+                if !wanted { state.connection.subscriptions[topic] = nil }
             }
         case .filterSet:
             break
@@ -371,9 +371,9 @@ public enum Reducer {
     /// Adds a drift to the pane, its key to the dedupe window and its counts to the statistics: the one path
     /// for live and backfilled drifts alike.
     static func show(_ drift: DriftRecord, key: DriftDigest, in state: inout State, at: Double) {
-        state.driftKeys.insert(key, backfill: drift.backfilled)
-        state.drifts.append(drift)
-        state.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
+        state.feed.driftKeys.insert(key, backfill: drift.backfilled)
+        state.feed.drifts.append(drift)
+        state.feed.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
         holdSelection(&state, pane: .drifts)
     }
 

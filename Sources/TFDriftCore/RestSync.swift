@@ -55,13 +55,13 @@ enum RestSync {
         for problem in server.problems { malformed(&state, "/api/v1/stats: \(problem)") }
         guard let total = server.driftTotal else { return }
         let accounted = state.rest.liveDrifts + state.rest.backfilledTotal
-        if let previous = state.stats.server?.driftTotal, total < previous {
+        if let previous = state.feed.stats.server?.driftTotal, total < previous {
             state.rest.restartsDetected += 1
             state.rest.driftBaseline = total - accounted
         }
         if state.rest.driftBaseline == nil { state.rest.driftBaseline = total - accounted }
         server.droppedEstimate = max(0, total - (state.rest.driftBaseline ?? total) - accounted)
-        state.stats.server = server
+        state.feed.stats.server = server
     }
 
     static func applyDrifts(_ state: inout State, _ data: JSONValue, page: Int, limit: Int, at: Double) -> [Effect] {
@@ -94,11 +94,13 @@ enum RestSync {
             state.rest.anchor = nil
             return requestDrifts(&state)
         }
-        for (offset, item) in items.enumerated() where first + offset >= cursor {
+        // Drifts switched off by the operator stay off, whichever way they would arrive; the cursor still moves.
+        let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
+        for (offset, item) in items.enumerated() where wanted && first + offset >= cursor {
             var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
             drift.backfilled = true
             let key = DriftDigest(drift)
-            if state.driftKeys.contains(key) { continue }
+            if state.feed.driftKeys.contains(key) { continue }
             Reducer.show(drift, key: key, in: &state, at: at)
             state.rest.backfilledTotal += 1
             state.rest.gapBackfilled += 1
@@ -124,8 +126,8 @@ enum RestSync {
     /// Records the interruption once the WebSocket is back and the backfill has run.
     static func closeGap(_ state: inout State, at: Double) {
         guard let gap = state.rest.openGap, state.connection.phase == .open else { return }
-        state.gaps.append(Gap(start: gap.start, end: gap.end ?? at, backfilled: state.rest.gapBackfilled, afterSeq: gap.afterSeq))
-        if state.gaps.count > maximumGaps { state.gaps.removeFirst(state.gaps.count - maximumGaps) }
+        state.feed.gaps.append(Gap(start: gap.start, end: gap.end ?? at, backfilled: state.rest.gapBackfilled, afterSeq: gap.afterSeq))
+        if state.feed.gaps.count > maximumGaps { state.feed.gaps.removeFirst(state.feed.gaps.count - maximumGaps) }
         state.rest.openGap = nil
         state.rest.gapBackfilled = 0
     }

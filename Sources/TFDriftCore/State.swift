@@ -78,6 +78,10 @@ public struct ConnectionState: Sendable, Equatable {
     public var lastPingAt: Double?
     /// Round trip of the last application ping.
     public var roundTrip: Double?
+    /// Wire topic → status, for the current socket.
+    public var subscriptions: [String: SubscriptionStatus] = [:]
+    /// Client messages waiting for the next open socket, oldest first.
+    public var outbox: [ClientMessage] = []
 
     public init(url: String) { self.url = url }
 }
@@ -287,36 +291,46 @@ public struct DriftKeys: Sendable, Equatable {
     }
 }
 
-/// Everything the dashboard knows. A plain value: rendering is a function of it.
-public struct State: Sendable {
-    public var settings: Settings
-    public var now: Double = 0
-    public var startedAt: Double = 0
-    public var connection: ConnectionState
-    public var desiredTopics: Set<Topic>
-    /// Wire topic → status, for the current socket.
-    public var subscriptions: [String: SubscriptionStatus] = [:]
+/// What arrived from the server, kept bounded.
+public struct FeedState: Sendable, Equatable {
     public var drifts: History<DriftRecord>
     public var events: History<EventRecord>
     public var stateChanges: History<StateRecord>
     public var stats = Statistics()
-    public var ui = UIState()
-    public var diagnostics = Diagnostics()
-    /// Client messages waiting for the next open socket, oldest first.
-    public var outbox: [ClientMessage] = []
-    public var rest = RestState()
     public var gaps: [Gap] = []
     public var driftKeys: DriftKeys
+
+    public init(historyLimit: Int) {
+        drifts = History(capacity: historyLimit)
+        events = History(capacity: historyLimit)
+        stateChanges = History(capacity: historyLimit)
+        driftKeys = DriftKeys(capacity: DriftKeys.capacity(forHistory: historyLimit))
+    }
+}
+
+/// Everything the dashboard knows. A plain value: rendering is a function of it.
+public struct State: Sendable, Equatable {
+    public var settings: Settings
+    public var now: Double = 0
+    public var startedAt: Double = 0
+    /// The link to the server (one per server once there are several): phase, subscriptions, outbox, heartbeat.
+    public var connection: ConnectionState
+    /// What the operator wants subscribed, whatever the link's state.
+    public var desiredTopics: Set<Topic>
+    /// What arrived: the panes' histories, statistics, gaps and the dedupe window.
+    public var feed: FeedState
+    /// Focus, scroll, help: everything about how the screen looks at the data.
+    public var ui = UIState()
+    public var diagnostics = Diagnostics()
+    /// The REST side: backfill cursor, polling, server version.
+    public var rest = RestState()
     public var quitting = false
 
     public init(settings: Settings, topics: Set<Topic>) {
         self.settings = settings
         self.connection = ConnectionState(url: settings.url)
         self.desiredTopics = topics
-        self.drifts = History(capacity: settings.historyLimit)
-        self.events = History(capacity: settings.historyLimit)
-        self.stateChanges = History(capacity: settings.historyLimit)
-        self.driftKeys = DriftKeys(capacity: DriftKeys.capacity(forHistory: settings.historyLimit))
+        self.feed = FeedState(historyLimit: settings.historyLimit)
     }
 
     /// The dialect to subscribe with: the one the server showed, or both when it has not said yet.
@@ -333,18 +347,18 @@ public struct State: Sendable {
     /// Entries in the pane's history, for the status bar and pane titles.
     public func count(of pane: Pane) -> Int {
         switch pane {
-        case .drifts: drifts.count
-        case .events: events.count
-        case .state: stateChanges.count
+        case .drifts: feed.drifts.count
+        case .events: feed.events.count
+        case .state: feed.stateChanges.count
         case .stats: 0
         }
     }
 
     func history(seqRangeOf pane: Pane) -> (oldest: Int, newest: Int)? {
         switch pane {
-        case .drifts: drifts.oldestSeq.map { ($0, drifts.newestSeq!) }
-        case .events: events.oldestSeq.map { ($0, events.newestSeq!) }
-        case .state: stateChanges.oldestSeq.map { ($0, stateChanges.newestSeq!) }
+        case .drifts: feed.drifts.oldestSeq.map { ($0, feed.drifts.newestSeq!) }
+        case .events: feed.events.oldestSeq.map { ($0, feed.events.newestSeq!) }
+        case .state: feed.stateChanges.oldestSeq.map { ($0, feed.stateChanges.newestSeq!) }
         case .stats: nil
         }
     }

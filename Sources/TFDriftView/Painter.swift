@@ -186,9 +186,9 @@ struct Painter {
         let columns = Painter.columns(specs, total: total)
         let arrow = glyphs.arrow
         let offset = options.utcOffset
-        let history = state.drifts
+        let history = state.feed.drifts
         var markers: [Int: String] = [:]
-        for gap in state.gaps {
+        for gap in state.feed.gaps {
             markers[gap.afterSeq - 1] = Painter.gapText(gap, offset: offset) + " " + String(repeating: glyphs.horizontal, count: 200)
         }
         listPane(rect, pane: .drifts, history: history, rows: rows, columns: columns, markers: markers) { drift in
@@ -211,7 +211,7 @@ struct Painter {
             [("TIME", 8, 0), ("SEV", 4, 0), ("KIND", 10, 0), ("WHAT", nil, 26), ("RESOURCE", nil, 30), ("DETAIL", nil, 44)],
             total: total)
         let offset = options.utcOffset
-        let history = state.events
+        let history = state.feed.events
         listPane(rect, pane: .events, history: history, rows: rows, columns: columns) { event in
             [
                 (Timestamp.clock(event.time, utcOffset: offset), .dim), (Painter.severityTag(event.severity), .severity(event.severity)),
@@ -226,7 +226,7 @@ struct Painter {
         let columns = Painter.columns(
             [("TIME", 8, 0), ("ACTION", 9, 0), ("RESOURCE", nil, 55), ("DETAIL", nil, 45)], total: total)
         let offset = options.utcOffset
-        let history = state.stateChanges
+        let history = state.feed.stateChanges
         listPane(rect, pane: .state, history: history, rows: rows, columns: columns) { change in
             [(Timestamp.clock(change.time, utcOffset: offset), .dim), (change.action, .text), (change.resource, .text), (change.detail, .dim)]
         }
@@ -241,7 +241,7 @@ struct Painter {
         let x = inner.x + 1
         let width = inner.width - 2
         var lines: [[(String, Role)]] = []
-        let stats = state.stats
+        let stats = state.feed.stats
         lines.append([
             ("\(Format.count(stats.total)) received", .title), (" · \(Format.count(stats.lastMinute(now: state.now)))/min", .text),
         ])
@@ -350,11 +350,11 @@ struct Painter {
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
         segments.append((topicSummary(), .statusBar, 1))
         segments.append(("rx \(Format.count(state.diagnostics.messagesReceived))", .statusBar, 2))
-        if !state.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
+        if !state.connection.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
             let dropped = state.diagnostics.outboxDropped
-            segments.append(("outbox \(state.outbox.count)\(dropped > 0 ? " (\(dropped) dropped)" : "")", .statusWarn, 2))
+            segments.append(("outbox \(state.connection.outbox.count)\(dropped > 0 ? " (\(dropped) dropped)" : "")", .statusWarn, 2))
         }
-        if let gap = state.gaps.last {
+        if let gap = state.feed.gaps.last {
             segments.append((Painter.gapText(gap, offset: options.utcOffset), .statusWarn, 3))
         } else if let open = state.rest.openGap {
             segments.append(("gap since \(Timestamp.clock(open.start, utcOffset: options.utcOffset))", .statusWarn, 3))
@@ -409,7 +409,7 @@ struct Painter {
             let names = state.wireNames(for: topic)
             guard state.connection.phase == .open, state.connection.subscribed else { return topic.rawValue + glyphs.ellipsisBar }
             if names.isEmpty { return topic.rawValue + glyphs.ellipsisBar + "local" }
-            let statuses = names.map { state.subscriptions[$0] }
+            let statuses = names.map { state.connection.subscriptions[$0] }
             if statuses.allSatisfy({ $0 == .acknowledged }) { return topic.rawValue + glyphs.check }
             return topic.rawValue + glyphs.pending
         }.joined(separator: " ")

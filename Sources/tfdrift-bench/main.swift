@@ -60,7 +60,7 @@ let reduceTime = best(3) {
     _ = Reducer.reduce(&state, .started(at: 1_795_748_400))
     _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 1_795_748_400))
     for i in 0..<frames { _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: 1_795_748_400 + Double(i) / 100)) }
-    sink += state.drifts.count
+    sink += state.feed.drifts.count
 }
 print("reduce   \(rate(messages, reduceTime)) into 10,000-item histories")
 

@@ -100,14 +100,14 @@ struct ConnectionPolicyTests {
         var state = makeState(provider: "aws", outboxLimit: 3)
         _ = Reducer.reduce(&state, .started(at: 0))
         for n in 1...5 { _ = Reducer.reduce(&state, .command(.send(.query(["n": .number(Double(n))])))) }
-        #expect(state.outbox.count == 3)
+        #expect(state.connection.outbox.count == 3)
         #expect(state.diagnostics.outboxDropped == 2)
         let effects = welcome(&state, generation: 1, at: 1)
         #expect(effects == [
             .send(generation: 1, .subscribe("drift")), .send(generation: 1, .filter(provider: "aws")),
             .send(generation: 1, .query(["n": 3])), .send(generation: 1, .query(["n": 4])), .send(generation: 1, .query(["n": 5])),
         ])
-        #expect(state.outbox.isEmpty)
+        #expect(state.connection.outbox.isEmpty)
         #expect(Reducer.reduce(&state, .welcomeTimedOut(generation: 1)).isEmpty, "nothing is sent twice")
         #expect(Reducer.reduce(&state, .command(.send(.ping))) == [.send(generation: 1, .ping)])
     }
@@ -159,7 +159,7 @@ struct RestSyncTests {
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 3, limit: 1), Self.page([Self.drift("c")], page: 3, limit: 1, total: 3), at: 0.2))
         #expect(state.rest.cursor == 3)
         #expect(state.rest.anchor == DriftDigest(Ingest.drift(Self.drift("c"), receivedAt: 0, time: nil)))
-        #expect(state.drifts.isEmpty, "history from before we started is not a gap")
+        #expect(state.feed.drifts.isEmpty, "history from before we started is not a gap")
         return state
     }
 
@@ -184,10 +184,10 @@ struct RestSyncTests {
         live(&state, "d6", generation: 2, at: 20.5)  // arrived live before the backfill answered
         let items = ["a", "b", "c", "d3", "d4", "d5", "d6"].map { Self.drift($0) }
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(items, total: 7), at: 21))
-        let ids = (state.drifts.oldestSeq!...state.drifts.newestSeq!).map { state.drifts[$0]!.resourceID }
+        let ids = (state.feed.drifts.oldestSeq!...state.feed.drifts.newestSeq!).map { state.feed.drifts[$0]!.resourceID }
         #expect(ids == ["d3", "d6", "d4", "d5"], "each drift exactly once")
         #expect(state.rest.cursor == 7)
-        #expect(state.gaps == [Gap(start: 10, end: 20, backfilled: 2, afterSeq: 1)])
+        #expect(state.feed.gaps == [Gap(start: 10, end: 20, backfilled: 2, afterSeq: 1)])
     }
 
     @Test func aShrinkingTotalMeansTheServerRestarted() {
@@ -197,8 +197,8 @@ struct RestSyncTests {
         #expect(state.rest.restartsDetected == 1)
         #expect(restart == [.fetch(.drifts(page: 1, limit: RestSync.pageSize))])
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page([Self.drift("n1")], total: 1), at: 21.5))
-        #expect(state.drifts.count == 1)
-        #expect(state.gaps.last?.backfilled == 1)
+        #expect(state.feed.drifts.count == 1)
+        #expect(state.feed.gaps.last?.backfilled == 1)
     }
 
     @Test func anotherDriftAtTheCursorMeansARestartEvenWhenTheListGrewPastIt() {
@@ -209,7 +209,17 @@ struct RestSyncTests {
         #expect(state.rest.restartsDetected == 1)
         #expect(again == [.fetch(.drifts(page: 1, limit: RestSync.pageSize))])
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(fresh, total: 6), at: 22))
-        #expect(state.drifts.count == 6, "all of the new incarnation's drifts, not only those past the old cursor")
+        #expect(state.feed.drifts.count == 6, "all of the new incarnation's drifts, not only those past the old cursor")
+    }
+
+    @Test func aBackfillShowsNoDriftsWhileTheDriftsTopicIsOff() {
+        var state = openedState()
+        _ = Reducer.reduce(&state, .command(.toggleTopic(.drifts)))
+        _ = reconnect(&state)
+        let items = ["a", "b", "c", "x", "y"].map { Self.drift($0) }
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(items, total: 5), at: 21))
+        #expect(state.feed.drifts.isEmpty, "the operator switched drifts off")
+        #expect(state.rest.cursor == 5, "but the cursor still follows the server's list")
     }
 
     @Test func pagesAreFollowedUntilTheTotal() {
@@ -219,11 +229,11 @@ struct RestSyncTests {
         let first = ["a", "b", "c"].map { Self.drift($0) } + (3..<page).map { Self.drift("p1-\($0)") }
         let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(first, total: page + 100), at: 21))
         #expect(next == [.fetch(.drifts(page: 2, limit: page))])
-        #expect(state.drifts.count == page - 3)
+        #expect(state.feed.drifts.count == page - 3)
         #expect(state.rest.restartsDetected == 0)
         let second = (0..<100).map { Self.drift("p2-\($0)") }
         #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: RestSync.pageSize), Self.page(second, page: 2, total: page + 100), at: 22)).isEmpty)
-        #expect(state.drifts.count == page - 3 + 100)
+        #expect(state.feed.drifts.count == page - 3 + 100)
         #expect(state.rest.cursor == page + 100)
     }
 
@@ -233,13 +243,13 @@ struct RestSyncTests {
             .body(["success": true, "data": ["drifts": ["total": .number(Double(total)), "severity_counts": ["high": 2]], "unmanaged": ["total": 4], "events": ["total": 0]]])
         }
         _ = Reducer.reduce(&state, .restResponse(.stats, stats(10), at: 1))
-        #expect(state.stats.server?.droppedEstimate == 0)
+        #expect(state.feed.stats.server?.droppedEstimate == 0)
         live(&state, "x1", generation: 1, at: 2)
         live(&state, "x2", generation: 1, at: 2)
         _ = Reducer.reduce(&state, .restResponse(.stats, stats(15), at: 3))
-        #expect(state.stats.server?.driftTotal == 15)
-        #expect(state.stats.server?.unmanagedTotal == 4)
-        #expect(state.stats.server?.droppedEstimate == 3)
+        #expect(state.feed.stats.server?.driftTotal == 15)
+        #expect(state.feed.stats.server?.unmanagedTotal == 4)
+        #expect(state.feed.stats.server?.droppedEstimate == 3)
     }
 
     @Test func healthGivesTheRealVersion() {

@@ -67,9 +67,9 @@ struct ReducerTests {
     @Test func acknowledgementsAreTracked() {
         var state = makeState(topics: [.drifts])
         _ = open(&state, dialect: .real)
-        #expect(state.subscriptions["drift"] == .sent)
+        #expect(state.connection.subscriptions["drift"] == .sent)
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.subscribed("drift"))], at: 101))
-        #expect(state.subscriptions["drift"] == .acknowledged)
+        #expect(state.connection.subscriptions["drift"] == .acknowledged)
     }
 
     @Test func togglingATopicSendsTheRightWireMessages() {
@@ -102,16 +102,16 @@ struct ReducerTests {
             .malformed("bad line"), .unknown(type: "brand_new"),
         ]
         _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: 130))
-        #expect(state.drifts.count == 2)
-        #expect(state.events.count == 1)
-        #expect(state.stateChanges.count == 1)
-        #expect(state.stats.total == 4)
-        #expect(state.stats.severityCounts[.critical] == 1)
-        #expect(state.stats.severityCounts[.warning] == 1)
-        #expect(state.stats.kindCounts == ["drift": 2, "unmanaged": 1, "state": 1])
-        #expect(state.stats.topResourceTypes(1).first?.type == "aws_instance")
-        #expect(state.stats.lastMinute(now: 130) == 4)
-        #expect(state.stats.lastMinute(now: 200) == 0)
+        #expect(state.feed.drifts.count == 2)
+        #expect(state.feed.events.count == 1)
+        #expect(state.feed.stateChanges.count == 1)
+        #expect(state.feed.stats.total == 4)
+        #expect(state.feed.stats.severityCounts[.critical] == 1)
+        #expect(state.feed.stats.severityCounts[.warning] == 1)
+        #expect(state.feed.stats.kindCounts == ["drift": 2, "unmanaged": 1, "state": 1])
+        #expect(state.feed.stats.topResourceTypes(1).first?.type == "aws_instance")
+        #expect(state.feed.stats.lastMinute(now: 130) == 4)
+        #expect(state.feed.stats.lastMinute(now: 200) == 0)
         #expect(state.diagnostics.malformed == 1)
         #expect(state.diagnostics.unknown == 1)
         #expect(state.connection.lastFrameAt == 130)
@@ -123,10 +123,10 @@ struct ReducerTests {
         for batch in 0..<20 {
             _ = Reducer.reduce(&state, .received(generation: 1, items: (0..<10).map { drift(batch * 10 + $0) }, at: 101))
         }
-        #expect(state.drifts.count == 50)
-        #expect(state.drifts.evicted == 150)
-        #expect(state.drifts[state.drifts.newestSeq!]?.resourceID == "i-199")
-        #expect(state.stats.total == 200)
+        #expect(state.feed.drifts.count == 50)
+        #expect(state.feed.drifts.evicted == 150)
+        #expect(state.feed.drifts[state.feed.drifts.newestSeq!]?.resourceID == "i-199")
+        #expect(state.feed.stats.total == 200)
     }
 
     @Test func staleGenerationsAreIgnored() {
@@ -137,7 +137,7 @@ struct ReducerTests {
         #expect(state.connection.generation == 2)
         let stale = Reducer.reduce(&state, .received(generation: 1, items: [drift(1)], at: 111))
         #expect(stale.isEmpty)
-        #expect(state.drifts.isEmpty)
+        #expect(state.feed.drifts.isEmpty)
         let staleClose = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("old"), at: 112, jitter: 0))
         #expect(staleClose.isEmpty)
         #expect(state.connection.phase == .connecting)
@@ -150,7 +150,7 @@ struct ReducerTests {
         #expect(effects == [.schedule(after: 0.5, .retryDue(generation: 1))])
         #expect(state.connection.phase == .backingOff(until: 200.5))
         #expect(state.connection.lastCloseReason == "connection lost")
-        #expect(state.subscriptions.isEmpty)
+        #expect(state.connection.subscriptions.isEmpty)
         let retry = Reducer.reduce(&state, .retryDue(generation: 1))
         #expect(retry == [.connect(generation: 2, url: Self.url)])
         // The new socket subscribes again, to exactly the desired topics.

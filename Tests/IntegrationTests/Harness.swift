@@ -71,7 +71,7 @@ func runScenario(
         frontend.completed == steps.count,
         """
         timed out waiting for: \(frontend.pendingStep); phase \(c.phase), generation \(c.generation), dialect \(String(describing: c.dialect)), \
-        subscribed \(c.subscribed), subscriptions \(final.subscriptions), outbox \(final.outbox.count), drifts \(final.drifts.count), \
+        subscribed \(c.subscribed), subscriptions \(final.connection.subscriptions), outbox \(final.connection.outbox.count), drifts \(final.feed.drifts.count), \
         last close \(c.lastCloseReason ?? "-"), last error \(final.diagnostics.lastError ?? "-")
         """, sourceLocation: sourceLocation)
     return final

@@ -41,8 +41,8 @@ struct HostileServerTests {
     }
 
     static func sentinels(in state: State) -> [String] {
-        guard let oldest = state.drifts.oldestSeq else { return [] }
-        return (oldest..<state.drifts.nextSeq).compactMap { state.drifts[$0]?.resourceID }.filter { $0.hasPrefix("sentinel-") }
+        guard let oldest = state.feed.drifts.oldestSeq else { return [] }
+        return (oldest..<state.feed.drifts.nextSeq).compactMap { state.feed.drifts[$0]?.resourceID }.filter { $0.hasPrefix("sentinel-") }
     }
 
     @Test func protocolViolationsAreAnsweredWith1002NotEchoed() throws {
@@ -90,8 +90,8 @@ struct HostileServerTests {
         let (state, _, _) = try play(kinds)
         #expect(state.connection.generation == 1, "none of these may cost the connection")
         #expect(state.diagnostics.malformed > 0)
-        for seq in state.events.oldestSeq.map({ Array($0..<state.events.nextSeq) }) ?? [] {
-            guard let event = state.events[seq] else { continue }
+        for seq in state.feed.events.oldestSeq.map({ Array($0..<state.feed.events.nextSeq) }) ?? [] {
+            guard let event = state.feed.events[seq] else { continue }
             #expect(TerminalSafety.isClean(event.topic.wireName) && event.topic.wireName.utf8.count <= Ingest.maximumTopicBytes + 3)
         }
     }

@@ -16,17 +16,17 @@ struct LiveConnectionTests {
             Step(name: "welcome from the real server") { $0.connection.dialect == .real && $0.connection.serverVersion == "0.9.0" },
             Step(name: "every subscription acknowledged") { s in
                 ["drift", "unmanaged", "policy_decision", "remediation_proposal", "falco", "state_change"]
-                    .allSatisfy { s.subscriptions[$0] == .acknowledged }
+                    .allSatisfy { s.connection.subscriptions[$0] == .acknowledged }
             },
-            Step(name: "all three list panes filling") { $0.drifts.count >= 10 && $0.events.count >= 10 && $0.stateChanges.count >= 5 },
+            Step(name: "all three list panes filling") { $0.feed.drifts.count >= 10 && $0.feed.events.count >= 10 && $0.feed.stateChanges.count >= 5 },
         ])
         #expect(state.diagnostics.malformed == 0)
         #expect(state.diagnostics.unknown == 0)
-        #expect(state.stats.kindCounts["drift"] == state.drifts.count)
-        #expect(Set(state.stats.kindCounts.keys).isSuperset(of: ["drift", "state"]))
+        #expect(state.feed.stats.kindCounts["drift"] == state.feed.drifts.count)
+        #expect(Set(state.feed.stats.kindCounts.keys).isSuperset(of: ["drift", "state"]))
         // Every drift came with a user and a resource from the real server's shape.
-        for seq in state.drifts.oldestSeq!...state.drifts.newestSeq! {
-            let drift = state.drifts[seq]!
+        for seq in state.feed.drifts.oldestSeq!...state.feed.drifts.newestSeq! {
+            let drift = state.feed.drifts[seq]!
             #expect(!drift.resourceType.isEmpty && !drift.resourceID.isEmpty)
         }
     }
@@ -37,14 +37,14 @@ struct LiveConnectionTests {
         let state = runScenario(url: url, topics: Self.allPanes, steps: [
             Step(name: "documented welcome") { $0.connection.dialect == .documented },
             Step(name: "panes filling and stats arriving") {
-                $0.drifts.count >= 10 && $0.events.count >= 5 && $0.stateChanges.count >= 5 && $0.stats.server?.driftTotal != nil
+                $0.feed.drifts.count >= 10 && $0.feed.events.count >= 5 && $0.feed.stateChanges.count >= 5 && $0.feed.stats.server?.driftTotal != nil
             },
         ])
-        #expect(state.subscriptions.keys.sorted() == ["drifts", "events", "state", "stats"])
+        #expect(state.connection.subscriptions.keys.sorted() == ["drifts", "events", "state", "stats"])
         #expect(state.diagnostics.errorCount == 0)
         // The documented API has no falco-free event kinds: every event is a Falco event.
-        for seq in state.events.oldestSeq!...state.events.newestSeq! {
-            #expect(state.events[seq]!.topic == .falco)
+        for seq in state.feed.events.oldestSeq!...state.feed.events.newestSeq! {
+            #expect(state.feed.events[seq]!.topic == .falco)
         }
     }
 
@@ -57,19 +57,19 @@ struct LiveConnectionTests {
         let state = runScenario(url: url, topics: [.drifts, .events], steps: [
             // The server handles a client's messages in order and answers through the same queue as its
             // events, so once the pong of a ping sent after the unsubscribe is back, no drift can follow.
-            Step(name: "drifts arriving", until: { $0.drifts.count >= 5 && $0.events.count >= 2 },
+            Step(name: "drifts arriving", until: { $0.feed.drifts.count >= 5 && $0.feed.events.count >= 2 },
                  then: { _ in [.command(.toggleTopic(.drifts)), .command(.send(.ping))] }),
             Step(name: "pong after the unsubscribe") { s in
                 guard s.connection.roundTrip != nil else { return false }
-                driftsWhenOff = s.drifts.count
-                eventsWhenOff = s.events.count
+                driftsWhenOff = s.feed.drifts.count
+                eventsWhenOff = s.feed.events.count
                 return true
             },
-            Step(name: "many more events after the toggle") { $0.events.count >= eventsWhenOff + 60 },
+            Step(name: "many more events after the toggle") { $0.feed.events.count >= eventsWhenOff + 60 },
         ])
-        #expect(state.drifts.count == driftsWhenOff, "drifts kept arriving after unsubscribing")
+        #expect(state.feed.drifts.count == driftsWhenOff, "drifts kept arriving after unsubscribing")
         #expect(!state.desiredTopics.contains(.drifts))
-        if dialect == .real { #expect(state.subscriptions["drift"] == nil, "the unsubscribe was acknowledged") }
+        if dialect == .real { #expect(state.connection.subscriptions["drift"] == nil, "the unsubscribe was acknowledged") }
     }
 
     @Test func oversizedMessagesAreRefusedBeforeSendingAndTheLinkStays() throws {
@@ -78,9 +78,9 @@ struct LiveConnectionTests {
         let big = ClientMessage.query(.string(String(repeating: "x", count: 600)))
         var refusal: String?
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "subscribed", until: { $0.subscriptions["drift"] == .acknowledged },
+            Step(name: "subscribed", until: { $0.connection.subscriptions["drift"] == .acknowledged },
                  perform: { s, client in client.send(generation: s.connection.generation, big) }),
-            Step(name: "still receiving after the refusal") { $0.diagnostics.sendFailures >= 1 && $0.drifts.count >= 3 },
+            Step(name: "still receiving after the refusal") { $0.diagnostics.sendFailures >= 1 && $0.feed.drifts.count >= 3 },
         ], onAction: { action, _ in
             if case .sendFailed(_, _, let reason) = action { refusal = reason }
         })
@@ -93,7 +93,7 @@ struct LiveConnectionTests {
         let (server, url) = try startServer(.real, rate: 20)
         defer { server.stop() }
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "subscribed", until: { $0.subscriptions["drift"] == .acknowledged },
+            Step(name: "subscribed", until: { $0.connection.subscriptions["drift"] == .acknowledged },
                  perform: { s, client in
                      client.sendUnchecked(generation: s.connection.generation, text: #"{"type":"ping","pad":""# + String(repeating: "x", count: 600) + "\"}")
                  }),
@@ -122,13 +122,13 @@ struct LiveConnectionTests {
         let (server, url) = try startServer(.real, rate: 200)
         defer { server.stop() }
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "first connection receiving", until: { $0.drifts.count >= 3 }, perform: { _, _ in server.goDown() }),
+            Step(name: "first connection receiving", until: { $0.feed.drifts.count >= 3 }, perform: { _, _ in server.goDown() }),
             Step(name: "connection lost noticed", until: { $0.connection.phase != .open }, perform: { _, _ in server.comeBack() }),
             Step(name: "second connection subscribed and receiving") { s in
-                s.connection.generation >= 2 && s.connection.phase == .open && s.subscriptions["drift"] == .acknowledged
+                s.connection.generation >= 2 && s.connection.phase == .open && s.connection.subscriptions["drift"] == .acknowledged
             },
         ], configure: { $0.backoff = BackoffPolicy(base: 0.05, factor: 2, cap: 0.2) })
         #expect(state.connection.lastCloseReason?.contains("1006") == true, "a restart drops without a close frame")
-        #expect(state.subscriptions.keys.sorted() == ["drift"])
+        #expect(state.connection.subscriptions.keys.sorted() == ["drift"])
     }
 }

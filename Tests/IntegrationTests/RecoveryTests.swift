@@ -38,20 +38,20 @@ struct RecoveryTests {
         var steps: [Step] = []
         var seen = 0
         for round in 1...5 {
-            steps.append(Step(name: "round \(round): receiving", until: { s in s.drifts.count >= seen + 5 && s.rest.openGap == nil }, perform: { s, _ in
-                seen = s.drifts.count
+            steps.append(Step(name: "round \(round): receiving", until: { s in s.feed.drifts.count >= seen + 5 && s.rest.openGap == nil }, perform: { s, _ in
+                seen = s.feed.drifts.count
                 servers.kill()
             }))
             steps.append(Step(name: "round \(round): loss noticed", until: { $0.connection.phase != .open }, then: { _ in
                 // Issued while down: must reach the next server exactly once, after the resubscription.
                 [.command(.send(.query(["round": .number(Double(round)), "n": 1]))), .command(.send(.query(["round": .number(Double(round)), "n": 2])))]
             }))
-            steps.append(Step(name: "round \(round): queued", until: { $0.outbox.count == 2 }, perform: { _, _ in servers.start() }))
+            steps.append(Step(name: "round \(round): queued", until: { $0.connection.outbox.count == 2 }, perform: { _, _ in servers.start() }))
             steps.append(Step(name: "round \(round): back and resubscribed") { s in
-                s.connection.phase == .open && s.subscriptions["drift"] == .acknowledged && s.outbox.isEmpty && s.drifts.count > seen
+                s.connection.phase == .open && s.connection.subscriptions["drift"] == .acknowledged && s.connection.outbox.isEmpty && s.feed.drifts.count > seen
             })
         }
-        steps.append(Step(name: "final drifts, last gap backfilled", until: { $0.drifts.count >= seen + 5 && $0.rest.openGap == nil },
+        steps.append(Step(name: "final drifts, last gap backfilled", until: { $0.feed.drifts.count >= seen + 5 && $0.rest.openGap == nil },
                           perform: { _, _ in servers.kill() }))
         let state = runScenario(url: url, topics: [.drifts], timeout: 60, steps: steps, configure: Self.quick)
 
@@ -64,9 +64,9 @@ struct RecoveryTests {
             #expect(Array(log.filter { !$0.contains(#""type":"ping""#) }) == expected, "server \(n + 1) received \(log)")
         }
         // No drift twice, though every reconnect backfilled from REST.
-        let keys = (state.drifts.oldestSeq!...state.drifts.newestSeq!).map { DriftDigest(state.drifts[$0]!) }
+        let keys = (state.feed.drifts.oldestSeq!...state.feed.drifts.newestSeq!).map { DriftDigest(state.feed.drifts[$0]!) }
         #expect(Set(keys).count == keys.count)
-        #expect(state.gaps.count == 5, "gaps: \(state.gaps) open: \(String(describing: state.rest.openGap)) restarts: \(state.rest.restartsDetected)")
+        #expect(state.feed.gaps.count == 5, "gaps: \(state.feed.gaps) open: \(String(describing: state.rest.openGap)) restarts: \(state.rest.restartsDetected)")
         #expect(state.rest.restartsDetected >= 1, "a restarted server's shorter drift list is noticed")
     }
 
@@ -74,10 +74,10 @@ struct RecoveryTests {
         let (server, url) = try startServer(.real, rate: 50)
         defer { server.stop() }
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "receiving", until: { $0.drifts.count >= 3 }, perform: { _, _ in server.setFaults(SimulatorFaults(silent: true)) }),
+            Step(name: "receiving", until: { $0.feed.drifts.count >= 3 }, perform: { _, _ in server.setFaults(SimulatorFaults(silent: true)) }),
             Step(name: "declared dead", until: { $0.connection.lastCloseReason?.contains("presumed dead") == true },
                  perform: { _, _ in server.setFaults(SimulatorFaults()) }),
-            Step(name: "reconnected") { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.subscriptions["drift"] == .acknowledged },
+            Step(name: "reconnected") { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.connection.subscriptions["drift"] == .acknowledged },
         ], configure: {
             Self.quick(&$0)
             $0.watchdog = 1
@@ -95,8 +95,8 @@ struct RecoveryTests {
                 if s.rest.polling { sawPolling = true }
                 return s.rest.polling && s.connection.lastCloseReason?.contains("HTTP 500") == true
             },
-            Step(name: "drifts arriving through REST", until: { $0.drifts.count >= 5 }, perform: { _, _ in server.setFaults(SimulatorFaults()) }),
-            Step(name: "back on the WebSocket") { s in s.connection.phase == .open && !s.rest.polling && s.subscriptions["drift"] == .acknowledged },
+            Step(name: "drifts arriving through REST", until: { $0.feed.drifts.count >= 5 }, perform: { _, _ in server.setFaults(SimulatorFaults()) }),
+            Step(name: "back on the WebSocket") { s in s.connection.phase == .open && !s.rest.polling && s.connection.subscriptions["drift"] == .acknowledged },
         ], configure: Self.quick)
         #expect(sawPolling)
         #expect(state.connection.generation >= 2)
@@ -139,7 +139,7 @@ struct RecoveryTests {
         let state = runScenario(url: url, topics: [.drifts], steps: [
             Step(name: "handshake timed out", until: { $0.connection.lastCloseReason?.contains("no WebSocket handshake within") == true },
                  perform: { _, _ in server.setFaults(SimulatorFaults()) }),
-            Step(name: "connected once the server answers") { $0.connection.phase == .open && $0.subscriptions["drift"] == .acknowledged },
+            Step(name: "connected once the server answers") { $0.connection.phase == .open && $0.connection.subscriptions["drift"] == .acknowledged },
         ], configure: Self.quick, clientOptions: WebSocketClient.Options(handshakeTimeout: 0.5))
         #expect(state.connection.generation >= 2)
     }
@@ -149,7 +149,7 @@ struct RecoveryTests {
         let (server, url) = try startServer(.real, rate: 50)
         defer { server.stop() }
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "receiving", until: { $0.drifts.count >= 2 }, perform: { _, _ in server.closeConnections(code: code, reason: "bye") }),
+            Step(name: "receiving", until: { $0.feed.drifts.count >= 2 }, perform: { _, _ in server.closeConnections(code: code, reason: "bye") }),
             Step(name: "close seen") { $0.connection.lastCloseReason?.contains("server closed (\(code)") == true },
             Step(name: "reconnected") { $0.connection.generation >= 2 && $0.connection.phase == .open },
         ], configure: Self.quick)

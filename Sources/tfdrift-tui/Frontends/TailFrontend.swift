@@ -61,12 +61,12 @@ final class TailFrontend: Frontend {
         default:
             break
         }
-        nextDrift = printNew(state.drifts, from: nextDrift) { TailLine.item(.drift($0), at: $0.receivedAt) }
-        nextEvent = printNew(state.events, from: nextEvent) { TailLine.item(.event($0), at: $0.receivedAt) }
-        nextState = printNew(state.stateChanges, from: nextState) { TailLine.item(.stateChange($0), at: $0.receivedAt) }
+        nextDrift = printNew(state.feed.drifts, from: nextDrift) { TailLine.item(.drift($0), at: $0.receivedAt) }
+        nextEvent = printNew(state.feed.events, from: nextEvent) { TailLine.item(.event($0), at: $0.receivedAt) }
+        nextState = printNew(state.feed.stateChanges, from: nextState) { TailLine.item(.stateChange($0), at: $0.receivedAt) }
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false) { TailLine.problem($0) }
-        while gapsPrinted < state.gaps.count {
-            emit(TailLine.gap(state.gaps[gapsPrinted]))
+        while gapsPrinted < state.feed.gaps.count {
+            emit(TailLine.gap(state.feed.gaps[gapsPrinted]))
             gapsPrinted += 1
         }
     }
