@@ -31,6 +31,7 @@ static inline attr_t tfd_a_underline(void) { return A_UNDERLINE; }
 static inline attr_t tfd_a_normal(void) { return A_NORMAL; }
 static inline int tfd_key_resize(void) { return KEY_RESIZE; }
 static inline int tfd_key_btab(void) { return KEY_BTAB; }
+static inline int tfd_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int tfd_key_up(void) { return KEY_UP; }
 static inline int tfd_key_down(void) { return KEY_DOWN; }
 static inline int tfd_key_left(void) { return KEY_LEFT; }

@@ -10,6 +10,24 @@ public enum Command: Sendable, Equatable {
     case jumpNewest
     case jumpOldest
     case toggleHelp
+    /// A page older (positive) or newer in the focused pane; the page size is the pane's, from the layout.
+    case page(Int)
+    case openDetail
+    case closeDetail
+    case detailScroll(Int)
+    case detailPage(Int)
+    /// The next (positive, older) or previous item of the pane, without leaving the detail.
+    case detailStep(Int)
+    case toggleRaw
+    case startFilter
+    /// Clears the focused pane's filter if it has one, else follows the newest item.
+    case escape
+    case cycleMinimumSeverity
+    case togglePause
+    case insertText(Character)
+    case deleteText
+    case submitText
+    case cancelText
     case retryNow
     /// Sends a client message (ping, query); queued in the outbox while disconnected.
     case send(ClientMessage)
@@ -57,6 +75,10 @@ public enum RestOutcome: Sendable, Equatable {
 public enum Action: Sendable, Equatable {
     case started(at: Double)
     case command(Command)
+    /// A key press; the bindings table and the screen's context decide what it means.
+    case key(Key)
+    /// The terminal's size and the rows each pane shows (a page for PgUp/PgDn), from the layout.
+    case resized(width: Int, height: Int, pageRows: [Pane: Int])
     case tick(at: Double)
     case connectionOpened(generation: Int, at: Double)
     /// The socket could not be opened or was closed; `jitter` in `[0, 1)` spreads the next retry.

@@ -18,18 +18,40 @@ public enum Ingest {
         var items: [Incoming] = []
         FrameDecoder.forEachLine(bytes) { line in
             switch line {
-            case .message(let message): items.append(item(from: message, receivedAt: receivedAt))
+            case .message(let message, let line):
+                items.append(item(from: message, receivedAt: receivedAt, raw: rawText(line)))
             case .failure(let failure): items.append(malformed(failure))
             }
         }
         return items
     }
 
+    /// Longest raw line kept with a record for the detail view's `r` (UTF-8 bytes); longer ones are cut.
+    public static let maximumRawBytes = 2048
+
+    /// The line as received, cleaned and capped: what `r` in the detail view shows.
+    static func rawText(_ line: UnsafeBufferPointer<UInt8>) -> String {
+        let kept = UnsafeBufferPointer(rebasing: line[0..<min(line.count, maximumRawBytes)])
+        return Sanitizer.clean(String(decoding: kept, as: UTF8.self), limit: maximumRawBytes)
+    }
+
     static func malformed(_ failure: DecodeFailure) -> Incoming {
         .malformed(Sanitizer.clean("\(failure.error): \(failure.excerpt)", limit: 160))
     }
 
-    public static func item(from message: ServerMessage, receivedAt: Double) -> Incoming {
+    public static func item(from message: ServerMessage, receivedAt: Double, raw: String? = nil) -> Incoming {
+        var item = item(message, receivedAt: receivedAt)
+        let raw = raw ?? Sanitizer.clean(message.raw.jsonText, limit: maximumRawBytes)
+        switch item {
+        case .drift(var d): d.raw = raw; item = .drift(d)
+        case .event(var e): e.raw = raw; item = .event(e)
+        case .stateChange(var c): c.raw = raw; item = .stateChange(c)
+        default: break
+        }
+        return item
+    }
+
+    static func item(_ message: ServerMessage, receivedAt: Double) -> Incoming {
         let body = message.body
         let time = eventTime(body: body, envelope: message.timestamp)
         switch message.kind {

@@ -69,6 +69,10 @@ public struct DriftRecord: Sendable, Equatable {
     public var user: String
     /// Recovered from `GET /api/v1/drifts` after an interruption rather than received live.
     public var backfilled = false
+    /// Loaded from `GET /api/v1/drifts` when the dashboard started (or the server restarted): what happened before.
+    public var history = false
+    /// The message as received, cleaned, at most `Ingest.maximumRawBytes`.
+    public var raw = ""
 
     public var time: Double { eventTime ?? receivedAt }
 
@@ -102,6 +106,7 @@ public struct EventRecord: Sendable, Equatable {
     public var resource: String
     public var detail: String
     public var user: String
+    public var raw = ""
 
     public var time: Double { eventTime ?? receivedAt }
 
@@ -140,6 +145,7 @@ public struct StateRecord: Sendable, Equatable {
     public var resource: String
     public var action: String
     public var detail: String
+    public var raw = ""
 
     public var time: Double { eventTime ?? receivedAt }
 

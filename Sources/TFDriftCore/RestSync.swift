@@ -99,9 +99,10 @@ enum RestSync {
         for (offset, item) in items.enumerated() where wanted && first + offset >= cursor {
             var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
             drift.backfilled = true
+            drift.raw = Sanitizer.clean(item.jsonText, limit: Ingest.maximumRawBytes)
             let key = DriftDigest(drift)
             if state.feed.driftKeys.contains(key) { continue }
-            Reducer.show(drift, key: key, in: &state, at: at)
+            FeedReducer.show(drift, key: key, in: &state, at: at)
             state.rest.backfilledTotal += 1
             state.rest.gapBackfilled += 1
         }
@@ -120,7 +121,7 @@ enum RestSync {
     /// A body that parsed but cannot be believed: reported, and the sync carries on with the next round.
     static func malformed(_ state: inout State, _ message: String) {
         state.rest.lastError = message
-        Reducer.noteMalformed(&state, .rest, message)
+        Problems.malformed(&state, .rest, message)
     }
 
     /// Records the interruption once the WebSocket is back and the backfill has run.

@@ -29,14 +29,44 @@ public struct PaneScroll: Sendable, Equatable {
     }
 }
 
+/// The item open in the detail view.
+public struct DetailState: Sendable, Equatable {
+    public var pane: Pane
+    public var seq: Int
+    /// The exact JSON as received instead of the fields.
+    public var raw = false
+    /// First line shown.
+    public var offset = 0
+
+    public init(pane: Pane, seq: Int) {
+        self.pane = pane
+        self.seq = seq
+    }
+}
+
 public struct UIState: Sendable, Equatable {
     public var focus: Pane = .drifts
     public var scroll: [Pane: PaneScroll] = [:]
     public var showHelp = false
+    /// Terminal size and the list rows of each pane, as the layout gives them.
+    public var width = 0
+    public var height = 0
+    public var pageRows: [Pane: Int] = [:]
+    /// The filter of each pane (`--filter` sets them all at start).
+    public var filters: [Pane: Filter] = [:]
+    /// The filter line is open for the focused pane.
+    public var editingFilter = false
+    /// Shown in every pane: this severity and above (`s` cycles).
+    public var minimumSeverity: Severity?
+    public var detail: DetailState?
+    /// Paused: each pane shows what it had (its `nextSeq` then); data keeps arriving.
+    public var pausedAt: [Pane: Int]?
 
     public init() {}
 
     public func scroll(of pane: Pane) -> PaneScroll { scroll[pane] ?? PaneScroll() }
+    public func filter(of pane: Pane) -> Filter? { filters[pane].flatMap { $0.isEmpty && $0.invalidTerms.isEmpty ? nil : $0 } }
+    public func page(of pane: Pane) -> Int { max(1, pageRows[pane] ?? 10) }
 }
 
 public enum ConnectionPhase: Sendable, Equatable {

@@ -59,6 +59,8 @@ public final class Runtime {
     public func run() -> State {
         var nextTick = SystemClock.monotonic() + tickInterval
         dispatch(.started(at: SystemClock.now()))
+        // The frontend's first word: the terminal's size, before anything is drawn.
+        for action in frontend.readInput(state: state) { dispatch(action) }
         while !stopped && !state.quitting && !frontend.wantsToStop {
             let now = SystemClock.monotonic()
             var deadline = min(nextTick, timers.map(\.due).min() ?? .infinity)
@@ -74,6 +76,7 @@ public final class Runtime {
             if SignalTrap.takeQuit() != nil { actions.append(.command(.quit)) }
             if SignalTrap.takeResize() {
                 frontend.terminalResized()
+                actions += frontend.readInput(state: state)
                 dirty = true
             }
             if fds.count > 1, fds[1].revents != 0 || interrupted {

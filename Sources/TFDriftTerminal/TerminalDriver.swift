@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CNcursesw
+import TFDriftCore
 import TFDriftView
 
 nonisolated(unsafe) private var cursesActive = false
@@ -74,6 +75,14 @@ public final class TerminalDriver {
         atexit { TerminalDriver.restoreTerminal() }
     }
 
+    /// ncurses reported a new window size since the last `takeResize()`.
+    private var resizePending = false
+
+    public func takeResize() -> Bool {
+        defer { resizePending = false }
+        return resizePending
+    }
+
     /// Keys read without blocking.
     public func readKeys() -> [Key] {
         var keys: [Key] = []
@@ -82,12 +91,17 @@ public final class TerminalDriver {
             let result = tfd_get_wch(&ch)
             if result == ERR { break }
             if result == tfd_key_code_yes() {
-                keys.append(TerminalDriver.functionKey(Int32(ch)))
+                if Int32(ch) == tfd_key_resize() {
+                    resizePending = true
+                } else {
+                    keys.append(TerminalDriver.functionKey(Int32(ch)))
+                }
             } else {
                 switch ch {
                 case 9: keys.append(.tab)
                 case 10, 13: keys.append(.enter)
                 case 27: keys.append(.escape)
+                case 8, 127: keys.append(.backspace)
                 default:
                     if let scalar = Unicode.Scalar(UInt32(ch)) { keys.append(.character(Character(scalar))) }
                 }
@@ -108,7 +122,7 @@ public final class TerminalDriver {
         case tfd_key_home(): .home
         case tfd_key_end(): .end
         case tfd_key_btab(): .backTab
-        case tfd_key_resize(): .resize
+        case tfd_key_backspace(): .backspace
         default: .other(Int(code))
         }
     }

@@ -34,6 +34,9 @@ public enum Dashboard {
             case .stats: painter.statsPane(rect)
             }
         }
+        if let detail = state.ui.detail {
+            painter.detailView(Rect(x: 0, y: 1, width: size.width, height: size.height - 2), detail)
+        }
         painter.statusBar(layout.status)
         if state.ui.showHelp { painter.helpOverlay(size: size) }
         canvas = painter.canvas

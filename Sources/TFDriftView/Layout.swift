@@ -39,6 +39,14 @@ public struct Layout: Equatable, Sendable {
         return Layout(header: header, status: status, panes: panes)
     }
 
+    /// Every list pane's page, for the store (`Action.resized`).
+    public static func pageRows(_ size: Size) -> [Pane: Int] {
+        guard let layout = compute(size) else { return [:] }
+        var rows: [Pane: Int] = [:]
+        for pane in Pane.allCases where layout.panes[pane] != nil { rows[pane] = layout.listRows(pane) }
+        return rows
+    }
+
     /// How many list rows a pane shows (inside the border, below the column header): a page for PgUp/PgDn.
     public func listRows(_ pane: Pane) -> Int {
         guard let rect = panes[pane] else { return 1 }

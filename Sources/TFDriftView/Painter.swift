@@ -74,15 +74,24 @@ struct Painter {
     ) {
         let focused = state.ui.focus == pane
         let scroll = state.ui.scroll(of: pane)
+        let newest = state.newestVisible(pane)
+        var selected: Int? = nil
+        if !scroll.follow, let sel = state.selectedSeq(pane) { selected = sel }
+        // What waits above the view: items newer than the held selection, or than the pause.
+        var waiting = 0
+        if let selected, let newestVisible = newest {
+            waiting = (selected + 1...max(selected + 1, newestVisible)).reduce(0) { $0 + (state.isVisible(pane, $1) && $1 > selected ? 1 : 0) }
+        }
+        if let pausedAt = state.ui.pausedAt?[pane] { waiting += max(0, history.nextSeq - pausedAt) }
         var note = ""
         if history.evicted > 0 { note = "\(Format.compact(history.evicted)) older dropped" }
-        var selected: Int? = nil
-        if !scroll.follow, let newest = history.newestSeq, let sel = scroll.selected.flatMap(history.clamp) {
-            selected = sel
-            let newer = newest - sel
-            note = newer > 0 ? "held · \(Format.compact(newer)) newer ↑" : "held"
+        if waiting > 0 { note = "\(glyphs.down) \(Format.compact(waiting)) new" } else if selected != nil { note = "held" }
+        var title = "\(pane.title) \(Format.count(history.count))"
+        if state.isNarrowed(pane) || state.ui.pausedAt != nil {
+            title = "\(pane.title) \(Format.count(state.visibleCount(pane)))/\(Format.count(history.count))"
         }
-        box(rect, title: "\(pane.title) \(Format.count(history.count))", note: note, focused: focused)
+        if let filter = state.ui.filter(of: pane), !filter.text.isEmpty { title += " /\(filter.text)" }
+        box(rect, title: title, note: note, focused: focused)
         let inner = rect.inner
         guard inner.width > 0, inner.height > 0 else { return }
         var y = inner.y
@@ -90,34 +99,39 @@ struct Painter {
             drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: y, width: inner.width, highlight: false)
             y += 1
         }
-        guard let newest = history.newestSeq, let oldest = history.oldestSeq else {
-            let hint = state.connection.phase == .open ? "waiting for data…" : "no data yet"
+        guard let newest, let oldest = history.oldestSeq else {
+            let hint = history.isEmpty ? (state.connection.phase == .open ? "waiting for data…" : "no data yet") : "nothing matches the filter"
             canvas.draw(hint, x: inner.x + 1, y: y, style: style(.dim), maxWidth: inner.width - 1)
             return
         }
         // Following: the newest item on top. Held: the first row stays where it was frozen, moving only as far
-        // as needed to keep the selected item on screen.
+        // as needed to keep the selected item on screen (counted in visible rows).
         var top = newest
         if let selected {
-            top = min(newest, scroll.top ?? newest)
+            top = min(newest, scroll.top.flatMap { state.visible(pane, from: $0, steps: 0) } ?? newest)
             if selected > top { top = selected }
-            if top - selected >= rows { top = selected + rows - 1 }
+            var below = 0
+            var seq = top
+            while seq > selected, let next = state.visible(pane, from: seq, steps: 1), next != seq {
+                below += 1
+                seq = next
+            }
+            if below >= rows, let moved = state.visible(pane, from: selected, steps: -(rows - 1)) { top = moved }
         }
         var seq = top
         while y < inner.maxY, seq >= oldest {
+            defer { seq -= 1 }
             if let marker = markers[seq], seq != top {
                 let line = "\(glyphs.horizontal)\(glyphs.horizontal) \(marker) "
                 canvas.draw(TextWidth.fit(line, inner.width), x: inner.x, y: y, style: style(.warning), maxWidth: inner.width)
                 y += 1
                 if y >= inner.maxY { break }
             }
-            if let element = history[seq] {
-                drawRow(cells(element), columns: columns, x: inner.x, y: y, width: inner.width, highlight: seq == selected && focused)
-                if seq == selected && !focused {
-                    canvas.draw(glyphs.bullet, x: inner.x, y: y, style: style(.dim), maxWidth: 1)
-                }
+            guard state.isVisible(pane, seq), let element = history[seq] else { continue }
+            drawRow(cells(element), columns: columns, x: inner.x, y: y, width: inner.width, highlight: seq == selected && focused)
+            if seq == selected && !focused {
+                canvas.draw(glyphs.bullet, x: inner.x, y: y, style: style(.dim), maxWidth: 1)
             }
-            seq -= 1
             y += 1
         }
     }
@@ -348,6 +362,12 @@ struct Painter {
         case .stopped(let reason): phase = (" STOPPED: \(reason) ", .statusBad)
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
+        if state.ui.editingFilter {
+            filterLine(rect)
+            return
+        }
+        if state.ui.pausedAt != nil { segments.append(("PAUSED · Space resumes", .statusBad, 0)) }
+        if let minimum = state.ui.minimumSeverity { segments.append(("sev ≥ \(minimum.label)", .statusWarn, 1)) }
         segments.append((topicSummary(), .statusBar, 1))
         segments.append(("rx \(Format.count(state.diagnostics.messagesReceived))", .statusBar, 2))
         if !state.connection.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
@@ -401,6 +421,24 @@ struct Painter {
         }
     }
 
+    /// The filter being typed, with invalid terms marked: `/ sev:crit type:aws_iam* bogus:x ← unknown field bogus`.
+    mutating func filterLine(_ rect: Rect) {
+        canvas.fill(rect, style: style(.statusBar))
+        let filter = state.ui.filters[state.ui.focus] ?? Filter("")
+        var x = rect.x
+        x += canvas.draw("/ ", x: x, y: rect.y, style: style(.statusGood), maxWidth: rect.maxX - x)
+        for term in filter.terms where x < rect.maxX {
+            let role: Role = term.test == nil ? .statusBad : .statusBar
+            x += canvas.draw(term.text, x: x, y: rect.y, style: style(role), maxWidth: rect.maxX - x)
+            x += canvas.draw(" ", x: x, y: rect.y, style: style(.statusBar), maxWidth: rect.maxX - x)
+        }
+        x += canvas.draw("█", x: x, y: rect.y, style: style(.statusBar), maxWidth: rect.maxX - x)
+        let shown = state.visibleCount(state.ui.focus)
+        var hint = "  \(Format.count(shown)) shown · Enter keeps · Esc clears"
+        if let problem = filter.invalidTerms.first?.problem { hint = "  ← \(problem), ignored" + hint }
+        canvas.draw(hint, x: x, y: rect.y, style: style(filter.invalidTerms.isEmpty ? .statusBar : .statusWarn), maxWidth: rect.maxX - x)
+    }
+
     /// `drifts✓ events… state✓ stats·local`: each desired topic with what the server said about it.
     func topicSummary() -> String {
         let topics = state.desiredTopics.sorted()
@@ -417,27 +455,44 @@ struct Painter {
 
     // MARK: - Help
 
+    /// Every binding of the one table, grouped by where it applies.
     mutating func helpOverlay(size: Size) {
-        let lines = [
-            "1-5        toggle topics all/drifts/events/state/stats",
-            "Tab S-Tab  move focus between panes",
-            "j k ↓ ↑    select older / newer (holds the pane)",
-            "PgDn PgUp  page older / newer",
-            "g  G       oldest / follow newest (also Home / End)",
-            "r          reconnect now",
-            "p          send a ping (queued while disconnected)",
-            "?          this help",
-            "q          quit",
-            "",
-            "status: ✓ acknowledged by server, … sent, · not subscribed",
-        ]
-        let width = min(size.width - 4, (lines.map { TextWidth.width(of: $0) }.max() ?? 0) + 4)
-        let height = min(size.height - 2, lines.count + 2)
-        let rect = Rect(x: (size.width - width) / 2, y: (size.height - height) / 2, width: width, height: height)
+        var lines: [(String, Role)] = []
+        let width = Bindings.table.map { TextWidth.width(of: $0.label) }.max() ?? 8
+        for context in BindingContext.allCases {
+            let rows = Bindings.table.filter { $0.context == context }
+            guard !rows.isEmpty else { continue }
+            if !lines.isEmpty { lines.append(("", .text)) }
+            lines.append((Painter.contextTitle(context), .columnHeader))
+            for row in rows { lines.append((TextWidth.fit(row.label, width) + "  " + row.help, .text)) }
+        }
+        lines.append(("", .text))
+        lines.append(("topics: ✓ acked … sent · off", .dim))
+        // As many columns as the height needs and the width allows; the rest is cut with a note.
+        let rowsAvailable = max(1, size.height - 4)
+        let columnWidth = (lines.map { TextWidth.width(of: $0.0) }.max() ?? 0) + 2
+        let columns = max(1, min((lines.count + rowsAvailable - 1) / rowsAvailable, max(1, (size.width - 4) / columnWidth)))
+        let rowsUsed = min(rowsAvailable, (lines.count + columns - 1) / columns)
+        let boxWidth = min(size.width - 2, columns * columnWidth + 3)
+        let boxHeight = min(size.height - 2, rowsUsed + 2)
+        let rect = Rect(x: (size.width - boxWidth) / 2, y: (size.height - boxHeight) / 2, width: boxWidth, height: boxHeight)
         canvas.fill(rect, style: style(.text))
-        box(rect, title: "Keys", note: "any key closes", focused: true)
-        for (i, line) in lines.enumerated() where i < rect.inner.height {
-            canvas.draw(line, x: rect.inner.x + 1, y: rect.inner.y + i, style: style(.text), maxWidth: rect.inner.width - 1)
+        let more = lines.count > columns * rect.inner.height ? "more than fits · " : ""
+        box(rect, title: "Keys", note: "\(more)any key closes", focused: true)
+        for (i, line) in lines.enumerated() {
+            let column = i / max(1, rect.inner.height), row = i % max(1, rect.inner.height)
+            guard column < columns else { break }
+            let x = rect.inner.x + 1 + column * columnWidth
+            canvas.draw(line.0, x: x, y: rect.inner.y + row, style: style(line.1), maxWidth: min(columnWidth - 1, rect.inner.maxX - x))
+        }
+    }
+
+    static func contextTitle(_ context: BindingContext) -> String {
+        switch context {
+        case .everywhere: "Everywhere"
+        case .pane: "Panes"
+        case .detail: "Detail view (Enter)"
+        case .filter: "Filter line (/)"
         }
     }
 }

@@ -12,18 +12,18 @@ public enum Role: Hashable, Sendable {
 /// Box-drawing and symbol characters, with an ASCII set for terminals whose locale is not UTF-8.
 public struct Glyphs: Sendable, Equatable {
     public var horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight: String
-    public var arrow, bullet, check, pending, ellipsisBar, separator: String
+    public var arrow, bullet, check, pending, ellipsisBar, separator, down: String
     public var sparks: [String]
     public var barFull: String
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
-        arrow: "→", bullet: "●", check: "✓", pending: "…", ellipsisBar: "·", separator: "│",
+        arrow: "→", bullet: "●", check: "✓", pending: "…", ellipsisBar: "·", separator: "│", down: "▼",
         sparks: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFull: "█")
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
-        arrow: "->", bullet: "*", check: "+", pending: "~", ellipsisBar: ".", separator: "|",
+        arrow: "->", bullet: "*", check: "+", pending: "~", ellipsisBar: ".", separator: "|", down: "v",
         sparks: [".", ".", ":", ":", "=", "=", "#", "#"], barFull: "#")
 }
 

@@ -24,7 +24,8 @@ public struct DecodedFrame: Sendable {
 public enum FrameDecoder {
     /// One line of a frame: a message, or why it could not be one.
     public enum Line {
-        case message(ServerMessage)
+        /// A message and the bytes of its line (valid only during the callback).
+        case message(ServerMessage, UnsafeBufferPointer<UInt8>)
         case failure(DecodeFailure)
     }
 
@@ -53,7 +54,7 @@ public enum FrameDecoder {
         var frame = DecodedFrame()
         forEachLine(bytes) { line in
             switch line {
-            case .message(let m): frame.messages.append(m)
+            case .message(let m, _): frame.messages.append(m)
             case .failure(let f): frame.failures.append(f)
             }
         }
@@ -74,7 +75,7 @@ public enum FrameDecoder {
     static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
         do {
             let (json, repaired) = try JSONParser.parseReportingRepairs(buffer: line)
-            body(.message(try ServerMessage(json: json)))
+            body(.message(try ServerMessage(json: json), line))
             if repaired { body(.failure(DecodeFailure(error: .repairedText, excerpt: excerpt(line)))) }
         } catch let error as JSONParseError {
             body(.failure(DecodeFailure(error: .malformed(error), excerpt: excerpt(line))))

@@ -147,3 +147,35 @@ extension JSONValue {
         out += "\""
     }
 }
+
+extension JSONValue {
+    /// Indented JSON, one line per scalar, key or bracket: what the detail view shows side by side.
+    public func prettyLines(indent: Int = 2) -> [String] {
+        var lines: [String] = []
+        pretty(into: &lines, prefix: "", level: 0, indent: indent, trailingComma: false)
+        return lines
+    }
+
+    private func pretty(into lines: inout [String], prefix: String, level: Int, indent: Int, trailingComma: Bool) {
+        let pad = String(repeating: " ", count: level * indent)
+        let comma = trailingComma ? "," : ""
+        switch self {
+        case .array(let items) where !items.isEmpty:
+            lines.append(pad + prefix + "[")
+            for (i, item) in items.enumerated() {
+                item.pretty(into: &lines, prefix: "", level: level + 1, indent: indent, trailingComma: i < items.count - 1)
+            }
+            lines.append(pad + "]" + comma)
+        case .object(let object) where !object.pairs.isEmpty:
+            lines.append(pad + prefix + "{")
+            for (i, pair) in object.pairs.enumerated() {
+                var key = ""
+                JSONValue.writeString(pair.key, to: &key)
+                pair.value.pretty(into: &lines, prefix: key + ": ", level: level + 1, indent: indent, trailingComma: i < object.pairs.count - 1)
+            }
+            lines.append(pad + "}" + comma)
+        default:
+            lines.append(pad + prefix + jsonText + comma)
+        }
+    }
+}

@@ -129,14 +129,14 @@ struct DashboardRenderTests {
             #expect(pane(before, y) == pane(after, y), "row \(y) moved")
         }
         #expect(!(rows.y..<rows.maxY).contains { pane(after, $0).contains("aws_new") }, "new items stay above the held view")
-        #expect(after.row(rows.y).contains("held · 5 newer"))
+        #expect(after.row(rows.y).contains("▼ 5 new"))
     }
 
     @Test func heldPaneSaysHowManyNewerItemsWait() {
         var state = DashboardSnapshotTests.knownState()
         _ = Reducer.reduce(&state, .command(.moveSelection(3)))
         let canvas = Dashboard.render(state, size: Size(width: 120, height: 40))
-        #expect(canvas.row(1).contains("held · 3 newer ↑"))
+        #expect(canvas.row(1).contains("▼ 3 new"))
     }
 }
 
@@ -167,16 +167,36 @@ struct TextWidthTests {
     }
 }
 
-struct KeyMapTests {
-    @Test func keysMapToCommands() {
-        let state = DashboardSnapshotTests.knownState()
+struct BindingsTests {
+    @Test func keysMapToCommandsByContext() {
+        #expect(Bindings.command(for: .character("2"), in: .pane) == .toggleTopic(.drifts))
+        #expect(Bindings.command(for: .character("q"), in: .pane) == .quit, "everywhere rows apply in panes")
+        #expect(Bindings.command(for: .tab, in: .pane) == .focusNext)
+        #expect(Bindings.command(for: .pageDown, in: .pane) == .page(1))
+        #expect(Bindings.command(for: .character("x"), in: .pane) == nil)
+        #expect(Bindings.command(for: .character("q"), in: .detail) == .closeDetail, "q leaves the detail first")
+        #expect(Bindings.command(for: .character("q"), in: .filter) == .insertText("q"), "typing is typing")
+        #expect(Bindings.command(for: .enter, in: .filter) == .submitText)
+    }
+
+    @Test func aKeyPageMovesByTheLayoutsPage() {
+        var state = DashboardSnapshotTests.knownState()
         let size = Size(width: 80, height: 24)
-        #expect(KeyMap.command(for: .character("2"), state: state, size: size) == .toggleTopic(.drifts))
-        #expect(KeyMap.command(for: .character("q"), state: state, size: size) == .quit)
-        #expect(KeyMap.command(for: .tab, state: state, size: size) == .focusNext)
-        #expect(KeyMap.command(for: .backTab, state: state, size: size) == .focusPrevious)
+        _ = Reducer.reduce(&state, .resized(width: 80, height: 24, pageRows: Layout.pageRows(size)))
         let page = Layout.compute(size)!.listRows(.drifts)
-        #expect(KeyMap.command(for: .pageDown, state: state, size: size) == .moveSelection(page))
-        #expect(KeyMap.command(for: .character("x"), state: state, size: size) == nil)
+        let newest = state.feed.drifts.newestSeq!
+        _ = Reducer.reduce(&state, .key(.pageDown))
+        #expect(state.ui.scroll(of: .drifts).selected == newest - page)
+    }
+
+    /// The README's key table is generated from the bindings table; a test fails when they disagree.
+    @Test func readmeKeyTableEqualsTheBindingsTable() throws {
+        let readme = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../README.md").standardized, encoding: .utf8)
+        guard let start = readme.range(of: "<!-- keys:begin -->"), let end = readme.range(of: "<!-- keys:end -->") else {
+            Issue.record("README has no generated key table between <!-- keys:begin --> and <!-- keys:end -->")
+            return
+        }
+        let table = String(readme[start.upperBound..<end.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(table == KeyTable.markdown, "README's key table differs; replace it with:\n\(KeyTable.markdown)")
     }
 }

@@ -20,20 +20,17 @@ final class DashboardFrontend: Frontend {
     var inputDescriptor: Int32? { STDIN_FILENO }
     var wantsToStop: Bool { false }
 
+    /// Keys become actions as they are; the terminal's size (and so each pane's page) enters the store as an
+    /// action too, whenever it differs from what the state knows.
     func readInput(state: State) -> [Action] {
+        let keys = terminal.readKeys()
+        if terminal.takeResize() { terminal.invalidate() }
         var actions: [Action] = []
-        var current = state
-        for key in terminal.readKeys() {
-            if key == .resize {
-                terminal.invalidate()
-                continue
-            }
-            guard let command = KeyMap.command(for: key, state: current, size: terminal.size) else { continue }
-            // Help toggles must see their own effect when several keys arrive together.
-            if command == .toggleHelp { current.ui.showHelp.toggle() }
-            actions.append(.command(command))
+        let size = terminal.size
+        if size.width != state.ui.width || size.height != state.ui.height {
+            actions.append(.resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size)))
         }
-        return actions
+        return actions + keys.map { .key($0) }
     }
 
     func terminalResized() {

@@ -1,0 +1,88 @@
+/// A key press, independent of the terminal library that read it.
+public enum Key: Hashable, Sendable {
+    case character(Character)
+    case up, down, left, right, pageUp, pageDown, home, end, tab, backTab, enter, escape, backspace
+    case other(Int)
+}
+
+/// Where a binding applies: the screen decides which table rows are live.
+public enum BindingContext: String, Sendable, CaseIterable {
+    /// Anywhere except while typing into the filter line.
+    case everywhere
+    /// The panes (no overlay open).
+    case pane
+    /// The full-screen detail of one item.
+    case detail
+    /// Typing a filter after `/`.
+    case filter
+}
+
+/// One row of the one bindings table: it drives key handling, the `?` overlay and the README's key table.
+public struct Binding: Sendable {
+    public var keys: [Key]
+    /// How the keys are written for people: `j ↓`.
+    public var label: String
+    public var command: Command
+    public var help: String
+    public var context: BindingContext
+
+    init(_ keys: [Key], _ label: String, _ command: Command, _ help: String, _ context: BindingContext) {
+        self.keys = keys
+        self.label = label
+        self.command = command
+        self.help = help
+        self.context = context
+    }
+}
+
+public enum Bindings {
+    static func ch(_ c: Character) -> Key { .character(c) }
+
+    /// Every key the dashboard understands, in the order help shows them.
+    public static let table: [Binding] = [
+        Binding([ch("?")], "?", .toggleHelp, "this help", .everywhere),
+        Binding([ch("q")], "q", .quit, "quit", .everywhere),
+        Binding([ch("1")], "1", .toggleTopic(.all), "toggle topic all", .pane),
+        Binding([ch("2")], "2", .toggleTopic(.drifts), "toggle drifts", .pane),
+        Binding([ch("3")], "3", .toggleTopic(.events), "toggle events", .pane),
+        Binding([ch("4")], "4", .toggleTopic(.state), "toggle state", .pane),
+        Binding([ch("5")], "5", .toggleTopic(.stats), "toggle stats", .pane),
+        Binding([.tab, .right], "Tab →", .focusNext, "next pane", .pane),
+        Binding([.backTab, .left], "S-Tab ←", .focusPrevious, "previous pane", .pane),
+        Binding([ch("j"), .down], "j ↓", .moveSelection(1), "older item (the pane holds)", .pane),
+        Binding([ch("k"), .up], "k ↑", .moveSelection(-1), "newer item", .pane),
+        Binding([.pageDown], "PgDn", .page(1), "a page older", .pane),
+        Binding([.pageUp], "PgUp", .page(-1), "a page newer", .pane),
+        Binding([ch("g"), .home], "g Home", .jumpOldest, "the oldest item", .pane),
+        Binding([ch("G"), .end], "G End", .jumpNewest, "follow the newest again", .pane),
+        Binding([.enter], "Enter", .openDetail, "open the item in full", .pane),
+        Binding([ch("/")], "/", .startFilter, "filter: sev:high+ type:aws_iam*", .pane),
+        Binding([.escape], "Esc", .escape, "clear filter, or follow", .pane),
+        Binding([ch("s")], "s", .cycleMinimumSeverity, "cycle minimum severity", .pane),
+        Binding([ch(" ")], "Space", .togglePause, "pause (data still counts)", .pane),
+        Binding([ch("r")], "r", .retryNow, "reconnect now", .pane),
+        Binding([ch("p")], "p", .send(.ping), "send a ping", .pane),
+        Binding([ch("j"), .down], "j ↓", .detailScroll(1), "scroll down", .detail),
+        Binding([ch("k"), .up], "k ↑", .detailScroll(-1), "scroll up", .detail),
+        Binding([.pageDown, ch(" ")], "PgDn Space", .detailPage(1), "a page down", .detail),
+        Binding([.pageUp], "PgUp", .detailPage(-1), "a page up", .detail),
+        Binding([ch("n")], "n", .detailStep(1), "next (older) item", .detail),
+        Binding([ch("N")], "N", .detailStep(-1), "previous (newer) item", .detail),
+        Binding([ch("r")], "r", .toggleRaw, "raw JSON as received, or back", .detail),
+        Binding([.escape, ch("q")], "Esc q", .closeDetail, "back to the pane", .detail),
+        Binding([.enter], "Enter", .submitText, "keep the filter", .filter),
+        Binding([.escape], "Esc", .cancelText, "clear the filter", .filter),
+        Binding([.backspace], "Backspace", .deleteText, "delete a character", .filter),
+    ]
+
+    /// What `key` does in `context`; `everywhere` rows apply unless typing.
+    public static func command(for key: Key, in context: BindingContext) -> Command? {
+        if context == .filter {
+            if let row = table.first(where: { $0.context == .filter && $0.keys.contains(key) }) { return row.command }
+            if case .character(let c) = key { return .insertText(c) }
+            return nil
+        }
+        if let row = table.first(where: { $0.context == context && $0.keys.contains(key) }) { return row.command }
+        return table.first { $0.context == .everywhere && $0.keys.contains(key) }?.command
+    }
+}

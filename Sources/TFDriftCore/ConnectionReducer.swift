@@ -1,0 +1,224 @@
+import TFDriftWire
+
+/// The link to the server: connecting, subscribing, the retry policy, heartbeat and watchdog, control replies,
+/// and the commands that act on the link. One instance of its state per server.
+enum ConnectionReducer {
+    static func reduce(_ state: inout State, _ command: Command) -> [Effect] {
+        switch command {
+        case .toggleTopic(let topic):
+            let subscribing = !state.desiredTopics.contains(topic)
+            if subscribing { state.desiredTopics.insert(topic) } else { state.desiredTopics.remove(topic) }
+            guard state.connection.phase == .open, state.connection.subscribed else { return [] }
+            let generation = state.connection.generation
+            return state.wireNames(for: topic).map { name in
+                if subscribing {
+                    state.connection.subscriptions[name] = .sent
+                    return .send(generation: generation, .subscribe(name))
+                } else {
+                    state.connection.subscriptions[name] = nil
+                    return .send(generation: generation, .unsubscribe(name))
+                }
+            }
+
+        case .retryNow:
+            switch state.connection.phase {
+            case .backingOff, .stopped:
+                state.connection.attempt = 0
+                return beginConnecting(&state)
+            default:
+                return []
+            }
+
+        case .send(let message):
+            if state.connection.phase == .open, state.connection.subscribed {
+                if message == .ping { notePingSent(&state) }
+                return [.send(generation: state.connection.generation, message)]
+            }
+            state.connection.outbox.append(message)
+            if state.connection.outbox.count > state.settings.outboxLimit {
+                state.connection.outbox.removeFirst(state.connection.outbox.count - state.settings.outboxLimit)
+                state.diagnostics.outboxDropped += 1
+            }
+            return []
+
+        case .quit:
+            state.quitting = true
+            var effects: [Effect] = []
+            if state.connection.phase == .open || state.connection.phase == .connecting {
+                effects.append(.disconnect(generation: state.connection.generation))
+            }
+            effects.append(.quit)
+            return effects
+        default:
+            return []
+        }
+    }
+
+    static func beginConnecting(_ state: inout State) -> [Effect] {
+        state.connection.generation += 1
+        state.connection.phase = .connecting
+        forgetSocket(&state)
+        return [.connect(generation: state.connection.generation, url: state.settings.url)]
+    }
+
+    /// What the server knew about the last socket (dialect, subscriptions, a pending ping) dies with it.
+    static func forgetSocket(_ state: inout State) {
+        state.connection.dialect = nil
+        state.connection.subscribed = false
+        state.connection.pingSentAt = nil
+        state.connection.subscriptions = [:]
+    }
+
+    /// Once per socket, before anything else: the desired subscriptions in a fixed topic order and the provider
+    /// filter (the server forgets both on disconnect), then what waited in the outbox, in order, then the
+    /// REST backfill of whatever the interruption cost.
+    static func subscribeIfNeeded(_ state: inout State) -> [Effect] {
+        guard !state.connection.subscribed else { return [] }
+        state.connection.subscribed = true
+        let generation = state.connection.generation
+        var effects: [Effect] = []
+        for topic in state.desiredTopics.sorted() {
+            for name in state.wireNames(for: topic) where state.connection.subscriptions[name] == nil {
+                state.connection.subscriptions[name] = .sent
+                effects.append(.send(generation: generation, .subscribe(name)))
+            }
+        }
+        if let provider = state.settings.provider {
+            effects.append(.send(generation: generation, .filter(provider: provider)))
+        }
+        effects += state.connection.outbox.map { .send(generation: generation, $0) }
+        if state.connection.outbox.contains(.ping) { notePingSent(&state) }
+        state.connection.outbox.removeAll()
+        if state.settings.restEnabled { effects += RestSync.requestDrifts(&state) }
+        return effects
+    }
+
+    // MARK: - Losing and keeping the connection
+
+    /// The retry policy: what a failure means decides how long to wait and whether to wait at all.
+    static func connectionLost(_ state: inout State, _ d: Disconnection, at: Double, jitter: Double) -> [Effect] {
+        state.now = max(state.now, at)
+        if state.connection.phase == .open, state.rest.openGap == nil {
+            state.rest.openGap = OpenGap(start: at, afterSeq: state.feed.drifts.nextSeq)
+            state.rest.gapBackfilled = 0
+        }
+        state.connection.lastCloseReason = d.message
+        state.connection.openedAt = nil
+        forgetSocket(&state)
+        if state.quitting { return [] }
+        switch d.httpStatus {
+        case 401:
+            state.connection.phase = .stopped("HTTP 401 on upgrade: the server wants credentials (set a token with --header); press r to retry")
+            return []
+        case 403:
+            state.connection.phase = .stopped("HTTP 403 on upgrade: forbidden; check credentials, and that no Origin is sent or it is in ALLOWED_ORIGINS; press r to retry")
+            return []
+        default:
+            break
+        }
+        if let max = state.settings.maxRetries, state.connection.attempt >= max {
+            state.connection.phase = .stopped("gave up after \(max) retries: \(d.message)")
+            return []
+        }
+        let policy = state.settings.backoff
+        var delay = policy.delay(attempt: state.connection.attempt, jitter: jitter)
+        var effects: [Effect] = []
+        switch d.httpStatus {
+        case 404, 500, 501, 502, 503:
+            // The WebSocket endpoint is unavailable (upstream 0.14 answers every upgrade with 500):
+            // stay live by polling REST, and keep trying the WebSocket at the capped delay.
+            delay = policy.cap
+            if state.settings.restEnabled && !state.rest.polling {
+                state.rest.polling = true
+                effects += RestSync.pollRound(&state)
+            }
+        case 429:
+            delay = max(delay, honoured(d.retryAfter, &state) ?? policy.base)
+        default:
+            if let retryAfter = honoured(d.retryAfter, &state) { delay = max(delay, retryAfter) }
+        }
+        state.connection.attempt += 1
+        state.connection.phase = .backingOff(until: at + delay)
+        effects.insert(.schedule(after: delay, .retryDue(generation: state.connection.generation)), at: 0)
+        return effects
+    }
+
+    /// A server's `Retry-After`, at most `maximumRetryAfter`; a longer one is cut and the close reason says so.
+    static func honoured(_ retryAfter: Double?, _ state: inout State) -> Double? {
+        guard let retryAfter else { return nil }
+        let ceiling = state.settings.maximumRetryAfter
+        guard !(retryAfter <= ceiling) else { return max(0, retryAfter) }
+        state.connection.lastCloseReason = (state.connection.lastCloseReason ?? "")
+            + " · Retry-After beyond \(Checked.clamped(ceiling, to: 0...Int(Int32.max))) s: waiting that long instead"
+        return ceiling
+    }
+
+    /// An application ping is on its way; its pong will give the round trip.
+    static func notePingSent(_ state: inout State) {
+        state.connection.lastPingAt = state.now
+        state.connection.pingSentAt = state.now
+    }
+
+    /// A connection open long enough counts as healthy: only then does the attempt counter reset, so a
+    /// server that accepts and drops at once still backs off.
+    static func markHealthy(_ state: inout State, at: Double) {
+        if state.connection.attempt > 0, let opened = state.connection.openedAt, at - opened >= state.settings.healthyAfter {
+            state.connection.attempt = 0
+        }
+    }
+
+    /// Once a second: healthy reset, application ping, the dead-connection watchdog and the stats poll.
+    static func housekeeping(_ state: inout State, at: Double) -> [Effect] {
+        markHealthy(&state, at: at)
+        var effects: [Effect] = []
+        let c = state.connection
+        if c.phase == .open, let last = c.lastFrameAt, at - last > state.settings.watchdog {
+            let generation = c.generation
+            // Deterministic spread instead of randomness: the reducer stays pure.
+            let jitter = (Double(generation) * 0.618_034).truncatingRemainder(dividingBy: 1)
+            let silence = Checked.clamped(state.settings.watchdog.rounded(), to: 0...Int(Int32.max))
+            effects.append(.abort(generation: generation))
+            effects += connectionLost(&state, Disconnection("no frame for \(silence) s: connection presumed dead"), at: at, jitter: jitter)
+            return effects
+        }
+        if c.phase == .open, c.subscribed, at - (c.lastPingAt ?? 0) >= state.settings.pingInterval {
+            notePingSent(&state)
+            effects.append(.send(generation: c.generation, .ping))
+        }
+        if state.settings.restEnabled, at - (state.rest.lastStatsRequest ?? -.infinity) >= state.settings.statsInterval {
+            state.rest.lastStatsRequest = at
+            effects.append(.fetch(.stats))
+        }
+        return effects
+    }
+
+    static func apply(_ reply: ControlReply, to state: inout State) -> [Effect] {
+        switch reply {
+        case .welcome(let dialect, let version, _):
+            if state.connection.dialect == nil && !state.connection.subscribed {
+                state.connection.dialect = dialect
+            }
+            state.connection.serverVersion = version
+            return subscribeIfNeeded(&state)
+        case .subscribed(let topic):
+            state.connection.subscriptions[topic] = .acknowledged
+        case .unsubscribed(let topic):
+            if state.connection.subscriptions[topic] == .acknowledged || state.connection.subscriptions[topic] == .sent {
+                // Only forget it if no desired topic still wants it.
+                let wanted = state.desiredTopics.contains { state.wireNames(for: $0).contains(topic) }
+                if !wanted { state.connection.subscriptions[topic] = nil }
+            }
+        case .filterSet:
+            break
+        case .pong:
+            if let sent = state.connection.pingSentAt {
+                state.connection.roundTrip = max(0, state.now - sent)
+                state.connection.pingSentAt = nil
+            }
+        case .error(let message):
+            state.diagnostics.serverErrors += 1
+            Problems.note(&state, .server, "server: \(message)")
+        }
+        return []
+    }
+}

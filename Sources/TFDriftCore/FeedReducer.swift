@@ -1,0 +1,52 @@
+import TFDriftWire
+
+/// What arrived: items into the panes' bounded histories, statistics and the dedupe window.
+enum FeedReducer {
+    static func apply(_ item: Incoming, to state: inout State, at: Double) -> [Effect] {
+        state.diagnostics.messagesReceived += 1
+        switch item {
+        case .drift(let drift):
+            let key = DriftDigest(drift)
+            state.rest.liveDrifts += 1
+            // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
+            guard !state.feed.driftKeys.cameFromBackfill(key) else { return [] }
+            show(drift, key: key, in: &state, at: at)
+        case .event(let event):
+            state.feed.events.append(event)
+            let type = event.resource.split(separator: " ").first.map(String.init) ?? ""
+            let resourceType = type.split(separator: ".").first.map(String.init) ?? type
+            var known = true
+            if case .other = event.topic { known = false }
+            state.feed.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: resourceType, at: at)
+            UIReducer.holdSelection(&state, pane: .events)
+        case .stateChange(let change):
+            state.feed.stateChanges.append(change)
+            let resourceType = change.resource.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
+            state.feed.stats.record(kind: "state", severity: nil, resourceType: resourceType, at: at)
+            UIReducer.holdSelection(&state, pane: .state)
+        case .stats(let server):
+            state.feed.stats.server = server
+            for problem in server.problems { Problems.malformed(&state, .decode, "stats message: \(problem)") }
+        case .control(let reply):
+            return ConnectionReducer.apply(reply, to: &state)
+        case .unknown(let type):
+            state.diagnostics.unknown += 1
+            state.diagnostics.lastError = "ignored unknown message type \"\(type)\""
+            state.diagnostics.lastErrorAt = state.now
+        case .malformed(let description):
+            state.diagnostics.malformed += 1
+            Problems.note(&state, .decode, "malformed message: \(description)")
+        }
+        return []
+    }
+
+    /// Adds a drift to the pane, its key to the dedupe window and its counts to the statistics: the one path
+    /// for live and backfilled drifts alike.
+    static func show(_ drift: DriftRecord, key: DriftDigest, in state: inout State, at: Double) {
+        state.feed.driftKeys.insert(key, backfill: drift.backfilled)
+        state.feed.drifts.append(drift)
+        state.feed.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
+        UIReducer.holdSelection(&state, pane: .drifts)
+    }
+
+}

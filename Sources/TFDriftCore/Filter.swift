@@ -1,0 +1,164 @@
+/// The filter grammar shared by the dashboard's `/` line, `--filter` and `tail --filter`:
+/// free words match any shown field (case-insensitive); `sev:high+` is that severity and above, `sev:crit`
+/// exactly; `type:aws_iam*` globs the resource type; `user:`, `attr:`, `topic:` match those fields; a leading
+/// `-` excludes. Terms combine with AND. An invalid term is kept (to be marked) and ignored, never an error.
+public struct Filter: Sendable, Equatable {
+    public enum Field: String, Sendable, Equatable, CaseIterable {
+        case type, user, attr, topic
+    }
+
+    public enum Test: Sendable, Equatable {
+        case text(String)
+        case severity(Severity, orAbove: Bool)
+        case field(Field, pattern: String)
+    }
+
+    public struct Term: Sendable, Equatable {
+        public var text: String
+        public var negated: Bool
+        /// nil when the term could not be understood; it is shown marked and ignored.
+        public var test: Test?
+        /// Why the term is invalid, for the filter line.
+        public var problem: String?
+    }
+
+    public var text: String
+    public var terms: [Term]
+
+    public init(_ text: String) {
+        self.text = text
+        self.terms = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Filter.term(String($0)) }
+    }
+
+    public var isEmpty: Bool { terms.allSatisfy { $0.test == nil } }
+    public var invalidTerms: [Term] { terms.filter { $0.test == nil } }
+
+    static func term(_ raw: String) -> Term {
+        var body = Substring(raw)
+        let negated = body.hasPrefix("-") && body.count > 1
+        if negated { body = body.dropFirst() }
+        guard let colon = body.firstIndex(of: ":") else {
+            return Term(text: raw, negated: negated, test: .text(body.lowercased()))
+        }
+        let name = body[..<colon].lowercased()
+        let value = String(body[body.index(after: colon)...]).lowercased()
+        guard !value.isEmpty else { return Term(text: raw, negated: negated, test: nil, problem: "\(name): needs a value") }
+        switch name {
+        case "sev", "severity":
+            let orAbove = value.hasSuffix("+")
+            let level = orAbove ? String(value.dropLast()) : value
+            guard let severity = Filter.severity(named: level) else {
+                return Term(text: raw, negated: negated, test: nil, problem: "unknown severity \(level)")
+            }
+            return Term(text: raw, negated: negated, test: .severity(severity, orAbove: orAbove))
+        default:
+            guard let field = Field(rawValue: name == "attribute" ? "attr" : name) else {
+                return Term(text: raw, negated: negated, test: nil, problem: "unknown field \(name)")
+            }
+            return Term(text: raw, negated: negated, test: .field(field, pattern: value))
+        }
+    }
+
+    /// Severity names and their short forms as shown in the panes (`crit`, `med`, `warn`).
+    static func severity(named name: String) -> Severity? {
+        switch name {
+        case "crit", "critical": .critical
+        case "high": .high
+        case "med", "medium": .medium
+        case "warn", "warning": .warning
+        case "low": .low
+        case "info": .info
+        default: nil
+        }
+    }
+
+    /// Whether an item with these fields passes every valid term.
+    public func matches(_ item: FilterFields) -> Bool {
+        for term in terms {
+            guard let test = term.test else { continue }
+            if Filter.passes(test, item) == term.negated { return false }
+        }
+        return true
+    }
+
+    static func passes(_ test: Test, _ item: FilterFields) -> Bool {
+        switch test {
+        case .text(let word):
+            return item.searchable.contains { $0.lowercased().contains(word) }
+        case .severity(let level, let orAbove):
+            guard let severity = item.severity else { return false }
+            // Lower rank is more severe; unknown severities rank below every known one.
+            return orAbove ? severity.rank <= level.rank : severity == level
+        case .field(let field, let pattern):
+            let value: String
+            switch field {
+            case .type: value = item.resourceType
+            case .user: value = item.user
+            case .attr: value = item.attribute
+            case .topic: value = item.topic
+            }
+            return pattern.contains("*") || pattern.contains("?") ? glob(pattern, value.lowercased()) : value.lowercased().contains(pattern)
+        }
+    }
+
+    /// `*` any run, `?` one character; the whole value must match.
+    static func glob(_ pattern: String, _ text: String) -> Bool {
+        let p = Array(pattern), t = Array(text)
+        var pi = 0, ti = 0, star = -1, mark = 0
+        while ti < t.count {
+            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] {
+                pi += 1
+                ti += 1
+            } else if pi < p.count, p[pi] == "*" {
+                star = pi
+                mark = ti
+                pi += 1
+            } else if star >= 0 {
+                pi = star + 1
+                mark += 1
+                ti = mark
+            } else {
+                return false
+            }
+        }
+        while pi < p.count, p[pi] == "*" { pi += 1 }
+        return pi == p.count
+    }
+}
+
+/// What a filter looks at in an item of any pane.
+public struct FilterFields: Sendable {
+    public var severity: Severity?
+    public var resourceType: String
+    public var user: String
+    public var attribute: String
+    public var topic: String
+    /// Every field shown for the item, for free words.
+    public var searchable: [String]
+}
+
+extension DriftRecord {
+    public var filterFields: FilterFields {
+        FilterFields(
+            severity: severity, resourceType: resourceType, user: user, attribute: attribute, topic: "drift",
+            searchable: [severity.label, resourceType, resourceName, resourceID, attribute, oldValue, newValue, user])
+    }
+}
+
+extension EventRecord {
+    public var filterFields: FilterFields {
+        let type = resource.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
+        return FilterFields(
+            severity: severity, resourceType: type, user: user, attribute: "", topic: topic.wireName,
+            searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName])
+    }
+}
+
+extension StateRecord {
+    public var filterFields: FilterFields {
+        let type = resource.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
+        return FilterFields(
+            severity: nil, resourceType: type, user: "", attribute: "", topic: "state_change",
+            searchable: [action, resource, detail])
+    }
+}

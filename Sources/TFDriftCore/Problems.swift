@@ -1,0 +1,15 @@
+/// The problem log: what went wrong, for the status bar, `tail`'s error lines and the diagnostics view.
+enum Problems {
+    /// Records a problem; `message` is already sanitised.
+    static func note(_ state: inout State, _ source: Problem.Source, _ message: String) {
+        state.diagnostics.lastError = message
+        state.diagnostics.lastErrorAt = state.now
+        state.diagnostics.problems.append(Problem(at: state.now, source: source, message: message))
+    }
+
+    /// Data that arrived but could not be believed (a total of 1e300, a negative page): counted as malformed.
+    static func malformed(_ state: inout State, _ source: Problem.Source, _ message: String) {
+        state.diagnostics.malformed += 1
+        note(&state, source, message)
+    }
+}

@@ -1,0 +1,138 @@
+import TFDriftWire
+
+/// How the screen looks at the data: keys through the bindings table, focus, scrolling over what is visible,
+/// the filter line, the detail view, the minimum severity and the pause.
+enum UIReducer {
+    /// The context a key is read in: the help overlay takes any key, then the filter line, the detail, the panes.
+    static func context(_ state: State) -> BindingContext {
+        if state.ui.editingFilter { return .filter }
+        if state.ui.detail != nil { return .detail }
+        return .pane
+    }
+
+    static func key(_ key: Key, _ state: inout State) -> [Effect] {
+        if state.ui.showHelp {
+            state.ui.showHelp = false
+            return []
+        }
+        guard let command = Bindings.command(for: key, in: context(state)) else { return [] }
+        return Reducer.reduce(&state, command)
+    }
+
+    static func resized(_ state: inout State, width: Int, height: Int, pageRows: [Pane: Int]) {
+        state.ui.width = max(0, width)
+        state.ui.height = max(0, height)
+        state.ui.pageRows = pageRows
+    }
+
+    static func reduce(_ state: inout State, _ command: Command) -> [Effect] {
+        let pane = state.ui.focus
+        switch command {
+        case .focusNext, .focusPrevious:
+            let panes = Pane.allCases
+            let index = panes.firstIndex(of: pane)!
+            let step = command == .focusNext ? 1 : panes.count - 1
+            state.ui.focus = panes[(index + step) % panes.count]
+        case .moveSelection(let delta):
+            move(&state, pane, delta)
+        case .page(let direction):
+            move(&state, pane, direction * state.ui.page(of: pane))
+        case .jumpNewest:
+            state.ui.scroll[pane] = PaneScroll(follow: true, selected: nil)
+        case .jumpOldest:
+            guard let oldest = state.oldestVisible(pane) else { return [] }
+            state.ui.scroll[pane] = PaneScroll(follow: false, selected: oldest, top: state.newestVisible(pane))
+        case .toggleHelp:
+            state.ui.showHelp.toggle()
+        case .openDetail:
+            guard let seq = state.selectedSeq(pane) else { return [] }
+            state.ui.detail = DetailState(pane: pane, seq: seq)
+        case .closeDetail:
+            // Back to the same selection: the pane holds the item that was open.
+            if let detail = state.ui.detail, detail.pane == pane, state.selectedSeq(pane) != detail.seq {
+                hold(&state, pane, at: detail.seq)
+            }
+            state.ui.detail = nil
+        case .detailScroll(let lines):
+            let offset = state.ui.detail?.offset ?? 0
+            state.ui.detail?.offset = max(0, offset + lines)
+        case .detailPage(let direction):
+            let offset = state.ui.detail?.offset ?? 0
+            state.ui.detail?.offset = max(0, offset + direction * max(1, state.ui.height - 4))
+        case .detailStep(let steps):
+            guard let detail = state.ui.detail, let next = state.visible(detail.pane, from: detail.seq, steps: steps), next != detail.seq
+            else { return [] }
+            state.ui.detail = DetailState(pane: detail.pane, seq: next)
+            hold(&state, detail.pane, at: next)
+        case .toggleRaw:
+            state.ui.detail?.raw.toggle()
+            state.ui.detail?.offset = 0
+        case .startFilter:
+            state.ui.editingFilter = true
+            if state.ui.filters[pane] == nil { state.ui.filters[pane] = Filter("") }
+        case .insertText(let character):
+            let text = (state.ui.filters[pane]?.text ?? "") + String(character)
+            state.ui.filters[pane] = Filter(String(text.prefix(200)))
+        case .deleteText:
+            let text = state.ui.filters[pane]?.text ?? ""
+            state.ui.filters[pane] = Filter(String(text.dropLast()))
+        case .submitText:
+            state.ui.editingFilter = false
+            if state.ui.filters[pane]?.text.isEmpty == true { state.ui.filters[pane] = nil }
+        case .cancelText:
+            state.ui.editingFilter = false
+            state.ui.filters[pane] = nil
+        case .escape:
+            if state.ui.filters[pane] != nil {
+                state.ui.filters[pane] = nil
+            } else {
+                state.ui.scroll[pane] = PaneScroll(follow: true, selected: nil)
+            }
+        case .cycleMinimumSeverity:
+            let order: [Severity?] = [nil, .low, .warning, .medium, .high, .critical]
+            let index = order.firstIndex(of: state.ui.minimumSeverity) ?? 0
+            state.ui.minimumSeverity = order[(index + 1) % order.count]
+        case .togglePause:
+            if state.ui.pausedAt == nil {
+                state.ui.pausedAt = [.drifts: state.feed.drifts.nextSeq, .events: state.feed.events.nextSeq, .state: state.feed.stateChanges.nextSeq]
+            } else {
+                state.ui.pausedAt = nil
+            }
+        case .toggleTopic, .retryNow, .send, .quit:
+            return ConnectionReducer.reduce(&state, command)
+        }
+        return []
+    }
+
+    /// Moves the selection `delta` visible items (positive is older). Leaving follow mode freezes the view
+    /// where it is; coming back to the newest item follows again.
+    static func move(_ state: inout State, _ pane: Pane, _ delta: Int) {
+        guard let newest = state.newestVisible(pane) else { return }
+        var scroll = state.ui.scroll(of: pane)
+        let current = scroll.follow ? newest : (state.visible(pane, from: scroll.selected ?? newest, steps: 0) ?? newest)
+        guard let target = state.visible(pane, from: current, steps: delta) else { return }
+        if scroll.follow { scroll.top = newest }
+        scroll.selected = target
+        scroll.follow = target == newest && delta < 0
+        if scroll.follow { scroll.top = nil }
+        state.ui.scroll[pane] = scroll
+    }
+
+    static func hold(_ state: inout State, _ pane: Pane, at seq: Int) {
+        var scroll = state.ui.scroll(of: pane)
+        if scroll.follow { scroll.top = state.newestVisible(pane) }
+        scroll.follow = false
+        scroll.selected = seq
+        state.ui.scroll[pane] = scroll
+    }
+
+    /// A pane that is not following keeps its selected item; if that item fell off the bounded history,
+    /// the selection moves to the oldest retained one.
+    static func holdSelection(_ state: inout State, pane: Pane) {
+        guard var scroll = state.ui.scroll[pane], !scroll.follow, let selected = scroll.selected,
+            let range = state.history(seqRangeOf: pane), selected < range.oldest
+        else { return }
+        scroll.selected = range.oldest
+        state.ui.scroll[pane] = scroll
+    }
+}

@@ -1,0 +1,82 @@
+/// What each pane shows: the items that pass its filter and the minimum severity, and, while paused, only
+/// those that were there when the pause began. The painter and the UI reducer both ask here, so selection
+/// moves over exactly what is drawn.
+extension State {
+    public func filterFields(_ pane: Pane, _ seq: Int) -> FilterFields? {
+        switch pane {
+        case .drifts: feed.drifts[seq]?.filterFields
+        case .events: feed.events[seq]?.filterFields
+        case .state: feed.stateChanges[seq]?.filterFields
+        case .stats: nil
+        }
+    }
+
+    /// Sequence numbers a pane holds, oldest and newest, before filtering.
+    public func retained(_ pane: Pane) -> ClosedRange<Int>? {
+        guard let range = history(seqRangeOf: pane) else { return nil }
+        let newest = ui.pausedAt?[pane].map { min(range.newest, $0 - 1) } ?? range.newest
+        return newest >= range.oldest ? range.oldest...newest : nil
+    }
+
+    public func isVisible(_ pane: Pane, _ seq: Int) -> Bool {
+        guard let range = retained(pane), range.contains(seq), let fields = filterFields(pane, seq) else { return false }
+        if let minimum = ui.minimumSeverity {
+            guard let severity = fields.severity, severity.rank <= minimum.rank else { return false }
+        }
+        return ui.filter(of: pane)?.matches(fields) ?? true
+    }
+
+    /// Whether anything narrows the pane (a filter or a minimum severity).
+    public func isNarrowed(_ pane: Pane) -> Bool { ui.filter(of: pane) != nil || ui.minimumSeverity != nil }
+
+    /// The visible item `steps` away from `seq` (positive is older), stopping at the last one that exists.
+    public func visible(_ pane: Pane, from seq: Int, steps: Int) -> Int? {
+        guard let range = retained(pane) else { return nil }
+        var current: Int? = isVisible(pane, seq) ? seq : nil
+        var cursor = seq
+        var remaining = abs(steps)
+        let direction = steps >= 0 ? -1 : 1
+        while remaining > 0 {
+            cursor += direction
+            guard range.contains(cursor) else { break }
+            if isVisible(pane, cursor) {
+                current = cursor
+                remaining -= 1
+            }
+        }
+        return current ?? nearestVisible(pane, to: seq)
+    }
+
+    public func newestVisible(_ pane: Pane) -> Int? {
+        guard let range = retained(pane) else { return nil }
+        return stride(from: range.upperBound, through: range.lowerBound, by: -1).first { isVisible(pane, $0) }
+    }
+
+    public func oldestVisible(_ pane: Pane) -> Int? {
+        guard let range = retained(pane) else { return nil }
+        return (range.lowerBound...range.upperBound).first { isVisible(pane, $0) }
+    }
+
+    func nearestVisible(_ pane: Pane, to seq: Int) -> Int? {
+        guard let range = retained(pane) else { return nil }
+        for distance in 0...(range.upperBound - range.lowerBound) {
+            if range.contains(seq - distance), isVisible(pane, seq - distance) { return seq - distance }
+            if range.contains(seq + distance), isVisible(pane, seq + distance) { return seq + distance }
+        }
+        return nil
+    }
+
+    /// How many items the pane shows, for its title (`shown/total`).
+    public func visibleCount(_ pane: Pane) -> Int {
+        guard let range = retained(pane) else { return 0 }
+        guard isNarrowed(pane) || ui.pausedAt != nil else { return range.count }
+        return range.reduce(0) { $0 + (isVisible(pane, $1) ? 1 : 0) }
+    }
+
+    /// The item the pane's selection points at: the held one, or the newest visible while following.
+    public func selectedSeq(_ pane: Pane) -> Int? {
+        let scroll = ui.scroll(of: pane)
+        if !scroll.follow, let selected = scroll.selected { return visible(pane, from: selected, steps: 0) }
+        return newestVisible(pane)
+    }
+}

@@ -1,0 +1,172 @@
+import TFDriftCore
+import TFDriftWire
+
+/// The full-screen view of one item: every field; for a drift, the old and new values side by side as indented
+/// JSON with the differing lines marked; `r` shows the message exactly as received. Pure: lines from state.
+struct DetailView {
+    typealias Line = [(String, Role)]
+
+    let state: State
+    let detail: DetailState
+    let width: Int
+    let offset: Int
+
+    /// Content lines, already wrapped to `width`.
+    func lines() -> [Line] {
+        if detail.raw { return rawLines() }
+        switch detail.pane {
+        case .drifts: return state.feed.drifts[detail.seq].map(driftLines) ?? gone()
+        case .events: return state.feed.events[detail.seq].map(eventLines) ?? gone()
+        case .state: return state.feed.stateChanges[detail.seq].map(stateLines) ?? gone()
+        case .stats: return gone()
+        }
+    }
+
+    func gone() -> [Line] { [[("This item is no longer in the pane's history.", .dim)]] }
+
+    var raw: String {
+        switch detail.pane {
+        case .drifts: state.feed.drifts[detail.seq]?.raw ?? ""
+        case .events: state.feed.events[detail.seq]?.raw ?? ""
+        case .state: state.feed.stateChanges[detail.seq]?.raw ?? ""
+        case .stats: ""
+        }
+    }
+
+    /// The message as received: indented when it parses, as text when it was cut at the raw limit.
+    func rawLines() -> [Line] {
+        let text = raw
+        guard !text.isEmpty else { return [[("No raw message kept for this item.", .dim)]] }
+        if let json = try? JSONParser.parse(text) {
+            return json.prettyLines().flatMap { wrap($0, width, .text) }
+        }
+        return [[("(cut at \(Ingest.maximumRawBytes) bytes)", .dim)]] + wrap(text, width, .text)
+    }
+
+    var body: JSONValue? {
+        guard let json = try? JSONParser.parse(raw) else { return nil }
+        return json["data"] ?? json["payload"] ?? json
+    }
+
+    func field(_ name: String, _ value: String, _ role: Role = .text) -> [Line] {
+        let label = TextWidth.fit(name, 11)
+        return wrap(value.isEmpty ? "—" : value, max(1, width - 12), role).enumerated().map { i, line in
+            [(i == 0 ? label : String(repeating: " ", count: 11), Role.columnHeader), (" ", .text)] + line
+        }
+    }
+
+    func when(_ time: Double?) -> String {
+        guard let time else { return "" }
+        return Timestamp.format(time)
+    }
+
+    func driftLines(_ d: DriftRecord) -> [Line] {
+        var lines: [Line] = [[("Drift ", .title), (Painter.severityTag(d.severity), .severity(d.severity)),
+                              ("  \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName)", .title)]]
+        let identity = body?["user_identity"]
+        let rules = body?["matched_rules"]?.arrayValue?.compactMap { $0.stringValue }.map { Sanitizer.clean($0, limit: 120) } ?? []
+        lines += field("Severity", d.severity.label, .severity(d.severity))
+        lines += field("Type", d.resourceType) + field("Name", d.resourceName) + field("ID", d.resourceID)
+        lines += field("Attribute", d.attribute)
+        lines += field("User", d.user)
+        for (label, key) in [("Identity", "Type"), ("ARN", "ARN"), ("Account", "AccountID"), ("User name", "UserName")] {
+            if let value = identity?[key]?.stringValue, !value.isEmpty { lines += field(label, Sanitizer.clean(value, limit: 300)) }
+        }
+        lines += field("Rules", rules.joined(separator: ", "))
+        lines += field("Detected", d.eventTime.map { Timestamp.format($0) } ?? "(the server sent no time)")
+        lines += field("Received", when(d.receivedAt))
+        lines += field("Source", d.history ? "history (loaded at start)" : d.backfilled ? "backfill after a gap" : "live")
+        lines.append([])
+        lines += sideBySide(old: value(body?["old_value"], d.oldValue), new: value(body?["new_value"], d.newValue))
+        return lines
+    }
+
+    /// A value as indented JSON lines: from the message when it is there, else from the record's text.
+    func value(_ json: JSONValue?, _ fallback: String) -> [String] {
+        if let json { return json.prettyLines().map { Sanitizer.clean($0, limit: 1024) } }
+        if let parsed = try? JSONParser.parse(fallback) { return parsed.prettyLines() }
+        return [fallback]
+    }
+
+    /// Old on the left, new on the right, each wrapped to its half; a line that is not on the other side is marked.
+    func sideBySide(old: [String], new: [String]) -> [Line] {
+        let half = max(4, (width - 3) / 2)
+        let oldSet = Set(old), newSet = Set(new)
+        let left = old.flatMap { line in wrap(line, half, newSet.contains(line) ? .text : .severity(.high)) }
+        let right = new.flatMap { line in wrap(line, half, oldSet.contains(line) ? .text : .severity(.low)) }
+        var lines: [Line] = [[(TextWidth.fit("OLD", half), .columnHeader), (" │ ", .border), (TextWidth.fit("NEW", half), .columnHeader)]]
+        for i in 0..<max(left.count, right.count) {
+            let l = i < left.count ? left[i] : [("", Role.text)]
+            let r = i < right.count ? right[i] : [("", Role.text)]
+            let lText = l.map(\.0).joined(), rText = r.map(\.0).joined()
+            lines.append([(TextWidth.fit(lText, half), l.first?.1 ?? .text), (" │ ", .border), (TextWidth.fit(rText, half), r.first?.1 ?? .text)])
+        }
+        return lines
+    }
+
+    func eventLines(_ e: EventRecord) -> [Line] {
+        var lines: [Line] = [[("Event ", .title), (Painter.severityTag(e.severity), .severity(e.severity)), ("  \(e.kindLabel) · \(e.title)", .title)]]
+        lines += field("Topic", e.topic.wireName) + field("Severity", e.severity.label, .severity(e.severity))
+        lines += field("What", e.title) + field("Resource", e.resource) + field("Detail", e.detail) + field("User", e.user)
+        lines += field("Time", e.eventTime.map { Timestamp.format($0) } ?? "(the server sent no time)") + field("Received", when(e.receivedAt))
+        lines += allFields()
+        return lines
+    }
+
+    func stateLines(_ c: StateRecord) -> [Line] {
+        var lines: [Line] = [[("State change ", .title), ("\(c.action) \(c.resource)", .title)]]
+        lines += field("Action", c.action) + field("Resource", c.resource) + field("Detail", c.detail)
+        lines += field("Received", when(c.receivedAt))
+        lines += allFields()
+        return lines
+    }
+
+    /// Every field of the message body, for kinds whose fields vary (events, state changes).
+    func allFields() -> [Line] {
+        guard let object = body?.objectValue, !object.pairs.isEmpty else { return [] }
+        var lines: [Line] = [[], [("All fields", .columnHeader)]]
+        for pair in object.pairs {
+            let text = pair.value.stringValue ?? pair.value.jsonText
+            lines += field(Sanitizer.clean(pair.key, limit: 40), Sanitizer.clean(text, limit: 1024))
+        }
+        return lines
+    }
+
+    /// Text cut into lines of at most `cells` cells.
+    func wrap(_ text: String, _ cells: Int, _ role: Role) -> [Line] {
+        guard cells > 0 else { return [] }
+        var lines: [Line] = []
+        var current = ""
+        var used = 0
+        for ch in text {
+            let w = TextWidth.width(of: ch)
+            if used + w > cells {
+                lines.append([(current, role)])
+                current = ""
+                used = 0
+            }
+            current.append(ch)
+            used += w
+        }
+        lines.append([(current, role)])
+        return lines
+    }
+}
+
+extension Painter {
+    mutating func detailView(_ rect: Rect, _ detail: DetailState) {
+        canvas.fill(rect, style: style(.text))
+        let view = DetailView(state: state, detail: detail, width: rect.inner.width - 2, offset: detail.offset)
+        let lines = view.lines()
+        let visible = rect.inner.height
+        let offset = min(detail.offset, max(0, lines.count - visible))
+        let position = lines.count > visible ? "\(offset + 1)–\(min(lines.count, offset + visible))/\(lines.count)" : ""
+        box(rect, title: detail.raw ? "Raw message" : "Detail", note: "\(position)  n/N next · r raw · Esc back", focused: true)
+        for (i, line) in lines.dropFirst(offset).prefix(visible).enumerated() {
+            var x = rect.inner.x + 1
+            for (text, role) in line where x < rect.inner.maxX {
+                x += canvas.draw(text, x: x, y: rect.inner.y + i, style: style(role), maxWidth: rect.inner.maxX - x)
+            }
+        }
+    }
+}
