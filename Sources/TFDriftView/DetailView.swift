@@ -65,9 +65,12 @@ struct DetailView {
                               ("  \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName)", .title)]]
         let identity = body?["user_identity"]
         let rules = body?["matched_rules"]?.arrayValue?.compactMap { $0.stringValue }.map { Sanitizer.clean($0, limit: 120) } ?? []
-        lines += field("Severity", d.severity.label, .severity(d.severity))
-        lines += field("Type", d.resourceType) + field("Name", d.resourceName) + field("ID", d.resourceID)
+        // What changed comes first, so it is on screen even at 80x24; the rest follows.
+        lines += field("Resource", "\(d.resourceType).\(d.resourceName)  \(d.resourceID)")
         lines += field("Attribute", d.attribute)
+        lines += sideBySide(old: value(body?["old_value"], d.oldValue), new: value(body?["new_value"], d.newValue))
+        lines.append([])
+        lines += field("Severity", d.severity.label, .severity(d.severity))
         lines += field("User", d.user)
         for (label, key) in [("Identity", "Type"), ("ARN", "ARN"), ("Account", "AccountID"), ("User name", "UserName")] {
             if let value = identity?[key]?.stringValue, !value.isEmpty { lines += field(label, Sanitizer.clean(value, limit: 300)) }
@@ -76,8 +79,6 @@ struct DetailView {
         lines += field("Detected", d.eventTime.map { Timestamp.format($0) } ?? "(the server sent no time)")
         lines += field("Received", when(d.receivedAt))
         lines += field("Source", d.history ? "history (loaded at start)" : d.backfilled ? "backfill after a gap" : "live")
-        lines.append([])
-        lines += sideBySide(old: value(body?["old_value"], d.oldValue), new: value(body?["new_value"], d.newValue))
         return lines
     }
 
@@ -88,18 +89,26 @@ struct DetailView {
         return [fallback]
     }
 
-    /// Old on the left, new on the right, each wrapped to its half; a line that is not on the other side is marked.
+    /// Old on the left, new on the right, each wrapped to its half; a line that is not on the other side is marked
+    /// with `-` or `+` (and its colour), so the difference shows without colour too.
     func sideBySide(old: [String], new: [String]) -> [Line] {
-        let half = max(4, (width - 3) / 2)
+        let half = max(6, (width - 3) / 2)
         let oldSet = Set(old), newSet = Set(new)
-        let left = old.flatMap { line in wrap(line, half, newSet.contains(line) ? .text : .severity(.high)) }
-        let right = new.flatMap { line in wrap(line, half, oldSet.contains(line) ? .text : .severity(.low)) }
+        func side(_ lines: [String], _ other: Set<String>, _ mark: String, _ role: Role) -> [(String, Role)] {
+            lines.flatMap { line -> [(String, Role)] in
+                let changed = !other.contains(line)
+                return wrap(line, half - 2, changed ? role : .text).enumerated().map { i, part in
+                    ((i == 0 && changed ? mark : "  ") + part.map(\.0).joined(), changed ? role : .text)
+                }
+            }
+        }
+        let left = side(old, newSet, "- ", .severity(.high))
+        let right = side(new, oldSet, "+ ", .severity(.low))
         var lines: [Line] = [[(TextWidth.fit("OLD", half), .columnHeader), (" │ ", .border), (TextWidth.fit("NEW", half), .columnHeader)]]
         for i in 0..<max(left.count, right.count) {
-            let l = i < left.count ? left[i] : [("", Role.text)]
-            let r = i < right.count ? right[i] : [("", Role.text)]
-            let lText = l.map(\.0).joined(), rText = r.map(\.0).joined()
-            lines.append([(TextWidth.fit(lText, half), l.first?.1 ?? .text), (" │ ", .border), (TextWidth.fit(rText, half), r.first?.1 ?? .text)])
+            let l = i < left.count ? left[i] : ("", Role.text)
+            let r = i < right.count ? right[i] : ("", Role.text)
+            lines.append([(TextWidth.fit(l.0, half), l.1), (" │ ", .border), (TextWidth.fit(r.0, half), r.1)])
         }
         return lines
     }
@@ -132,9 +141,10 @@ struct DetailView {
         return lines
     }
 
-    /// Text cut into lines of at most `cells` cells.
+    /// Text cut into lines of at most `cells` cells; a continuation keeps the line's indentation, plus two.
     func wrap(_ text: String, _ cells: Int, _ role: Role) -> [Line] {
         guard cells > 0 else { return [] }
+        let indent = String(repeating: " ", count: min(text.prefix { $0 == " " }.count + 2, cells / 2))
         var lines: [Line] = []
         var current = ""
         var used = 0
@@ -142,8 +152,8 @@ struct DetailView {
             let w = TextWidth.width(of: ch)
             if used + w > cells {
                 lines.append([(current, role)])
-                current = ""
-                used = 0
+                current = indent
+                used = indent.count
             }
             current.append(ch)
             used += w
