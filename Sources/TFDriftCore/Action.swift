@@ -55,12 +55,14 @@ public enum RestRequest: Sendable, Hashable {
     case stats
     /// `GET /api/v1/drifts?page=&limit=`: oldest first.
     case drifts(page: Int, limit: Int)
+    /// The same list, read for history on start: items from index `from` up to `total` are shown as history.
+    case history(page: Int, limit: Int, from: Int, total: Int)
 
     public var path: String {
         switch self {
         case .health: "/health"
         case .stats: "/api/v1/stats"
-        case .drifts(let page, let limit): "/api/v1/drifts?page=\(page)&limit=\(limit)"
+        case .drifts(let page, let limit), .history(let page, let limit, _, _): "/api/v1/drifts?page=\(page)&limit=\(limit)"
         }
     }
 }

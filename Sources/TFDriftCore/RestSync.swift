@@ -30,9 +30,19 @@ enum RestSync {
             if case .failure(let status, let message) = outcome {
                 state.rest.lastError = status.map { "HTTP \($0): \(message)" } ?? message
             }
-            if case .drifts = request {
+            switch request {
+            case .drifts:
                 state.rest.driftsInFlight = false
+                // The first read learns the list's length; without it there is no history either.
+                if state.rest.cursor == nil, state.settings.historyOnStart > 0 { state.rest.historyProblem = state.rest.lastError }
                 closeGap(&state, at: at)
+            case .history:
+                // No history, but nothing else lost: the dashboard stays live-only and says so.
+                state.rest.driftsInFlight = false
+                state.rest.historyProblem = state.rest.lastError
+                closeGap(&state, at: at)
+            default:
+                break
             }
             return []
         }
@@ -47,6 +57,9 @@ enum RestSync {
         case .drifts(let page, let limit):
             state.rest.driftsInFlight = false
             return applyDrifts(&state, data, page: page, limit: limit, at: at)
+        case .history(let page, let limit, let from, let total):
+            state.rest.driftsInFlight = false
+            return applyHistory(&state, data, page: page, limit: limit, from: from, total: total, at: at)
         }
     }
 
@@ -78,6 +91,13 @@ enum RestSync {
         guard let cursor = state.rest.cursor else {
             state.rest.cursor = total
             closeGap(&state, at: at)
+            // History on start: the last drifts of the list, as history; the last of them anchors the cursor.
+            let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
+            if state.settings.historyOnStart > 0, total > 0, wanted {
+                let from = max(0, total - state.settings.historyOnStart)
+                state.rest.driftsInFlight = true
+                return [.fetch(.history(page: from / pageSize + 1, limit: pageSize, from: from, total: total))]
+            }
             // Read the last drift once, to anchor the cursor.
             guard total > 0 else { return [] }
             state.rest.driftsInFlight = true
@@ -90,7 +110,9 @@ enum RestSync {
             // The list only grows; a shorter one, or another drift at our cursor, means the server restarted
             // and lost it. Start over from its beginning.
             state.rest.restartsDetected += 1
-            state.rest.cursor = 0
+            // With history on start, a restarted server's recent drifts load as history; without, all of them
+            // are backfilled.
+            state.rest.cursor = state.settings.historyOnStart > 0 ? nil : 0
             state.rest.anchor = nil
             return requestDrifts(&state)
         }
@@ -122,6 +144,42 @@ enum RestSync {
     static func malformed(_ state: inout State, _ message: String) {
         state.rest.lastError = message
         Problems.malformed(&state, .rest, message)
+    }
+
+    /// One page of history on start: the items from `from` on are shown, marked as history (never twice, also
+    /// against live drifts that arrived meanwhile); the next page follows until `total`.
+    static func applyHistory(
+        _ state: inout State, _ data: JSONValue, page: Int, limit: Int, from: Int, total: Int, at: Double
+    ) -> [Effect] {
+        guard let list = data["data"]?.arrayValue else {
+            malformed(&state, "/api/v1/drifts: no data list")
+            return []
+        }
+        let items = list.prefix(limit)
+        let first = (page - 1) * limit
+        var shown = 0
+        for (offset, item) in items.enumerated() where first + offset >= from && first + offset < total {
+            var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
+            drift.history = true
+            drift.raw = Sanitizer.clean(item.jsonText, limit: Ingest.maximumRawBytes)
+            let key = DriftDigest(drift)
+            if state.feed.driftKeys.contains(key) { continue }
+            state.feed.driftKeys.insert(key, backfill: true)
+            FeedReducer.show(drift, key: key, in: &state, at: at)
+            shown += 1
+        }
+        state.rest.historyLoaded = (state.rest.historyLoaded ?? 0) + shown
+        if first + items.count >= total {
+            // The drift at index total-1 anchors the cursor (the list may have grown since).
+            let anchorIndex = total - 1 - first
+            if anchorIndex >= 0, anchorIndex < items.count {
+                state.rest.anchor = DriftDigest(Ingest.drift(items[items.startIndex + anchorIndex], receivedAt: at, time: nil))
+            }
+            return []
+        }
+        guard !items.isEmpty, first + items.count < total else { return [] }
+        state.rest.driftsInFlight = true
+        return [.fetch(.history(page: page + 1, limit: limit, from: from, total: total))]
     }
 
     /// Records the interruption once the WebSocket is back and the backfill has run.

@@ -192,12 +192,14 @@ public struct Settings: Sendable, Equatable {
     public var statsInterval: Double
     /// The longest `Retry-After` honoured; a server asking for more is waited for this long, and told so.
     public var maximumRetryAfter: Double
+    /// Drifts loaded from `/api/v1/drifts` on the first connect and after a server restart (0: none).
+    public var historyOnStart: Int
 
     public init(
         url: String, historyLimit: Int = 10_000, backoff: BackoffPolicy = BackoffPolicy(), maxRetries: Int? = nil,
         welcomeTimeout: Double = 2, healthyAfter: Double = 5, pingInterval: Double = 30, watchdog: Double = 65,
         outboxLimit: Int = 256, provider: String? = nil, restEnabled: Bool = true, pollInterval: Double = 5,
-        statsInterval: Double = 10, maximumRetryAfter: Double = 3600
+        statsInterval: Double = 10, maximumRetryAfter: Double = 3600, historyOnStart: Int = 0
     ) {
         self.url = url
         self.historyLimit = historyLimit
@@ -213,6 +215,7 @@ public struct Settings: Sendable, Equatable {
         self.pollInterval = pollInterval
         self.statsInterval = statsInterval
         self.maximumRetryAfter = maximumRetryAfter
+        self.historyOnStart = max(0, historyOnStart)
     }
 }
 
@@ -258,6 +261,9 @@ public struct RestState: Sendable, Equatable {
     public var lastStatsRequest: Double?
     public var serverVersion: String?
     public var restartsDetected = 0
+    /// History on start: how many drifts it brought, or why there is none (`nil` while not tried).
+    public var historyLoaded: Int?
+    public var historyProblem: String?
     public var backfilledTotal = 0
     public var lastError: String?
     /// The interruption being repaired: when it began and where the Drifts pane was.

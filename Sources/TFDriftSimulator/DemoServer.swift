@@ -85,6 +85,11 @@ public final class DemoServer: Sendable {
         try? hub.loop.submit { [hub] in hub.faults = faults }.wait()
     }
 
+    /// Generates `count` events at once (kept in the REST drift list as the real server keeps them).
+    public func generate(_ count: Int) {
+        try? hub.loop.submit { [hub] in hub.generate(count) }.wait()
+    }
+
     public func dropConnections() {
         try? hub.loop.submit { [hub] in hub.dropAll() }.wait()
     }
@@ -168,6 +173,8 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 send(context, status: .badRequest, body: "Bad Request", contentType: "text/plain")
             }
+        case _ where hub.faults.restMissing && path.hasPrefix("/api/"):
+            send(context, status: .notFound, body: "404 page not found\n", contentType: "text/plain")
         case "/health", "/api/v1/health":
             send(context, status: .ok, body: hub.healthJSON())
         case "/api/v1/stats" where hub.hostile?.restOverrides.isEmpty == false,

@@ -53,11 +53,16 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var stallHandshake = false
     /// Keep sockets open but send nothing at all, not even pings.
     public var silent = false
+    /// Answer every REST path except /health with 404, like a server without the API.
+    public var restMissing = false
 
-    public init(refuseUpgrade: Int? = nil, retryAfter: String? = nil, stallHandshake: Bool = false, silent: Bool = false) {
+    public init(
+        refuseUpgrade: Int? = nil, retryAfter: String? = nil, stallHandshake: Bool = false, silent: Bool = false, restMissing: Bool = false
+    ) {
         self.refuseUpgrade = refuseUpgrade
         self.retryAfter = retryAfter
         self.stallHandshake = stallHandshake
         self.silent = silent
+        self.restMissing = restMissing
     }
 }

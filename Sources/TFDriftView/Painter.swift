@@ -210,8 +210,10 @@ struct Painter {
                 ? [drift.resourceType, drift.resourceID].filter { !$0.isEmpty }.joined(separator: " ")
                 : "\(drift.resourceType).\(drift.resourceName)"
             let change = drift.oldValue.isEmpty && drift.newValue.isEmpty ? "" : "\(drift.oldValue) \(arrow) \(drift.newValue)"
+            // History from /api/v1/drifts has no time on the real server: it says where it came from instead.
+            let time = drift.history && drift.eventTime == nil ? "history" : Timestamp.clock(drift.time, utcOffset: offset)
             var cells: [(String, Role)] = [
-                (Timestamp.clock(drift.time, utcOffset: offset), .dim), (Painter.severityTag(drift.severity), .severity(drift.severity)),
+                (time, .dim), (Painter.severityTag(drift.severity), .severity(drift.severity)),
                 (resource, .text), (drift.attribute, .text), (change, .text),
             ]
             if wide { cells.append((drift.user, .dim)) }
@@ -378,6 +380,9 @@ struct Painter {
             segments.append((Painter.gapText(gap, offset: options.utcOffset), .statusWarn, 3))
         } else if let open = state.rest.openGap {
             segments.append(("gap since \(Timestamp.clock(open.start, utcOffset: options.utcOffset))", .statusWarn, 3))
+        }
+        if let problem = state.rest.historyProblem {
+            segments.append(("no history: \(problem)", .statusWarn, 3))
         }
         // Why the link is down matters more than anything but the phase and topics.
         if let reason = c.lastCloseReason, c.phase != .open {

@@ -116,3 +116,44 @@ struct InvestigateReducerTests {
         store.send(.key(.character("q"))) { $0.ui.showHelp = false }
     }
 }
+
+struct HistoryOnStartTests {
+    static func connected(history: Int) -> StoreTester {
+        var state = State(settings: Settings(url: "ws://x/ws", restEnabled: true, historyOnStart: history), topics: [.drifts])
+        _ = Reducer.reduce(&state, .started(at: 0))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 0))
+        return StoreTester(state: state)
+    }
+
+    @Test func theLastDriftsLoadAsHistoryAndNeverTwice() {
+        var store = Self.connected(history: 3)
+        let welcome = Action.received(generation: 1, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 1)
+        _ = Reducer.reduce(&store.state, welcome)
+        let list = ["a", "b", "c", "d", "e"].map { RestSyncTests.drift($0) }
+        let first = Reducer.reduce(&store.state, .restResponse(.drifts(page: 1, limit: 1), RestSyncTests.page([list[0]], limit: 1, total: 5), at: 2))
+        #expect(first == [.fetch(.history(page: 1, limit: RestSync.pageSize, from: 2, total: 5))])
+        // A live drift that is also in the list arrives while the history loads.
+        let live = Ingest.drift(list[4], receivedAt: 2.5, time: nil)
+        _ = Reducer.reduce(&store.state, .received(generation: 1, items: [.drift(live)], at: 2.5))
+        let done = Reducer.reduce(&store.state, .restResponse(.history(page: 1, limit: RestSync.pageSize, from: 2, total: 5), RestSyncTests.page(list, total: 5), at: 3))
+        #expect(done.isEmpty)
+        let ids = (0..<store.state.feed.drifts.nextSeq).compactMap { store.state.feed.drifts[$0] }.map { ($0.resourceID, $0.history) }
+        #expect(ids.map(\.0) == ["e", "c", "d"], "the last three, the live one not twice")
+        #expect(ids.map(\.1) == [false, true, true])
+        #expect(store.state.rest.cursor == 5 && store.state.rest.anchor == DriftDigest(Ingest.drift(list[4], receivedAt: 0, time: nil)))
+        #expect(store.state.rest.historyLoaded == 2)
+    }
+
+    @Test func noEndpointLeavesTheDashboardLiveOnlyAndSaysSo() {
+        var store = Self.connected(history: 500)
+        _ = Reducer.reduce(&store.state, .received(generation: 1, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 1))
+        _ = Reducer.reduce(&store.state, .restResponse(.drifts(page: 1, limit: 1), RestSyncTests.page([RestSyncTests.drift("a")], limit: 1, total: 9), at: 2))
+        store.send(.restResponse(.history(page: 1, limit: RestSync.pageSize, from: 0, total: 9), .failure(status: 404, message: "404 page not found"), at: 3)) {
+            $0.now = 3
+            $0.rest.driftsInFlight = false
+            $0.rest.lastError = "HTTP 404: 404 page not found"
+            $0.rest.historyProblem = "HTTP 404: 404 page not found"
+        }
+        #expect(store.state.feed.drifts.isEmpty)
+    }
+}

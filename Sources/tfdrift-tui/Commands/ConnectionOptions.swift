@@ -31,6 +31,12 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not use the REST API (no backfill, stats polling or polling fallback).")
     var noRest = false
 
+    @Option(name: .long, help: "Drifts to load from /api/v1/drifts when the dashboard starts (and after a server restart); 0 turns it off.")
+    var historyOnStart: Int = 500
+
+    @Option(name: .long, help: "Show only what matches, e.g. 'sev:high+ type:aws_iam* -user:bot' (the / filter's grammar).")
+    var filter: String?
+
     @Option(name: .long, help: "Longest wait between reconnect attempts, in seconds (backoff doubles up to this).")
     var backoffMax: Double = 30
 
@@ -42,6 +48,10 @@ struct ConnectionOptions: ParsableArguments {
         if history < 1 { throw ValidationError("--history must be at least 1") }
         if let maxRetries, maxRetries < 0 { throw ValidationError("--max-retries cannot be negative") }
         if !(watchdog >= 1) { throw ValidationError("--watchdog must be at least 1 second") }
+        if historyOnStart < 0 || historyOnStart > 100_000 { throw ValidationError("--history-on-start must be from 0 to 100000") }
+        if let filter {
+            if let bad = Filter(filter).invalidTerms.first { throw ValidationError("--filter: '\(bad.text)': \(bad.problem ?? "not understood")") }
+        }
         if !(backoffMax >= 0.01 && backoffMax <= 86_400) { throw ValidationError("--backoff-max must be from 0.01 to 86400 seconds") }
         if !(maxRetryAfter >= 0 && maxRetryAfter <= 86_400) { throw ValidationError("--max-retry-after must be from 0 to 86400 seconds") }
         _ = try headers()
@@ -88,10 +98,20 @@ struct ConnectionOptions: ParsableArguments {
         }
     }
 
+    /// The initial state: settings, topics, and `--filter` as every pane's filter.
+    func initialState(url: String) throws -> State {
+        var state = State(settings: settings(url: url), topics: try parsedTopics())
+        if let filter, !filter.isEmpty {
+            for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
+        }
+        return state
+    }
+
     func settings(url: String) -> Settings {
         Settings(
             url: url, historyLimit: history, backoff: BackoffPolicy(base: min(1, backoffMax), cap: backoffMax), maxRetries: maxRetries,
-            watchdog: watchdog, provider: provider, restEnabled: !noRest, maximumRetryAfter: maxRetryAfter)
+            watchdog: watchdog, provider: provider, restEnabled: !noRest, maximumRetryAfter: maxRetryAfter,
+            historyOnStart: historyOnStart)
     }
 }
 

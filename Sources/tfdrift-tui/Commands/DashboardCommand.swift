@@ -40,7 +40,7 @@ struct DashboardCommand: ParsableCommand {
         let inbox = Inbox()
         let client = WebSocketClient(options: try connection.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
         defer { client.shutdown() }
-        let state = State(settings: connection.settings(url: url), topics: try connection.parsedTopics())
+        let state = try connection.initialState(url: url)
         let frontend = DashboardFrontend()
         defer { frontend.close() }
         // After initscr, so that our SIGWINCH handler (which wakes the loop from any thread) replaces ncurses'.

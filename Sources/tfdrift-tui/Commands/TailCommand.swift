@@ -39,7 +39,7 @@ struct TailCommand: ParsableCommand {
         let client = WebSocketClient(options: try connection.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        let state = State(settings: connection.settings(url: url), topics: try connection.parsedTopics())
+        let state = try connection.initialState(url: url)
         let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
         if !final.connection.everOpened {
             let reason = final.connection.lastCloseReason ?? "no answer"

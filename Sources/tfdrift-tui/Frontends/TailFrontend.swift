@@ -61,9 +61,12 @@ final class TailFrontend: Frontend {
         default:
             break
         }
-        nextDrift = printNew(state.feed.drifts, from: nextDrift) { TailLine.item(.drift($0), at: $0.receivedAt) }
-        nextEvent = printNew(state.feed.events, from: nextEvent) { TailLine.item(.event($0), at: $0.receivedAt) }
-        nextState = printNew(state.feed.stateChanges, from: nextState) { TailLine.item(.stateChange($0), at: $0.receivedAt) }
+        // `--filter` applies through the same visibility rule as the dashboard's panes.
+        nextDrift = printNew(state.feed.drifts, from: nextDrift, shown: { state.isVisible(.drifts, $0) }) { TailLine.item(.drift($0), at: $0.receivedAt) }
+        nextEvent = printNew(state.feed.events, from: nextEvent, shown: { state.isVisible(.events, $0) }) { TailLine.item(.event($0), at: $0.receivedAt) }
+        nextState = printNew(state.feed.stateChanges, from: nextState, shown: { state.isVisible(.state, $0) }) {
+            TailLine.item(.stateChange($0), at: $0.receivedAt)
+        }
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false) { TailLine.problem($0) }
         while gapsPrinted < state.feed.gaps.count {
             emit(TailLine.gap(state.feed.gaps[gapsPrinted]))
@@ -72,12 +75,13 @@ final class TailFrontend: Frontend {
     }
 
     private func printNew<Element>(
-        _ history: History<Element>, from start: Int, counted: Bool = true, line: (Element) -> TailLine
+        _ history: History<Element>, from start: Int, counted: Bool = true, shown: (Int) -> Bool = { _ in true },
+        line: (Element) -> TailLine
     ) -> Int {
         var seq = max(start, history.oldestSeq ?? start)
         while seq < history.nextSeq {
             if counted, let count, printedEvents >= count { return history.nextSeq }
-            if let element = history[seq] {
+            if let element = history[seq], shown(seq) {
                 emit(line(element))
                 if counted { printedEvents += 1 }
             }
@@ -163,7 +167,8 @@ struct TailLine {
                     ("topic", "drift"), ("severity", .string(d.severity.label)), ("resource_type", .string(d.resourceType)),
                     ("resource_name", .string(d.resourceName)), ("resource_id", .string(d.resourceID)),
                     ("attribute", .string(d.attribute)), ("old_value", .string(d.oldValue)), ("new_value", .string(d.newValue)),
-                    ("user", .string(d.user)), ("time", .string(Timestamp.format(d.time))), ("backfilled", .bool(d.backfilled)), received,
+                    ("user", .string(d.user)), ("time", .string(Timestamp.format(d.time))), ("backfilled", .bool(d.backfilled)),
+                    ("history", .bool(d.history)), received,
                 ],
                 text: "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)")
         case .event(let e):
