@@ -13,16 +13,13 @@ enum FeedReducer {
             show(drift, key: key, in: &state, at: at)
         case .event(let event):
             state.feed.events.append(event)
-            let type = event.resource.split(separator: " ").first.map(String.init) ?? ""
-            let resourceType = type.split(separator: ".").first.map(String.init) ?? type
             var known = true
             if case .other = event.topic { known = false }
-            state.feed.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: resourceType, at: at)
+            state.feed.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: event.resourceType, at: at)
             UIReducer.holdSelection(&state, pane: .events)
         case .stateChange(let change):
             state.feed.stateChanges.append(change)
-            let resourceType = change.resource.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
-            state.feed.stats.record(kind: "state", severity: nil, resourceType: resourceType, at: at)
+            state.feed.stats.record(kind: "state", severity: nil, resourceType: change.resourceType, at: at)
             UIReducer.holdSelection(&state, pane: .state)
         case .stats(let server):
             state.feed.stats.server = server
@@ -34,8 +31,7 @@ enum FeedReducer {
             state.diagnostics.lastError = "ignored unknown message type \"\(type)\""
             state.diagnostics.lastErrorAt = state.now
         case .malformed(let description):
-            state.diagnostics.malformed += 1
-            Problems.note(&state, .decode, "malformed message: \(description)")
+            Problems.malformed(&state, .decode, "malformed message: \(description)")
         }
         return []
     }

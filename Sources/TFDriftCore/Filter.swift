@@ -147,18 +147,16 @@ extension DriftRecord {
 
 extension EventRecord {
     public var filterFields: FilterFields {
-        let type = resource.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
-        return FilterFields(
-            severity: severity, resourceType: type, user: user, attribute: "", topic: topic.wireName,
+        FilterFields(
+            severity: severity, resourceType: resourceType, user: user, attribute: "", topic: topic.wireName,
             searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName])
     }
 }
 
 extension StateRecord {
     public var filterFields: FilterFields {
-        let type = resource.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
-        return FilterFields(
-            severity: nil, resourceType: type, user: "", attribute: "", topic: "state_change",
+        FilterFields(
+            severity: nil, resourceType: resourceType, user: "", attribute: "", topic: "state_change",
             searchable: [action, resource, detail])
     }
 }

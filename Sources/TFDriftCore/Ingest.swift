@@ -87,6 +87,13 @@ public enum Ingest {
             oldValue: display(body["old_value"]), newValue: display(body["new_value"]), user: user(body))
     }
 
+    /// A drift from `GET /api/v1/drifts`: the item is the payload itself, and it is also its raw text.
+    static func restDrift(_ item: JSONValue, receivedAt: Double) -> DriftRecord {
+        var drift = drift(item, receivedAt: receivedAt, time: eventTime(body: item, envelope: ""))
+        drift.raw = Sanitizer.clean(item.jsonText, limit: maximumRawBytes)
+        return drift
+    }
+
     static func event(_ topic: EventTopic, _ body: JSONValue, receivedAt: Double, time: Double?) -> EventRecord {
         let severityText = body["severity"]?.stringValue ?? ""
         var title = ""

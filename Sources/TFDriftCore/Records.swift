@@ -199,3 +199,17 @@ public enum Incoming: Sendable, Equatable {
     /// A line that was not a JSON object with a `type`.
     case malformed(String)
 }
+
+/// The Terraform type at the front of a resource label (`aws_instance.web`, `aws_instance i-0abc`): what the
+/// statistics count and `type:` filters on, for events and state changes alike.
+func resourceType(ofLabel label: String) -> String {
+    label.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
+}
+
+extension EventRecord {
+    public var resourceType: String { TFDriftCore.resourceType(ofLabel: resource) }
+}
+
+extension StateRecord {
+    public var resourceType: String { TFDriftCore.resourceType(ofLabel: resource) }
+}

@@ -119,9 +119,8 @@ enum RestSync {
         // Drifts switched off by the operator stay off, whichever way they would arrive; the cursor still moves.
         let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
         for (offset, item) in items.enumerated() where wanted && first + offset >= cursor {
-            var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
+            var drift = Ingest.restDrift(item, receivedAt: at)
             drift.backfilled = true
-            drift.raw = Sanitizer.clean(item.jsonText, limit: Ingest.maximumRawBytes)
             let key = DriftDigest(drift)
             if state.feed.driftKeys.contains(key) { continue }
             FeedReducer.show(drift, key: key, in: &state, at: at)
@@ -159,9 +158,8 @@ enum RestSync {
         let first = (page - 1) * limit
         var shown = 0
         for (offset, item) in items.enumerated() where first + offset >= from && first + offset < total {
-            var drift = Ingest.drift(item, receivedAt: at, time: Ingest.eventTime(body: item, envelope: ""))
+            var drift = Ingest.restDrift(item, receivedAt: at)
             drift.history = true
-            drift.raw = Sanitizer.clean(item.jsonText, limit: Ingest.maximumRawBytes)
             let key = DriftDigest(drift)
             if state.feed.driftKeys.contains(key) { continue }
             state.feed.driftKeys.insert(key, backfill: true)

@@ -99,7 +99,7 @@ enum UIReducer {
                 state.ui.pausedAt = nil
             }
         case .toggleTopic, .retryNow, .send, .quit:
-            return ConnectionReducer.reduce(&state, command)
+            break  // the link's commands: the root routes them to ConnectionReducer
         }
         return []
     }

@@ -19,7 +19,10 @@ extension State {
     }
 
     public func isVisible(_ pane: Pane, _ seq: Int) -> Bool {
-        guard let range = retained(pane), range.contains(seq), let fields = filterFields(pane, seq) else { return false }
+        guard let range = retained(pane), range.contains(seq) else { return false }
+        // Nothing narrows the pane: the range decides, without looking at the item (this runs per row, per frame).
+        guard isNarrowed(pane) else { return true }
+        guard let fields = filterFields(pane, seq) else { return false }
         if let minimum = ui.minimumSeverity {
             guard let severity = fields.severity, severity.rank <= minimum.rank else { return false }
         }

@@ -77,11 +77,7 @@ final class SessionHandler: ChannelInboundHandler {
             let text = data.readString(length: data.readableBytes) ?? ""
             closeReason = SessionHandler.describe(code: code, text: text)
             // Echo the close (RFC 6455 §5.5.1), then drop the connection.
-            var echo = context.channel.allocator.buffer(capacity: 2)
-            if let code { echo.writeInteger(code) }
-            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: echo)
-            let channel = context.channel
-            context.writeAndFlush(wrapOutboundOut(reply)).whenComplete { _ in channel.close(promise: nil) }
+            close(context, code: code)
         default:
             break
         }
@@ -102,8 +98,13 @@ final class SessionHandler: ChannelInboundHandler {
         closing = true
         let number = UInt16(webSocketErrorCode: violation.code)
         closeReason = "\(violation.description); closed with \(number)"
+        close(context, code: number)
+    }
+
+    /// A close frame carrying `code` (none for an empty one), then the TCP close once it is written.
+    private func close(_ context: ChannelHandlerContext, code: UInt16?) {
         var data = context.channel.allocator.buffer(capacity: 2)
-        data.write(webSocketErrorCode: violation.code)
+        if let code { data.writeInteger(code) }
         let frame = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: data)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(frame)).whenComplete { _ in channel.close(promise: nil) }
