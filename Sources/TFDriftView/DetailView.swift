@@ -82,11 +82,19 @@ struct DetailView {
         return lines
     }
 
-    /// A value as indented JSON lines: from the message when it is there, else from the record's text.
+    /// A value as indented JSON lines: from the message when it is there, else from the record's text. A string
+    /// that holds a JSON object or array (how Terraform keeps IAM policies) is shown as that document.
     func value(_ json: JSONValue?, _ fallback: String) -> [String] {
-        if let json { return json.prettyLines().map { Sanitizer.clean($0, limit: 1024) } }
-        if let parsed = try? JSONParser.parse(fallback) { return parsed.prettyLines() }
-        return [fallback]
+        let document = json.map(DetailView.unwrapped) ?? (try? JSONParser.parse(fallback)).map(DetailView.unwrapped)
+        guard let document else { return [fallback] }
+        return document.prettyLines().map { Sanitizer.clean($0, limit: 1024) }
+    }
+
+    static func unwrapped(_ value: JSONValue) -> JSONValue {
+        guard case .string(let text) = value, let first = text.first(where: { !$0.isWhitespace }), first == "{" || first == "[",
+            let inner = try? JSONParser.parse(text)
+        else { return value }
+        return inner
     }
 
     /// Old on the left, new on the right, each wrapped to its half; a line that is not on the other side is marked

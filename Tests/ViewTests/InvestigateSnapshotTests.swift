@@ -33,6 +33,18 @@ struct InvestigateSnapshotTests {
         try check(canvas, "detail-\(size.width)x\(size.height)")
     }
 
+    /// Terraform keeps IAM policies as JSON strings; the detail shows the document, not an escaped line.
+    @Test func aPolicyHeldInAStringIsShownAsTheDocument() {
+        let line = #"{"type":"data","topic":"drift","data":{"attribute":"policy","new_value":"{\"Action\":\"*\"}","old_value":"{\"Action\":\"s3:GetObject\"}","resource_id":"p","resource_name":"ci","resource_type":"aws_iam_policy","severity":"critical","timestamp":"","user_identity":{}},"timestamp":""}"#
+        let size = Size(width: 80, height: 24)
+        var state = DashboardSnapshotTests.knownState()
+        _ = Reducer.reduce(&state, .received(generation: 1, items: Ingest.items(from: FrameDecoder.decode(line), receivedAt: state.now), at: state.now))
+        _ = Reducer.reduce(&state, .key(.enter))
+        let text = Dashboard.render(state, size: size).text
+        #expect(text.contains("-   \"Action\": \"s3:GetObject\"") && text.contains("+   \"Action\": \"*\""), "\(text)")
+        #expect(!text.contains("\\\""), "no escaped quotes left")
+    }
+
     @Test func theRawMessageIsOneKeyAway() throws {
         let size = Size(width: 80, height: 24)
         var state = Self.state(size: size)
