@@ -32,7 +32,11 @@ public enum Ingest {
     /// The line as received, cleaned and capped: what `r` in the detail view shows.
     static func rawText(_ line: UnsafeBufferPointer<UInt8>) -> String {
         let kept = UnsafeBufferPointer(rebasing: line[0..<min(line.count, maximumRawBytes)])
-        return Sanitizer.clean(String(decoding: kept, as: UTF8.self), limit: maximumRawBytes)
+        // Most lines are printable ASCII: one tight pass over the bytes proves it, and the sanitiser is skipped.
+        var plain = true
+        for byte in kept where byte < 0x20 || byte > 0x7E { plain = false; break }
+        let text = String(decoding: kept, as: UTF8.self)
+        return plain ? text : Sanitizer.clean(text, limit: maximumRawBytes)
     }
 
     static func malformed(_ failure: DecodeFailure) -> Incoming {
