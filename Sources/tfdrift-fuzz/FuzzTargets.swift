@@ -28,6 +28,14 @@ enum FuzzTarget: String, CaseIterable {
                 if case .event(let event) = item, case .other(let name) = event.topic {
                     precondition(TerminalSafety.isClean(name) && name.utf8.count <= Ingest.maximumTopicBytes + 3)
                 }
+                let raw: String
+                switch item {
+                case .drift(let d): raw = d.raw
+                case .event(let e): raw = e.raw
+                case .stateChange(let c): raw = c.raw
+                default: raw = ""
+                }
+                precondition(TerminalSafety.isClean(raw) && raw.utf8.count <= Ingest.maximumRawBytes + 3, "raw line not clean or too long")
             }
         case .sanitizer:
             let text = String(decoding: bytes, as: UTF8.self)

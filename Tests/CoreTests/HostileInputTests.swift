@@ -44,6 +44,25 @@ struct HostileInputTests {
         #expect(json == #""a\u009bb\u202ec\u001b""#)
     }
 
+    @Test func rawLinesKeptForTheDetailAreCleanedAndCapped() {
+        let line = Array(#"{"type":"data","topic":"drift","data":{"resource_id":"evil"#.utf8) + Array("\u{202E}".utf8)
+            + Array(String(repeating: "x", count: 5000).utf8) + Array(#""},"timestamp":""}"#.utf8)
+        let items = line.withUnsafeBufferPointer { Ingest.items(fromFrame: $0, receivedAt: 0) }
+        guard case .drift(let drift)? = items.first else {
+            Issue.record("expected a drift, got \(items)")
+            return
+        }
+        #expect(TerminalSafety.isClean(drift.raw), "the raw bidi override survived")
+        #expect(drift.raw.utf8.count <= Ingest.maximumRawBytes + 3)
+        let plain = Array(#"{"type":"data","topic":"drift","data":{"resource_id":"i-1"},"timestamp":""}"#.utf8)
+        let simple = plain.withUnsafeBufferPointer { Ingest.items(fromFrame: $0, receivedAt: 0) }
+        guard case .drift(let d)? = simple.first else {
+            Issue.record("expected a drift, got \(simple)")
+            return
+        }
+        #expect(d.raw == String(decoding: plain, as: UTF8.self), "a plain line is kept as it came")
+    }
+
     @Test func theDedupeWindowHoldsFixedSizeDigestsSizedFromTheHistory() {
         #expect(MemoryLayout<DriftDigest>.size == 16)
         #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10), topics: []).feed.driftKeys.capacity == 4_096)
