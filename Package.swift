@@ -67,7 +67,7 @@ let package = Package(
         ),
         .testTarget(name: "WireTests", dependencies: ["TFDriftWire"]),
         .testTarget(name: "CoreTests", dependencies: ["TFDriftCore", "TFDriftWire"]),
-        .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire"], exclude: ["Snapshots"]),
+        .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire", "TFDriftTerminal"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "TFDriftCore", "TFDriftWire"]

@@ -29,6 +29,22 @@ public enum Command: Sendable, Equatable {
     case submitText
     case cancelText
     case retryNow
+    case openPalette
+    /// Moves the palette's selection among the matches (positive is down).
+    case paletteMove(Int)
+    /// Sets the focused pane's filter (the palette's `filter <expr>`; empty clears).
+    case setFilter(String)
+    case setTopic(Topic, subscribed: Bool)
+    /// The server's provider filter, now and after every reconnect; empty clears it.
+    case setProvider(String)
+    /// Copies the selected item (or the one open in the detail) as JSON to the clipboard.
+    case copySelected
+    /// Writes what the focused pane shows to an NDJSON file; nil picks a name in the working directory.
+    case export(path: String?)
+    /// The focused pane takes the whole screen, or gives it back.
+    case toggleMaximize
+    /// From a drift's detail: asks the server for more about it.
+    case fetchContext
     /// Sends a client message (ping, query); queued in the outbox while disconnected.
     case send(ClientMessage)
     case quit
@@ -57,13 +73,41 @@ public enum RestRequest: Sendable, Hashable {
     case drifts(page: Int, limit: Int)
     /// The same list, read for history on start: items from index `from` up to `total` are shown as history.
     case history(page: Int, limit: Int, from: Int, total: Int)
+    /// `GET /api/v1/state`: the Terraform state summary (404 when none is loaded).
+    case terraformState
+    /// `GET /api/v1/drifts/{resource id}`: the server's oldest drift of that resource.
+    case driftContext(resourceID: String)
+    /// `GET /api/v1/state/resource/{id}`: what Terraform declares for it.
+    case declaredResource(resourceID: String)
 
     public var path: String {
         switch self {
         case .health: "/health"
         case .stats: "/api/v1/stats"
         case .drifts(let page, let limit), .history(let page, let limit, _, _): "/api/v1/drifts?page=\(page)&limit=\(limit)"
+        case .terraformState: "/api/v1/state"
+        case .driftContext(let id): "/api/v1/drifts/" + RestRequest.pathSegment(id)
+        case .declaredResource(let id): "/api/v1/state/resource/" + RestRequest.pathSegment(id)
         }
+    }
+
+    /// Percent-encodes everything but RFC 3986's unreserved characters: an id from the server (an ARN with
+    /// `/` and `:`) stays one path segment.
+    static func pathSegment(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(hex[Int(byte >> 4)])
+                out.unicodeScalars.append(hex[Int(byte & 0xF)])
+            }
+        }
+        return out
     }
 }
 
@@ -92,6 +136,8 @@ public enum Action: Sendable, Equatable {
     case restResponse(RestRequest, RestOutcome, at: Double)
     /// Time for the next REST poll while the WebSocket is unavailable.
     case pollDue
+    /// An export finished: how many lines went to `path`, or why none did (sanitised).
+    case exported(path: String, lines: Int, error: String?)
 }
 
 /// Work for the effect runners. Data, so tests can assert on exactly what would happen.
@@ -103,5 +149,9 @@ public enum Effect: Sendable, Equatable {
     case abort(generation: Int)
     case fetch(RestRequest)
     case schedule(after: Double, Action)
+    /// Puts text on the clipboard of the terminal (OSC 52), through ssh and tmux.
+    case copyToClipboard(String)
+    /// Writes NDJSON lines to a new file; the runner answers with `Action.exported`.
+    case writeFile(path: String, lines: [String])
     case quit
 }

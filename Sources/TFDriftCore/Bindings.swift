@@ -15,6 +15,11 @@ public enum BindingContext: String, Sendable, CaseIterable {
     case detail
     /// Typing a filter after `/`.
     case filter
+    /// Typing in the command palette after `:`.
+    case palette
+
+    /// Contexts where printable keys are text, not commands.
+    public var takesText: Bool { self == .filter || self == .palette }
 }
 
 /// One row of the one bindings table: it drives key handling, the `?` overlay and the README's key table.
@@ -42,6 +47,7 @@ public enum Bindings {
     public static let table: [Binding] = [
         Binding([ch("?")], "?", .toggleHelp, "this help", .everywhere),
         Binding([ch("q")], "q", .quit, "quit", .everywhere),
+        Binding([ch(":")], ":", .openPalette, "command palette (actions, query…)", .everywhere),
         Binding([ch("1")], "1", .toggleTopic(.all), "toggle topic all", .pane),
         Binding([ch("2")], "2", .toggleTopic(.drifts), "toggle drifts", .pane),
         Binding([ch("3")], "3", .toggleTopic(.events), "toggle events", .pane),
@@ -62,6 +68,9 @@ public enum Bindings {
         Binding([ch(" ")], "Space", .togglePause, "pause (data still counts)", .pane),
         Binding([ch("r")], "r", .retryNow, "reconnect now", .pane),
         Binding([ch("p")], "p", .send(.ping), "send a ping", .pane),
+        Binding([ch("y")], "y", .copySelected, "copy the item as JSON (OSC 52)", .pane),
+        Binding([ch("e")], "e", .export(path: nil), "export the pane to NDJSON", .pane),
+        Binding([ch("z")], "z", .toggleMaximize, "maximise the pane, or back", .pane),
         Binding([ch("j"), .down], "j ↓", .detailScroll(1), "scroll down", .detail),
         Binding([ch("k"), .up], "k ↑", .detailScroll(-1), "scroll up", .detail),
         Binding([.pageDown, ch(" ")], "PgDn Space", .detailPage(1), "a page down", .detail),
@@ -69,16 +78,23 @@ public enum Bindings {
         Binding([ch("n")], "n", .detailStep(1), "next (older) item", .detail),
         Binding([ch("N")], "N", .detailStep(-1), "previous (newer) item", .detail),
         Binding([ch("r")], "r", .toggleRaw, "raw JSON as received, or back", .detail),
+        Binding([ch("c")], "c", .fetchContext, "more from the server (Terraform)", .detail),
+        Binding([ch("y")], "y", .copySelected, "copy as JSON (OSC 52)", .detail),
         Binding([.escape, ch("q")], "Esc q", .closeDetail, "back to the pane", .detail),
         Binding([.enter], "Enter", .submitText, "keep the filter", .filter),
         Binding([.escape], "Esc", .cancelText, "clear the filter", .filter),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .filter),
+        Binding([.enter], "Enter", .submitText, "run the command or action", .palette),
+        Binding([.escape], "Esc", .cancelText, "close the palette", .palette),
+        Binding([.backspace], "Backspace", .deleteText, "delete a character", .palette),
+        Binding([.down, .tab], "↓ Tab", .paletteMove(1), "next match", .palette),
+        Binding([.up, .backTab], "↑ S-Tab", .paletteMove(-1), "previous match", .palette),
     ]
 
     /// What `key` does in `context`; `everywhere` rows apply unless typing.
     public static func command(for key: Key, in context: BindingContext) -> Command? {
-        if context == .filter {
-            if let row = table.first(where: { $0.context == .filter && $0.keys.contains(key) }) { return row.command }
+        if context.takesText {
+            if let row = table.first(where: { $0.context == context && $0.keys.contains(key) }) { return row.command }
             if case .character(let c) = key { return .insertText(c) }
             return nil
         }

@@ -20,6 +20,15 @@ enum ConnectionReducer {
                 }
             }
 
+        case .setTopic(let topic, let subscribed):
+            guard state.desiredTopics.contains(topic) != subscribed else { return [] }
+            return reduce(&state, .toggleTopic(topic))
+
+        case .setProvider(let name):
+            let provider = String(name.prefix(64))
+            state.settings.provider = provider.isEmpty ? nil : provider
+            return reduce(&state, .send(.filter(provider: provider)))
+
         case .retryNow:
             switch state.connection.phase {
             case .backingOff, .stopped:
@@ -185,6 +194,15 @@ enum ConnectionReducer {
             notePingSent(&state)
             effects.append(.send(generation: c.generation, .ping))
         }
+        if let query = c.query, query.answer == nil, c.phase == .open,
+            at - max(query.sentAt, c.openedAt ?? query.sentAt) >= Palette.queryTimeout
+        {
+            _ = answerQuery(&state, .none)
+        }
+        if state.settings.restEnabled, at - (state.rest.lastStateRequest ?? -.infinity) >= state.settings.stateInterval {
+            state.rest.lastStateRequest = at
+            effects.append(.fetch(.terraformState))
+        }
         if state.settings.restEnabled, at - (state.rest.lastStatsRequest ?? -.infinity) >= state.settings.statsInterval {
             state.rest.lastStatsRequest = at
             effects.append(.fetch(.stats))
@@ -216,9 +234,21 @@ enum ConnectionReducer {
                 state.connection.pingSentAt = nil
             }
         case .error(let message):
+            // The first error after a query is its answer (the real server's "Query not implemented yet"):
+            // the server's word, not a fault of the link.
+            if answerQuery(&state, .error(message)) { return [] }
             state.diagnostics.serverErrors += 1
             Problems.note(&state, .server, "server: \(message)")
         }
         return []
+    }
+
+    /// Records `answer` for a query still waiting for one; false when none is waiting.
+    static func answerQuery(_ state: inout State, _ answer: QueryExchange.Answer) -> Bool {
+        guard state.connection.query != nil, state.connection.query?.answer == nil else { return false }
+        state.connection.query?.answer = answer
+        state.connection.query?.answeredAt = state.now
+        state.ui.notice = Notice(.queryAnswered(answer), at: state.now)
+        return true
     }
 }

@@ -15,7 +15,7 @@ enum FeedReducer {
             state.feed.events.append(event)
             var known = true
             if case .other = event.topic { known = false }
-            state.feed.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: event.resourceType, at: at)
+            state.feed.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: event.resourceType, user: event.user, at: at)
             UIReducer.holdSelection(&state, pane: .events)
         case .stateChange(let change):
             state.feed.stateChanges.append(change)
@@ -27,6 +27,7 @@ enum FeedReducer {
         case .control(let reply):
             return ConnectionReducer.apply(reply, to: &state)
         case .unknown(let type):
+            if ConnectionReducer.answerQuery(&state, .reply(type: type)) { return [] }
             state.diagnostics.unknown += 1
             state.diagnostics.lastError = "ignored unknown message type \"\(type)\""
             state.diagnostics.lastErrorAt = state.now
@@ -41,7 +42,7 @@ enum FeedReducer {
     static func show(_ drift: DriftRecord, key: DriftDigest, in state: inout State, at: Double) {
         state.feed.driftKeys.insert(key, backfill: drift.backfilled)
         state.feed.drifts.append(drift)
-        state.feed.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, at: at)
+        state.feed.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, user: drift.user, at: at)
         UIReducer.holdSelection(&state, pane: .drifts)
     }
 

@@ -32,6 +32,7 @@ public enum Reducer {
             state.connection.openedAt = at
             state.connection.lastFrameAt = at
             state.connection.everOpened = true
+            state.connection.opens += 1
             state.connection.lastPingAt = at
             ConnectionReducer.forgetSocket(&state)
             state.rest.polling = false
@@ -79,13 +80,18 @@ public enum Reducer {
         case .pollDue:
             guard state.rest.polling, state.connection.phase != .open else { return [] }
             return RestSync.pollRound(&state)
+
+        case .exported(let path, let lines, let error):
+            let kind: Notice.Kind = error.map { .exportFailed(path: path, reason: $0) } ?? .exported(path: path, lines: lines)
+            state.ui.notice = Notice(kind, at: state.now)
+            return []
         }
     }
 
     /// Commands from keys, the palette or tests: the link's go to the connection, the rest to the UI.
     static func reduce(_ state: inout State, _ command: Command) -> [Effect] {
         switch command {
-        case .toggleTopic, .retryNow, .send, .quit:
+        case .toggleTopic, .setTopic, .setProvider, .retryNow, .send, .quit:
             return ConnectionReducer.reduce(&state, command)
         default:
             return UIReducer.reduce(&state, command)

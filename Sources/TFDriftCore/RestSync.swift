@@ -26,6 +26,19 @@ enum RestSync {
     }
 
     static func apply(_ state: inout State, _ request: RestRequest, _ outcome: RestOutcome, at: Double) -> [Effect] {
+        switch request {
+        case .terraformState:
+            applyTerraformState(&state, outcome, at: at)
+            return []
+        case .driftContext(let id), .declaredResource(let id):
+            guard var context = state.ui.detail?.context, context.resourceID == id else { return [] }
+            let lookup = lookup(from: outcome)
+            if case .driftContext = request { context.drift = lookup } else { context.declared = lookup }
+            state.ui.detail?.context = context
+            return []
+        default:
+            break
+        }
         guard case .body(let body) = outcome else {
             if case .failure(let status, let message) = outcome {
                 state.rest.lastError = status.map { "HTTP \($0): \(message)" } ?? message
@@ -60,8 +73,80 @@ enum RestSync {
         case .history(let page, let limit, let from, let total):
             state.rest.driftsInFlight = false
             return applyHistory(&state, data, page: page, limit: limit, from: from, total: total, at: at)
+        case .terraformState, .driftContext, .declaredResource:
+            return []  // answered above
         }
     }
+
+    /// A 404 is an answer ("not there"), not an error; the body's `data` is what was found.
+    static func lookup(from outcome: RestOutcome) -> Lookup {
+        switch outcome {
+        case .body(let body):
+            guard let data = body["data"], data != .null else { return .notFound }
+            return .found(data)
+        case .failure(let status, _) where status == 404:
+            return .notFound
+        case .failure(let status, let message):
+            return .failed(status.map { "HTTP \($0): \(message)" } ?? message)
+        }
+    }
+
+    /// From a drift's detail: the server's record of that resource's drift and what Terraform declares for it.
+    static func fetchContext(_ state: inout State) -> [Effect] {
+        guard let detail = state.ui.detail, detail.pane == .drifts, let drift = state.feed.drifts[detail.seq],
+            !drift.resourceID.isEmpty
+        else { return [] }
+        var context = DriftContext(resourceID: drift.resourceID)
+        guard state.settings.restEnabled else {
+            context.drift = .failed("REST is off (--no-rest)")
+            context.declared = context.drift
+            state.ui.detail?.context = context
+            return []
+        }
+        state.ui.detail?.context = context
+        return [.fetch(.driftContext(resourceID: drift.resourceID)), .fetch(.declaredResource(resourceID: drift.resourceID))]
+    }
+
+    /// The Terraform state summary; a change of serial or resource count becomes an entry in the State pane,
+    /// so the pane shows state changes on a server that never broadcasts them.
+    static func applyTerraformState(_ state: inout State, _ outcome: RestOutcome, at: Double) {
+        let data: JSONValue
+        switch outcome {
+        case .failure(let status, _) where status == 404:
+            state.rest.terraformState = .notLoaded
+            return
+        case .failure(let status, let message):
+            state.rest.terraformState = .failed(status.map { "HTTP \($0): \(message)" } ?? message)
+            return
+        case .body(let body):
+            data = body["data"] ?? .null
+        }
+        guard case .object = data else {
+            malformed(&state, "/api/v1/state: no data object")
+            return
+        }
+        var problems: [String] = []
+        let summary = TerraformStateSummary(
+            lineage: Ingest.text(data["lineage"], limit: 80), serial: Ingest.count(data["serial"], "serial", &problems),
+            resourceCount: Ingest.count(data["resource_count"], "resource_count", &problems),
+            terraformVersion: Ingest.text(data["terraform_version"], limit: 40))
+        for problem in problems { malformed(&state, "/api/v1/state: \(problem)") }
+        if case .loaded(let previous) = state.rest.terraformState,
+            previous.serial != summary.serial || previous.resourceCount != summary.resourceCount
+        {
+            var parts: [String] = []
+            if previous.serial != summary.serial { parts.append("serial \(show(previous.serial)) → \(show(summary.serial))") }
+            if previous.resourceCount != summary.resourceCount {
+                parts.append("resources \(show(previous.resourceCount)) → \(show(summary.resourceCount))")
+            }
+            if previous.lineage != summary.lineage { parts.append("lineage \(summary.lineage)") }
+            state.feed.stateChanges.append(StateRecord(receivedAt: at, resource: "terraform state", action: "changed", detail: parts.joined(separator: " · ")))
+            UIReducer.holdSelection(&state, pane: .state)
+        }
+        state.rest.terraformState = .loaded(summary)
+    }
+
+    static func show(_ number: Int?) -> String { number.map(String.init) ?? "?" }
 
     static func applyStats(_ state: inout State, _ data: JSONValue) {
         var server = Ingest.stats(from: data)

@@ -14,6 +14,67 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
     }
 }
 
+/// Something the operator did, confirmed or refused, shown in the status bar for a while.
+public struct Notice: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case copied(bytes: Int)
+        case nothingSelected
+        case exported(path: String, lines: Int)
+        case exportFailed(path: String, reason: String)
+        case queryAnswered(QueryExchange.Answer)
+    }
+
+    public var kind: Kind
+    public var at: Double
+
+    public init(_ kind: Kind, at: Double) {
+        self.kind = kind
+        self.at = at
+    }
+
+    public static let shownFor = 8.0
+}
+
+/// The server's Terraform state, as `/api/v1/state` describes it.
+public struct TerraformStateSummary: Sendable, Equatable {
+    public var lineage: String
+    public var serial: Int?
+    public var resourceCount: Int?
+    public var terraformVersion: String
+
+    public init(lineage: String, serial: Int?, resourceCount: Int?, terraformVersion: String) {
+        self.lineage = lineage
+        self.serial = serial
+        self.resourceCount = resourceCount
+        self.terraformVersion = terraformVersion
+    }
+}
+
+public enum TerraformStateStatus: Sendable, Equatable {
+    case loaded(TerraformStateSummary)
+    /// 404: the server runs without Terraform state (or predates the endpoint).
+    case notLoaded
+    case failed(String)
+}
+
+/// A REST lookup made for the detail view.
+public enum Lookup: Sendable, Equatable {
+    case loading
+    case found(JSONValue)
+    /// 404: the server has no such item (or no such endpoint).
+    case notFound
+    case failed(String)
+}
+
+/// More about one drift, asked for from its detail: the server's own record and what Terraform declares.
+public struct DriftContext: Sendable, Equatable {
+    public var resourceID: String
+    public var drift: Lookup = .loading
+    public var declared: Lookup = .loading
+
+    public init(resourceID: String) { self.resourceID = resourceID }
+}
+
 /// Where a list pane is looking: following the newest item, or held on one item by sequence number
 /// so that arriving data does not move what the operator is reading.
 public struct PaneScroll: Sendable, Equatable {
@@ -37,6 +98,8 @@ public struct DetailState: Sendable, Equatable {
     public var raw = false
     /// First line shown.
     public var offset = 0
+    /// What the server said when asked for more about this drift (`c`).
+    public var context: DriftContext?
 
     public init(pane: Pane, seq: Int) {
         self.pane = pane
@@ -61,6 +124,11 @@ public struct UIState: Sendable, Equatable {
     public var detail: DetailState?
     /// Paused: each pane shows what it had (its `nextSeq` then); data keeps arriving.
     public var pausedAt: [Pane: Int]?
+    public var palette: PaletteState?
+    /// The last confirmation or failure of something the operator did (copy, export), for the status bar.
+    public var notice: Notice?
+    /// The pane that has the whole screen (`z`).
+    public var maximized: Pane?
 
     public init() {}
 
@@ -112,6 +180,10 @@ public struct ConnectionState: Sendable, Equatable {
     public var subscriptions: [String: SubscriptionStatus] = [:]
     /// Client messages waiting for the next open socket, oldest first.
     public var outbox: [ClientMessage] = []
+    /// Sockets that opened, the first included: more than one means the link came back.
+    public var opens = 0
+    /// The last `query` sent from the palette and the server's answer.
+    public var query: QueryExchange?
 
     public init(url: String) { self.url = url }
 }
@@ -194,6 +266,8 @@ public struct Settings: Sendable, Equatable {
     public var maximumRetryAfter: Double
     /// Drifts loaded from `/api/v1/drifts` on the first connect and after a server restart (0: none).
     public var historyOnStart: Int
+    /// Period of the Terraform state summary read (`/api/v1/state`).
+    public var stateInterval: Double = 30
 
     public init(
         url: String, historyLimit: Int = 10_000, backoff: BackoffPolicy = BackoffPolicy(), maxRetries: Int? = nil,
@@ -269,6 +343,9 @@ public struct RestState: Sendable, Equatable {
     /// The interruption being repaired: when it began and where the Drifts pane was.
     public var openGap: OpenGap?
     public var gapBackfilled = 0
+    /// The server's Terraform state summary (`/api/v1/state`), read at start and every `stateInterval`.
+    public var terraformState: TerraformStateStatus?
+    public var lastStateRequest: Double?
     /// Server drift total when counting began, for the dropped-events estimate.
     public var driftBaseline: Int?
     public var liveDrifts = 0

@@ -5,6 +5,7 @@ import TFDriftWire
 enum UIReducer {
     /// The context a key is read in: the help overlay takes any key, then the filter line, the detail, the panes.
     static func context(_ state: State) -> BindingContext {
+        if state.ui.palette != nil { return .palette }
         if state.ui.editingFilter { return .filter }
         if state.ui.detail != nil { return .detail }
         return .pane
@@ -71,17 +72,70 @@ enum UIReducer {
             state.ui.editingFilter = true
             if state.ui.filters[pane] == nil { state.ui.filters[pane] = Filter("") }
         case .insertText(let character):
-            let text = (state.ui.filters[pane]?.text ?? "") + String(character)
-            state.ui.filters[pane] = Filter(String(text.prefix(200)))
+            if var palette = state.ui.palette {
+                guard palette.text.count < Palette.maximumText else { return [] }
+                palette.text.append(character)
+                palette.selected = 0
+                palette.feedback = nil
+                state.ui.palette = palette
+            } else {
+                let text = (state.ui.filters[pane]?.text ?? "") + String(character)
+                state.ui.filters[pane] = Filter(String(text.prefix(200)))
+            }
         case .deleteText:
-            let text = state.ui.filters[pane]?.text ?? ""
-            state.ui.filters[pane] = Filter(String(text.dropLast()))
+            if var palette = state.ui.palette {
+                palette.text = String(palette.text.dropLast())
+                palette.selected = 0
+                palette.feedback = nil
+                state.ui.palette = palette
+            } else {
+                let text = state.ui.filters[pane]?.text ?? ""
+                state.ui.filters[pane] = Filter(String(text.dropLast()))
+            }
         case .submitText:
+            if let palette = state.ui.palette { return runPalette(&state, palette) }
             state.ui.editingFilter = false
             if state.ui.filters[pane]?.text.isEmpty == true { state.ui.filters[pane] = nil }
         case .cancelText:
+            if state.ui.palette != nil {
+                state.ui.palette = nil
+                return []
+            }
             state.ui.editingFilter = false
             state.ui.filters[pane] = nil
+        case .openPalette:
+            state.ui.showHelp = false
+            state.ui.palette = PaletteState()
+        case .paletteMove(let delta):
+            guard var palette = state.ui.palette else { return [] }
+            let count = Palette.matches(palette.text).count
+            guard count > 0 else { return [] }
+            palette.selected = ((palette.selected + delta) % count + count) % count
+            state.ui.palette = palette
+        case .setFilter(let text):
+            let filter = Filter(String(text.prefix(200)))
+            state.ui.filters[pane] = filter.text.isEmpty ? nil : filter
+        case .copySelected:
+            let target = state.ui.detail.map { ($0.pane, $0.seq) } ?? state.selectedSeq(pane).map { (pane, $0) }
+            guard let (itemPane, seq) = target, let json = state.itemJSON(itemPane, seq, withMessage: true) else {
+                state.ui.notice = Notice(.nothingSelected, at: state.now)
+                return []
+            }
+            let text = json.jsonText
+            state.ui.notice = Notice(.copied(bytes: text.utf8.count), at: state.now)
+            return [.copyToClipboard(text)]
+        case .export(let path):
+            let exportPane = state.ui.detail?.pane ?? pane
+            guard exportPane != .stats else {
+                state.ui.notice = Notice(.nothingSelected, at: state.now)
+                return []
+            }
+            let name = path ?? "tfdrift-\(exportPane.rawValue)-\(Timestamp.fileStamp(state.now)).ndjson"
+            return [.writeFile(path: name, lines: state.exportLines(exportPane))]
+        case .toggleMaximize:
+            state.ui.maximized = state.ui.maximized == pane ? nil : pane
+        case .fetchContext:
+            return RestSync.fetchContext(&state)
         case .escape:
             if state.ui.filters[pane] != nil {
                 state.ui.filters[pane] = nil
@@ -98,10 +152,30 @@ enum UIReducer {
             } else {
                 state.ui.pausedAt = nil
             }
-        case .toggleTopic, .retryNow, .send, .quit:
+        case .toggleTopic, .setTopic, .setProvider, .retryNow, .send, .quit:
             break  // the link's commands: the root routes them to ConnectionReducer
         }
         return []
+    }
+
+    /// Enter in the palette: a command with its argument, or the selected action. A bad argument keeps the
+    /// palette open with the text and says why; a query keeps it open to show the answer.
+    static func runPalette(_ state: inout State, _ palette: PaletteState) -> [Effect] {
+        switch Palette.outcome(of: palette) {
+        case .invalid(let why):
+            state.ui.palette?.feedback = .invalid(why)
+            return []
+        case .complete(let text):
+            state.ui.palette = PaletteState(text: text)
+            return []
+        case .query(let json):
+            state.ui.palette?.feedback = .querySent
+            state.connection.query = QueryExchange(request: json.jsonText, sentAt: state.now)
+            return Reducer.reduce(&state, .send(.query(json)))
+        case .run(let command):
+            state.ui.palette = nil
+            return Reducer.reduce(&state, command)
+        }
     }
 
     /// Moves the selection `delta` visible items (positive is older). Leaving follow mode freezes the view

@@ -21,11 +21,18 @@ public protocol Frontend: AnyObject {
     var wantsToStop: Bool { get }
     /// The terminal changed size (SIGWINCH).
     func terminalResized()
+    /// Puts text on the terminal's clipboard (the dashboard writes OSC 52; `tail` has no terminal to ask).
+    func copyToClipboard(_ text: String)
+    /// Actions the frontend owes the store after a batch was reduced: the dashboard reports a layout whose
+    /// page sizes changed (a maximised pane, a State pane that gave its room away).
+    func settle(state: State) -> [Action]
 }
 
 extension Frontend {
     public func observe(_ action: Action, previous: ConnectionState, state: State) {}
     public func terminalResized() {}
+    public func copyToClipboard(_ text: String) {}
+    public func settle(state: State) -> [Action] { [] }
 }
 
 /// The one loop that owns the state: it drains the inbox, reduces each action, runs the effects and
@@ -61,6 +68,7 @@ public final class Runtime {
         dispatch(.started(at: SystemClock.now()))
         // The frontend's first word: the terminal's size, before anything is drawn.
         for action in frontend.readInput(state: state) { dispatch(action) }
+        for action in frontend.settle(state: state) { dispatch(action) }
         while !stopped && !state.quitting && !frontend.wantsToStop {
             let now = SystemClock.monotonic()
             var deadline = min(nextTick, timers.map(\.due).min() ?? .infinity)
@@ -98,6 +106,7 @@ public final class Runtime {
                 nextTick = after + tickInterval
             }
             for action in actions { dispatch(action) }
+            for action in frontend.settle(state: state) { dispatch(action) }
             if dirty, after - lastPresented >= 1 / maximumFramesPerSecond - 0.001 {
                 frontend.present(state: state)
                 lastPresented = after
@@ -130,6 +139,11 @@ public final class Runtime {
             client.rest.fetch(request, webSocketURL: state.settings.url)
         case .schedule(let after, let action):
             timers.append((due: SystemClock.monotonic() + after, action: action))
+        case .copyToClipboard(let text):
+            frontend.copyToClipboard(text)
+        case .writeFile(let path, let lines):
+            let error = FileOutput.save(lines: lines, to: path)
+            dispatch(.exported(path: Sanitizer.clean(path, limit: 200), lines: lines.count, error: error))
         case .quit:
             stopped = true
         }

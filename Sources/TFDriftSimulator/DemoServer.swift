@@ -185,9 +185,50 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             send(context, status: .ok, body: hub.statsJSON())
         case "/api/v1/drifts":
             send(context, status: .ok, body: hub.driftsJSON(page: query["page"], limit: query["limit"]))
+        case _ where path.hasPrefix("/api/v1/drifts/"):
+            let id = Self.decodePathSegment(path.dropFirst("/api/v1/drifts/".count))
+            if let body = hub.driftJSON(resourceID: id) {
+                send(context, status: .ok, body: body)
+            } else {
+                send(context, status: .notFound, body: Self.notFound("Drift alert not found"))
+            }
+        case "/api/v1/state":
+            if hub.options.terraformState {
+                send(context, status: .ok, body: hub.terraformStateJSON())
+            } else {
+                send(context, status: .notFound, body: Self.notFound("Terraform state not loaded"))
+            }
+        case _ where path.hasPrefix("/api/v1/state/resource/"):
+            let id = Self.decodePathSegment(path.dropFirst("/api/v1/state/resource/".count))
+            if hub.options.terraformState, let body = hub.declaredResourceJSON(resourceID: id) {
+                send(context, status: .ok, body: body)
+            } else {
+                send(context, status: .notFound, body: Self.notFound(hub.options.terraformState ? "Resource not found" : "Terraform state not loaded"))
+            }
         default:
             send(context, status: .notFound, body: "404 page not found\n", contentType: "text/plain")
         }
+    }
+
+    static func notFound(_ message: String) -> String {
+        "{\"success\":false,\"error\":{\"code\":404,\"message\":\(JSONValue.string(message).jsonText)}}\n"
+    }
+
+    /// `%2F` and friends back to bytes; a malformed escape is kept as it is.
+    static func decodePathSegment(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var utf8 = Array(text.utf8)[...]
+        while let byte = utf8.popFirst() {
+            if byte == UInt8(ascii: "%"), utf8.count >= 2,
+                let value = UInt8(String(decoding: utf8.prefix(2), as: UTF8.self), radix: 16)
+            {
+                bytes.append(value)
+                utf8 = utf8.dropFirst(2)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func send(

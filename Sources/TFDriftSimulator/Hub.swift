@@ -392,6 +392,40 @@ final class Hub: @unchecked Sendable {
         return "{\"success\":true,\"data\":{\"data\":[\(items.joined(separator: ","))],\"page\":\(page),\"limit\":\(limit),\"total\":\(total),\"total_pages\":\(pages)}}\n"
     }
 
+    /// `GET /api/v1/drifts/{id}`: the oldest drift of that resource, as the real server answers (nil: 404).
+    func driftJSON(resourceID: String) -> String? {
+        for stored in drifts {
+            let template = catalog.templates[Int(stored.template)]
+            let id = template.idPrefix + String(stored.seq, radix: 16)
+            guard id == resourceID else { continue }
+            let payload = template.realPayload(seq: stored.seq)
+            return "{\"success\":true,\"data\":{\"alert_type\":\"drift\",\"id\":\(JSONValue.string(id).jsonText)," + payload.dropFirst() + "}\n"
+        }
+        return nil
+    }
+
+    /// The simulated Terraform state moves on as drifts arrive: a new serial every 25 drifts, and the resource
+    /// count wanders, so a client polling `/api/v1/state` sees changes.
+    var terraformSerial: Int { 41 + drifts.count / 25 }
+    var terraformResourceCount: Int { 120 + (drifts.count / 25) % 3 }
+
+    func terraformStateJSON() -> String {
+        "{\"success\":true,\"data\":{\"lineage\":\"sim-\(options.seed)\",\"outputs_count\":0,\"resource_count\":\(terraformResourceCount),\"serial\":\(terraformSerial),\"terraform_version\":\"1.9.0\",\"version\":4}}\n"
+    }
+
+    /// `GET /api/v1/state/resource/{id}`: what Terraform declares for a simulated resource (each change's old
+    /// value), for any id the simulator has used (nil: 404).
+    func declaredResourceJSON(resourceID: String) -> String? {
+        guard let resource = Catalog.resources.first(where: { resourceID.hasPrefix($0.idPrefix) }) else { return nil }
+        var attributes: [(key: String, value: JSONValue)] = [(key: "id", value: .string(resourceID)), (key: "name", value: .string(resource.name))]
+        for change in resource.changes { attributes.append((key: change.attribute, value: change.old)) }
+        let item: JSONValue = [
+            "type": .string(resource.type), "name": .string(resource.name), "provider": "registry.terraform.io/hashicorp/aws",
+            "mode": "managed", "attributes": .object(JSONObject(attributes)),
+        ]
+        return "{\"success\":true,\"data\":\(item.jsonText)}\n"
+    }
+
     func healthJSON() -> String {
         "{\"success\":true,\"data\":{\"status\":\"ok\",\"version\":\"0.14.0-sim\",\"timestamp\":\"\(timestamp())\",\"checks\":{\"falco\":\"connected\"}}}\n"
     }

@@ -22,6 +22,8 @@ public struct SimulatorOptions: Sendable {
     public var hostileScale: Int
     /// The kinds of round to play, in turn; empty plays every kind.
     public var hostileKinds: [HostileKind]
+    /// Serve a Terraform state (`/api/v1/state`); false answers 404 "Terraform state not loaded".
+    public var terraformState = true
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dialect: Dialect = .real, rate: Double = 5, seed: UInt64 = 42,

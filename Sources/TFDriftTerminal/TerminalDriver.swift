@@ -127,6 +127,21 @@ public final class TerminalDriver {
         }
     }
 
+    /// Writes a control sequence ncurses does not know (OSC 52) straight to the terminal, after what ncurses
+    /// has buffered.
+    public func writeControl(_ bytes: [UInt8]) {
+        fflush(nil)
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            offset += written
+        }
+    }
+
     /// Copies the cells that changed since the last frame, then lets ncurses update the terminal.
     public func draw(_ canvas: Canvas) {
         let full = previous?.size != canvas.size

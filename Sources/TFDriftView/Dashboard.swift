@@ -19,7 +19,7 @@ public struct RenderOptions: Sendable {
 public enum Dashboard {
     public static func render(_ state: State, size: Size, options: RenderOptions = RenderOptions()) -> Canvas {
         var canvas = Canvas(size: size)
-        guard let layout = Layout.compute(size) else {
+        guard let layout = Layout.compute(size, Arrangement(state)) else {
             drawTooSmall(&canvas, size: size, options: options)
             return canvas
         }
@@ -38,6 +38,7 @@ public enum Dashboard {
             painter.detailView(Rect(x: 0, y: 1, width: size.width, height: size.height - 2), detail)
         }
         painter.statusBar(layout.status)
+        if let palette = state.ui.palette { painter.paletteOverlay(size: size, palette) }
         if state.ui.showHelp { painter.helpOverlay(size: size) }
         canvas = painter.canvas
         return canvas

@@ -68,8 +68,10 @@ struct DetailView {
         // What changed comes first, so it is on screen even at 80x24; the rest follows.
         lines += field("Resource", "\(d.resourceType).\(d.resourceName)  \(d.resourceID)")
         lines += field("Attribute", d.attribute)
-        lines += sideBySide(old: value(body?["old_value"], d.oldValue), new: value(body?["new_value"], d.newValue))
+        let newValue = value(body?["new_value"], d.newValue)
+        lines += sideBySide(old: value(body?["old_value"], d.oldValue), new: newValue)
         lines.append([])
+        lines += contextLines(d, newValue: newValue)
         lines += field("Severity", d.severity.label, .severity(d.severity))
         lines += field("User", d.user)
         for (label, key) in [("Identity", "Type"), ("ARN", "ARN"), ("Account", "AccountID"), ("User name", "UserName")] {
@@ -79,6 +81,42 @@ struct DetailView {
         lines += field("Detected", d.eventTime.map { Timestamp.format($0) } ?? "(the server sent no time)")
         lines += field("Received", when(d.receivedAt))
         lines += field("Source", d.history ? "history (loaded at start)" : d.backfilled ? "backfill after a gap" : "live")
+        return lines
+    }
+
+    /// What the server said when asked for more (`c`): its own record of the resource's drift, and what
+    /// Terraform declares for the attribute next to its new value. A 404 is said in words, never an error.
+    func contextLines(_ d: DriftRecord, newValue: [String]) -> [Line] {
+        guard let context = detail.context else {
+            return [[("c asks the server for more: its record of this resource and what Terraform declares", .dim)], []]
+        }
+        var lines: [Line] = [[("Terraform declares", .columnHeader)]]
+        switch context.declared {
+        case .loading: lines.append([("asking the server…", .dim)])
+        case .notFound: lines.append([("not in the server's Terraform state (no state loaded, or the resource is unmanaged)", .dim)])
+        case .failed(let why): lines.append([("could not ask: \(why)", .warning)])
+        case .found(let resource):
+            let attributes = resource["attributes"]
+            if let declared = attributes?[d.attribute] {
+                lines += sideBySide(old: value(declared, ""), new: newValue, titles: ("TERRAFORM DECLARES", "NOW"))
+            } else {
+                let pretty = (attributes ?? resource).prettyLines().prefix(40).map { Sanitizer.clean($0, limit: 1024) }
+                lines += pretty.flatMap { wrap($0, width, .text) }
+            }
+        }
+        lines.append([])
+        lines.append([("The server's record of \(context.resourceID)", .columnHeader)])
+        switch context.drift {
+        case .loading: lines.append([("asking the server…", .dim)])
+        case .notFound: lines.append([("the server has no drift for this resource (404)", .dim)])
+        case .failed(let why): lines.append([("could not ask: \(why)", .warning)])
+        case .found(let record):
+            for pair in record.objectValue?.pairs ?? [] {
+                let text = pair.value.stringValue ?? pair.value.jsonText
+                lines += field(Sanitizer.clean(pair.key, limit: 40), Sanitizer.clean(text, limit: 1024))
+            }
+        }
+        lines.append([])
         return lines
     }
 
@@ -99,7 +137,7 @@ struct DetailView {
 
     /// Old on the left, new on the right, each wrapped to its half; a line that is not on the other side is marked
     /// with `-` or `+` (and its colour), so the difference shows without colour too.
-    func sideBySide(old: [String], new: [String]) -> [Line] {
+    func sideBySide(old: [String], new: [String], titles: (String, String) = ("OLD", "NEW")) -> [Line] {
         let half = max(6, (width - 3) / 2)
         let oldSet = Set(old), newSet = Set(new)
         func side(_ lines: [String], _ other: Set<String>, _ mark: String, _ role: Role) -> [(String, Role)] {
@@ -112,7 +150,7 @@ struct DetailView {
         }
         let left = side(old, newSet, "- ", .severity(.high))
         let right = side(new, oldSet, "+ ", .severity(.low))
-        var lines: [Line] = [[(TextWidth.fit("OLD", half), .columnHeader), (" │ ", .border), (TextWidth.fit("NEW", half), .columnHeader)]]
+        var lines: [Line] = [[(TextWidth.fit(titles.0, half), .columnHeader), (" │ ", .border), (TextWidth.fit(titles.1, half), .columnHeader)]]
         for i in 0..<max(left.count, right.count) {
             let l = i < left.count ? left[i] : ("", Role.text)
             let r = i < right.count ? right[i] : ("", Role.text)
@@ -179,7 +217,7 @@ extension Painter {
         let visible = rect.inner.height
         let offset = min(detail.offset, max(0, lines.count - visible))
         let position = lines.count > visible ? "\(offset + 1)–\(min(lines.count, offset + visible))/\(lines.count)" : ""
-        box(rect, title: detail.raw ? "Raw message" : "Detail", note: "\(position)  n/N next · r raw · Esc back", focused: true)
+        box(rect, title: detail.raw ? "Raw message" : "Detail", note: "\(position)  n/N next · r raw · c context · y copy · Esc back", focused: true)
         for (i, line) in lines.dropFirst(offset).prefix(visible).enumerated() {
             var x = rect.inner.x + 1
             for (text, role) in line where x < rect.inner.maxX {

@@ -70,7 +70,7 @@ struct Painter {
 
     mutating func listPane<Element>(
         _ rect: Rect, pane: Pane, history: History<Element>, rows: Int, columns: [Column], markers: [Int: String] = [:],
-        cells: (Element) -> [(String, Role)]
+        banner: (String, Role)? = nil, cells: (Element) -> [(String, Role)]
     ) {
         let focused = state.ui.focus == pane
         let scroll = state.ui.scroll(of: pane)
@@ -95,6 +95,10 @@ struct Painter {
         let inner = rect.inner
         guard inner.width > 0, inner.height > 0 else { return }
         var y = inner.y
+        if let banner {
+            canvas.draw(banner.0, x: inner.x + 1, y: y, style: style(banner.1), maxWidth: inner.width - 1)
+            y += 1
+        }
         if inner.height >= 4 {
             drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: y, width: inner.width, highlight: false)
             y += 1
@@ -243,102 +247,31 @@ struct Painter {
             [("TIME", 8, 0), ("ACTION", 9, 0), ("RESOURCE", nil, 55), ("DETAIL", nil, 45)], total: total)
         let offset = options.utcOffset
         let history = state.feed.stateChanges
-        listPane(rect, pane: .state, history: history, rows: rows, columns: columns) { change in
+        let banner = terraformStateBanner()
+        if rect.height < 3 {
+            // Collapsed to one line: the pane says why it is empty and leaves its room to the others.
+            let focused = state.ui.focus == .state
+            let used = canvas.draw(" State ", x: rect.x, y: rect.y, style: style(focused ? .titleFocused : .title), maxWidth: rect.width)
+            canvas.draw(banner?.0 ?? "", x: rect.x + used + 1, y: rect.y, style: style(.dim), maxWidth: rect.width - used - 1)
+            return
+        }
+        listPane(rect, pane: .state, history: history, rows: rows - (banner == nil ? 0 : 1), columns: columns, banner: banner) { change in
             [(Timestamp.clock(change.time, utcOffset: offset), .dim), (change.action, .text), (change.resource, .text), (change.detail, .dim)]
         }
     }
 
-    // MARK: - Stats
-
-    mutating func statsPane(_ rect: Rect) {
-        box(rect, title: "Stats", note: "", focused: state.ui.focus == .stats)
-        let inner = rect.inner
-        guard inner.width > 2, inner.height > 0 else { return }
-        let x = inner.x + 1
-        let width = inner.width - 2
-        var lines: [[(String, Role)]] = []
-        let stats = state.feed.stats
-        lines.append([
-            ("\(Format.count(stats.total)) received", .title), (" · \(Format.count(stats.lastMinute(now: state.now)))/min", .text),
-        ])
-        lines.append([(linkLine(), .dim)])
-        let seconds = stats.recentSeconds(now: state.now, count: min(width, Statistics.windowSeconds))
-        lines.append([(sparkline(seconds), .sparkline)])
-        // Known severities always, then the few unknown ones the tally kept and whatever it folded: the cost of
-        // this pane does not depend on how many distinct strings a server sent.
-        var severityRows: [(label: String, role: Role, count: Int)] = Severity.known.map {
-            ($0.label, .severity($0), stats.severityCounts[$0] ?? 0)
+    /// The server's Terraform state in one line, over the State pane's list.
+    func terraformStateBanner() -> (String, Role)? {
+        switch state.rest.terraformState {
+        case nil: return nil
+        case .notLoaded: return ("no Terraform state loaded on the server", .dim)
+        case .failed(let why): return ("state summary: \(why)", .warning)
+        case .loaded(let s):
+            var parts = ["serial \(s.serial.map(String.init) ?? "?")", "\(s.resourceCount.map(Format.count) ?? "?") resources"]
+            if !s.terraformVersion.isEmpty { parts.append("tf \(s.terraformVersion)") }
+            if !s.lineage.isEmpty { parts.append("lineage \(s.lineage)") }
+            return (parts.joined(separator: " \(glyphs.ellipsisBar) "), .title)
         }
-        for entry in stats.otherSeverities.ranked {
-            severityRows.append((entry.key, .severity(.other(entry.key)), entry.count))
-        }
-        if stats.otherSeverities.other > 0 { severityRows.append(("other", .dim, stats.otherSeverities.other)) }
-        let maxCount = max(1, severityRows.map(\.count).max() ?? 1)
-        for row in severityRows {
-            let n = row.count
-            if n == 0, !Severity.known.contains(where: { $0.label == row.label }) { continue }
-            let countText = Format.compact(n)
-            let barWidth = max(0, width - 9 - countText.count - 1)
-            let filled = n == 0 ? 0 : max(1, barWidth * n / maxCount)
-            lines.append([
-                (TextWidth.fit(row.label, 8) + " ", row.role),
-                (String(repeating: glyphs.barFull, count: filled), row.role),
-                (String(repeating: " ", count: barWidth - filled) + " " + countText, .text),
-            ])
-        }
-        var kinds = stats.kindCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
-            .map { (key: $0.key, count: $0.value) }
-        kinds += stats.otherKinds.ranked
-        if stats.otherKinds.other > 0 { kinds.append((key: "other", count: stats.otherKinds.other)) }
-        if !kinds.isEmpty {
-            lines.append([(kinds.map { "\($0.key) \(Format.compact($0.count))" }.joined(separator: " · "), .text)])
-        }
-        if let server = stats.server {
-            var parts: [String] = []
-            if let d = server.driftTotal { parts.append("drifts \(Format.count(d))") }
-            if let u = server.unmanagedTotal { parts.append("unmanaged \(Format.count(u))") }
-            if !parts.isEmpty { lines.append([("server: " + parts.joined(separator: " · "), .dim)]) }
-            if let dropped = server.droppedEstimate, dropped > 0 {
-                lines.append([("~\(Format.count(dropped)) drifts never arrived (server drops)", .warning)])
-            }
-        }
-        let top = stats.topResourceTypes(5)
-        if !top.isEmpty {
-            lines.append([("Top resource types", .columnHeader)])
-            for entry in top {
-                let count = Format.compact(entry.count)
-                lines.append([(TextWidth.fit(entry.type, max(1, width - count.count - 1)) + " " + count, .text)])
-            }
-        }
-        for (i, line) in lines.enumerated() where i < inner.height {
-            var cx = x
-            for (text, role) in line where cx < x + width {
-                let room = x + width - cx
-                cx += canvas.draw(TextWidth.truncate(text, to: room), x: cx, y: inner.y + i, style: style(role), maxWidth: room)
-            }
-        }
-    }
-
-    func linkLine() -> String {
-        let c = state.connection
-        var parts: [String] = []
-        if let opened = c.openedAt, c.phase == .open {
-            parts.append("link up \(Format.duration(state.now - opened))")
-        } else {
-            parts.append("link \(c.phase.label)")
-        }
-        if let last = c.lastFrameAt {
-            parts.append("last msg \(Format.duration(state.now - last)) ago")
-        }
-        return parts.joined(separator: " · ")
-    }
-
-    func sparkline(_ values: [Int]) -> String {
-        let peak = values.max() ?? 0
-        guard peak > 0 else { return String(repeating: glyphs.sparks[0], count: values.count) }
-        return values.map { v in
-            v == 0 ? " " : glyphs.sparks[min(glyphs.sparks.count - 1, (v * glyphs.sparks.count - 1) / peak)]
-        }.joined()
     }
 
     // MARK: - Status bar
@@ -364,6 +297,10 @@ struct Painter {
         case .stopped(let reason): phase = (" STOPPED: \(reason) ", .statusBad)
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
+        if let notice = state.ui.notice, state.now - notice.at < Notice.shownFor {
+            let text = Painter.noticeText(notice)
+            segments.append((text.0, text.1, 0))
+        }
         if state.ui.editingFilter {
             filterLine(rect)
             return
@@ -498,6 +435,7 @@ struct Painter {
         case .pane: "Panes"
         case .detail: "Detail view (Enter)"
         case .filter: "Filter line (/)"
+        case .palette: "Command palette (:)"
         }
     }
 }

@@ -101,6 +101,22 @@ public enum TextWidth {
         return out + "…"
     }
 
+    /// The longest suffix of `text` that fits in `cells`, starting with `…` when something was cut: the end of
+    /// a line being typed is where the cursor is.
+    public static func truncateFront(_ text: String, to cells: Int) -> String {
+        guard cells > 0 else { return "" }
+        if width(of: text) <= cells { return text }
+        var kept: [Character] = []
+        var used = 0
+        for ch in text.reversed() {
+            let w = width(of: ch)
+            if used + w > cells - 1 { break }
+            kept.append(ch)
+            used += w
+        }
+        return "…" + String(kept.reversed())
+    }
+
     /// `text` truncated or padded with spaces to exactly `cells` cells.
     public static func fit(_ text: String, _ cells: Int) -> String {
         let cut = truncate(text, to: cells)

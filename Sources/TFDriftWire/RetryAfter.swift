@@ -2,7 +2,7 @@
 /// server's rate limiter uses (`9.9ms`, `1.5s`, `2m30s`). Returns seconds, or nil when unreadable.
 public enum RetryAfter {
     public static func parse(_ text: String) -> Double? {
-        let s = text.trimmingSpacesAndTabs
+        let s = text.trimmingBlanks
         if s.isEmpty { return nil }
         if let whole = Int(s), whole >= 0 { return Double(whole) }
         var total = 0.0
@@ -29,14 +29,5 @@ public enum RetryAfter {
             parsedAny = true
         }
         return parsedAny && total.isFinite ? total : nil
-    }
-}
-
-extension String {
-    var trimmingSpacesAndTabs: String {
-        var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
-        return String(s)
     }
 }

@@ -77,6 +77,11 @@ public enum Timestamp {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))Z"
     }
 
+    /// `20261127T030143Z`: sortable and safe in a file name.
+    public static func fileStamp(_ seconds: Double) -> String {
+        format(seconds).filter { $0 != "-" && $0 != ":" }
+    }
+
     /// `HH:MM:SS` in UTC, or shifted by `utcOffset` seconds.
     public static func clock(_ seconds: Double, utcOffset: Int = 0) -> String {
         var rem = (Checked.clamped(seconds.rounded(.down), to: representable) + utcOffset % 86_400) % 86_400

@@ -33,7 +33,7 @@ public enum Topic: String, Sendable, Hashable, CaseIterable, Comparable {
     public static func parseList(_ text: String) throws(TopicListError) -> Set<Topic> {
         var topics = Set<Topic>()
         for part in text.split(separator: ",") {
-            let name = part.trimmingSpaces.lowercased()
+            let name = part.trimmingBlanks.lowercased()
             if name.isEmpty { continue }
             guard let topic = Topic(rawValue: name) else { throw TopicListError(name: name) }
             topics.insert(topic)
@@ -49,11 +49,12 @@ public struct TopicListError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-extension Substring {
-    var trimmingSpaces: Substring {
-        var s = self
-        while s.first == " " { s.removeFirst() }
-        while s.last == " " { s.removeLast() }
-        return s
+extension StringProtocol {
+    /// Without leading and trailing spaces and tabs.
+    public var trimmingBlanks: String {
+        var s = Substring(self)
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        return String(s)
     }
 }

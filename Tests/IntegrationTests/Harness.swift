@@ -55,16 +55,16 @@ final class ScriptedFrontend: Frontend {
 func runScenario(
     url: String, topics: Set<Topic>, timeout: Double = 20, steps: [Step], onAction: ((Action, State) -> Void)? = nil,
     configure: (inout Settings) -> Void = { _ in }, clientOptions: WebSocketClient.Options = WebSocketClient.Options(),
-    sourceLocation: SourceLocation = #_sourceLocation
+    initial: State? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) -> State {
     let inbox = Inbox()
     let client = WebSocketClient(options: clientOptions, deliver: { inbox.post($0) })
     defer { client.shutdown() }
     let frontend = ScriptedFrontend(inbox: inbox, client: client, steps: steps, timeout: timeout)
     frontend.onAction = onAction
-    var settings = Settings(url: url)
-    configure(&settings)
-    let runtime = Runtime(state: State(settings: settings, topics: topics), inbox: inbox, client: client, frontend: frontend)
+    var state = initial ?? State(settings: Settings(url: url), topics: topics)
+    configure(&state.settings)
+    let runtime = Runtime(state: state, inbox: inbox, client: client, frontend: frontend)
     let final = runtime.run()
     let c = final.connection
     #expect(

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TFDriftCore
 @testable import TFDriftView
+import TFDriftTerminal
 import TFDriftWire
 
 /// Canvas snapshots of the investigation screens (compare with `Snapshots/`, `UPDATE_SNAPSHOTS=1` rewrites).
@@ -63,5 +64,108 @@ struct InvestigateSnapshotTests {
         #expect(canvas.row(size.height - 1).contains("unknown field bogus, ignored"))
         #expect(canvas.row(1).contains("Drifts 8/32 /sev:crit bogus:x"))
         try check(canvas, "filter-\(size.width)x\(size.height)")
+    }
+
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func paletteWithAQueryAndTheServersAnswer(size: Size) throws {
+        var state = Self.state(size: size)
+        for key in ":query {\"resource\":\"aws_iam_policy\"}" { _ = Reducer.reduce(&state, .key(.character(key))) }
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.error("Query not implemented yet"))], at: state.now))
+        let canvas = Dashboard.render(state, size: size)
+        #expect(canvas.text.contains("server answered: Query not implemented yet"))
+        #expect(canvas.row(size.height - 1).contains("server answered: Query not implemented yet"))
+        #expect(!canvas.row(size.height - 1).contains("err "), "the answer is not counted as an error")
+        try check(canvas, "palette-query-\(size.width)x\(size.height)")
+    }
+
+    @Test func paletteFindsActionsAsYouType() throws {
+        let size = Size(width: 80, height: 24)
+        var state = Self.state(size: size)
+        for key in ":exp" { _ = Reducer.reduce(&state, .key(.character(key))) }
+        let canvas = Dashboard.render(state, size: size)
+        let rows = (0..<size.height).map { canvas.row($0) }
+        let first = try #require(rows.firstIndex { $0.contains(": exp") })
+        #expect(rows[first + 1].contains("export the pane to NDJSON") && rows[first + 1].contains("e"))
+        try check(canvas, "palette-80x24")
+    }
+
+    /// `z` gives the Stats pane the screen: the 30-minute sparkline, severities, kinds, top types and users.
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func statsPaneMaximised(size: Size) throws {
+        var state = Self.state(size: size)
+        _ = Reducer.reduce(&state, .command(.focusPrevious))
+        _ = Reducer.reduce(&state, .key(.character("z")))
+        _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size, Arrangement(state))))
+        let canvas = Dashboard.render(state, size: size)
+        #expect(canvas.text.contains("30 min") && canvas.text.contains("Top users") && canvas.text.contains("alice@corp.example"))
+        #expect(!canvas.text.contains("Drifts"), "the other panes give way")
+        try check(canvas, "stats-\(size.width)x\(size.height)")
+    }
+
+    @Test func theStatePaneShowsTheServersSummaryOrGivesItsRoomAway() throws {
+        let size = Size(width: 80, height: 24)
+        var state = Self.state(size: size)
+        let summary: JSONValue = ["success": true, "data": ["lineage": "prod", "serial": 41, "resource_count": 120, "terraform_version": "1.9.0"]]
+        _ = Reducer.reduce(&state, .restResponse(.terraformState, .body(summary), at: state.now))
+        var text = Dashboard.render(state, size: size).text
+        #expect(text.contains("serial 41 · 120 resources · tf 1.9.0"))
+
+        var empty = DashboardSnapshotTests.knownState()
+        empty.feed.stateChanges = History(capacity: 10)
+        let before = try #require(Layout.compute(size, Arrangement(empty)))
+        _ = Reducer.reduce(&empty, .restResponse(.terraformState, .failure(status: 404, message: "Terraform state not loaded"), at: empty.now))
+        let after = try #require(Layout.compute(size, Arrangement(empty)))
+        #expect(after.panes[.state]!.height == 1)
+        #expect(after.panes[.stats]!.width * after.panes[.stats]!.height > before.panes[.stats]!.width * before.panes[.stats]!.height)
+        text = Dashboard.render(empty, size: size).text
+        #expect(text.contains("no Terraform state loaded on the server"))
+        try check(Dashboard.render(empty, size: size), "state-collapsed-80x24")
+    }
+}
+
+struct LayoutSplitTests {
+    @Test(arguments: [
+        ([Constraint.fixed(1), .fill(1), .fixed(1)], 24, [1, 22, 1]),
+        ([.fill(3), .fill(2)], 22, [13, 9]),
+        ([.fill(1), .fixed(38)], 120, [82, 38]),
+        ([.fixed(30), .fixed(30)], 40, [30, 10]),
+        ([.fill(1), .fill(1), .fill(1)], 10, [3, 3, 4]),
+        ([.fixed(5), .fill(0)], 3, [3, 0]),
+    ])
+    func partsTileTheRectangle(parts: [Constraint], total: Int, sizes: [Int]) {
+        let rects = Layout.split(Rect(x: 2, y: 0, width: total, height: 1), .horizontal, parts)
+        #expect(rects.map(\.width) == sizes)
+        #expect(rects.map(\.x) == sizes.indices.map { 2 + sizes.prefix($0).reduce(0, +) })
+    }
+
+    @Test func everySizeKeepsPanesInsideTheScreen() {
+        for width in stride(from: 60, through: 240, by: 7) {
+            for height in stride(from: 15, through: 80, by: 5) {
+                for arrangement in [Arrangement(), Arrangement(stateCollapsed: true), Arrangement(maximized: .events)] {
+                    guard let layout = Layout.compute(Size(width: width, height: height), arrangement) else {
+                        Issue.record("no layout at \(width)x\(height)")
+                        continue
+                    }
+                    for (pane, rect) in layout.panes {
+                        #expect(rect.maxX <= width && rect.maxY <= height - 1 && rect.y >= 1 && (rect.height >= 3 || pane == .state && arrangement.stateCollapsed), "\(pane) at \(width)x\(height)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+struct ClipboardSequenceTests {
+    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("{\"a\":\"é\"}", "eyJhIjoiw6kifQ==")])
+    func base64(text: String, encoded: String) {
+        #expect(String(decoding: ClipboardSequence.base64(Array(text.utf8)), as: UTF8.self) == encoded)
+    }
+
+    @Test func theSequenceIsOSC52EndedByBEL() {
+        let bytes = ClipboardSequence.osc52("hi\u{1B}]0;x\u{07}")
+        #expect(Array(bytes.prefix(7)) == Array("\u{1B}]52;c;".utf8) && bytes.last == 0x07)
+        // Nothing inside can end the sequence early: the payload is base64's alphabet only.
+        #expect(bytes.dropFirst(7).dropLast().allSatisfy { $0 < 0x80 && $0 != 0x07 && $0 != 0x1B })
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TFDriftCore
+import TFDriftSimulator
 import TFDriftNetwork
 import TFDriftWire
 
@@ -122,6 +123,16 @@ struct SimulatorArguments: ParsableArguments {
 
     @Option(name: .long, help: "Events generated per second (fractions allowed; 100000+ for a flood).")
     var rate: Double = 5
+
+    @Flag(name: .long, help: "Serve no Terraform state (/api/v1/state answers 404, as a server started without one).")
+    var noTerraformState = false
+
+    /// The simulator these arguments describe.
+    func options(host: String = "127.0.0.1", port: Int = 0) -> SimulatorOptions {
+        var options = SimulatorOptions(host: host, port: port, dialect: dialect.dialect, rate: rate)
+        options.terraformState = !noTerraformState
+        return options
+    }
 
     func validate() throws {
         if !(rate >= 0) || rate > 5_000_000 { throw ValidationError("--rate must be between 0 and 5000000") }

@@ -30,7 +30,7 @@ struct DashboardCommand: ParsableCommand {
         var server: DemoServer?
         var url = try connection.validatedURL(connection.url)
         if demo {
-            let s = DemoServer(options: SimulatorOptions(port: 0, dialect: simulator.dialect.dialect, rate: simulator.rate))
+            let s = DemoServer(options: simulator.options())
             let port = try s.start()
             url = "ws://127.0.0.1:\(port)/ws"
             server = s

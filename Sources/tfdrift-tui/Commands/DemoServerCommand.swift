@@ -64,9 +64,10 @@ struct DemoServerCommand: ParsableCommand {
     }
 
     func run() throws {
-        var options = SimulatorOptions(
-            host: host, port: port, dialect: simulator.dialect.dialect, rate: simulator.rate, seed: seed, hostileRounds: hostile,
-            hostileScale: hostileScale)
+        var options = simulator.options(host: host, port: port)
+        options.seed = seed
+        options.hostileRounds = hostile
+        options.hostileScale = hostileScale
         let faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
         var server = try start(options, faults)
         options.port = server.port ?? port

@@ -20,17 +20,24 @@ final class DashboardFrontend: Frontend {
     var inputDescriptor: Int32? { STDIN_FILENO }
     var wantsToStop: Bool { false }
 
-    /// Keys become actions as they are; the terminal's size (and so each pane's page) enters the store as an
-    /// action too, whenever it differs from what the state knows.
+    /// Keys become actions as they are.
     func readInput(state: State) -> [Action] {
         let keys = terminal.readKeys()
         if terminal.takeResize() { terminal.invalidate() }
-        var actions: [Action] = []
+        return settle(state: state) + keys.map { .key($0) }
+    }
+
+    /// The terminal's size and each pane's page enter the store as an action whenever they differ from what the
+    /// state knows: after a resize, and after the state changed the layout (a maximised pane).
+    func settle(state: State) -> [Action] {
         let size = terminal.size
-        if size.width != state.ui.width || size.height != state.ui.height {
-            actions.append(.resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size)))
-        }
-        return actions + keys.map { .key($0) }
+        let pageRows = Layout.pageRows(size, Arrangement(state))
+        guard size.width != state.ui.width || size.height != state.ui.height || pageRows != state.ui.pageRows else { return [] }
+        return [.resized(width: size.width, height: size.height, pageRows: pageRows)]
+    }
+
+    func copyToClipboard(_ text: String) {
+        terminal.writeControl(ClipboardSequence.osc52(text))
     }
 
     func terminalResized() {

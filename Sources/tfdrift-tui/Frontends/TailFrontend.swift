@@ -162,32 +162,12 @@ struct TailLine {
         switch item {
         case .drift(let d):
             return TailLine(
-                kind: "event",
-                fields: [
-                    ("topic", "drift"), ("severity", .string(d.severity.label)), ("resource_type", .string(d.resourceType)),
-                    ("resource_name", .string(d.resourceName)), ("resource_id", .string(d.resourceID)),
-                    ("attribute", .string(d.attribute)), ("old_value", .string(d.oldValue)), ("new_value", .string(d.newValue)),
-                    ("user", .string(d.user)), ("time", .string(Timestamp.format(d.time))), ("backfilled", .bool(d.backfilled)),
-                    ("history", .bool(d.history)), received,
-                ],
+                kind: "event", fields: d.jsonFields,
                 text: "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)")
         case .event(let e):
-            return TailLine(
-                kind: "event",
-                fields: [
-                    ("topic", .string(e.topic.wireName)), ("severity", .string(e.severity.label)), ("title", .string(e.title)),
-                    ("resource", .string(e.resource)), ("detail", .string(e.detail)), ("user", .string(e.user)),
-                    ("time", .string(Timestamp.format(e.time))), received,
-                ],
-                text: "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)")
+            return TailLine(kind: "event", fields: e.jsonFields, text: "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)")
         case .stateChange(let s):
-            return TailLine(
-                kind: "event",
-                fields: [
-                    ("topic", "state_change"), ("resource", .string(s.resource)), ("action", .string(s.action)),
-                    ("detail", .string(s.detail)), ("time", .string(Timestamp.format(s.time))), received,
-                ],
-                text: "state_change \(s.action) \(s.resource) \(s.detail)")
+            return TailLine(kind: "event", fields: s.jsonFields, text: "state_change \(s.action) \(s.resource) \(s.detail)")
         case .stats(let s):
             var fields: [(String, JSONValue)] = [("type", "stats")]
             if let d = s.driftTotal { fields.append(("drift_total", .number(Double(d)))) }

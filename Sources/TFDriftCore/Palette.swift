@@ -1,0 +1,169 @@
+import TFDriftWire
+
+/// The command palette (`:`): every action of the bindings table found by name as you type, and the commands
+/// that take an argument (`query <json>`, `filter <expr>`…).
+public struct PaletteState: Sendable, Equatable {
+    public var text = ""
+    /// Index into `Palette.matches(text)`.
+    public var selected = 0
+    /// What the last command said (a bad argument, or the query's exchange below).
+    public var feedback: PaletteFeedback?
+
+    public init(text: String = "") { self.text = text }
+}
+
+/// Shown under the palette's input line after Enter.
+public enum PaletteFeedback: Sendable, Equatable {
+    /// The argument was not understood; the palette stays open with the text.
+    case invalid(String)
+    /// A query went out: its exchange is `state.connection.query`.
+    case querySent
+}
+
+/// One thing the palette can do.
+public struct PaletteEntry: Sendable, Equatable {
+    public enum Action: Sendable, Equatable {
+        case run(Command)
+        /// Needs an argument: Enter puts `word ` into the line to type it.
+        case needsArgument(String)
+    }
+
+    /// What is matched and shown: the action's help, or the command's usage.
+    public var name: String
+    /// The key that does the same outside the palette (`y`), or empty.
+    public var keyLabel: String
+    public var action: Action
+}
+
+/// A `query` sent from the palette and what came back. The real server answers every query with the error
+/// "Query not implemented yet": that is the server's answer, shown as such, not a client error.
+public struct QueryExchange: Sendable, Equatable {
+    public enum Answer: Sendable, Equatable {
+        /// The server's `error` reply, sanitised.
+        case error(String)
+        /// A reply of another type (a future server's result).
+        case reply(type: String)
+        /// Nothing came back within `Palette.queryTimeout` seconds of the link being open (the documented API
+        /// defines no reply).
+        case none
+    }
+
+    /// The JSON text sent.
+    public var request: String
+    public var sentAt: Double
+    public var answer: Answer?
+    public var answeredAt: Double?
+
+    public init(request: String, sentAt: Double) {
+        self.request = request
+        self.sentAt = sentAt
+    }
+}
+
+public enum Palette {
+    public static let queryTimeout = 10.0
+    public static let maximumText = 400
+
+    /// The commands that take an argument, with their usage.
+    static let argumentCommands: [(word: String, usage: String)] = [
+        ("query", "query <json> — ask the server; its answer shows here"),
+        ("filter", "filter <expr> — filter the focused pane (empty clears)"),
+        ("subscribe", "subscribe <topic> — all, drifts, events, state, stats"),
+        ("unsubscribe", "unsubscribe <topic>"),
+        ("provider", "provider <name> — the server's provider filter (empty clears)"),
+        ("export", "export <path> — the focused pane as NDJSON"),
+    ]
+
+    /// Every entry, in the order shown for an empty line: the panes' actions from the bindings table (each
+    /// once), then the commands that take an argument.
+    public static let entries: [PaletteEntry] = {
+        var seen: [Command] = []
+        var entries: [PaletteEntry] = []
+        for row in Bindings.table where row.context == .pane || row.context == .everywhere {
+            guard !seen.contains(row.command), row.command != .openPalette else { continue }
+            seen.append(row.command)
+            entries.append(PaletteEntry(name: row.help, keyLabel: row.label, action: .run(row.command)))
+        }
+        for command in argumentCommands {
+            entries.append(PaletteEntry(name: command.usage, keyLabel: "", action: .needsArgument(command.word)))
+        }
+        return entries
+    }()
+
+    /// Entries matching `text` as a fuzzy subsequence, best first; all of them for an empty line.
+    public static func matches(_ text: String) -> [PaletteEntry] {
+        let query = text.trimmingBlanks.lowercased()
+        if query.isEmpty { return entries }
+        // A command word and its argument: the command's own entry, whatever the argument says.
+        let word = query.prefix { $0 != " " }
+        if word.count < query.count, let entry = entries.first(where: { $0.action == .needsArgument(String(word)) }) { return [entry] }
+        let scored = entries.enumerated().compactMap { index, entry in
+            score(query, entry.name.lowercased()).map { (entry, $0, index) }
+        }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.2 < $1.2 }.map(\.0)
+    }
+
+    /// A subsequence match scores more for letters in a row and for letters that start words; nil when
+    /// `query` is not a subsequence of `candidate`.
+    static func score(_ query: String, _ candidate: String) -> Int? {
+        var score = 0
+        var run = 0
+        var previous: Character = " "
+        var q = query.makeIterator()
+        var wanted = q.next()
+        for c in candidate {
+            guard let w = wanted else { break }
+            if c == w {
+                run += 1
+                score += 1 + run * 2 + (previous == " " || previous == "<" ? 3 : 0)
+                wanted = q.next()
+            } else {
+                run = 0
+            }
+            previous = c
+        }
+        return wanted == nil ? score : nil
+    }
+
+    /// What Enter does with the line: a command word with its argument, or the selected match.
+    public enum Outcome: Sendable, Equatable {
+        case run(Command)
+        case query(JSONValue)
+        case complete(String)
+        case invalid(String)
+    }
+
+    public static func outcome(of palette: PaletteState) -> Outcome {
+        let text = palette.text.trimmingBlanks
+        let word = text.prefix { $0 != " " }.lowercased()
+        let argument = String(text.dropFirst(word.count)).trimmingBlanks
+        switch word {
+        case "query":
+            guard !argument.isEmpty else { return .invalid("query needs a JSON value, e.g. query {\"resource\":\"aws_s3_bucket\"}") }
+            guard let json = try? JSONParser.parse(argument) else { return .invalid("query: not valid JSON") }
+            let size = ClientMessage.query(json).json.jsonText.utf8.count
+            guard size <= ClientMessage.maximumBytes else {
+                return .invalid("query is \(size) bytes; the server closes on more than \(ClientMessage.maximumBytes)")
+            }
+            return .query(json)
+        case "filter":
+            return .run(.setFilter(argument))
+        case "subscribe", "unsubscribe":
+            guard let topic = Topic(rawValue: argument.lowercased()) else {
+                return .invalid("\(word): unknown topic \"\(Sanitizer.clean(argument, limit: 40))\" (all, drifts, events, state, stats)")
+            }
+            return .run(.setTopic(topic, subscribed: word == "subscribe"))
+        case "provider":
+            return .run(.setProvider(argument))
+        case "export":
+            return .run(.export(path: argument.isEmpty ? nil : argument))
+        default:
+            let found = matches(palette.text)
+            guard !found.isEmpty else { return .invalid("no action or command matches \"\(Sanitizer.clean(text, limit: 40))\"") }
+            switch found[min(max(0, palette.selected), found.count - 1)].action {
+            case .run(let command): return .run(command)
+            case .needsArgument(let word): return .complete(word + " ")
+            }
+        }
+    }
+}
