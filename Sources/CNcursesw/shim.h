@@ -51,4 +51,24 @@ static inline int tfd_put_cell(int y, int x, const wchar_t *chars, attr_t attrs,
 
 static inline int tfd_get_wch(wint_t *out) { return wget_wch(stdscr, out); }
 
+/// Mouse (only with --mouse): clicks, double clicks and the wheel (buttons 4 and 5).
+static inline int tfd_key_mouse(void) { return KEY_MOUSE; }
+static inline void tfd_enable_mouse(void) {
+    mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+}
+/// 1 click, 2 double click, 4 wheel up, 5 wheel down, 0 anything else; -1 when no event could be read.
+static inline int tfd_get_mouse(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return -1;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & BUTTON1_DOUBLE_CLICKED) return 2;
+    if (event.bstate & BUTTON1_CLICKED) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 4;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 5;
+#endif
+    return 0;
+}
+
 #endif

@@ -30,6 +30,10 @@ public enum Command: Sendable, Equatable {
     case cancelText
     case retryNow
     case openPalette
+    /// Focuses a pane (a mouse click).
+    case focus(Pane)
+    /// Holds the focused pane on one item (a mouse click on its row).
+    case select(Int)
     /// Moves the palette's selection among the matches (positive is down).
     case paletteMove(Int)
     /// Sets the focused pane's filter (the palette's `filter <expr>`; empty clears).

@@ -3,6 +3,24 @@ public enum Key: Hashable, Sendable {
     case character(Character)
     case up, down, left, right, pageUp, pageDown, home, end, tab, backTab, enter, escape, backspace
     case other(Int)
+    /// A mouse event (with `--mouse`), at a cell of the screen; the frontend turns it into commands.
+    case mouse(MouseEvent)
+}
+
+public struct MouseEvent: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
+        case click, doubleClick, wheelUp, wheelDown
+    }
+
+    public var kind: Kind
+    public var x: Int
+    public var y: Int
+
+    public init(_ kind: Kind, x: Int, y: Int) {
+        self.kind = kind
+        self.x = x
+        self.y = y
+    }
 }
 
 /// Where a binding applies: the screen decides which table rows are live.

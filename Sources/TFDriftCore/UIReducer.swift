@@ -34,6 +34,15 @@ enum UIReducer {
             let index = panes.firstIndex(of: pane)!
             let step = command == .focusNext ? 1 : panes.count - 1
             state.ui.focus = panes[(index + step) % panes.count]
+        case .focus(let target):
+            state.ui.focus = target
+        case .select(let seq):
+            guard state.isVisible(pane, seq) else { return [] }
+            if seq == state.newestVisible(pane) {
+                state.ui.scroll[pane] = PaneScroll(follow: true, selected: nil)
+            } else {
+                hold(&state, pane, at: seq)
+            }
         case .moveSelection(let delta):
             move(&state, pane, delta)
         case .page(let direction):

@@ -20,7 +20,7 @@ public final class TerminalDriver {
     private let asciiOnly: Bool
 
     /// Initialises the terminal. Call `restore()` (or let a signal/crash handler do it) before exiting.
-    public init() {
+    public init(mouse: Bool = false) {
         setlocale(LC_ALL, "")
         // A short ESC delay so Escape does not feel stuck; the user's ESCDELAY wins.
         if getenv("ESCDELAY") == nil { setenv("ESCDELAY", "25", 1) }
@@ -36,6 +36,7 @@ public final class TerminalDriver {
         keypad(tfd_stdscr(), true)
         nodelay(tfd_stdscr(), true)
         curs_set(0)
+        if mouse { tfd_enable_mouse() }
         if getenv("ESCDELAY") != nil, let value = Int32(String(cString: getenv("ESCDELAY"))) { set_escdelay(value) }
         if has_colors() {
             start_color()
@@ -93,6 +94,11 @@ public final class TerminalDriver {
             if result == tfd_key_code_yes() {
                 if Int32(ch) == tfd_key_resize() {
                     resizePending = true
+                } else if Int32(ch) == tfd_key_mouse() {
+                    var x: Int32 = 0
+                    var y: Int32 = 0
+                    let kinds: [Int32: MouseEvent.Kind] = [1: .click, 2: .doubleClick, 4: .wheelUp, 5: .wheelDown]
+                    if let kind = kinds[tfd_get_mouse(&x, &y)] { keys.append(.mouse(MouseEvent(kind, x: Int(x), y: Int(y)))) }
                 } else {
                     keys.append(TerminalDriver.functionKey(Int32(ch)))
                 }

@@ -1,3 +1,4 @@
+import TFDriftCore
 /// The 16 colours every terminal has, so the default look follows the user's own terminal palette.
 public enum TermColor: Hashable, Sendable {
     case `default`
@@ -81,11 +82,32 @@ public struct Rect: Equatable, Sendable {
     public var inner: Rect { Rect(x: x + 1, y: y + 1, width: width - 2, height: height - 2) }
 }
 
+/// A part of the screen a click can land on: a pane, or one item of it.
+public struct HitRegion: Equatable, Sendable {
+    public var rect: Rect
+    public var pane: Pane
+    /// The item's sequence number; nil for the pane itself.
+    public var seq: Int?
+
+    public init(rect: Rect, pane: Pane, seq: Int? = nil) {
+        self.rect = rect
+        self.pane = pane
+        self.seq = seq
+    }
+}
+
 /// A grid of styled cells: what a frame looks like, before any terminal is involved.
 /// Drawing clips to the canvas and to the given width, so long data can never overwrite a border.
 public struct Canvas: Sendable {
     public let size: Size
     public private(set) var cells: [Cell]
+    /// What was drawn where, for the mouse: each pane's rectangle, then each item row in it (later entries win).
+    public var hitRegions: [HitRegion] = []
+
+    /// The innermost region at a cell: an item row if one was drawn there, else its pane.
+    public func hit(x: Int, y: Int) -> HitRegion? {
+        hitRegions.last { $0.rect.x <= x && x < $0.rect.maxX && $0.rect.y <= y && y < $0.rect.maxY }
+    }
 
     public init(size: Size, style: Style = .plain) {
         self.size = size

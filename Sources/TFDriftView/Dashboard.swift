@@ -58,4 +58,31 @@ public enum Dashboard {
             canvas.draw(line, x: x, y: top + i, style: options.theme.style(i == 0 ? .warning : .text), maxWidth: size.width)
         }
     }
+
+    /// What a mouse event means on the screen last drawn: a click focuses the pane and selects the row under it,
+    /// a double click opens that item, the wheel moves the selection (or scrolls the detail). Overlays that take
+    /// text (palette, filter line) and the help ignore the mouse.
+    public static func actions(for event: MouseEvent, on canvas: Canvas, state: State) -> [Action] {
+        if state.ui.palette != nil || state.ui.showHelp || state.ui.editingFilter { return [] }
+        if state.ui.detail != nil {
+            switch event.kind {
+            case .wheelUp: return [.command(.detailScroll(-3))]
+            case .wheelDown: return [.command(.detailScroll(3))]
+            case .click, .doubleClick: return []
+            }
+        }
+        guard let region = canvas.hit(x: event.x, y: event.y) else { return [] }
+        var actions: [Action] = [.command(.focus(region.pane))]
+        switch event.kind {
+        case .click:
+            if let seq = region.seq { actions.append(.command(.select(seq))) }
+        case .doubleClick:
+            if let seq = region.seq { actions += [.command(.select(seq)), .command(.openDetail)] }
+        case .wheelUp:
+            actions.append(.command(.moveSelection(-3)))
+        case .wheelDown:
+            actions.append(.command(.moveSelection(3)))
+        }
+        return actions
+    }
 }

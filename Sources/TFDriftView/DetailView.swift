@@ -98,7 +98,7 @@ struct DetailView {
         case .found(let resource):
             let attributes = resource["attributes"]
             if let declared = attributes?[d.attribute] {
-                lines += sideBySide(old: value(declared, ""), new: newValue, titles: ("TERRAFORM DECLARES", "NOW"))
+                lines += sideBySide(old: value(declared, ""), new: newValue, titles: ("DECLARED", "NOW"))
             } else {
                 let pretty = (attributes ?? resource).prettyLines().prefix(40).map { Sanitizer.clean($0, limit: 1024) }
                 lines += pretty.flatMap { wrap($0, width, .text) }

@@ -92,6 +92,7 @@ struct Painter {
         }
         if let filter = state.ui.filter(of: pane), !filter.text.isEmpty { title += " /\(filter.text)" }
         box(rect, title: title, note: note, focused: focused)
+        canvas.hitRegions.append(HitRegion(rect: rect, pane: pane))
         let inner = rect.inner
         guard inner.width > 0, inner.height > 0 else { return }
         var y = inner.y
@@ -133,6 +134,7 @@ struct Painter {
             }
             guard state.isVisible(pane, seq), let element = history[seq] else { continue }
             drawRow(cells(element), columns: columns, x: inner.x, y: y, width: inner.width, highlight: seq == selected && focused)
+            canvas.hitRegions.append(HitRegion(rect: Rect(x: inner.x, y: y, width: inner.width, height: 1), pane: pane, seq: seq))
             if seq == selected && !focused {
                 canvas.draw(glyphs.bullet, x: inner.x, y: y, style: style(.dim), maxWidth: 1)
             }

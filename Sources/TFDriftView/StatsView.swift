@@ -6,6 +6,7 @@ import TFDriftWire
 extension Painter {
     mutating func statsPane(_ rect: Rect) {
         box(rect, title: "Stats", note: state.ui.maximized == .stats ? "z back" : "", focused: state.ui.focus == .stats)
+        canvas.hitRegions.append(HitRegion(rect: rect, pane: .stats))
         let inner = rect.inner
         guard inner.width > 2, inner.height > 0 else { return }
         let x = inner.x + 1

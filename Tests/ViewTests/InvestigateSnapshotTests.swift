@@ -169,3 +169,31 @@ struct ClipboardSequenceTests {
         #expect(bytes.dropFirst(7).dropLast().allSatisfy { $0 < 0x80 && $0 != 0x07 && $0 != 0x1B })
     }
 }
+
+struct MouseTests {
+    /// A click lands on exactly what was drawn there: the row's item in its pane.
+    @Test func clickSelectsTheRowUnderItDoubleClickOpensItWheelMoves() throws {
+        let size = Size(width: 120, height: 40)
+        var state = InvestigateSnapshotTests.state(size: size)
+        let canvas = Dashboard.render(state, size: size)
+        let eventRows = canvas.hitRegions.filter { $0.pane == .events && $0.seq != nil }
+        #expect(eventRows.count >= 5)
+        let third = eventRows[2]
+        let click = Dashboard.actions(for: MouseEvent(.click, x: third.rect.x + 3, y: third.rect.y), on: canvas, state: state)
+        #expect(click == [.command(.focus(.events)), .command(.select(third.seq!))])
+        for action in click { _ = Reducer.reduce(&state, action) }
+        #expect(state.ui.focus == .events && state.selectedSeq(.events) == third.seq && !state.ui.scroll(of: .events).follow)
+        #expect(canvas.row(third.rect.y).contains(state.feed.events[third.seq!]!.title.prefix(8)))
+
+        let open = Dashboard.actions(for: MouseEvent(.doubleClick, x: third.rect.x + 3, y: third.rect.y), on: Dashboard.render(state, size: size), state: state)
+        for action in open { _ = Reducer.reduce(&state, action) }
+        #expect(state.ui.detail == DetailState(pane: .events, seq: third.seq!))
+        #expect(Dashboard.actions(for: MouseEvent(.wheelDown, x: 5, y: 5), on: canvas, state: state) == [.command(.detailScroll(3))])
+
+        _ = Reducer.reduce(&state, .key(.escape))
+        let border = try #require(canvas.hitRegions.first { $0.pane == .drifts && $0.seq == nil })
+        #expect(Dashboard.actions(for: MouseEvent(.wheelDown, x: border.rect.x, y: border.rect.y), on: canvas, state: state)
+            == [.command(.focus(.drifts)), .command(.moveSelection(3))])
+        #expect(Dashboard.actions(for: MouseEvent(.click, x: 0, y: 0), on: canvas, state: state).isEmpty, "the header is no pane")
+    }
+}

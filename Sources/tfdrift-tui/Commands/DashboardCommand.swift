@@ -20,6 +20,9 @@ struct DashboardCommand: ParsableCommand {
     @Flag(name: .long, help: "Start the embedded simulator on a free loopback port and connect to it.")
     var demo = false
 
+    @Flag(name: .long, help: "Use the mouse: click focuses and selects, double click opens, the wheel scrolls (terminal selection then needs Shift).")
+    var mouse = false
+
     @OptionGroup(title: "Simulator (with --demo)") var simulator: SimulatorArguments
 
     func run() throws {
@@ -41,7 +44,7 @@ struct DashboardCommand: ParsableCommand {
         let client = WebSocketClient(options: try connection.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let state = try connection.initialState(url: url)
-        let frontend = DashboardFrontend()
+        let frontend = DashboardFrontend(mouse: mouse)
         defer { frontend.close() }
         // After initscr, so that our SIGWINCH handler (which wakes the loop from any thread) replaces ncurses'.
         SignalTrap.install(wakingFD: inbox.writeFD)

@@ -50,11 +50,15 @@ struct DemoServerCommand: ParsableCommand {
     @Option(name: .long, help: "Seed for generated events and hostile rounds.")
     var seed: UInt64 = 42
 
+    @Option(name: .long, help: "Generate this many events before the first client connects (a server with history).")
+    var preload: Int = 0
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let restartEvery, !(restartEvery > 0) { throw ValidationError("--restart-every must be positive") }
         if let closeCode, !(1000...4999).contains(closeCode) { throw ValidationError("--close-code must be from 1000 to 4999") }
         if closeCode != nil && restartEvery == nil { throw ValidationError("--close-code needs --restart-every") }
+        if !(0...1_000_000).contains(preload) { throw ValidationError("--preload must be from 0 to 1000000") }
         if let hostile, hostile < 1 { throw ValidationError("--hostile must be at least 1 round") }
         if !(1...100).contains(hostileScale) { throw ValidationError("--hostile-scale must be from 1 to 100") }
         if hostile != nil && simulator.dialect != .real { throw ValidationError("--hostile speaks the real dialect only") }
@@ -70,6 +74,7 @@ struct DemoServerCommand: ParsableCommand {
         options.hostileScale = hostileScale
         let faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
         var server = try start(options, faults)
+        server.generate(preload)
         options.port = server.port ?? port
         Console.print("demo-server: \(simulator.dialect.rawValue) dialect, \(simulator.rate) events/s on ws://\(host):\(options.port)/ws (Ctrl-C stops)")
         // Wait for SIGINT/SIGTERM (or the next restart); the server runs on its own event loop.

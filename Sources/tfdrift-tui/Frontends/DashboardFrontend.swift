@@ -11,8 +11,11 @@ final class DashboardFrontend: Frontend {
     let terminal: TerminalDriver
     let theme: Theme
 
-    init() {
-        terminal = TerminalDriver()
+    /// The last frame drawn: what a mouse click lands on.
+    private var shown: Canvas?
+
+    init(mouse: Bool) {
+        terminal = TerminalDriver(mouse: mouse)
         let noColor = getenv("NO_COLOR").map { String(cString: $0).isEmpty == false } ?? false
         theme = noColor || !terminal.colorsAvailable ? .monochrome : .standard
     }
@@ -24,7 +27,15 @@ final class DashboardFrontend: Frontend {
     func readInput(state: State) -> [Action] {
         let keys = terminal.readKeys()
         if terminal.takeResize() { terminal.invalidate() }
-        return settle(state: state) + keys.map { .key($0) }
+        var actions = settle(state: state)
+        for key in keys {
+            if case .mouse(let event) = key {
+                if let shown { actions += Dashboard.actions(for: event, on: shown, state: state) }
+            } else {
+                actions.append(.key(key))
+            }
+        }
+        return actions
     }
 
     /// The terminal's size and each pane's page enter the store as an action whenever they differ from what the
@@ -46,7 +57,9 @@ final class DashboardFrontend: Frontend {
 
     func present(state: State) {
         let options = RenderOptions(theme: theme, glyphs: terminal.glyphs, utcOffset: DashboardFrontend.localOffset())
-        terminal.draw(Dashboard.render(state, size: terminal.size, options: options))
+        let canvas = Dashboard.render(state, size: terminal.size, options: options)
+        terminal.draw(canvas)
+        shown = canvas
     }
 
     func close() {

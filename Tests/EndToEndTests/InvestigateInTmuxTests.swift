@@ -1,0 +1,75 @@
+import Foundation
+import Testing
+
+/// The investigation loop a new user goes through, in a real terminal: recent drifts the moment the dashboard
+/// opens, narrowed to critical ones, one read in full, copied to the clipboard (OSC 52 into tmux's buffer),
+/// exported, and quit to a usable shell.
+@Suite(.serialized)
+struct InvestigateInTmuxTests {
+    @Test func historyFilterDetailCopyExportQuit() throws {
+        let server = try DemoServerProcess(rate: 1, extra: ["--preload", "400"])
+        defer { server.stop() }
+        let tmux = try Tmux(width: 120, height: 40, command: "bash --norc --noprofile")
+        defer { tmux.kill() }
+        // Applications may set tmux's clipboard (its paste buffer) with OSC 52 only with set-clipboard on.
+        try tmux.check(["set-option", "-g", "set-clipboard", "on"])
+        try tmux.type("stty -g > \(tmux.modesFile("before")); clear")
+        try tmux.type("\(try productPath()) --url \(server.url) --history-on-start 200; echo EXIT=$?")
+
+        let opened = try tmux.waitFor("history in the Drifts pane") { screen in
+            (paneCount("Drifts", in: screen) ?? 0) >= 100 && screen.contains("history")
+        }
+        #expect(opened.contains("OPEN"))
+
+        try tmux.send("/")
+        try tmux.type("sev:crit")
+        let filtered = try tmux.waitFor("the pane narrowed to critical drifts") { $0.contains("/sev:crit") }
+        // Every row of the Drifts pane (from its title to its bottom border) is critical.
+        let screenLines = filtered.split(separator: "\n", omittingEmptySubsequences: false)
+        let top = try #require(screenLines.firstIndex { $0.contains("┌ Drifts") })
+        let rows = screenLines[(top + 2)...].prefix { !$0.hasPrefix("└") }.filter { $0.range(of: #"^│ \d\d:\d\d:\d\d|^│ history"#, options: .regularExpression) != nil }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(" CRIT ") }, "\(filtered)")
+
+        try tmux.send("Enter")
+        try tmux.waitFor("the detail view") { $0.contains("Detail") && $0.contains("OLD") && $0.contains("NEW") }
+
+        try tmux.send("y")
+        try tmux.waitFor("the copy confirmed") { $0.contains("to the clipboard (OSC 52)") }
+        let buffer = try run(tmux.tmux, ["-L", tmux.socket, "show-buffer"])
+        #expect(buffer.status == 0, "tmux has a buffer: \(buffer.err)")
+        #expect(buffer.out.hasPrefix("{\"topic\":\"drift\",\"severity\":\"critical\""), "buffer: \(buffer.out.prefix(200))")
+
+        try tmux.send("Escape")
+        try tmux.waitFor("back to the panes") { !$0.contains("OLD") && $0.contains("/sev:crit") }
+        let export = scratchFile("ndjson")
+        defer { unlink(export) }
+        try tmux.send(":")
+        try tmux.type("export \(export)")
+        try tmux.waitFor("the export confirmed") { $0.contains("exported") && $0.contains(export.suffix(20)) }
+        let lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("\"severity\":\"critical\"") }, "\(lines.prefix(3))")
+
+        try tmux.send("q")
+        try tmux.waitFor("the program to exit with status 0") { $0.contains("EXIT=0") }
+        try tmux.expectTerminalRestored()
+    }
+
+    /// With `--mouse`, the terminal's mouse reports (sent here as xterm X10 sequences through tmux) select and open.
+    @Test func mouseDoubleClickOpensTheRowUnderThePointer() throws {
+        let server = try DemoServerProcess(rate: 1, extra: ["--preload", "60"])
+        defer { server.stop() }
+        let tmux = try Tmux(width: 120, height: 40, command: "\(try productPath()) --url \(server.url) --history-on-start 50 --mouse")
+        defer { tmux.kill() }
+        let screen = try tmux.waitFor("drifts on screen") { (paneCount("Drifts", in: $0) ?? 0) >= 20 }
+        // The third row of the Drifts pane: its resource is what the detail must show.
+        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+        let row = 5
+        let resource = try #require(lines[row].split(separator: " ").first { $0.contains("aws_") || $0.contains("google_") || $0.contains("azurerm_") })
+        func report(_ button: Int) -> String {
+            "\u{1B}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + 20))) + String(UnicodeScalar(UInt8(33 + row)))
+        }
+        try tmux.check(["send-keys", "-t", "e2e", "-l", report(0) + report(3) + report(0) + report(3)])
+        let detail = try tmux.waitFor("the detail of the clicked row") { $0.contains("Detail") && $0.contains("OLD") }
+        #expect(detail.contains(String(resource.prefix(20))), "clicked \(resource)")
+    }
+}
