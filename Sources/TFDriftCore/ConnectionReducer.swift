@@ -117,16 +117,16 @@ enum ConnectionReducer {
         if state.quitting { return [] }
         switch d.httpStatus {
         case 401:
-            state.connection.phase = .stopped("HTTP 401 on upgrade: the server wants credentials (set a token with --header); press r to retry")
+            state.connection.phase = .stopped(.unauthorized)
             return []
         case 403:
-            state.connection.phase = .stopped("HTTP 403 on upgrade: forbidden; check credentials, and that no Origin is sent or it is in ALLOWED_ORIGINS; press r to retry")
+            state.connection.phase = .stopped(.forbidden)
             return []
         default:
             break
         }
         if let max = state.settings.maxRetries, state.connection.attempt >= max {
-            state.connection.phase = .stopped("gave up after \(max) retries: \(d.message)")
+            state.connection.phase = .stopped(.gaveUp(retries: max, lastError: d.message))
             return []
         }
         let policy = state.settings.backoff

@@ -142,8 +142,8 @@ public enum ConnectionPhase: Sendable, Equatable {
     case connecting
     case open
     case backingOff(until: Double)
-    /// No more automatic retries; the reason says what to fix.
-    case stopped(String)
+    /// No more automatic retries; the reason says what to fix (the view words it).
+    case stopped(StopReason)
 
     public var label: String {
         switch self {
@@ -154,6 +154,16 @@ public enum ConnectionPhase: Sendable, Equatable {
         case .stopped: "stopped"
         }
     }
+}
+
+/// Why the client stopped retrying on its own.
+public enum StopReason: Sendable, Equatable {
+    /// HTTP 401 on the upgrade: credentials are missing or wrong.
+    case unauthorized
+    /// HTTP 403 on the upgrade: credentials, or an Origin the server does not allow.
+    case forbidden
+    /// `--max-retries` failed attempts in a row; the last one's error.
+    case gaveUp(retries: Int, lastError: String)
 }
 
 public struct ConnectionState: Sendable, Equatable {

@@ -296,7 +296,7 @@ struct Painter {
             phase = state.rest.polling
                 ? (" POLLING — WebSocket unavailable · retry \(retry) ", .statusWarn)
                 : (" RECONNECTING \(retry) ", .statusWarn)
-        case .stopped(let reason): phase = (" STOPPED: \(reason) ", .statusBad)
+        case .stopped(let reason): phase = (" STOPPED: \(Wording.stopReason(reason, retryKey: true)) ", .statusBad)
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
         if let notice = state.ui.notice, state.now - notice.at < Notice.shownFor {

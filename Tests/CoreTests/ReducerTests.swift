@@ -170,7 +170,7 @@ struct ReducerTests {
             Issue.record("expected stopped, got \(state.connection.phase)")
             return
         }
-        #expect(reason.contains("refused"))
+        #expect(reason == .gaveUp(retries: 1, lastError: "refused"))
     }
 
     @Test func quitClosesTheSocketAndStops() {

@@ -74,3 +74,13 @@ struct HostileScreenTests {
         #expect(canvas.row(59).contains("RECONNECTING in"))
     }
 }
+
+struct WordingTests {
+    /// The store says why it stopped; the words (and the dashboard's key) are the view's.
+    @Test func stopReasonsSayWhatToDo() {
+        #expect(Wording.stopReason(.unauthorized, retryKey: true) == "HTTP 401 on upgrade: the server wants credentials (set a token with --header); press r to retry")
+        #expect(!Wording.stopReason(.forbidden, retryKey: false).contains("press r"))
+        #expect(Wording.stopReason(.forbidden, retryKey: false).contains("ALLOWED_ORIGINS"))
+        #expect(Wording.stopReason(.gaveUp(retries: 3, lastError: "refused"), retryKey: false) == "gave up after 3 retries: refused")
+    }
+}

@@ -4,6 +4,7 @@ import Glibc
 import TFDriftCore
 import TFDriftNetwork
 import TFDriftRuntime
+import TFDriftView
 import TFDriftWire
 
 /// Headless output: one line per event, control reply, connection change and error.
@@ -143,8 +144,9 @@ struct TailLine {
             fields.append(("delay", .number((delay * 1000).rounded() / 1000)))
             text += " retry in \(String(format1: delay)) s (attempt \(c.attempt))"
         case .stopped(let reason):
-            fields.append(("reason", .string(reason)))
-            text += ": \(reason)"
+            let words = Wording.stopReason(reason, retryKey: false)
+            fields.append(("reason", .string(words)))
+            text += ": \(words)"
         case .open:
             if c.attempt > 0 { text += " after \(c.attempt) failed attempts" }
         default:
