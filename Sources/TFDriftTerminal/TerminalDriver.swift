@@ -184,10 +184,25 @@ public final class TerminalDriver {
         previous = nil
     }
 
+    /// Outside a UTF-8 locale, the typographic characters the screen uses become their one-cell ASCII look-alikes
+    /// (so `a · b` reads `a . b`, not `a ? b`); anything else is `?`.
+    static func asciiFallback(_ value: UInt32) -> UInt32 {
+        switch value {
+        case 0xB7, 0x2026: 0x2E  // · …  → .
+        case 0x2013, 0x2014, 0x2500: 0x2D  // – — ─ → -
+        case 0x2502: 0x7C  // │ → |
+        case 0x2588, 0x25CF: 0x23  // █ ● → #
+        case 0x2265, 0x2192, 0x25BC: 0x3E  // ≥ → ▼ → >
+        case 0x2190: 0x3C  // ← → <
+        case 0x2713: 0x2B  // ✓ → +
+        default: 0x3F
+        }
+    }
+
     private func put(_ cell: Cell, x: Int, y: Int) {
         var chars: [wchar_t] = []
         for scalar in cell.text.unicodeScalars.prefix(4) {
-            chars.append(wchar_t(bitPattern: asciiOnly && scalar.value > 0x7E ? 0x3F : scalar.value))
+            chars.append(wchar_t(bitPattern: asciiOnly && scalar.value > 0x7E ? TerminalDriver.asciiFallback(scalar.value) : scalar.value))
         }
         if chars.isEmpty { chars.append(0x20) }
         chars.append(0)
