@@ -135,26 +135,26 @@ struct DetailView {
         return inner
     }
 
-    /// Old on the left, new on the right, each wrapped to its half; a line that is not on the other side is marked
-    /// with `-` or `+` (and its colour), so the difference shows without colour too.
+    /// Old on the left, new on the right, each wrapped to its half and aligned line by line like a diff: lines both
+    /// sides share sit on the same row, a removed line is marked `-` (and its colour), an added one `+`, so the
+    /// difference shows without colour too.
     func sideBySide(old: [String], new: [String], titles: (String, String) = ("OLD", "NEW")) -> [Line] {
         let half = max(6, (width - 3) / 2)
-        let oldSet = Set(old), newSet = Set(new)
-        func side(_ lines: [String], _ other: Set<String>, _ mark: String, _ role: Role) -> [(String, Role)] {
-            lines.flatMap { line -> [(String, Role)] in
-                let changed = !other.contains(line)
-                return wrap(line, half - 2, changed ? role : .text).enumerated().map { i, part in
-                    ((i == 0 && changed ? mark : "  ") + part.map(\.0).joined(), changed ? role : .text)
-                }
+        func cell(_ line: String?, _ changed: Bool, _ mark: String, _ role: Role) -> [(String, Role)] {
+            guard let line else { return [] }
+            return wrap(line, half - 2, changed ? role : .text).enumerated().map { i, part in
+                ((i == 0 && changed ? mark : "  ") + part.map(\.0).joined(), changed ? role : .text)
             }
         }
-        let left = side(old, newSet, "- ", .severity(.high))
-        let right = side(new, oldSet, "+ ", .severity(.low))
         var lines: [Line] = [[(TextWidth.fit(titles.0, half), .columnHeader), (" │ ", .border), (TextWidth.fit(titles.1, half), .columnHeader)]]
-        for i in 0..<max(left.count, right.count) {
-            let l = i < left.count ? left[i] : ("", Role.text)
-            let r = i < right.count ? right[i] : ("", Role.text)
-            lines.append([(TextWidth.fit(l.0, half), l.1), (" │ ", .border), (TextWidth.fit(r.0, half), r.1)])
+        for row in LineDiff.align(old, new) {
+            let left = cell(row.old, row.new != row.old, "- ", .severity(.high))
+            let right = cell(row.new, row.new != row.old, "+ ", .severity(.low))
+            for i in 0..<max(left.count, right.count) {
+                let l = i < left.count ? left[i] : ("", Role.text)
+                let r = i < right.count ? right[i] : ("", Role.text)
+                lines.append([(TextWidth.fit(l.0, half), l.1), (" │ ", .border), (TextWidth.fit(r.0, half), r.1)])
+            }
         }
         return lines
     }

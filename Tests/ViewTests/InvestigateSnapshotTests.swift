@@ -197,3 +197,26 @@ struct MouseTests {
         #expect(Dashboard.actions(for: MouseEvent(.click, x: 0, y: 0), on: canvas, state: state).isEmpty, "the header is no pane")
     }
 }
+
+struct LineDiffTests {
+    @Test func sharedLinesShareARowAndChangesPairUp() {
+        let rows = LineDiff.align(["{", "  \"a\": 1,", "  \"b\": 2", "}"], ["{", "  \"a\": 1,", "  \"b\": 3,", "  \"c\": 4", "}"])
+        #expect(rows == [
+            .init(old: "{", new: "{"), .init(old: "  \"a\": 1,", new: "  \"a\": 1,"), .init(old: "  \"b\": 2", new: "  \"b\": 3,"),
+            .init(old: nil, new: "  \"c\": 4"), .init(old: "}", new: "}"),
+        ])
+    }
+
+    @Test func aRepeatedLineIsNotMistakenForAnUnchangedOne() {
+        // A set-based diff would call both "}" lines unchanged wherever they are; alignment keeps them in order.
+        let rows = LineDiff.align(["[", "}", "x", "]"], ["[", "x", "}", "]"])
+        #expect(rows.filter { $0.old == $0.new }.count == 3)
+        #expect(rows.count == 5)
+    }
+
+    @Test func hugeInputsArePairedInOrder() {
+        let old = (0..<1000).map(String.init), new = (1..<1001).map(String.init)
+        let rows = LineDiff.align(old, new)
+        #expect(rows.count == 1000 && rows[0] == .init(old: "0", new: "1"))
+    }
+}
