@@ -111,6 +111,8 @@ public struct UIState: Sendable, Equatable {
     public var focus: Pane = .drifts
     public var scroll: [Pane: PaneScroll] = [:]
     public var showHelp = false
+    /// The help's page when it does not fit (the view wraps it around).
+    public var helpPage = 0
     /// Terminal size and the list rows of each pane, as the layout gives them.
     public var width = 0
     public var height = 0

@@ -13,7 +13,13 @@ enum UIReducer {
 
     static func key(_ key: Key, _ state: inout State) -> [Effect] {
         if state.ui.showHelp {
-            state.ui.showHelp = false
+            switch key {
+            case .character(" "), .pageDown, .down, .character("j"): state.ui.helpPage += 1
+            case .pageUp, .up, .character("k"): state.ui.helpPage -= 1
+            default:
+                state.ui.showHelp = false
+                state.ui.helpPage = 0
+            }
             return []
         }
         guard let command = Bindings.command(for: key, in: context(state)) else { return [] }

@@ -421,9 +421,13 @@ struct Painter {
         let boxHeight = min(size.height - 2, rowsUsed + 2)
         let rect = Rect(x: (size.width - boxWidth) / 2, y: (size.height - boxHeight) / 2, width: boxWidth, height: boxHeight)
         canvas.fill(rect, style: style(.text))
-        let more = lines.count > columns * rect.inner.height ? "more than fits · " : ""
-        box(rect, title: "Keys", note: "\(more)any key closes", focused: true)
-        for (i, line) in lines.enumerated() {
+        // What does not fit is paged: Space shows the next page (and wraps), any other key closes.
+        let perPage = max(1, columns * rect.inner.height)
+        let pages = (lines.count + perPage - 1) / perPage
+        let page = ((state.ui.helpPage % pages) + pages) % pages
+        let note = pages > 1 ? "\(page + 1)/\(pages) · Space more · any other key closes" : "any key closes"
+        box(rect, title: "Keys", note: note, focused: true)
+        for (i, line) in lines.dropFirst(page * perPage).enumerated() {
             let column = i / max(1, rect.inner.height), row = i % max(1, rect.inner.height)
             guard column < columns else { break }
             let x = rect.inner.x + 1 + column * columnWidth

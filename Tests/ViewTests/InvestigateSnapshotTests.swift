@@ -67,6 +67,41 @@ struct InvestigateSnapshotTests {
     }
 
     @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func helpFromTheBindingsTable(size: Size) throws {
+        var state = Self.state(size: size)
+        _ = Reducer.reduce(&state, .key(.character("?")))
+        let canvas = Dashboard.render(state, size: size)
+        #expect(canvas.text.contains("Keys") && canvas.text.contains("command palette"))
+        try check(canvas, "help-\(size.width)x\(size.height)")
+        // What does not fit is a Space away; every binding is on some page.
+        var seen = canvas.text
+        for _ in 0..<4 {
+            _ = Reducer.reduce(&state, .key(.character(" ")))
+            #expect(state.ui.showHelp)
+            seen += Dashboard.render(state, size: size).text
+        }
+        for row in Bindings.table { #expect(seen.contains(row.help), "\(row.help) on no help page at \(size.width)x\(size.height)") }
+        _ = Reducer.reduce(&state, .key(.character("x")))
+        #expect(!state.ui.showHelp && state.ui.helpPage == 0)
+    }
+
+    /// A pane the operator moved in holds its place and counts what arrived since (`▼ N new`).
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func heldPaneCountsWhatArrived(size: Size) throws {
+        var state = Self.state(size: size)
+        _ = Reducer.reduce(&state, .key(.character("j")))
+        _ = Reducer.reduce(&state, .key(.character("j")))
+        let more: [Incoming] = (0..<4).map { i in
+            .drift(DriftRecord(receivedAt: state.now, severity: .high, resourceType: "aws_kms_key", resourceName: "k\(i)", resourceID: "k\(i)", attribute: "enable_key_rotation", oldValue: "true", newValue: "false"))
+        }
+        _ = Reducer.reduce(&state, .received(generation: 1, items: more, at: state.now))
+        let canvas = Dashboard.render(state, size: size)
+        #expect(canvas.row(1).contains("▼ 6 new"))
+        #expect(!canvas.text.contains("aws_kms_key.k3"), "the held view does not move")
+        try check(canvas, "held-\(size.width)x\(size.height)")
+    }
+
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
     func paletteWithAQueryAndTheServersAnswer(size: Size) throws {
         var state = Self.state(size: size)
         for key in ":query {\"resource\":\"aws_iam_policy\"}" { _ = Reducer.reduce(&state, .key(.character(key))) }
