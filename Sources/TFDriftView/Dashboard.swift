@@ -31,14 +31,17 @@ public enum Dashboard {
             case .drifts: painter.driftsPane(rect, rows: layout.listRows(.drifts))
             case .events: painter.eventsPane(rect, rows: layout.listRows(.events))
             case .state: painter.statePane(rect, rows: layout.listRows(.state))
-            case .stats: painter.statsPane(rect)
+            case .stats: StatsWidget(state, glyphs: options.glyphs).draw(&painter, rect)
             }
         }
         if let detail = state.ui.detail {
             painter.detailView(Rect(x: 0, y: 1, width: size.width, height: size.height - 2), detail)
         }
         painter.statusBar(layout.status)
-        if let palette = state.ui.palette { painter.paletteOverlay(size: size, palette) }
+        if let palette = state.ui.palette {
+            PaletteWidget(palette: palette, query: state.connection.query, linkOpen: state.connection.phase == .open, glyphs: options.glyphs)
+                .draw(&painter, size: size)
+        }
         if state.ui.showHelp { painter.helpOverlay(size: size) }
         canvas = painter.canvas
         return canvas

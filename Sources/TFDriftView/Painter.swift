@@ -276,6 +276,17 @@ struct Painter {
         }
     }
 
+    /// Lines of styled runs, one per row from the top of `rect`, each cut to its width.
+    mutating func lines(_ lines: [[(String, Role)]], in rect: Rect) {
+        for (i, line) in lines.enumerated() where i < rect.height {
+            var cx = rect.x
+            for (text, role) in line where cx < rect.maxX {
+                let room = rect.maxX - cx
+                cx += canvas.draw(TextWidth.truncate(text, to: room), x: cx, y: rect.y + i, style: style(role), maxWidth: room)
+            }
+        }
+    }
+
     // MARK: - Status bar
 
     mutating func statusBar(_ rect: Rect) {
@@ -300,7 +311,7 @@ struct Painter {
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
         if let notice = state.ui.notice, state.now - notice.at < Notice.shownFor {
-            let text = Painter.noticeText(notice)
+            let text = Wording.noticeText(notice)
             segments.append((text.0, text.1, 0))
         }
         if state.ui.editingFilter {

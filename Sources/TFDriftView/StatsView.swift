@@ -2,37 +2,44 @@ import TFDriftCore
 import TFDriftWire
 
 /// The Stats pane: the link's health, activity over the last 30 minutes, counts by severity and kind, the top
-/// resource types and users, and the server's own totals next to what this client received.
-extension Painter {
-    mutating func statsPane(_ rect: Rect) {
-        box(rect, title: "Stats", note: state.ui.maximized == .stats ? "z back" : "", focused: state.ui.focus == .stats)
-        canvas.hitRegions.append(HitRegion(rect: rect, pane: .stats))
-        let inner = rect.inner
-        guard inner.width > 2, inner.height > 0 else { return }
-        let x = inner.x + 1
-        let width = inner.width - 2
-        let lines = statsLines(width: width)
-        for (i, line) in lines.enumerated() where i < inner.height {
-            var cx = x
-            for (text, role) in line where cx < x + width {
-                let room = x + width - cx
-                cx += canvas.draw(TextWidth.truncate(text, to: room), x: cx, y: inner.y + i, style: style(role), maxWidth: room)
-            }
-        }
+/// resource types and users, and the server's own totals next to what this client received. A widget value: it
+/// holds only what it shows.
+struct StatsWidget {
+    let stats: Statistics
+    let link: ConnectionState
+    let now: Double
+    let focused: Bool
+    let maximized: Bool
+    let glyphs: Glyphs
+
+    init(_ state: State, glyphs: Glyphs) {
+        stats = state.feed.stats
+        link = state.connection
+        now = state.now
+        focused = state.ui.focus == .stats
+        maximized = state.ui.maximized == .stats
+        self.glyphs = glyphs
     }
 
-    func statsLines(width: Int) -> [[(String, Role)]] {
-        let stats = state.feed.stats
+    func draw(_ painter: inout Painter, _ rect: Rect) {
+        painter.box(rect, title: "Stats", note: maximized ? "z back" : "", focused: focused)
+        painter.canvas.hitRegions.append(HitRegion(rect: rect, pane: .stats))
+        let inner = rect.inner
+        guard inner.width > 2, inner.height > 0 else { return }
+        painter.lines(lines(width: inner.width - 2), in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height))
+    }
+
+    func lines(width: Int) -> [[(String, Role)]] {
         var lines: [[(String, Role)]] = []
         lines.append([
-            ("\(Format.count(stats.total)) received", .title), (" \(glyphs.ellipsisBar) \(Format.count(stats.lastMinute(now: state.now)))/min", .text),
+            ("\(Format.count(stats.total)) received", .title), (" \(glyphs.ellipsisBar) \(Format.count(stats.lastMinute(now: now)))/min", .text),
         ])
         lines.append([(linkLine(), .dim)])
         // Thirty minutes, one cell a minute, with the peak named so the bars have a scale.
-        let minutes = stats.recentMinutes(now: state.now, count: Statistics.windowMinutes)
+        let minutes = stats.recentMinutes(now: now, count: Statistics.windowMinutes)
         let peak = minutes.max() ?? 0
         let label = "30 min "
-        let spark = sparkline(Array(minutes.suffix(max(1, width - label.count - 12))))
+        let spark = Sparkline.text(Array(minutes.suffix(max(1, width - label.count - 12))), glyphs: glyphs)
         lines.append([(label, .dim), (spark, .sparkline), (" peak \(Format.compact(peak))/min", .dim)])
         lines += severityBars(width: width)
         var kinds = stats.kindCounts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -59,7 +66,6 @@ extension Painter {
     /// Known severities always, then the few unknown ones the tally kept and whatever it folded: the cost of this
     /// does not depend on how many distinct strings a server sent.
     func severityBars(width: Int) -> [[(String, Role)]] {
-        let stats = state.feed.stats
         var rows: [(label: String, role: Role, count: Int)] = Severity.known.map { ($0.label, .severity($0), stats.severityCounts[$0] ?? 0) }
         for entry in stats.otherSeverities.ranked { rows.append((entry.key, .severity(.other(entry.key)), entry.count)) }
         if stats.otherSeverities.other > 0 { rows.append(("other", .dim, stats.otherSeverities.other)) }
@@ -87,22 +93,26 @@ extension Painter {
 
     /// `link up 00:12:03 · 2 reconnects · rtt 12 ms · last msg 3s ago`
     func linkLine() -> String {
-        let c = state.connection
+        let c = link
         var parts: [String] = []
         if let opened = c.openedAt, c.phase == .open {
-            parts.append("link up \(Format.duration(state.now - opened))")
+            parts.append("link up \(Format.duration(now - opened))")
         } else {
             parts.append("link \(c.phase.label)")
         }
         if c.opens > 1 { parts.append("\(Format.count(c.opens - 1)) reconnect\(c.opens == 2 ? "" : "s")") }
         if let rtt = c.roundTrip { parts.append("rtt \(Format.milliseconds(rtt)) ms") }
         if let last = c.lastFrameAt {
-            parts.append("last msg \(Format.duration(state.now - last)) ago")
+            parts.append("last msg \(Format.duration(now - last)) ago")
         }
         return parts.joined(separator: " \(glyphs.ellipsisBar) ")
     }
 
-    func sparkline(_ values: [Int]) -> String {
+}
+
+enum Sparkline {
+    /// One cell per value, scaled to the largest; zero is blank so quiet minutes read as gaps.
+    static func text(_ values: [Int], glyphs: Glyphs) -> String {
         let peak = values.max() ?? 0
         guard peak > 0 else { return String(repeating: glyphs.sparks[0], count: values.count) }
         return values.map { v in

@@ -14,4 +14,24 @@ public enum Wording {
             return "gave up after \(retries) retries: \(lastError)" + retry
         }
     }
+
+    /// The server's answer in words: its error text is the server's reply, not a client failure.
+    public static func queryAnswer(_ answer: QueryExchange.Answer) -> (String, Role) {
+        switch answer {
+        case .error(let text): ("server answered: \(text)", .text)
+        case .reply(let type): ("server answered with a \"\(type)\" message", .text)
+        case .none: ("no answer within \(Int(Palette.queryTimeout)) s (the documented API defines none)", .dim)
+        }
+    }
+
+    /// The status bar's confirmation of what the operator just did.
+    public static func noticeText(_ notice: Notice) -> (String, Role) {
+        switch notice.kind {
+        case .copied(let bytes): ("copied \(Format.count(bytes)) bytes of JSON to the clipboard (OSC 52)", .statusGood)
+        case .nothingSelected: ("nothing selected", .statusWarn)
+        case .exported(let path, let lines): ("exported \(Format.count(lines)) lines to \(path)", .statusGood)
+        case .exportFailed(let path, let reason): ("export to \(path) failed: \(reason)", .statusBad)
+        case .queryAnswered(let answer): (queryAnswer(answer).0, .statusGood)
+        }
+    }
 }
