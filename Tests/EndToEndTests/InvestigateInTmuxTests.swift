@@ -72,4 +72,35 @@ struct InvestigateInTmuxTests {
         let detail = try tmux.waitFor("the detail of the clicked row") { $0.contains("Detail") && $0.contains("OLD") }
         #expect(detail.contains(String(resource.prefix(20))), "clicked \(resource)")
     }
+
+    /// `--filter` is one grammar and one code path: `tail --filter` prints exactly the drifts the dashboard's pane
+    /// shows (and exports) with the same filter, over the same history.
+    @Test func tailAndTheDashboardAgreeOnAFilter() throws {
+        let server = try DemoServerProcess(rate: 0, extra: ["--preload", "300"])
+        defer { server.stop() }
+        let filter = "sev:high+ type:aws_* -attr:tags*"
+        let tail = try run(try productPath(), [
+            "tail", "--url", server.url, "--topics", "drifts", "--history-on-start", "300", "--filter", filter, "--duration", "3",
+        ])
+        #expect(tail.status == 0, "\(tail.err)")
+        func key(_ line: Substring) -> String? {
+            guard line.contains("\"topic\":\"drift\""), let data = line.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], object["kind"] as? String ?? "event" == "event"
+            else { return nil }
+            return ["resource_id", "attribute", "old_value", "new_value"].map { "\(object[$0] ?? "")" }.joined(separator: "|")
+        }
+        let fromTail = Set(tail.out.split(separator: "\n").compactMap(key))
+        #expect(fromTail.count >= 10, "tail printed \(fromTail.count) drifts")
+
+        let export = scratchFile("ndjson")
+        defer { unlink(export) }
+        let tmux = try Tmux(width: 120, height: 40, command: "\(try productPath()) --url \(server.url) --topics drifts --history-on-start 300 --filter '\(filter)'")
+        defer { tmux.kill() }
+        try tmux.waitFor("the filtered history") { $0.contains("history") && $0.contains("/\(filter)") }
+        try tmux.send(":")
+        try tmux.type("export \(export)")
+        try tmux.waitFor("the export confirmed") { $0.contains("exported") }
+        let fromDashboard = Set(try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n").compactMap(key))
+        #expect(fromDashboard == fromTail, "only in tail: \(fromTail.subtracting(fromDashboard).prefix(3)); only in the dashboard: \(fromDashboard.subtracting(fromTail).prefix(3))")
+    }
 }
