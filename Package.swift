@@ -24,7 +24,7 @@ let package = Package(
         .target(name: "TFDriftWire"),
         .target(name: "TFDriftCore", dependencies: ["TFDriftWire"], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "TFDriftView", dependencies: ["TFDriftCore", "TFDriftWire"], linkerSettings: [.linkedLibrary("m")]),
-        .target(name: "TFDriftTerminal", dependencies: ["CNcursesw", "TFDriftCore", "TFDriftView"]),
+        .target(name: "TFDriftTerminal", dependencies: ["CNcursesw", "TFDriftWire", "TFDriftCore", "TFDriftView"]),
         .target(
             name: "TFDriftNetwork",
             dependencies: [

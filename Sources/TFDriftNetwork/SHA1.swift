@@ -1,4 +1,6 @@
-/// SHA-1 and Base64, only for the WebSocket handshake's `Sec-WebSocket-Accept` check (RFC 6455 §4.1),
+import TFDriftWire
+
+/// SHA-1 (and Base64 from the wire module), only for the WebSocket handshake's `Sec-WebSocket-Accept` check (RFC 6455 §4.1),
 /// where SHA-1 is mandated by the protocol, not chosen for security.
 enum HandshakeDigest {
     static let guid = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
@@ -51,20 +53,5 @@ enum HandshakeDigest {
         return out
     }
 
-    static func base64(_ bytes: [UInt8]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
-        var out: [UInt8] = []
-        var i = 0
-        while i < bytes.count {
-            let b0 = bytes[i]
-            let b1 = i + 1 < bytes.count ? bytes[i + 1] : 0
-            let b2 = i + 2 < bytes.count ? bytes[i + 2] : 0
-            out.append(alphabet[Int(b0 >> 2)])
-            out.append(alphabet[Int((b0 & 0x03) << 4 | b1 >> 4)])
-            out.append(i + 1 < bytes.count ? alphabet[Int((b1 & 0x0F) << 2 | b2 >> 6)] : UInt8(ascii: "="))
-            out.append(i + 2 < bytes.count ? alphabet[Int(b2 & 0x3F)] : UInt8(ascii: "="))
-            i += 3
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    static func base64(_ bytes: [UInt8]) -> String { String(decoding: Base64.encode(bytes), as: UTF8.self) }
 }

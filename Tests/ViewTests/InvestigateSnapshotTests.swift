@@ -192,11 +192,6 @@ struct LayoutSplitTests {
 }
 
 struct ClipboardSequenceTests {
-    @Test(arguments: [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foob", "Zm9vYg=="), ("{\"a\":\"é\"}", "eyJhIjoiw6kifQ==")])
-    func base64(text: String, encoded: String) {
-        #expect(String(decoding: ClipboardSequence.base64(Array(text.utf8)), as: UTF8.self) == encoded)
-    }
-
     @Test func theSequenceIsOSC52EndedByBEL() {
         let bytes = ClipboardSequence.osc52("hi\u{1B}]0;x\u{07}")
         #expect(Array(bytes.prefix(7)) == Array("\u{1B}]52;c;".utf8) && bytes.last == 0x07)
