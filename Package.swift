@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -37,6 +38,11 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // Theme and configuration files (YAML through Yams, which keeps each value's line for messages).
+        .target(
+            name: "TFDriftConfig",
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", .product(name: "Yams", package: "Yams")]
+        ),
         .target(name: "TFDriftRuntime", dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftNetwork"]),
         .target(
             name: "TFDriftSimulator",
@@ -51,7 +57,7 @@ let package = Package(
         .executableTarget(
             name: "tfdrift-tui",
             dependencies: [
-                "TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftTerminal",
+                "TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftTerminal", "TFDriftConfig",
                 "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -67,6 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "WireTests", dependencies: ["TFDriftWire"]),
         .testTarget(name: "CoreTests", dependencies: ["TFDriftCore", "TFDriftWire"]),
+        .testTarget(name: "ConfigTests", dependencies: ["TFDriftConfig", "TFDriftView", "TFDriftCore", "TFDriftWire"]),
         .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire", "TFDriftTerminal"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",

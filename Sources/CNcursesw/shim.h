@@ -51,6 +51,15 @@ static inline int tfd_put_cell(int y, int x, const wchar_t *chars, attr_t attrs,
 
 static inline int tfd_get_wch(wint_t *out) { return wget_wch(stdscr, out); }
 
+/// Colour pairs with colour numbers beyond a short (direct-colour terminals number colours as 0xRRGGBB).
+static inline int tfd_init_pair(int pair, int fg, int bg) {
+#if NCURSES_EXT_COLORS
+    return init_extended_pair(pair, fg, bg);
+#else
+    return init_pair((short)pair, (short)fg, (short)bg);
+#endif
+}
+
 /// Mouse (only with --mouse): clicks, double clicks and the wheel (buttons 4 and 5).
 static inline int tfd_key_mouse(void) { return KEY_MOUSE; }
 static inline void tfd_enable_mouse(void) {

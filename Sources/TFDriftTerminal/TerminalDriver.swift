@@ -14,7 +14,7 @@ nonisolated(unsafe) private var cursesActive = false
 public final class TerminalDriver {
     public let glyphs: Glyphs
     public let colorsAvailable: Bool
-    private var pairs: [Int64: Int32] = [:]
+    private var pairs: [Int64: (pair: Int32, extra: attr_t)] = [:]
     private var nextPair: Int32 = 1
     private var previous: Canvas?
     private let asciiOnly: Bool
@@ -219,24 +219,27 @@ public final class TerminalDriver {
         guard colorsAvailable, style.fg != .default || style.bg != .default else { return (attrs, 0) }
         let fg = TerminalDriver.number(style.fg), bg = TerminalDriver.number(style.bg)
         let key = Int64(fg) << 32 | Int64(UInt32(bitPattern: bg))
-        if let pair = pairs[key] { return (attrs, pair) }
+        if let known = pairs[key] { return (attrs | known.extra, known.pair) }
         // Terminals with 8 colours cannot show the bright half; fold it onto the normal colours plus bold.
         let colors = tfd_colors()
         var f = fg, b = bg
-        if f >= colors { f -= 8; attrs |= tfd_a_bold() }
-        if b >= colors { b -= 8 }
-        guard nextPair < min(tfd_color_pairs(), 32767) else { return (attrs, 0) }
+        var extra = tfd_a_normal()
+        if f >= colors, f < 16 { f -= 8; extra |= tfd_a_bold() }
+        if b >= colors, b < 16 { b -= 8 }
+        guard nextPair < min(tfd_color_pairs(), 32767) else { return (attrs | extra, 0) }
         let pair = nextPair
         nextPair += 1
-        init_pair(Int16(pair), Int16(f), Int16(b))
-        pairs[key] = pair
-        return (attrs, pair)
+        _ = tfd_init_pair(pair, f, b)
+        pairs[key] = (pair, extra)
+        return (attrs | extra, pair)
     }
 
     static func number(_ color: TermColor) -> Int32 {
         switch color {
         case .default: -1
-        case .ansi(let n): Int32(n)
+        case .ansi(let n), .indexed(let n): Int32(n)
+        // Only a direct-colour terminal gets these (the theme was degraded to the terminal's depth).
+        case .rgb(let r, let g, let b): Int32(r) << 16 | Int32(g) << 8 | Int32(b)
         }
     }
 }

@@ -1,8 +1,14 @@
 import TFDriftCore
-/// The 16 colours every terminal has, so the default look follows the user's own terminal palette.
+/// A colour as a theme names it: the terminal's default, one of the 16 colours every terminal has (so the look
+/// follows the user's own palette), an entry of the 256-colour palette, or a true colour. `ColorDepth` maps the
+/// last two down to what the terminal can show.
 public enum TermColor: Hashable, Sendable {
     case `default`
+    /// 0–15.
     case ansi(UInt8)
+    /// 16–255 of the xterm 256-colour palette.
+    case indexed(UInt8)
+    case rgb(UInt8, UInt8, UInt8)
 
     public static let black = TermColor.ansi(0), red = TermColor.ansi(1), green = TermColor.ansi(2),
         yellow = TermColor.ansi(3), blue = TermColor.ansi(4), magenta = TermColor.ansi(5), cyan = TermColor.ansi(6),

@@ -128,7 +128,7 @@ struct Painter {
             defer { seq -= 1 }
             if let marker = markers[seq], seq != top {
                 let line = "\(glyphs.horizontal)\(glyphs.horizontal) \(marker) "
-                canvas.draw(TextWidth.fit(line, inner.width), x: inner.x, y: y, style: style(.warning), maxWidth: inner.width)
+                canvas.draw(TextWidth.fit(line, inner.width), x: inner.x, y: y, style: style(.gap), maxWidth: inner.width)
                 y += 1
                 if y >= inner.maxY { break }
             }
@@ -219,7 +219,7 @@ struct Painter {
             // History from /api/v1/drifts has no time on the real server: it says where it came from instead.
             let time = drift.history && drift.eventTime == nil ? "history" : Timestamp.clock(drift.time, utcOffset: offset)
             var cells: [(String, Role)] = [
-                (time, .dim), (Painter.severityTag(drift.severity), .severity(drift.severity)),
+                (time, drift.history || drift.backfilled ? .history : .dim), (Painter.severityTag(drift.severity), .severity(drift.severity)),
                 (resource, .text), (drift.attribute, .text), (change, .text),
             ]
             if wide { cells.append((drift.user, .dim)) }

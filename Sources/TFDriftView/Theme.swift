@@ -7,6 +7,55 @@ public enum Role: Hashable, Sendable {
     case statusBar, statusGood, statusWarn, statusBad
     case severity(Severity)
     case bar, sparkline, warning
+    /// The war-room banner when data stopped flowing: the theme's alarm colours.
+    case stale
+    /// Items loaded as history, and backfilled ones (the TIME column's marker).
+    case history
+    /// The marker line where the stream was interrupted.
+    case gap
+}
+
+extension Role {
+    /// Every role a theme file may set, in the order `themes/README.md` lists them.
+    public static let all: [Role] = [
+        .text, .dim, .border, .borderFocused, .title, .titleFocused, .columnHeader, .selected,
+        .headerBar, .topicOn, .topicOff, .keyHint, .statusBar, .statusGood, .statusWarn, .statusBad,
+    ] + (Severity.known + [.other("")]).map { .severity($0) } + [.bar, .sparkline, .warning, .stale, .history, .gap]
+
+    /// The role's key in a theme file: `border-focused`, `severity-critical`.
+    public var name: String {
+        switch self {
+        case .text: "text"
+        case .dim: "dim"
+        case .border: "border"
+        case .borderFocused: "border-focused"
+        case .title: "title"
+        case .titleFocused: "title-focused"
+        case .columnHeader: "column-header"
+        case .selected: "selected"
+        case .headerBar: "header-bar"
+        case .topicOn: "topic-on"
+        case .topicOff: "topic-off"
+        case .keyHint: "key-hint"
+        case .statusBar: "status-bar"
+        case .statusGood: "status-good"
+        case .statusWarn: "status-warn"
+        case .statusBad: "status-bad"
+        case .severity(.other): "severity-other"
+        case .severity(let s): "severity-\(s.label)"
+        case .bar: "bar"
+        case .sparkline: "sparkline"
+        case .warning: "warning"
+        case .stale: "stale"
+        case .history: "history"
+        case .gap: "gap"
+        }
+    }
+
+    public init?(name: String) {
+        guard let role = Role.all.first(where: { $0.name == name }) else { return nil }
+        self = role
+    }
 }
 
 /// Box-drawing and symbol characters, with an ASCII set for terminals whose locale is not UTF-8.
@@ -42,8 +91,20 @@ public struct Theme: Sendable {
 
     public func style(_ role: Role) -> Style {
         if let s = styles[role] { return s }
-        if case .severity = role { return styles[.text] ?? fallback }
-        return fallback
+        switch role {
+        // Any severity a server invents looks like the theme's "other" severity.
+        case .severity(.other): return styles[.severity(.other(""))] ?? styles[.text] ?? fallback
+        case .severity: return styles[.text] ?? fallback
+        case .stale: return styles[.statusBad] ?? fallback
+        case .gap: return styles[.warning] ?? fallback
+        case .history: return styles[.dim] ?? fallback
+        default: return fallback
+        }
+    }
+
+    /// This theme's roles over `base`'s: a theme file may set only some roles.
+    public func over(_ base: Theme) -> Theme {
+        Theme(name: name, styles: base.styles.merging(styles) { _, mine in mine }, fallback: fallback)
     }
 
     public static let standard = Theme(
@@ -74,6 +135,9 @@ public struct Theme: Sendable {
             .bar: Style(fg: .cyan),
             .sparkline: Style(fg: .green),
             .warning: Style(fg: .yellow, bold: true),
+            .stale: Style(fg: .brightWhite, bg: .red, bold: true),
+            .history: Style(dim: true),
+            .gap: Style(fg: .yellow, bold: true),
         ])
 
     /// For `NO_COLOR` and monochrome terminals: meaning carried by bold, dim and reverse only.
@@ -96,6 +160,10 @@ public struct Theme: Sendable {
             .statusBad: Style(bold: true, reverse: true, underline: true),
             .severity(.critical): Style(bold: true, underline: true),
             .severity(.high): Style(bold: true),
+            .severity(.info): Style(dim: true),
             .warning: Style(bold: true),
+            .stale: Style(bold: true, reverse: true, underline: true),
+            .history: Style(dim: true),
+            .gap: Style(bold: true),
         ])
 }

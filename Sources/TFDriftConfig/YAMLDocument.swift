@@ -1,0 +1,72 @@
+import TFDriftCore
+import TFDriftWire
+import Yams
+
+/// Something wrong in a theme or configuration file, with where: `config.yaml:7: url: not a ws:// or wss:// address`.
+public struct FileProblem: Error, Sendable, Equatable, CustomStringConvertible {
+    public var path: String
+    /// 1-based; nil when the whole file is the problem (unreadable, empty).
+    public var line: Int?
+    public var key: String?
+    public var message: String
+
+    public init(path: String, line: Int?, key: String?, message: String) {
+        self.path = path
+        self.line = line
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String {
+        var text = Sanitizer.clean(path, limit: 200)
+        if let line { text += ":\(line)" }
+        if let key { text += ": \(Sanitizer.clean(key, limit: 60))" }
+        return text + ": " + message
+    }
+}
+
+/// A YAML file read with Yams, kept as nodes so every value still knows its line.
+struct YAMLDocument {
+    let path: String
+    let root: Node?
+
+    /// Parses `text`; a syntax error comes back as a problem with its line, never as a crash.
+    static func parse(_ text: String, path: String) -> Result<YAMLDocument, FileProblem> {
+        do {
+            return .success(YAMLDocument(path: path, root: try Yams.compose(yaml: text)))
+        } catch let error as YamlError {
+            return .failure(FileProblem(path: path, line: YAMLDocument.line(of: error), key: nil, message: "not valid YAML: \(YAMLDocument.summary(of: error))"))
+        } catch {
+            return .failure(FileProblem(path: path, line: nil, key: nil, message: "not valid YAML"))
+        }
+    }
+
+    static func line(of error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    /// The parser's problem in one clean line (its own description quotes the whole file).
+    static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            Sanitizer.clean(problem, limit: 160)
+        case .duplicatedKeysInMapping(let duplicates, _):
+            "duplicated keys " + Sanitizer.clean(duplicates.joined(separator: ", "), limit: 120)
+        default:
+            "unreadable"
+        }
+    }
+
+    /// The top-level mapping's entries in file order, with the line of each key.
+    func entries(_ node: Node? = nil) -> [(key: String, value: Node, line: Int?)]? {
+        guard case .mapping(let mapping)? = node ?? root else { return nil }
+        return mapping.map { pair in (key: pair.key.string ?? "", value: pair.value, line: pair.key.mark?.line) }
+    }
+
+    func problem(_ line: Int?, _ key: String?, _ message: String) -> FileProblem {
+        FileProblem(path: path, line: line, key: key, message: message)
+    }
+}
