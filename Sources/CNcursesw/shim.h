@@ -51,6 +51,19 @@ static inline int tfd_put_cell(int y, int x, const wchar_t *chars, attr_t attrs,
 
 static inline int tfd_get_wch(wint_t *out) { return wget_wch(stdscr, out); }
 
+/// Like initscr, but an unknown terminal type is an answer (ERR), not an exit with ncurses' own message.
+static inline int tfd_newterm(const char *type) {
+    SCREEN *screen = newterm(type, stdout, stdin);
+    if (screen == NULL) return ERR;
+    set_term(screen);
+    return OK;
+}
+/// Whether the terminal can put the cursor anywhere (a "dumb" terminal cannot host a full-screen program).
+static inline int tfd_can_address(void) {
+    const char *cup = tigetstr("cup");
+    return cup != NULL && cup != (const char *)-1;
+}
+
 /// Colour pairs with colour numbers beyond a short (direct-colour terminals number colours as 0xRRGGBB).
 static inline int tfd_init_pair(int pair, int fg, int bg) {
 #if NCURSES_EXT_COLORS

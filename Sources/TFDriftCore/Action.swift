@@ -49,6 +49,9 @@ public enum Command: Sendable, Equatable {
     case toggleMaximize
     /// From a drift's detail: asks the server for more about it.
     case fetchContext
+    case cycleTheme
+    /// A theme by name or path (the palette's `theme <name>`).
+    case setTheme(String)
     /// Sends a client message (ping, query); queued in the outbox while disconnected.
     case send(ClientMessage)
     case quit
@@ -142,6 +145,10 @@ public enum Action: Sendable, Equatable {
     case pollDue
     /// An export finished: how many lines went to `path`, or why none did (sanitised).
     case exported(path: String, lines: Int, error: String?)
+    /// The configuration or a theme file said something that was not understood (worded with file and line).
+    case configurationProblems([String])
+    /// The configuration file changed: these settings apply from the next connection attempt on.
+    case settingsReloaded(Settings)
 }
 
 /// Work for the effect runners. Data, so tests can assert on exactly what would happen.

@@ -89,6 +89,7 @@ public enum Bindings {
         Binding([ch("y")], "y", .copySelected, "copy the item as JSON (OSC 52)", .pane),
         Binding([ch("e")], "e", .export(path: nil), "export the pane to NDJSON", .pane),
         Binding([ch("z")], "z", .toggleMaximize, "maximise the pane, or back", .pane),
+        Binding([ch("t")], "t", .cycleTheme, "next theme", .pane),
         Binding([ch("j"), .down], "j ↓", .detailScroll(1), "scroll down", .detail),
         Binding([ch("k"), .up], "k ↑", .detailScroll(-1), "scroll up", .detail),
         Binding([.pageDown, ch(" ")], "PgDn Space", .detailPage(1), "a page down", .detail),

@@ -64,6 +64,14 @@ enum ConnectionReducer {
     }
 
     static func beginConnecting(_ state: inout State) -> [Effect] {
+        if let pending = state.pendingSettings {
+            state.pendingSettings = nil
+            // The history's capacity is fixed at start; everything else is taken as the file now says.
+            var settings = pending
+            settings.historyLimit = state.settings.historyLimit
+            state.settings = settings
+            state.connection.url = settings.url
+        }
         state.connection.generation += 1
         state.connection.phase = .connecting
         forgetSocket(&state)

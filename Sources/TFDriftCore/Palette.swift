@@ -62,6 +62,7 @@ public struct QueryExchange: Sendable, Equatable {
 
 public enum Palette {
     public static let queryTimeout = 10.0
+    static let themeHint = "default, dark-256, light, high-contrast, solarized-dark, monochrome, or a file path"
     public static let maximumText = 400
 
     /// The commands that take an argument, with their usage.
@@ -72,6 +73,7 @@ public enum Palette {
         ("unsubscribe", "unsubscribe <topic>"),
         ("provider", "provider <name> — the server's provider filter (empty clears)"),
         ("export", "export <path> — the focused pane as NDJSON"),
+        ("theme", "theme <name or path> — switch the theme"),
     ]
 
     /// Every entry, in the order shown for an empty line: the panes' actions from the bindings table (each
@@ -155,6 +157,9 @@ public enum Palette {
             return .run(.setTopic(topic, subscribed: word == "subscribe"))
         case "provider":
             return .run(.setProvider(argument))
+        case "theme":
+            guard !argument.isEmpty else { return .invalid("theme needs a name: \(Palette.themeHint)") }
+            return .run(.setTheme(argument))
         case "export":
             return .run(.export(path: argument.isEmpty ? nil : argument))
         default:

@@ -13,3 +13,11 @@ enum Problems {
         note(&state, source, message)
     }
 }
+
+extension State {
+    /// A configuration or theme problem (already worded with its file and line), for the status bar and `tail`.
+    public mutating func noteConfigurationProblem(_ message: String) {
+        diagnostics.configProblems += 1
+        Problems.note(&self, .config, Sanitizer.clean(message, limit: 300))
+    }
+}

@@ -81,6 +81,15 @@ public enum Reducer {
             guard state.rest.polling, state.connection.phase != .open else { return [] }
             return RestSync.pollRound(&state)
 
+        case .configurationProblems(let messages):
+            for message in messages { state.noteConfigurationProblem(message) }
+            return []
+
+        case .settingsReloaded(let settings):
+            // The link in use keeps its address and limits; the next attempt uses the new ones.
+            state.pendingSettings = settings
+            return []
+
         case .exported(let path, let lines, let error):
             let kind: Notice.Kind = error.map { .exportFailed(path: path, reason: $0) } ?? .exported(path: path, lines: lines)
             state.ui.notice = Notice(kind, at: state.now)

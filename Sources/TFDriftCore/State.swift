@@ -22,6 +22,7 @@ public struct Notice: Sendable, Equatable {
         case exported(path: String, lines: Int)
         case exportFailed(path: String, reason: String)
         case queryAnswered(QueryExchange.Answer)
+        case theme(String)
     }
 
     public var kind: Kind
@@ -131,6 +132,10 @@ public struct UIState: Sendable, Equatable {
     public var notice: Notice?
     /// The pane that has the whole screen (`z`).
     public var maximized: Pane?
+    /// The theme asked for (a name or a path); the frontend loads it.
+    public var theme = "default"
+    /// Theme names `t` cycles through, as the frontend found them.
+    public var themes: [String] = ["default"]
 
     public init() {}
 
@@ -218,6 +223,8 @@ public struct Problem: Sendable, Equatable {
         case rest
         /// A client message that could not be sent.
         case send
+        /// The configuration file, the environment or a theme file said something that was not understood.
+        case config
     }
 
     public var at: Double
@@ -249,7 +256,10 @@ public struct Diagnostics: Sendable, Equatable {
 
     public init() {}
 
-    public var errorCount: Int { malformed + serverErrors + sendFailures }
+    /// Settings or theme entries that were not understood (and were ignored).
+    public var configProblems = 0
+
+    public var errorCount: Int { malformed + serverErrors + sendFailures + configProblems }
 }
 
 public struct Settings: Sendable, Equatable {
@@ -450,6 +460,8 @@ public struct State: Sendable, Equatable {
     /// The REST side: backfill cursor, polling, server version.
     public var rest = RestState()
     public var quitting = false
+    /// Settings from an edited configuration file, taken on at the next connection attempt.
+    public var pendingSettings: Settings?
 
     public init(settings: Settings, topics: Set<Topic>) {
         self.settings = settings

@@ -147,6 +147,14 @@ enum UIReducer {
             }
             let name = path ?? "tfdrift-\(exportPane.rawValue)-\(Timestamp.fileStamp(state.now)).ndjson"
             return [.writeFile(path: name, lines: state.exportLines(exportPane))]
+        case .cycleTheme:
+            let names = state.ui.themes.isEmpty ? ["default"] : state.ui.themes
+            let index = names.firstIndex(of: state.ui.theme) ?? -1
+            state.ui.theme = names[(index + 1) % names.count]
+            state.ui.notice = Notice(.theme(state.ui.theme), at: state.now)
+        case .setTheme(let name):
+            state.ui.theme = String(name.prefix(400))
+            state.ui.notice = Notice(.theme(state.ui.theme), at: state.now)
         case .toggleMaximize:
             state.ui.maximized = state.ui.maximized == pane ? nil : pane
         case .fetchContext:

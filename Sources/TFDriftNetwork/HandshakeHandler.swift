@@ -1,3 +1,4 @@
+import TFDriftWire
 import NIOCore
 import NIOWebSocket
 import TFDriftCore

@@ -9,6 +9,24 @@ import TFDriftView
 
 nonisolated(unsafe) private var cursesActive = false
 
+/// Why the terminal cannot host the dashboard, and what to do.
+public enum TerminalError: Error, CustomStringConvertible {
+    case noTerm
+    case unknown(String)
+    case cannotAddress(String)
+
+    public var description: String {
+        let advice = "set TERM to a terminal ncurses knows, e.g. TERM=xterm-256color, or use `tfdrift-tui tail` for plain lines"
+        switch self {
+        case .noTerm: return "TERM is not set, so the terminal's abilities are unknown; \(advice)"
+        case .unknown(let term):
+            return "the terminal type \"\(String(term.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F }.prefix(40)))\" has no terminfo entry here; \(advice)"
+        case .cannotAddress(let term):
+            return "TERM=\(String(term.unicodeScalars.filter { $0.value > 0x20 && $0.value < 0x7F }.prefix(40))) cannot move the cursor, which a full-screen dashboard needs; \(advice)"
+        }
+    }
+}
+
 /// The only code that calls ncurses: copies a canvas to the screen and reads keys.
 /// ncurses is not thread-safe, so one thread (the main loop) owns this object.
 public final class TerminalDriver {
@@ -20,15 +38,23 @@ public final class TerminalDriver {
     private let asciiOnly: Bool
 
     /// Initialises the terminal. Call `restore()` (or let a signal/crash handler do it) before exiting.
-    public init(mouse: Bool = false) {
+    /// A terminal that cannot host the dashboard is refused with words a person can act on.
+    public init(mouse: Bool = false) throws(TerminalError) {
+        let term = getenv("TERM").map { String(cString: $0) } ?? ""
+        if term.isEmpty { throw .noTerm }
+        if term == "dumb" || term == "unknown" { throw .cannotAddress(term) }
         setlocale(LC_ALL, "")
         // A short ESC delay so Escape does not feel stuck; the user's ESCDELAY wins.
         if getenv("ESCDELAY") == nil { setenv("ESCDELAY", "25", 1) }
         let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
         asciiOnly = String(codeset.uppercased().filter { $0 != "-" }) != "UTF8"
         glyphs = asciiOnly ? .ascii : .unicode
-        initscr()
+        guard tfd_newterm(term) != ERR else { throw .unknown(term) }
         cursesActive = true
+        guard tfd_can_address() != 0 else {
+            TerminalDriver.restoreTerminal()
+            throw .cannotAddress(term)
+        }
         TerminalDriver.installCrashRestore()
         cbreak()
         noecho()
@@ -46,6 +72,9 @@ public final class TerminalDriver {
             colorsAvailable = false
         }
     }
+
+    /// The colour depth terminfo promises (`colors`); none without colour support.
+    public var colorDepth: ColorDepth { colorsAvailable ? ColorDepth.fromTerminfo(colors: Int(tfd_colors())) : .none }
 
     public var size: Size { Size(width: Int(tfd_cols()), height: Int(tfd_lines())) }
 

@@ -32,6 +32,7 @@ public enum Wording {
         case .exported(let path, let lines): ("exported \(Format.count(lines)) lines to \(path)", .statusGood)
         case .exportFailed(let path, let reason): ("export to \(path) failed: \(reason)", .statusBad)
         case .queryAnswered(let answer): (queryAnswer(answer).0, .statusGood)
+        case .theme(let name): ("theme \(name)", .statusGood)
         }
     }
 }

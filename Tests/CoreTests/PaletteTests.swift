@@ -7,7 +7,7 @@ struct PaletteMatchingTests {
         let names = Palette.matches("").map(\.name)
         #expect(names.count == Set(names).count)
         #expect(names.contains("quit"))
-        #expect(names.last?.hasPrefix("export <path>") == true)
+        #expect(names.last?.hasPrefix("theme <name") == true)
     }
 
     @Test func fuzzyMatchingPrefersWordStartsAndRuns() {
@@ -28,6 +28,8 @@ struct PaletteMatchingTests {
         ("provider aws", .run(.setProvider("aws"))),
         ("export /tmp/x.ndjson", .run(.export(path: "/tmp/x.ndjson"))),
         ("export", .run(.export(path: nil))),
+        ("theme solarized-dark", .run(.setTheme("solarized-dark"))),
+        ("theme", .invalid("theme needs a name: default, dark-256, light, high-contrast, solarized-dark, monochrome, or a file path")),
         ("ping", .run(.send(.ping))),
         ("quer", .complete("query ")),
         ("", .run(.toggleHelp)),
@@ -246,5 +248,38 @@ struct ContextAndStateSummaryTests {
         #expect(Reducer.reduce(&state, .tick(at: 101)).contains(.fetch(.terraformState)))
         #expect(!Reducer.reduce(&state, .tick(at: 120)).contains(.fetch(.terraformState)))
         #expect(Reducer.reduce(&state, .tick(at: 131)).contains(.fetch(.terraformState)))
+    }
+}
+
+struct ThemeCommandTests {
+    @Test func tCyclesThroughTheThemesTheFrontendFoundAndSaysWhich() {
+        var store = InvestigateReducerTests.store()
+        store.state.ui.themes = ["default", "dark-256", "light"]
+        store.send(.key(.character("t"))) {
+            $0.ui.theme = "dark-256"
+            $0.ui.notice = Notice(.theme("dark-256"), at: 101)
+        }
+        store.send(.key(.character("t"))) {
+            $0.ui.theme = "light"
+            $0.ui.notice = Notice(.theme("light"), at: 101)
+        }
+        store.send(.key(.character("t"))) {
+            $0.ui.theme = "default"
+            $0.ui.notice = Notice(.theme("default"), at: 101)
+        }
+    }
+
+    @Test func editedSettingsWaitForTheNextConnectionAttempt() {
+        var store = InvestigateReducerTests.store()
+        var next = store.state.settings
+        next.url = "ws://other:8080/ws"
+        next.watchdog = 30
+        store.send(.settingsReloaded(next)) { $0.pendingSettings = next }
+        #expect(store.state.settings.url == "ws://x/ws", "the link in use keeps its address")
+        var state = store.state
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("gone"), at: 102, jitter: 0))
+        #expect(Reducer.reduce(&state, .retryDue(generation: 1)) == [.connect(generation: 2, url: "ws://other:8080/ws")])
+        #expect(state.settings.watchdog == 30 && state.pendingSettings == nil)
+        #expect(state.settings.historyLimit == store.state.settings.historyLimit)
     }
 }

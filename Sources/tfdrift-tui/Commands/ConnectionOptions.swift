@@ -1,22 +1,27 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+import TFDriftConfig
 import TFDriftCore
 import TFDriftSimulator
 import TFDriftNetwork
 import TFDriftWire
 
-/// Options shared by the dashboard and `tail`.
+/// Options shared by the dashboard, `tail` and `config`. Every one is optional here: what is not given comes from
+/// `TFDRIFT_*` variables, the configuration file or the default, in that order (`Configuration`).
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: "WebSocket address of the TFDrift-Falco server (ws:// or wss://).")
-    var url: String = "ws://localhost:8080/ws"
+    @Option(name: .long, help: "WebSocket address of the TFDrift-Falco server (ws:// or wss://; default ws://localhost:8080/ws).")
+    var url: String?
 
-    @Option(name: .long, help: "Comma-separated topics to subscribe to: all, drifts, events, state, stats.")
-    var topics: String = "drifts,events,state,stats"
+    @Option(name: .long, help: "Comma-separated topics to subscribe to: all, drifts, events, state, stats (default: all four).")
+    var topics: String?
 
     @Option(name: .long, help: "Stop retrying after this many failed attempts in a row (default: retry for ever).")
-    var maxRetries: Int?
+    var maxRetries: String?
 
-    @Option(name: .long, help: "Items kept per pane; older ones are dropped so memory stays flat.")
-    var history: Int = 10_000
+    @Option(name: .long, help: "Items kept per pane; older ones are dropped so memory stays flat (default 10000).")
+    var history: String?
 
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
         "Extra request header for the upgrade and REST calls, e.g. 'Authorization: Bearer TOKEN' (repeatable).",
@@ -26,97 +31,141 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "Provider filter sent after every (re)connect, e.g. aws (real server only).")
     var provider: String?
 
-    @Option(name: .long, help: "Seconds without any frame before the connection is declared dead.")
-    var watchdog: Double = 65
+    @Option(name: .long, help: "Silence (no frame at all) before the connection is declared dead: 65, 65s, 2m (default 65s).")
+    var watchdog: String?
 
     @Flag(name: .long, help: "Do not use the REST API (no backfill, stats polling or polling fallback).")
     var noRest = false
 
-    @Option(name: .long, help: "Drifts to load from /api/v1/drifts when the dashboard starts (and after a server restart); 0 turns it off.")
-    var historyOnStart: Int = 500
+    @Option(name: .long, help: "Drifts to load from /api/v1/drifts when the dashboard starts (and after a server restart); 0 turns it off (default 500).")
+    var historyOnStart: String?
 
     @Option(name: .long, help: "Show only what matches, e.g. 'sev:high+ type:aws_iam* -user:bot' (the / filter's grammar).")
     var filter: String?
 
-    @Option(name: .long, help: "Longest wait between reconnect attempts, in seconds (backoff doubles up to this).")
-    var backoffMax: Double = 30
+    @Option(name: .long, help: "Longest wait between reconnect attempts (backoff doubles up to this; default 30s).")
+    var backoffMax: String?
 
-    @Option(name: .long, help: "Longest Retry-After honoured, in seconds; a server asking for more is waited for this long.")
-    var maxRetryAfter: Double = 3600
+    @Option(name: .long, help: "Longest Retry-After honoured; a server asking for more is waited for this long (default 1h).")
+    var maxRetryAfter: String?
 
-    func validate() throws {
-        _ = try parsedTopics()
-        if history < 1 { throw ValidationError("--history must be at least 1") }
-        if let maxRetries, maxRetries < 0 { throw ValidationError("--max-retries cannot be negative") }
-        if !(watchdog >= 1) { throw ValidationError("--watchdog must be at least 1 second") }
-        if historyOnStart < 0 || historyOnStart > 100_000 { throw ValidationError("--history-on-start must be from 0 to 100000") }
-        if let filter {
-            if let bad = Filter(filter).invalidTerms.first { throw ValidationError("--filter: '\(bad.text)': \(bad.problem ?? "not understood")") }
+    @Option(name: .long, help: "Read this configuration file instead of $XDG_CONFIG_HOME/tfdrift-tui/config.yaml.")
+    var config: String?
+
+    @Flag(name: .long, help: "Read no configuration file.")
+    var noConfig = false
+
+    /// What the command line set, checked by the same rules as the file and the environment.
+    func flagValues() throws -> [String: ConfigValue] {
+        var given: [String: String] = [:]
+        given["url"] = url
+        given["topics"] = topics
+        given["max-retries"] = maxRetries
+        given["history"] = history
+        given["provider"] = provider
+        given["watchdog"] = watchdog
+        given["history-on-start"] = historyOnStart
+        given["filter"] = filter
+        given["backoff-max"] = backoffMax
+        given["max-retry-after"] = maxRetryAfter
+        if noRest { given["no-rest"] = "true" }
+        var values = try FlagValues.check(given)
+        if !header.isEmpty {
+            let value = ConfigValue.strings(header)
+            if let why = ConfigKey.named("header")!.check(value) { throw ValidationError("--header: \(why)") }
+            values["header"] = value
         }
-        if !(backoffMax >= 0.01 && backoffMax <= 86_400) { throw ValidationError("--backoff-max must be from 0.01 to 86400 seconds") }
-        if !(maxRetryAfter >= 0 && maxRetryAfter <= 86_400) { throw ValidationError("--max-retry-after must be from 0 to 86400 seconds") }
-        _ = try headers()
-        if let provider, provider.utf8.count > 200 { throw ValidationError("--provider is too long for the server's 512-byte message limit") }
+        return values
     }
 
-    /// `Name: value` pairs; a header that would break the request line is refused, not sent.
-    func headers() throws -> [(String, String)] {
-        try header.map { text in
-            guard let colon = text.firstIndex(of: ":") else {
-                throw ValidationError("--header must look like 'Name: value', got '\(text)'")
+    /// The effective configuration: defaults < file < environment < flags. An explicit `--config` that cannot be
+    /// read stops the program; the default file may be missing.
+    func configuration(extraFlags: [String: ConfigValue] = [:]) throws -> Configuration {
+        let environment = Environment.current()
+        var file: (path: String, text: String)?
+        if !noConfig {
+            if let config {
+                switch TextFile.contents(of: config) {
+                case .success(let text): file = (config, text)
+                case .failure(let problem): throw ValidationError("--config: \(problem)")
+                }
+            } else if let path = Configuration.defaultFile(environment: environment), TextFile.stamp(path) != nil {
+                switch TextFile.contents(of: path) {
+                case .success(let text): file = (path, text)
+                case .failure(let problem): Console.print("tfdrift-tui: \(problem)", to: STDERR_FILENO)
+                }
             }
-            let name = trimmed(text[..<colon])
-            let value = trimmed(text[text.index(after: colon)...])
-            guard !name.isEmpty, !name.contains(" "), !(name + value).contains(where: { $0 == "\r" || $0 == "\n" }) else {
-                throw ValidationError("--header '\(text)' is not a valid header")
-            }
-            return (name, value)
         }
+        return Configuration.resolve(file: file, environment: environment, flags: try flagValues().merging(extraFlags) { $1 })
+    }
+}
+
+/// The resolved connection settings, from a `Configuration`.
+struct ConnectionSettings {
+    let config: Configuration
+
+    var url: String { config.value("url")?.string ?? "ws://localhost:8080/ws" }
+
+    var headers: [(String, String)] { (config.value("header")?.strings ?? []).compactMap(ConfigKey.headerPair) }
+
+    func clientOptions(backlog: @escaping @Sendable () -> Int) -> WebSocketClient.Options {
+        WebSocketClient.Options(headers: headers, backlog: backlog)
     }
 
-    private func trimmed(_ text: Substring) -> String {
-        String(text.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed())
-    }
+    var topics: Set<Topic> { Set((config.value("topics")?.strings ?? []).compactMap { Topic(rawValue: $0.lowercased()) }) }
 
-    func clientOptions(backlog: @escaping @Sendable () -> Int) throws -> WebSocketClient.Options {
-        WebSocketClient.Options(headers: try headers(), backlog: backlog)
-    }
-
-    func parsedTopics() throws -> Set<Topic> {
-        do {
-            return try Topic.parseList(topics)
-        } catch {
-            throw ValidationError("--topics: \(error.description)")
-        }
-    }
-
-    func validatedURL(_ text: String) throws -> String {
-        do {
-            _ = try ServerURL(parsing: text)
-            return text
-        } catch {
-            throw ValidationError("--url: \(error.description)")
-        }
-    }
-
-    /// The initial state: settings, topics, and `--filter` as every pane's filter.
-    func initialState(url: String) throws -> State {
-        var state = State(settings: settings(url: url), topics: try parsedTopics())
-        if let filter, !filter.isEmpty {
+    /// The initial state: settings, topics, `filter` as every pane's filter, and what was wrong with the
+    /// configuration as problems the status bar and `tail` show.
+    func initialState(url: String) -> State {
+        var state = State(settings: settings(url: url), topics: topics)
+        if let filter = config.value("filter")?.string, !filter.isEmpty {
             for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
         }
+        for problem in config.problems { state.noteConfigurationProblem(problem.description) }
         return state
     }
 
     func settings(url: String) -> Settings {
-        Settings(
-            url: url, historyLimit: history, backoff: BackoffPolicy(base: min(1, backoffMax), cap: backoffMax), maxRetries: maxRetries,
-            watchdog: watchdog, provider: provider, restEnabled: !noRest, maximumRetryAfter: maxRetryAfter,
-            historyOnStart: historyOnStart)
+        let backoffMax = config.value("backoff-max")?.seconds ?? 30
+        return Settings(
+            url: url, historyLimit: config.value("history")?.int ?? 10_000, backoff: BackoffPolicy(base: min(1, backoffMax), cap: backoffMax),
+            maxRetries: config.value("max-retries")?.int, watchdog: config.value("watchdog")?.seconds ?? 65,
+            provider: config.value("provider")?.string, restEnabled: !(config.value("no-rest")?.bool ?? false),
+            maximumRetryAfter: config.value("max-retry-after")?.seconds ?? 3600, historyOnStart: config.value("history-on-start")?.int ?? 500)
     }
 }
 
-/// Options for the embedded simulator, shared by `--demo` and `demo-server`.
+/// Flags given as text, read by the configuration keys' own rules; a bad one stops with `--name: why`.
+enum FlagValues {
+    static func check(_ given: [String: String]) throws -> [String: ConfigValue] {
+        var values: [String: ConfigValue] = [:]
+        for (name, text) in given {
+            guard let key = ConfigKey.named(name) else { continue }
+            switch key.value(fromText: text) {
+            case .success(let value): values[name] = value
+            case .failure(let error): throw ValidationError("--\(name): \(error.message)")
+            }
+        }
+        return values
+    }
+}
+
+/// The process environment, read without Foundation.
+enum Environment {
+    static func current() -> [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+}
+
 struct SimulatorArguments: ParsableArguments {
     @Option(name: .long, help: "Protocol the simulator speaks: real (TFDrift-Falco 0.14 as it behaves) or documented.")
     var dialect: DialectArgument = .real

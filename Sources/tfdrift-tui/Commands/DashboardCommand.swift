@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import TFDriftConfig
 import TFDriftCore
 import TFDriftNetwork
 import TFDriftRuntime
@@ -20,8 +21,7 @@ struct DashboardCommand: ParsableCommand {
     @Flag(name: .long, help: "Start the embedded simulator on a free loopback port and connect to it.")
     var demo = false
 
-    @Flag(name: .long, help: "Use the mouse: click focuses and selects, double click opens, the wheel scrolls (terminal selection then needs Shift).")
-    var mouse = false
+    @OptionGroup(title: "Display") var display: DisplayOptions
 
     @OptionGroup(title: "Simulator (with --demo)") var simulator: SimulatorArguments
 
@@ -30,8 +30,11 @@ struct DashboardCommand: ParsableCommand {
             throw ValidationError(
                 "stdout is not a terminal; the dashboard needs one. For scripts and pipes use `tfdrift-tui tail --url URL`.")
         }
+        let extraFlags = try display.flagValues()
+        let config = try connection.configuration(extraFlags: extraFlags)
+        let settings = ConnectionSettings(config: config)
         var server: DemoServer?
-        var url = try connection.validatedURL(connection.url)
+        var url = settings.url
         if demo {
             let s = DemoServer(options: simulator.options())
             let port = try s.start()
@@ -41,13 +44,30 @@ struct DashboardCommand: ParsableCommand {
         defer { server?.stop() }
 
         let inbox = Inbox()
-        let client = WebSocketClient(options: try connection.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
+        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
         defer { client.shutdown() }
-        let state = try connection.initialState(url: url)
-        let frontend = DashboardFrontend(mouse: mouse)
+        let environment = Environment.current()
+        let catalog = ThemeCatalog(environment: environment)
+        var state = settings.initialState(url: url)
+        state.ui.theme = config.value("theme")?.string ?? "default"
+        state.ui.themes = catalog.names()
+        let demoURL = demo ? url : nil
+        let reloader = DashboardFrontend.Reloader(
+            // Watched even before it exists: a file created while running is read then.
+            path: config.filePath ?? (connection.noConfig ? nil : Configuration.defaultFile(environment: environment)),
+            read: { (try? connection.configuration(extraFlags: extraFlags)) ?? config },
+            settings: { ConnectionSettings(config: $0).settings(url: demoURL ?? ConnectionSettings(config: $0).url) })
+        let frontend: DashboardFrontend
+        do {
+            frontend = try DashboardFrontend(display: DisplaySettings(config: config, environment: environment), catalog: catalog, reloader: reloader)
+        } catch let error as TerminalError {
+            Console.print("tfdrift-tui: \(error.description)", to: STDERR_FILENO)
+            throw ExitCode(2)
+        }
         defer { frontend.close() }
         // After initscr, so that our SIGWINCH handler (which wakes the loop from any thread) replaces ncurses'.
         SignalTrap.install(wakingFD: inbox.writeFD)
-        Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
+        let fps = Double(config.value("fps")?.int ?? 30)
+        Runtime(state: state, inbox: inbox, client: client, frontend: frontend, maximumFramesPerSecond: fps).run()
     }
 }

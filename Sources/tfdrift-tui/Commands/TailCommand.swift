@@ -33,13 +33,14 @@ struct TailCommand: ParsableCommand {
     }
 
     func run() throws {
-        let url = try connection.validatedURL(connection.url)
+        let settings = ConnectionSettings(config: try connection.configuration())
+        let url = settings.url
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
-        let client = WebSocketClient(options: try connection.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
+        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        let state = try connection.initialState(url: url)
+        let state = settings.initialState(url: url)
         let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
         if !final.connection.everOpened {
             let reason = final.connection.lastCloseReason ?? "no answer"

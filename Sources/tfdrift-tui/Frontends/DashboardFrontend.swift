@@ -1,29 +1,59 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TFDriftConfig
 import TFDriftCore
+import TFDriftNetwork
 import TFDriftRuntime
 import TFDriftTerminal
 import TFDriftView
 
-/// The ncurses dashboard: keys in, canvas out.
+/// The ncurses dashboard: keys in, canvas out; the theme and the configuration file are watched for edits.
 final class DashboardFrontend: Frontend {
-    let terminal: TerminalDriver
-    let theme: Theme
+    /// How the dashboard re-reads its configuration after the file changed: the new settings, or nil.
+    struct Reloader {
+        var path: String?
+        var read: () -> Configuration
+        /// The connection settings a configuration gives (the command keeps `--demo`'s address).
+        var settings: (Configuration) -> Settings
+    }
 
+    let terminal: TerminalDriver
+    private var display: DisplaySettings
+    private let catalog: ThemeCatalog
+    private let reloader: Reloader
+    private var theme: (requested: String, loaded: ThemeCatalog.Loaded, stamp: FileStamp?)
+    private var drawnTheme: Theme
+    private var owed: [Action] = []
+    private var configStamp: FileStamp?
+    private var lastFileCheck = -Double.infinity
     /// The last frame drawn: what a mouse click lands on.
     private var shown: Canvas?
 
-    init(mouse: Bool) {
-        terminal = TerminalDriver(mouse: mouse)
-        let noColor = getenv("NO_COLOR").map { String(cString: $0).isEmpty == false } ?? false
-        theme = noColor || !terminal.colorsAvailable ? .monochrome : .standard
+    init(display: DisplaySettings, catalog: ThemeCatalog, reloader: Reloader) throws {
+        terminal = try TerminalDriver(mouse: display.mouse)
+        self.display = display
+        self.catalog = catalog
+        self.reloader = reloader
+        let loaded = catalog.load(display.theme)
+        theme = (display.theme, loaded, loaded.path.flatMap(TextFile.stamp))
+        drawnTheme = .standard
+        configStamp = reloader.path.flatMap(TextFile.stamp)
+        owed.append(.configurationProblems(loaded.problems.map(\.description)))
+        drawnTheme = themeToDraw()
     }
 
     var inputDescriptor: Int32? { STDIN_FILENO }
     var wantsToStop: Bool { false }
 
-    /// Keys become actions as they are.
+    /// The theme as this terminal can show it; monochrome without colours.
+    func themeToDraw() -> Theme {
+        let depth = display.depth(terminal: terminal.colorDepth)
+        if depth == .none { return catalog.load("monochrome").theme }
+        return theme.loaded.theme.degraded(to: depth)
+    }
+
+    /// Keys become actions as they are; the mouse lands on what the last frame drew there.
     func readInput(state: State) -> [Action] {
         let keys = terminal.readKeys()
         if terminal.takeResize() { terminal.invalidate() }
@@ -38,25 +68,70 @@ final class DashboardFrontend: Frontend {
         return actions
     }
 
-    /// The terminal's size and each pane's page enter the store as an action whenever they differ from what the
-    /// state knows: after a resize, and after the state changed the layout (a maximised pane).
+    /// What the store must hear from the screen: its size and each pane's page whenever they differ from what
+    /// the state knows (a resize, a maximised pane), problems with a theme or the configuration, and edits to
+    /// either file (looked at once a second).
     func settle(state: State) -> [Action] {
+        var actions = owed.filter { if case .configurationProblems(let list) = $0 { !list.isEmpty } else { true } }
+        owed = []
+        if state.ui.theme != theme.requested { switchTheme(to: state.ui.theme, &actions) }
+        let now = SystemClock.monotonic()
+        if now - lastFileCheck >= 1 {
+            lastFileCheck = now
+            actions += watchFiles(state: state)
+        }
         let size = terminal.size
         let pageRows = Layout.pageRows(size, Arrangement(state))
-        guard size.width != state.ui.width || size.height != state.ui.height || pageRows != state.ui.pageRows else { return [] }
-        return [.resized(width: size.width, height: size.height, pageRows: pageRows)]
+        if size.width != state.ui.width || size.height != state.ui.height || pageRows != state.ui.pageRows {
+            actions.append(.resized(width: size.width, height: size.height, pageRows: pageRows))
+        }
+        return actions
     }
 
-    func copyToClipboard(_ text: String) {
-        terminal.writeControl(ClipboardSequence.osc52(text))
+    func switchTheme(to name: String, _ actions: inout [Action]) {
+        let loaded = catalog.load(name)
+        theme = (name, loaded, loaded.path.flatMap(TextFile.stamp))
+        drawnTheme = themeToDraw()
+        terminal.invalidate()
+        if !loaded.problems.isEmpty { actions.append(.configurationProblems(loaded.problems.map(\.description))) }
+    }
+
+    /// An edited theme applies at once; an edited configuration applies its display options at once and its
+    /// connection options from the next connection attempt. A broken edit is reported and changes nothing.
+    func watchFiles(state: State) -> [Action] {
+        var actions: [Action] = []
+        if let path = theme.loaded.path, TextFile.stamp(path) != theme.stamp {
+            switchTheme(to: theme.requested, &actions)
+        }
+        guard let path = reloader.path else { return actions }
+        let stamp = TextFile.stamp(path)
+        guard stamp != configStamp else { return actions }
+        configStamp = stamp
+        let config = reloader.read()
+        guard config.problems.isEmpty else {
+            let problems = config.problems.map { "\($0) (the running configuration stays)" }
+            return actions + [.configurationProblems(problems)]
+        }
+        let next = DisplaySettings(config: config, environment: Environment.current())
+        let themeChanged = next.theme != display.theme
+        display = next
+        drawnTheme = themeToDraw()
+        terminal.invalidate()
+        if themeChanged { actions.append(.command(.setTheme(next.theme))) }
+        actions.append(.settingsReloaded(reloader.settings(config)))
+        return actions
     }
 
     func terminalResized() {
         terminal.adoptWindowSize()
     }
 
+    func copyToClipboard(_ text: String) {
+        terminal.writeControl(ClipboardSequence.osc52(text))
+    }
+
     func present(state: State) {
-        let options = RenderOptions(theme: theme, glyphs: terminal.glyphs, utcOffset: DashboardFrontend.localOffset())
+        let options = RenderOptions(theme: drawnTheme, glyphs: terminal.glyphs, utcOffset: DashboardFrontend.localOffset())
         let canvas = Dashboard.render(state, size: terminal.size, options: options)
         terminal.draw(canvas)
         shown = canvas

@@ -1,0 +1,149 @@
+import TFDriftCore
+import TFDriftWire
+import Yams
+
+/// Where a setting's value came from, for `tfdrift-tui config`.
+public enum ConfigSource: Sendable, Equatable, CustomStringConvertible {
+    case builtIn
+    case file(path: String, line: Int?)
+    case environment(String)
+    case flag(String)
+
+    public var description: String {
+        switch self {
+        case .builtIn: "default"
+        case .file(let path, let line): line.map { "\(path):\($0)" } ?? path
+        case .environment(let name): "environment \(name)"
+        case .flag(let name): "flag --\(name)"
+        }
+    }
+}
+
+/// The effective settings: built-in defaults, then the configuration file, then `TFDRIFT_*` variables, then
+/// flags, each overriding the one before. Whatever in the file or the environment is not understood is reported
+/// (file, line, key) and left out, so the layer below stays in force; it is never silently accepted.
+///
+/// Hand-written on Yams rather than on swift-configuration: its YAML provider keeps no source positions, and
+/// the file:line of every value is what `config` and every message here must show.
+public struct Configuration: Sendable {
+    public private(set) var values: [String: ConfigValue] = [:]
+    public private(set) var sources: [String: ConfigSource] = [:]
+    public private(set) var problems: [FileProblem] = []
+    /// The file that was read, if any.
+    public private(set) var filePath: String?
+
+    public func value(_ name: String) -> ConfigValue? { values[name] }
+
+    /// The default file: `$XDG_CONFIG_HOME/tfdrift-tui/config.yaml` (or `~/.config/…`).
+    public static func defaultFile(environment: [String: String]) -> String? {
+        ConfigPaths.directory(environment: environment).map { $0 + "/config.yaml" }
+    }
+
+    /// - Parameters:
+    ///   - file: the configuration file's path and text (nil: none, or `--no-config`).
+    ///   - flags: what was given on the command line, already checked.
+    public static func resolve(file: (path: String, text: String)?, environment: [String: String], flags: [String: ConfigValue]) -> Configuration {
+        var config = Configuration()
+        for key in ConfigKey.all {
+            if let value = key.defaultValue { config.set(key.name, value, .builtIn) }
+        }
+        if let file {
+            config.filePath = file.path
+            config.read(file.text, path: file.path)
+        }
+        config.readEnvironment(environment)
+        for (name, value) in flags where ConfigKey.named(name) != nil {
+            config.set(name, value, .flag(name))
+        }
+        return config
+    }
+
+    mutating func set(_ name: String, _ value: ConfigValue, _ source: ConfigSource) {
+        values[name] = value
+        sources[name] = source
+    }
+
+    mutating func read(_ text: String, path: String) {
+        let document: YAMLDocument
+        switch YAMLDocument.parse(text, path: path) {
+        case .failure(let problem):
+            problems.append(problem)
+            return
+        case .success(let parsed): document = parsed
+        }
+        if document.root == nil { return }  // an empty file is a file with nothing set
+        guard let entries = document.entries() else {
+            problems.append(document.problem(nil, nil, "expected a mapping of setting: value (url: ws://…)"))
+            return
+        }
+        for entry in entries {
+            guard let key = ConfigKey.named(entry.key) else {
+                problems.append(document.problem(entry.line, entry.key, "unknown setting (known: \(ConfigKey.all.map(\.name).joined(separator: ", ")))"))
+                continue
+            }
+            let line = entry.value.mark?.line ?? entry.line
+            switch Configuration.value(of: entry.value, for: key) {
+            case .success(let value): set(key.name, value, .file(path: path, line: line))
+            case .failure(let error): problems.append(document.problem(line, key.name, error.message + "; ignored"))
+            }
+        }
+    }
+
+    /// A YAML value for `key`: a scalar read as text, or a sequence of scalars for a list.
+    static func value(of node: Node, for key: ConfigKey) -> Result<ConfigValue, ConfigKeyError> {
+        switch node {
+        case .scalar(let scalar):
+            return key.value(fromText: scalar.string)
+        case .sequence(let sequence):
+            guard case .list = key.kind else { return .failure(ConfigKeyError("a list is not a valid value here")) }
+            var items: [String] = []
+            for item in sequence {
+                guard let text = item.string else { return .failure(ConfigKeyError("list items must be plain values")) }
+                items.append(text)
+            }
+            let value = ConfigValue.strings(items.map { $0.trimmingBlanks }.filter { !$0.isEmpty })
+            if let why = key.check(value) { return .failure(ConfigKeyError(why)) }
+            return .success(value)
+        default:
+            return .failure(ConfigKeyError("expected a plain value"))
+        }
+    }
+
+    mutating func readEnvironment(_ environment: [String: String]) {
+        let known = Dictionary(uniqueKeysWithValues: ConfigKey.all.map { ($0.environmentName, $0) })
+        for (name, text) in environment.sorted(by: { $0.key < $1.key }) where name.hasPrefix("TFDRIFT_") {
+            guard let key = known[name] else {
+                problems.append(FileProblem(path: "environment", line: nil, key: name, message: "unknown setting; ignored"))
+                continue
+            }
+            switch key.value(fromText: text) {
+            case .success(let value): set(key.name, value, .environment(name))
+            case .failure(let error): problems.append(FileProblem(path: "environment", line: nil, key: name, message: error.message + "; ignored"))
+            }
+        }
+    }
+
+    /// `tfdrift-tui config`: every setting, its value (credentials redacted) and where it came from, then the
+    /// problems found.
+    public func report() -> [String] {
+        var lines: [String] = []
+        let width = ConfigKey.all.map(\.name.count).max() ?? 10
+        for key in ConfigKey.all {
+            let shown: String
+            switch values[key.name] {
+            case nil: shown = "(not set)"
+            case .strings(let list)? where key.name == "header": shown = list.map(ConfigKey.redactedHeader).joined(separator: ", ")
+            case let value?: shown = value.description
+            }
+            let padded = key.name + String(repeating: " ", count: max(0, width - key.name.count))
+            let from = sources[key.name].map { "  (\($0))" } ?? ""
+            lines.append(Sanitizer.clean("\(padded)  \(shown)\(from)", limit: 1000))
+        }
+        if !problems.isEmpty {
+            lines.append("")
+            lines.append("problems:")
+            lines += problems.map { "  " + $0.description }
+        }
+        return lines
+    }
+}
