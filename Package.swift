@@ -73,7 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "WireTests", dependencies: ["TFDriftWire"]),
         .testTarget(name: "CoreTests", dependencies: ["TFDriftCore", "TFDriftWire"]),
-        .testTarget(name: "ConfigTests", dependencies: ["TFDriftConfig", "TFDriftView", "TFDriftCore", "TFDriftWire"]),
+        .testTarget(name: "ConfigTests", dependencies: ["TFDriftConfig", "TFDriftView", "TFDriftCore", "TFDriftWire"], exclude: ["Snapshots"]),
         .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire", "TFDriftTerminal"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",

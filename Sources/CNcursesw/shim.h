@@ -51,6 +51,9 @@ static inline int tfd_put_cell(int y, int x, const wchar_t *chars, attr_t attrs,
 
 static inline int tfd_get_wch(wint_t *out) { return wget_wch(stdscr, out); }
 
+static inline void tfd_beep(void) { beep(); }
+static inline void tfd_flash(void) { flash(); }
+
 /// Like initscr, but an unknown terminal type is an answer (ERR), not an exit with ncurses' own message.
 static inline int tfd_newterm(const char *type) {
     SCREEN *screen = newterm(type, stdout, stdin);

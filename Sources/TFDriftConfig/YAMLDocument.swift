@@ -17,7 +17,12 @@ public struct FileProblem: Error, Sendable, Equatable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String {
+    public var description: String { worded(path: path) }
+
+    /// With the file's name only, for a status bar where a long directory would hide the message.
+    public var shortDescription: String { worded(path: path.split(separator: "/").last.map(String.init) ?? path) }
+
+    func worded(path: String) -> String {
         var text = Sanitizer.clean(path, limit: 200)
         if let line { text += ":\(line)" }
         if let key { text += ": \(Sanitizer.clean(key, limit: 60))" }

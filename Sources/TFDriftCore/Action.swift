@@ -160,6 +160,8 @@ public enum Effect: Sendable, Equatable {
     case abort(generation: Int)
     case fetch(RestRequest)
     case schedule(after: Double, Action)
+    /// Rings the terminal bell or flashes the screen (kiosk: a new critical drift).
+    case alert(KioskSettings.Alert)
     /// Puts text on the clipboard of the terminal (OSC 52), through ssh and tmux.
     case copyToClipboard(String)
     /// Writes NDJSON lines to a new file; the runner answers with `Action.exported`.

@@ -11,6 +11,7 @@ enum FeedReducer {
             // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
             guard !state.feed.driftKeys.cameFromBackfill(key) else { return [] }
             show(drift, key: key, in: &state, at: at)
+            return KioskReducer.alert(for: drift, &state, at: at)
         case .event(let event):
             state.feed.events.append(event)
             var known = true

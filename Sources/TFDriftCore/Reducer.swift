@@ -13,13 +13,14 @@ public enum Reducer {
 
         case .tick(let at):
             state.now = max(state.now, at)
+            KioskReducer.tick(&state, at: at)
             return ConnectionReducer.housekeeping(&state, at: at)
 
         case .command(let command):
             return reduce(&state, command)
 
         case .key(let key):
-            return UIReducer.key(key, &state)
+            return KioskReducer.key(key, &state) ?? UIReducer.key(key, &state)
 
         case .resized(let width, let height, let pageRows):
             UIReducer.resized(&state, width: width, height: height, pageRows: pageRows)

@@ -136,6 +136,8 @@ public struct UIState: Sendable, Equatable {
     public var theme = "default"
     /// Theme names `t` cycles through, as the frontend found them.
     public var themes: [String] = ["default"]
+    /// War-room mode (`--kiosk`); nil for an interactive dashboard.
+    public var kiosk: KioskState?
 
     public init() {}
 

@@ -23,6 +23,8 @@ public protocol Frontend: AnyObject {
     func terminalResized()
     /// Puts text on the terminal's clipboard (the dashboard writes OSC 52; `tail` has no terminal to ask).
     func copyToClipboard(_ text: String)
+    /// Rings the bell or flashes the screen.
+    func alert(_ kind: KioskSettings.Alert)
     /// Actions the frontend owes the store after a batch was reduced: the dashboard reports a layout whose
     /// page sizes changed (a maximised pane, a State pane that gave its room away).
     func settle(state: State) -> [Action]
@@ -32,6 +34,7 @@ extension Frontend {
     public func observe(_ action: Action, previous: ConnectionState, state: State) {}
     public func terminalResized() {}
     public func copyToClipboard(_ text: String) {}
+    public func alert(_ kind: KioskSettings.Alert) {}
     public func settle(state: State) -> [Action] { [] }
 }
 
@@ -139,6 +142,8 @@ public final class Runtime {
             client.rest.fetch(request, webSocketURL: state.settings.url)
         case .schedule(let after, let action):
             timers.append((due: SystemClock.monotonic() + after, action: action))
+        case .alert(let kind):
+            frontend.alert(kind)
         case .copyToClipboard(let text):
             frontend.copyToClipboard(text)
         case .writeFile(let path, let lines):

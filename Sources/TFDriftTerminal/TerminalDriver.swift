@@ -162,6 +162,29 @@ public final class TerminalDriver {
         }
     }
 
+    public func bell() { tfd_beep() }
+    public func flashScreen() { tfd_flash() }
+
+    private var titleShown: String?
+
+    /// The terminal's title (OSC 2), from the program's own words only, reduced to printable ASCII so nothing in
+    /// it can end the sequence or act on the terminal. The title in place before is saved first (XTWINOPS push)
+    /// and put back on exit.
+    public func setTitle(_ text: String) {
+        let clean = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value < 0x7F }.prefix(120).map(Character.init))
+        guard clean != titleShown else { return }
+        if titleShown == nil { writeControl(Array("\u{1B}[22;2t".utf8)) }
+        titleShown = clean
+        writeControl(Array("\u{1B}]2;\(clean)\u{07}".utf8))
+    }
+
+    /// Puts back the title that was there before `setTitle`.
+    public func restoreTitle() {
+        guard titleShown != nil else { return }
+        titleShown = nil
+        writeControl(Array("\u{1B}[23;2t".utf8))
+    }
+
     /// Writes a control sequence ncurses does not know (OSC 52) straight to the terminal, after what ncurses
     /// has buffered.
     public func writeControl(_ bytes: [UInt8]) {

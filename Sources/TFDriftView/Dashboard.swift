@@ -24,6 +24,11 @@ public enum Dashboard {
             return canvas
         }
         var painter = Painter(canvas: canvas, options: options, state: state)
+        if let kiosk = state.ui.kiosk {
+            KioskScreen(state: state, kiosk: kiosk, options: options).draw(&painter, size: size)
+            if state.ui.showHelp { painter.helpOverlay(size: size) }
+            return painter.canvas
+        }
         painter.header(layout.header)
         for pane in Pane.allCases {
             guard let rect = layout.panes[pane] else { continue }

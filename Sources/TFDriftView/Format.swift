@@ -45,6 +45,17 @@ public enum Format {
         String(Checked.clamped((seconds * 1000).rounded(), to: 0...longest))
     }
 
+    /// An age in words a room reads at a glance: `45s`, `2m 10s`, `3h 05m`, `2d 04h`.
+    public static func age(_ seconds: Double) -> String {
+        let total = Checked.clamped(seconds.rounded(.down), to: 0...longest)
+        let d = total / 86_400, h = total / 3600 % 24, m = total / 60 % 60, s = total % 60
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+        if d > 0 { return "\(d)d \(two(h))h" }
+        if h > 0 { return "\(h)h \(two(m))m" }
+        if m > 0 { return "\(m)m \(two(s))s" }
+        return "\(s)s"
+    }
+
     /// Whole seconds, rounded up, for countdowns: `7s`.
     public static func countdown(_ seconds: Double) -> String {
         "\(Checked.clamped(seconds.rounded(.up), to: 0...longest))s"

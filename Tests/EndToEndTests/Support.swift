@@ -89,9 +89,9 @@ final class DemoServerProcess {
     let port: Int
     let outPath = scratchFile("out")
 
-    init(dialect: String = "real", rate: Double = 30, extra: [String] = []) throws {
+    init(dialect: String = "real", rate: Double = 30, port: Int = 0, extra: [String] = []) throws {
         child = try Child.spawn(
-            try productPath(), ["demo-server", "--port", "0", "--dialect", dialect, "--rate", String(rate)] + extra,
+            try productPath(), ["demo-server", "--port", String(port), "--dialect", dialect, "--rate", String(rate)] + extra,
             stdout: outPath, stderr: "/dev/null")
         // The first line names the bound port: wait for it, bounded, rather than for a fixed time.
         let deadline = Date().addingTimeInterval(20)

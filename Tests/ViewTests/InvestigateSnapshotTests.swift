@@ -250,3 +250,31 @@ struct LineDiffTests {
         #expect(rows.count == 1000 && rows[0] == .init(old: "0", new: "1"))
     }
 }
+
+struct KioskSnapshotTests {
+    static func state(size: Size, stale: Bool) -> State {
+        var state = InvestigateSnapshotTests.state(size: size)
+        state.ui.kiosk = KioskState(settings: KioskSettings(cycle: 15, staleAfter: 90, alert: .none))
+        if stale {
+            _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("connection reset"), at: state.now + 130, jitter: 0))
+            _ = Reducer.reduce(&state, .tick(at: state.now + 2))
+        }
+        return state
+    }
+
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)], [false, true])
+    func kioskScreen(size: Size, stale: Bool) throws {
+        let canvas = Dashboard.render(Self.state(size: size, stale: stale), size: size)
+        #expect(canvas.text.contains("WAR ROOM") && canvas.text.contains("CRITICAL") && canvas.text.contains("Newest critical drifts"))
+        #expect(canvas.text.contains("DATA STALE · last message 2m 12s ago · reconnecting in") == stale, "\(canvas.text)")
+        #expect(canvas.text.contains("LIVE") == !stale)
+        if size.height >= 30 { #expect(canvas.text.contains("███"), "big digits on a big screen") }
+        try DashboardSnapshotTests().check(canvas, "kiosk-\(stale ? "stale" : "live")-\(size.width)x\(size.height)")
+    }
+
+    @Test func bigDigitsAreFiveRowsOfThreeWideGlyphs() {
+        let rows = BigDigits.rows(of: "10", pixel: "#")
+        #expect(rows == [" #  ###", "##  # #", " #  # #", " #  # #", "### ###"])
+        #expect(BigDigits.width(of: "12.3k") == 19)
+    }
+}

@@ -121,7 +121,7 @@ struct ConnectionSettings {
         if let filter = config.value("filter")?.string, !filter.isEmpty {
             for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
         }
-        for problem in config.problems { state.noteConfigurationProblem(problem.description) }
+        for problem in config.problems { state.noteConfigurationProblem(problem.shortDescription) }
         return state
     }
 

@@ -51,6 +51,11 @@ struct DashboardCommand: ParsableCommand {
         var state = settings.initialState(url: url)
         state.ui.theme = config.value("theme")?.string ?? "default"
         state.ui.themes = catalog.names()
+        if config.value("kiosk")?.bool == true {
+            state.ui.kiosk = KioskState(settings: KioskSettings(
+                cycle: config.value("kiosk-cycle")?.seconds ?? 15, staleAfter: config.value("stale-after")?.seconds ?? 90,
+                alert: KioskSettings.Alert(rawValue: config.value("alert")?.string ?? "none") ?? .none))
+        }
         let demoURL = demo ? url : nil
         let reloader = DashboardFrontend.Reloader(
             // Watched even before it exists: a file created while running is read then.

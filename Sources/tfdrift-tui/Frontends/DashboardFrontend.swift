@@ -39,7 +39,7 @@ final class DashboardFrontend: Frontend {
         theme = (display.theme, loaded, loaded.path.flatMap(TextFile.stamp))
         drawnTheme = .standard
         configStamp = reloader.path.flatMap(TextFile.stamp)
-        owed.append(.configurationProblems(loaded.problems.map(\.description)))
+        owed.append(.configurationProblems(loaded.problems.map(\.shortDescription)))
         drawnTheme = themeToDraw()
     }
 
@@ -93,7 +93,7 @@ final class DashboardFrontend: Frontend {
         theme = (name, loaded, loaded.path.flatMap(TextFile.stamp))
         drawnTheme = themeToDraw()
         terminal.invalidate()
-        if !loaded.problems.isEmpty { actions.append(.configurationProblems(loaded.problems.map(\.description))) }
+        if !loaded.problems.isEmpty { actions.append(.configurationProblems(loaded.problems.map(\.shortDescription))) }
     }
 
     /// An edited theme applies at once; an edited configuration applies its display options at once and its
@@ -109,7 +109,7 @@ final class DashboardFrontend: Frontend {
         configStamp = stamp
         let config = reloader.read()
         guard config.problems.isEmpty else {
-            let problems = config.problems.map { "\($0) (the running configuration stays)" }
+            let problems = config.problems.map { "\($0.shortDescription) (the running configuration stays)" }
             return actions + [.configurationProblems(problems)]
         }
         let next = DisplaySettings(config: config, environment: Environment.current())
@@ -130,7 +130,16 @@ final class DashboardFrontend: Frontend {
         terminal.writeControl(ClipboardSequence.osc52(text))
     }
 
+    func alert(_ kind: KioskSettings.Alert) {
+        switch kind {
+        case .bell: terminal.bell()
+        case .flash: terminal.flashScreen()
+        case .none: break
+        }
+    }
+
     func present(state: State) {
+        if display.title { terminal.setTitle(DashboardFrontend.title(state)) }
         let options = RenderOptions(theme: drawnTheme, glyphs: terminal.glyphs, utcOffset: DashboardFrontend.localOffset())
         let canvas = Dashboard.render(state, size: terminal.size, options: options)
         terminal.draw(canvas)
@@ -138,7 +147,16 @@ final class DashboardFrontend: Frontend {
     }
 
     func close() {
+        terminal.restoreTitle()
         terminal.restore()
+    }
+
+    /// `tfdrift-tui - OPEN - 3 critical`: a tmux status line or window list shows trouble without the screen.
+    static func title(_ state: State) -> String {
+        let critical = state.feed.stats.severityCounts[.critical] ?? 0
+        var phase = state.connection.phase.label.uppercased()
+        if let kiosk = state.ui.kiosk, state.staleness(after: kiosk.settings.staleAfter) != nil { phase = "DATA STALE" }
+        return "tfdrift-tui - \(phase) - \(critical) critical"
     }
 
     /// Seconds east of UTC right now, so times show in the operator's zone.

@@ -1,0 +1,165 @@
+import TFDriftCore
+import TFDriftWire
+
+/// The war-room screen: a clock, a banner that cannot be missed when the data stops, severity counters sized
+/// for a wall, the newest critical drifts in full width, and the Drifts and Events panes with a highlight that
+/// moves on by itself.
+struct KioskScreen {
+    let state: State
+    let kiosk: KioskState
+    let options: RenderOptions
+
+    func draw(_ painter: inout Painter, size: Size) {
+        let tall = size.height >= 30 && size.width >= 80
+        let counterHeight = tall ? 9 : 4
+        let bannerHeight = tall ? 3 : 1
+        let rows = Layout.split(
+            Rect(x: 0, y: 0, width: size.width, height: size.height), .vertical,
+            [.fixed(1), .fixed(bannerHeight), .fixed(counterHeight), .fill(2), .fill(3), .fixed(1)])
+        header(&painter, rows[0])
+        banner(&painter, rows[1])
+        counters(&painter, rows[2], big: tall)
+        criticals(&painter, rows[3])
+        let panes = Layout.split(rows[4], .horizontal, [.fill(1), .fill(1)])
+        painter.driftsPane(panes[0], rows: max(1, panes[0].height - 3))
+        painter.eventsPane(panes[1], rows: max(1, panes[1].height - 3))
+        status(&painter, rows[5])
+    }
+
+    func header(_ painter: inout Painter, _ rect: Rect) {
+        painter.canvas.fill(rect, style: painter.style(.headerBar))
+        painter.canvas.draw(" TFDRIFT · WAR ROOM ", x: rect.x, y: rect.y, style: painter.style(.headerBar).with(bold: true), maxWidth: rect.width)
+        let clock = " " + Timestamp.clock(state.now, utcOffset: options.utcOffset) + " "
+        let server = " \(state.connection.url) "
+        let clockWidth = TextWidth.width(of: clock)
+        painter.canvas.draw(clock, x: rect.maxX - clockWidth, y: rect.y, style: painter.style(.headerBar).with(bold: true), maxWidth: clockWidth)
+        let serverWidth = TextWidth.width(of: server)
+        if rect.width - clockWidth - serverWidth > 22 {
+            painter.canvas.draw(server, x: rect.maxX - clockWidth - serverWidth, y: rect.y, style: painter.style(.headerBar), maxWidth: serverWidth)
+        }
+    }
+
+    /// `DATA STALE · last message 2m 10s ago · reconnecting (attempt 5)` across the full width in the alarm
+    /// colours while the data is not flowing; a quiet line saying it is live otherwise.
+    func banner(_ painter: inout Painter, _ rect: Rect) {
+        guard let staleness = state.staleness(after: kiosk.settings.staleAfter) else {
+            let age = state.connection.lastFrameAt.map { " · last message \(Format.age(state.now - $0)) ago" } ?? ""
+            painter.canvas.draw(" \(options.glyphs.bullet) LIVE\(age)", x: rect.x, y: rect.y + rect.height / 2, style: painter.style(.dim), maxWidth: rect.width)
+            return
+        }
+        painter.canvas.fill(rect, style: painter.style(.stale))
+        let text = KioskScreen.staleText(staleness, state: state)
+        let width = TextWidth.width(of: text)
+        let x = rect.x + max(0, (rect.width - width) / 2)
+        painter.canvas.draw(text, x: x, y: rect.y + rect.height / 2, style: painter.style(.stale), maxWidth: rect.maxX - x)
+    }
+
+    static func staleText(_ staleness: Staleness, state: State) -> String {
+        var parts = ["DATA STALE"]
+        if let last = state.connection.lastFrameAt {
+            parts.append("last message \(Format.age(state.now - last)) ago")
+        } else {
+            parts.append("no data yet")
+        }
+        switch staleness {
+        case .silent: parts.append("link open but silent")
+        case .polling: parts.append("WebSocket unavailable, polling REST")
+        case .down(let phase):
+            switch phase {
+            case .backingOff(let until): parts.append("reconnecting in \(Format.countdown(until - state.now)) (attempt \(state.connection.attempt + 1))")
+            case .connecting: parts.append("connecting (attempt \(state.connection.attempt + 1))")
+            case .stopped(let reason): parts.append("stopped: \(Wording.stopReason(reason, retryKey: false))")
+            case .idle, .open: parts.append("link down")
+            }
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    static let counted: [Severity] = [.critical, .high, .medium, .low]
+
+    func counters(_ painter: inout Painter, _ rect: Rect, big: Bool) {
+        let boxes = Layout.split(rect, .horizontal, KioskScreen.counted.map { _ in .fill(1) })
+        for (severity, box) in zip(KioskScreen.counted, boxes) {
+            let count = state.feed.stats.severityCounts[severity] ?? 0
+            painter.box(box, title: severity.label.uppercased(), note: "", focused: false)
+            let inner = box.inner
+            let text = Format.compact(count)
+            let style = painter.style(.severity(severity))
+            if big, BigDigits.width(of: text) <= inner.width, inner.height >= BigDigits.height {
+                let x = inner.x + (inner.width - BigDigits.width(of: text)) / 2
+                let y = inner.y + (inner.height - BigDigits.height) / 2
+                for (row, line) in BigDigits.rows(of: text, pixel: options.glyphs.barFull).enumerated() {
+                    painter.canvas.draw(line, x: x, y: y + row, style: style, maxWidth: inner.maxX - x)
+                }
+            } else {
+                let x = inner.x + max(0, (inner.width - TextWidth.width(of: text)) / 2)
+                painter.canvas.draw(text, x: x, y: inner.y + inner.height / 2, style: style.with(bold: true), maxWidth: inner.maxX - x)
+            }
+        }
+    }
+
+    /// The newest critical drifts, one per row across the full width.
+    func criticals(_ painter: inout Painter, _ rect: Rect) {
+        painter.box(rect, title: "Newest critical drifts", note: "", focused: false)
+        let inner = rect.inner
+        guard inner.height > 0, inner.width > 2 else { return }
+        var y = inner.y
+        var seq = state.feed.drifts.newestSeq ?? -1
+        let oldest = state.feed.drifts.oldestSeq ?? 0
+        var scanned = 0
+        while y < inner.maxY, seq >= oldest, scanned < 5_000 {
+            defer { seq -= 1; scanned += 1 }
+            guard let d = state.feed.drifts[seq], d.severity == .critical else { continue }
+            let resource = d.resourceName.isEmpty ? "\(d.resourceType) \(d.resourceID)" : "\(d.resourceType).\(d.resourceName)"
+            let time = d.history && d.eventTime == nil ? "history " : Timestamp.clock(d.time, utcOffset: options.utcOffset)
+            let line = "\(time)  \(resource)  \(d.attribute)  \(d.oldValue) \(options.glyphs.arrow) \(d.newValue)  \(d.user)"
+            painter.canvas.draw(TextWidth.truncate(line, to: inner.width - 1), x: inner.x + 1, y: y, style: painter.style(.severity(.critical)), maxWidth: inner.width - 1)
+            y += 1
+        }
+        if y == inner.y {
+            painter.canvas.draw("none so far", x: inner.x + 1, y: y, style: painter.style(.dim), maxWidth: inner.width - 1)
+        }
+    }
+
+    func status(_ painter: inout Painter, _ rect: Rect) {
+        painter.canvas.fill(rect, style: painter.style(.statusBar))
+        if kiosk.confirmingQuit {
+            painter.canvas.draw(" Quit the war-room screen? y quits, any other key stays ", x: rect.x, y: rect.y, style: painter.style(.statusBad), maxWidth: rect.width)
+            return
+        }
+        let c = state.connection
+        let phase = c.phase == .open ? " \(options.glyphs.bullet) OPEN " : " \(c.phase.label.uppercased()) "
+        var text = phase + "\(options.glyphs.separator) rx \(Format.count(state.diagnostics.messagesReceived))"
+        if let rtt = c.roundTrip { text += " \(options.glyphs.separator) rtt \(Format.milliseconds(rtt)) ms" }
+        if c.opens > 1 { text += " \(options.glyphs.separator) \(Format.count(c.opens - 1)) reconnects" }
+        painter.canvas.draw(text, x: rect.x, y: rect.y, style: painter.style(c.phase == .open ? .statusGood : .statusWarn), maxWidth: rect.width)
+        let hint = " kiosk · q then y quits · ? help "
+        let w = TextWidth.width(of: hint)
+        if rect.width - TextWidth.width(of: text) > w + 2 {
+            painter.canvas.draw(hint, x: rect.maxX - w, y: rect.y, style: painter.style(.statusBar), maxWidth: w)
+        }
+    }
+}
+
+/// Digits five cells tall, drawn with block characters, for counters read from across a room.
+enum BigDigits {
+    static let height = 5
+    static let font: [Character: [String]] = [
+        "0": ["###", "# #", "# #", "# #", "###"], "1": [" # ", "## ", " # ", " # ", "###"],
+        "2": ["###", "  #", "###", "#  ", "###"], "3": ["###", "  #", " ##", "  #", "###"],
+        "4": ["# #", "# #", "###", "  #", "  #"], "5": ["###", "#  ", "###", "  #", "###"],
+        "6": ["###", "#  ", "###", "# #", "###"], "7": ["###", "  #", "  #", "  #", "  #"],
+        "8": ["###", "# #", "###", "# #", "###"], "9": ["###", "# #", "###", "  #", "###"],
+        ".": ["   ", "   ", "   ", "   ", " # "], "k": ["#  ", "# #", "## ", "# #", "# #"],
+        "M": ["# #", "###", "# #", "# #", "# #"],
+    ]
+
+    static func width(of text: String) -> Int { max(0, text.count * 4 - 1) }
+
+    static func rows(of text: String, pixel: String) -> [String] {
+        (0..<height).map { row in
+            text.map { ch in (font[ch] ?? ["   ", "   ", "   ", "   ", "   "])[row] }.joined(separator: " ")
+                .map { $0 == "#" ? pixel : " " }.joined()
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Themes, the configuration file and the war-room mode, in a real terminal.
+@Suite(.serialized)
+struct WarRoomInTmuxTests {
+    /// `--kiosk` shows the big counters; when the server goes away the DATA STALE banner appears, and when it is
+    /// back the banner goes; `q` alone does not quit.
+    @Test func kioskShoutsWhenDataStopsAndCalmsDownWhenItComesBack() throws {
+        var server = try DemoServerProcess(rate: 20)
+        let port = server.port
+        defer { server.stop() }
+        let tmux = try Tmux(width: 120, height: 40, command: "bash --norc --noprofile")
+        defer { tmux.kill() }
+        try tmux.type("stty -g > \(tmux.modesFile("before")); clear")
+        try tmux.type("\(try productPath()) --no-config --url \(server.url) --kiosk --stale-after 5s --backoff-max 1; echo EXIT=$?")
+        let live = try tmux.waitFor("the war-room screen with its counters") { $0.contains("WAR ROOM") && $0.contains("LIVE") && $0.contains("███") }
+        #expect(live.contains("CRITICAL") && live.contains("Newest critical drifts"))
+
+        server.stop()
+        try tmux.waitFor("the stale banner", timeout: 10) { $0.contains("DATA STALE · last message") }
+
+        server = try DemoServerProcess(rate: 20, port: port)
+        try tmux.waitFor("the banner gone once data flows again", timeout: 15) { !$0.contains("DATA STALE") && $0.contains("LIVE") }
+
+        try tmux.send("q")
+        try tmux.waitFor("a confirmation question") { $0.contains("Quit the war-room screen? y quits") }
+        try tmux.send("x")
+        try tmux.waitFor("still running") { $0.contains("kiosk · q then y quits") }
+        try tmux.send("2")
+        try tmux.send("q")
+        try tmux.send("y")
+        try tmux.waitFor("the program to exit with status 0") { $0.contains("EXIT=0") }
+        try tmux.expectTerminalRestored()
+    }
+
+    /// The configuration file is read at start and watched: a new theme there applies at once; a broken edit
+    /// is reported and the running configuration stays.
+    @Test func anEditedConfigurationAppliesAndABrokenEditChangesNothing() throws {
+        let server = try DemoServerProcess(rate: 5)
+        defer { server.stop() }
+        let folder = scratchFile("d")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/config.yaml"
+        try "url: \(server.url)\ntheme: monochrome\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let tmux = try Tmux(width: 100, height: 30, command: "env -u NO_COLOR TERM=xterm-256color \(try productPath()) --config \(config)")
+        defer { tmux.kill() }
+        try tmux.waitFor("the dashboard from the file's address") { $0.contains("OPEN") && $0.contains(server.url) }
+        func styled() throws -> String { try run(tmux.tmux, ["-L", tmux.socket, "capture-pane", "-p", "-e", "-t", "e2e"]).out }
+        // Monochrome: no colour escapes at all, only attributes.
+        let colour = #"\[(3|4)[0-7]m|[34]8;5;"#
+        #expect((try styled()).range(of: colour, options: .regularExpression) == nil, "monochrome draws no colour")
+
+        try "url: \(server.url)\ntheme: default\n".write(toFile: config, atomically: true, encoding: .utf8)
+        do {
+            try tmux.waitFor("the default theme's cyan header", timeout: 10) { _ in ((try? styled()) ?? "").contains("46m") }
+        } catch {
+            Issue.record("styled screen: \((try? styled())?.prefix(300) ?? "none")")
+            throw error
+        }
+
+        try "url: [broken\ntheme: light\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let screen = try tmux.waitFor("the broken edit reported", timeout: 10) { $0.contains("err 1: config.yaml:") && $0.contains("not valid YAML") }
+        #expect(screen.contains("OPEN"), "still connected")
+        #expect((try styled()).contains("46m"), "still the default theme")
+    }
+}
