@@ -65,4 +65,16 @@ struct WarRoomInTmuxTests {
         #expect(screen.contains("OPEN"), "still connected")
         #expect((try styled()).contains("46m"), "still the default theme")
     }
+
+    /// `NO_COLOR` (any non-empty value) wins over any theme: attributes only, and the severities still differ.
+    @Test func noColorMeansAttributesOnly() throws {
+        let server = try DemoServerProcess(rate: 20)
+        defer { server.stop() }
+        let tmux = try Tmux(width: 100, height: 30, command: "NO_COLOR=1 TERM=xterm-256color \(try productPath()) --no-config --url \(server.url) --theme solarized-dark")
+        defer { tmux.kill() }
+        try tmux.waitFor("critical drifts on screen") { $0.contains("OPEN") && $0.contains(" CRIT ") }
+        let styled = try run(tmux.tmux, ["-L", tmux.socket, "capture-pane", "-p", "-e", "-t", "e2e"]).out
+        #expect(styled.range(of: #"\[(3|4)[0-7]m|[34]8;5;|[34]8;2;"#, options: .regularExpression) == nil, "no colour escapes")
+        #expect(styled.contains("[1;4m") || styled.contains("[4;1m") || styled.contains("[4m"), "critical is underlined")
+    }
 }
