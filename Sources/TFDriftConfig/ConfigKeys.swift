@@ -51,6 +51,8 @@ public struct ConfigKey: Sendable {
     /// Extra checks on a value of the right kind; returns why it is wrong.
     public var check: @Sendable (ConfigValue) -> String?
     public var help: String
+    /// A credential: read only from the environment (never a flag, never the file), shown as `<redacted>`.
+    public var secret = false
 
     public var environmentName: String { "TFDRIFT_" + String(name.uppercased().map { $0 == "-" ? "_" : $0 }) }
 
@@ -127,6 +129,19 @@ extension ConfigKey {
                 return "not a 'Name: value' header: \"\(Sanitizer.clean(ConfigKey.redactedHeader(header), limit: 60))\""
             }
             return nil
+        },
+        ConfigKey("token-file", .string, nil, "file holding the token sent on the upgrade and every REST call"),
+        ConfigKey("auth-scheme", .string, .string("bearer"), "how the token is sent: bearer (Authorization: Bearer) or x-api-key") { value in
+            ["bearer", "x-api-key"].contains(value.string ?? "") ? nil : "expected bearer or x-api-key"
+        },
+        {
+            var token = ConfigKey("token", .string, nil, "the token itself; only from the environment (TFDRIFT_TOKEN)")
+            token.secret = true
+            return token
+        }(),
+        ConfigKey("origin", .string, nil, "an Origin header for servers that check it, e.g. http://localhost") { value in
+            guard let text = value.string else { return nil }
+            return text.hasPrefix("http://") || text.hasPrefix("https://") ? nil : "expected an http:// or https:// origin"
         },
         ConfigKey("provider", .string, nil, "provider filter re-sent after every (re)connect") { value in
             (value.string?.utf8.count ?? 0) > 200 ? "too long for the server's 512-byte message limit" : nil

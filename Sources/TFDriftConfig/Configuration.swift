@@ -52,7 +52,7 @@ public struct Configuration: Sendable {
             config.read(file.text, path: file.path)
         }
         config.readEnvironment(environment)
-        for (name, value) in flags where ConfigKey.named(name) != nil {
+        for (name, value) in flags where ConfigKey.named(name).map({ !$0.secret }) ?? false {
             config.set(name, value, .flag(name))
         }
         return config
@@ -79,6 +79,10 @@ public struct Configuration: Sendable {
         for entry in entries {
             guard let key = ConfigKey.named(entry.key) else {
                 problems.append(document.problem(entry.line, entry.key, "unknown setting (known: \(ConfigKey.all.map(\.name).joined(separator: ", ")))"))
+                continue
+            }
+            if key.secret {
+                problems.append(document.problem(entry.line, entry.key, "a secret does not belong in this file; put it in a file of its own (mode 600) and name that with token-file; ignored"))
                 continue
             }
             let line = entry.value.mark?.line ?? entry.line
@@ -132,6 +136,7 @@ public struct Configuration: Sendable {
             let shown: String
             switch values[key.name] {
             case nil: shown = "(not set)"
+            case _? where key.secret: shown = Secrets.mask
             case .strings(let list)? where key.name == "header": shown = list.map(ConfigKey.redactedHeader).joined(separator: ", ")
             case let value?: shown = value.description
             }

@@ -125,10 +125,10 @@ enum ConnectionReducer {
         if state.quitting { return [] }
         switch d.httpStatus {
         case 401:
-            state.connection.phase = .stopped(.unauthorized)
+            state.connection.phase = .stopped(.unauthorized(credential: state.settings.credential))
             return []
         case 403:
-            state.connection.phase = .stopped(.forbidden)
+            state.connection.phase = .stopped(.forbidden(credential: state.settings.credential))
             return []
         default:
             break

@@ -12,6 +12,8 @@ public enum Sanitizer {
     public static let maximumCharacters = 1024
 
     public static func clean(_ text: String, limit: Int = maximumCharacters) -> String {
+        // A credential echoed back by a server or a proxy is hidden before anything else sees it.
+        let text = Secrets.redact(text)
         if isPlainASCII(text, limit: limit) { return text }
         var out = String.UnicodeScalarView()
         var bytes = 0

@@ -167,10 +167,10 @@ public enum ConnectionPhase: Sendable, Equatable {
 
 /// Why the client stopped retrying on its own.
 public enum StopReason: Sendable, Equatable {
-    /// HTTP 401 on the upgrade: credentials are missing or wrong.
-    case unauthorized
+    /// HTTP 401 on the upgrade: credentials are missing or wrong; which one was sent (never its value).
+    case unauthorized(credential: String?)
     /// HTTP 403 on the upgrade: credentials, or an Origin the server does not allow.
-    case forbidden
+    case forbidden(credential: String?)
     /// `--max-retries` failed attempts in a row; the last one's error.
     case gaveUp(retries: Int, lastError: String)
 }
@@ -290,6 +290,8 @@ public struct Settings: Sendable, Equatable {
     public var maximumRetryAfter: Double
     /// Drifts loaded from `/api/v1/drifts` on the first connect and after a server restart (0: none).
     public var historyOnStart: Int
+    /// The credential sent (scheme and source, never the value), for 401/403 messages.
+    public var credential: String?
     /// Period of the Terraform state summary read (`/api/v1/state`).
     public var stateInterval: Double = 30
 

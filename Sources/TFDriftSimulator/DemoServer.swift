@@ -115,7 +115,7 @@ public final class DemoServer: Sendable {
 
     static func shouldUpgrade(hub: Hub, channel: Channel, head: HTTPRequestHead) -> EventLoopFuture<HTTPHeaders?> {
         let path = head.uri.split(separator: "?").first.map(String.init) ?? head.uri
-        guard path == "/ws", hub.faults.refuseUpgrade == nil else {
+        guard path == "/ws", hub.faults.refuseUpgrade == nil, hub.authorized(head.headers) else {
             return channel.eventLoop.makeSucceededFuture(nil)
         }
         if hub.faults.stallHandshake {
@@ -161,6 +161,10 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         guard head.method == .GET else {
             send(context, status: .methodNotAllowed, body: "", contentType: "text/plain")
+            return
+        }
+        if path.hasPrefix("/api/") || path == "/ws", !hub.authorized(head.headers) {
+            send(context, status: .unauthorized, body: "{\"error\":\"Unauthorized\",\"message\":\"missing or wrong token\"}\n")
             return
         }
         switch path {

@@ -426,6 +426,12 @@ final class Hub: @unchecked Sendable {
         return "{\"success\":true,\"data\":\(item.jsonText)}\n"
     }
 
+    /// Whether a request carries the token the simulator was told to require (always, when none is required).
+    func authorized(_ headers: HTTPHeaders) -> Bool {
+        guard let token = options.requiredToken else { return true }
+        return headers["Authorization"].contains("Bearer \(token)") || headers["X-API-Key"].contains(token)
+    }
+
     func healthJSON() -> String {
         "{\"success\":true,\"data\":{\"status\":\"ok\",\"version\":\"0.14.0-sim\",\"timestamp\":\"\(timestamp())\",\"checks\":{\"falco\":\"connected\"}}}\n"
     }

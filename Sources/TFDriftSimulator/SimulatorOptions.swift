@@ -24,6 +24,9 @@ public struct SimulatorOptions: Sendable {
     public var hostileKinds: [HostileKind]
     /// Serve a Terraform state (`/api/v1/state`); false answers 404 "Terraform state not loaded".
     public var terraformState = true
+    /// Require this token (as `Authorization: Bearer …` or `X-API-Key: …`) on the upgrade and every `/api/`
+    /// call, answering 401 otherwise, as a proxy in front of the real server does.
+    public var requiredToken: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dialect: Dialect = .real, rate: Double = 5, seed: UInt64 = 42,

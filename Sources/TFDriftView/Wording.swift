@@ -6,10 +6,13 @@ public enum Wording {
     public static func stopReason(_ reason: StopReason, retryKey: Bool) -> String {
         let retry = retryKey ? "; press r to retry" : ""
         switch reason {
-        case .unauthorized:
-            return "HTTP 401 on upgrade: the server wants credentials (set a token with --header)" + retry
-        case .forbidden:
-            return "HTTP 403 on upgrade: forbidden; check credentials, and that no Origin is sent or it is in ALLOWED_ORIGINS" + retry
+        case .unauthorized(let credential?):
+            return "HTTP 401 on upgrade: the server refused the \(credential); check that token (or --auth-scheme)" + retry
+        case .unauthorized(nil):
+            return "HTTP 401 on upgrade: the server wants credentials; put a token in a file and give --token-file (or TFDRIFT_TOKEN)" + retry
+        case .forbidden(let credential):
+            let sent = credential.map { "the \($0) was accepted as identity but " } ?? ""
+            return "HTTP 403 on upgrade: \(sent)forbidden; check the token's rights, and the Origin (--origin) against the server's ALLOWED_ORIGINS" + retry
         case .gaveUp(let retries, let lastError):
             return "gave up after \(retries) retries: \(lastError)" + retry
         }

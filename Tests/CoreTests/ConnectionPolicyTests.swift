@@ -71,7 +71,7 @@ struct ConnectionPolicyTests {
         let effects = fail(&state, Disconnection("upgrade refused: HTTP \(status)", httpStatus: status), at: 1)
         #expect(effects.isEmpty)
         guard case .stopped(let why) = state.connection.phase else { Issue.record("not stopped"); return }
-        #expect(why == (status == 401 ? .unauthorized : .forbidden))
+        #expect(why == (status == 401 ? .unauthorized(credential: nil) : .forbidden(credential: nil)))
         #expect(Reducer.reduce(&state, .command(.retryNow)) == [.connect(generation: 2, url: Self.url)])
     }
 

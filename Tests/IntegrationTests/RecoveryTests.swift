@@ -128,7 +128,7 @@ struct RecoveryTests {
             Step(name: "a while later, still stopped") { $0.now - $0.startedAt >= 1.5 },
         ], configure: Self.quick)
         guard case .stopped(let why) = state.connection.phase else { Issue.record("not stopped"); return }
-        #expect(why == .unauthorized)
+        #expect(why == .unauthorized(credential: nil))
         #expect(state.connection.generation == 1, "no automatic retries after 401")
     }
 

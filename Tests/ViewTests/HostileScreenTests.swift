@@ -78,9 +78,12 @@ struct HostileScreenTests {
 struct WordingTests {
     /// The store says why it stopped; the words (and the dashboard's key) are the view's.
     @Test func stopReasonsSayWhatToDo() {
-        #expect(Wording.stopReason(.unauthorized, retryKey: true) == "HTTP 401 on upgrade: the server wants credentials (set a token with --header); press r to retry")
-        #expect(!Wording.stopReason(.forbidden, retryKey: false).contains("press r"))
-        #expect(Wording.stopReason(.forbidden, retryKey: false).contains("ALLOWED_ORIGINS"))
+        #expect(Wording.stopReason(.unauthorized(credential: nil), retryKey: true)
+            == "HTTP 401 on upgrade: the server wants credentials; put a token in a file and give --token-file (or TFDRIFT_TOKEN); press r to retry")
+        #expect(Wording.stopReason(.unauthorized(credential: "Bearer token from token file /t"), retryKey: false)
+            == "HTTP 401 on upgrade: the server refused the Bearer token from token file /t; check that token (or --auth-scheme)")
+        #expect(!Wording.stopReason(.forbidden(credential: nil), retryKey: false).contains("press r"))
+        #expect(Wording.stopReason(.forbidden(credential: nil), retryKey: false).contains("ALLOWED_ORIGINS"))
         #expect(Wording.stopReason(.gaveUp(retries: 3, lastError: "refused"), retryKey: false) == "gave up after 3 retries: refused")
     }
 }

@@ -28,6 +28,15 @@ struct ConnectionOptions: ParsableArguments {
         valueName: "NAME: VALUE"))
     var header: [String] = []
 
+    @Option(name: .long, help: "File holding the token for the server (sent on the upgrade and every REST call); never a token on the command line.")
+    var tokenFile: String?
+
+    @Option(name: .long, help: "How the token is sent: bearer (Authorization: Bearer …, default) or x-api-key (X-API-Key: …).")
+    var authScheme: String?
+
+    @Option(name: .long, help: "An Origin header for servers that check it, e.g. http://localhost (none by default).")
+    var origin: String?
+
     @Option(name: .long, help: "Provider filter sent after every (re)connect, e.g. aws (real server only).")
     var provider: String?
 
@@ -63,6 +72,9 @@ struct ConnectionOptions: ParsableArguments {
         given["max-retries"] = maxRetries
         given["history"] = history
         given["provider"] = provider
+        given["token-file"] = tokenFile
+        given["auth-scheme"] = authScheme
+        given["origin"] = origin
         given["watchdog"] = watchdog
         given["history-on-start"] = historyOnStart
         given["filter"] = filter
@@ -103,10 +115,26 @@ struct ConnectionOptions: ParsableArguments {
 /// The resolved connection settings, from a `Configuration`.
 struct ConnectionSettings {
     let config: Configuration
+    let credentials: Credentials
+
+    /// Reads the token (a token file that cannot be read stops the program with the reason).
+    init(config: Configuration) throws {
+        self.config = config
+        switch Credentials.resolve(config) {
+        case .success(let credentials): self.credentials = credentials
+        case .failure(let problem): throw ValidationError("token: \(problem)")
+        }
+    }
 
     var url: String { config.value("url")?.string ?? "ws://localhost:8080/ws" }
 
-    var headers: [(String, String)] { (config.value("header")?.strings ?? []).compactMap(ConfigKey.headerPair) }
+    /// `--header`s, the token's header and `--origin`, on the upgrade and on every REST call.
+    var headers: [(String, String)] {
+        var headers = (config.value("header")?.strings ?? []).compactMap(ConfigKey.headerPair)
+        if let token = credentials.header { headers.append((token.name, token.value)) }
+        if let origin = config.value("origin")?.string { headers.append(("Origin", origin)) }
+        return headers
+    }
 
     func clientOptions(backlog: @escaping @Sendable () -> Int) -> WebSocketClient.Options {
         WebSocketClient.Options(headers: headers, backlog: backlog)
@@ -121,17 +149,19 @@ struct ConnectionSettings {
         if let filter = config.value("filter")?.string, !filter.isEmpty {
             for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
         }
-        for problem in config.problems { state.noteConfigurationProblem(problem.shortDescription) }
+        for problem in config.problems + credentials.warnings { state.noteConfigurationProblem(problem.shortDescription) }
         return state
     }
 
     func settings(url: String) -> Settings {
         let backoffMax = config.value("backoff-max")?.seconds ?? 30
-        return Settings(
+        var settings = Settings(
             url: url, historyLimit: config.value("history")?.int ?? 10_000, backoff: BackoffPolicy(base: min(1, backoffMax), cap: backoffMax),
             maxRetries: config.value("max-retries")?.int, watchdog: config.value("watchdog")?.seconds ?? 65,
             provider: config.value("provider")?.string, restEnabled: !(config.value("no-rest")?.bool ?? false),
             maximumRetryAfter: config.value("max-retry-after")?.seconds ?? 3600, historyOnStart: config.value("history-on-start")?.int ?? 500)
+        settings.credential = credentials.description
+        return settings
     }
 }
 

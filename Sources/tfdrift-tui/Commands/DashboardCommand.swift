@@ -32,7 +32,7 @@ struct DashboardCommand: ParsableCommand {
         }
         let extraFlags = try display.flagValues()
         let config = try connection.configuration(extraFlags: extraFlags)
-        let settings = ConnectionSettings(config: config)
+        let settings = try ConnectionSettings(config: config)
         var server: DemoServer?
         var url = settings.url
         if demo {
@@ -61,7 +61,7 @@ struct DashboardCommand: ParsableCommand {
             // Watched even before it exists: a file created while running is read then.
             path: config.filePath ?? (connection.noConfig ? nil : Configuration.defaultFile(environment: environment)),
             read: { (try? connection.configuration(extraFlags: extraFlags)) ?? config },
-            settings: { ConnectionSettings(config: $0).settings(url: demoURL ?? ConnectionSettings(config: $0).url) })
+            settings: { config in (try? ConnectionSettings(config: config)).map { $0.settings(url: demoURL ?? $0.url) } })
         let frontend: DashboardFrontend
         do {
             frontend = try DashboardFrontend(display: DisplaySettings(config: config, environment: environment), catalog: catalog, reloader: reloader)

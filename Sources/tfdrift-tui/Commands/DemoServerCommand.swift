@@ -2,6 +2,7 @@ import ArgumentParser
 #if canImport(Glibc)
 import Glibc
 #endif
+import TFDriftConfig
 import TFDriftSimulator
 
 struct DemoServerCommand: ParsableCommand {
@@ -53,6 +54,9 @@ struct DemoServerCommand: ParsableCommand {
     @Option(name: .long, help: "Generate this many events before the first client connects (a server with history).")
     var preload: Int = 0
 
+    @Option(name: .long, help: "Require the token in this file (Bearer or X-API-Key) on the upgrade and every /api/ call; 401 otherwise.")
+    var requireTokenFile: String?
+
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let restartEvery, !(restartEvery > 0) { throw ValidationError("--restart-every must be positive") }
@@ -72,6 +76,12 @@ struct DemoServerCommand: ParsableCommand {
         options.seed = seed
         options.hostileRounds = hostile
         options.hostileScale = hostileScale
+        if let requireTokenFile {
+            guard case .success(let text) = TextFile.contents(of: requireTokenFile) else {
+                throw ValidationError("--require-token-file: cannot read \(requireTokenFile)")
+            }
+            options.requiredToken = String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" && $0 != " " }.map(Character.init))
+        }
         let faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
         var server = try start(options, faults)
         server.generate(preload)

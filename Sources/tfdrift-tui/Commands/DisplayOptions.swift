@@ -67,8 +67,15 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         let config = try connection.configuration(extraFlags: try display.flagValues())
+        let credentials = try ConnectionSettings(config: config).credentials
         if let path = config.filePath { Console.print("# configuration file: \(path)") } else { Console.print("# no configuration file") }
-        for line in config.report() { Console.print(line) }
-        if !config.problems.isEmpty { throw ExitCode(1) }
+        Console.print("# credential: \(credentials.description ?? "none")")
+        var lines = config.report()
+        if !credentials.warnings.isEmpty {
+            if config.problems.isEmpty { lines += ["", "problems:"] }
+            lines += credentials.warnings.map { "  \($0)" }
+        }
+        for line in lines { Console.print(line) }
+        if !config.problems.isEmpty || !credentials.warnings.isEmpty { throw ExitCode(1) }
     }
 }

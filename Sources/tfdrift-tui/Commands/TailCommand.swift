@@ -33,7 +33,7 @@ struct TailCommand: ParsableCommand {
     }
 
     func run() throws {
-        let settings = ConnectionSettings(config: try connection.configuration())
+        let settings = try ConnectionSettings(config: try connection.configuration())
         let url = settings.url
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)

@@ -14,8 +14,9 @@ final class DashboardFrontend: Frontend {
     struct Reloader {
         var path: String?
         var read: () -> Configuration
-        /// The connection settings a configuration gives (the command keeps `--demo`'s address).
-        var settings: (Configuration) -> Settings
+        /// The connection settings a configuration gives (the command keeps `--demo`'s address); nil when its
+        /// token cannot be read. Headers and the token themselves are read at start only.
+        var settings: (Configuration) -> Settings?
     }
 
     let terminal: TerminalDriver
@@ -118,7 +119,11 @@ final class DashboardFrontend: Frontend {
         drawnTheme = themeToDraw()
         terminal.invalidate()
         if themeChanged { actions.append(.command(.setTheme(next.theme))) }
-        actions.append(.settingsReloaded(reloader.settings(config)))
+        if let settings = reloader.settings(config) {
+            actions.append(.settingsReloaded(settings))
+        } else {
+            actions.append(.configurationProblems(["the token file cannot be read; the running connection settings stay"]))
+        }
         return actions
     }
 

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// A server behind a token: the token comes from a file or the environment, never the command line, is sent on
+/// the upgrade and on REST, and is never printed.
+@Suite(.serialized)
+struct CredentialsEndToEndTests {
+    static func secretFile(_ text: String) throws -> String {
+        let path = scratchFile("token")
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        chmod(path, 0o600)
+        return path
+    }
+
+    @Test func theTokenOpensTheServerAndIsNeverPrinted() throws {
+        let token = "tok-\(UUID().uuidString)"
+        let serverToken = try Self.secretFile(token)
+        defer { unlink(serverToken) }
+        let server = try DemoServerProcess(rate: 50, extra: ["--require-token-file", serverToken, "--preload", "50"])
+        defer { server.stop() }
+        let clientToken = try Self.secretFile(token + "\n")
+        defer { unlink(clientToken) }
+
+        let tail = try run(try productPath(), ["tail", "--no-config", "--url", server.url, "--token-file", clientToken, "--count", "20", "--duration", "30", "--history-on-start", "10"])
+        #expect(tail.status == 0, "\(tail.err)")
+        #expect(tail.out.contains("\"history\":true"), "REST went through with the token too")
+        #expect(!tail.out.contains(token) && !tail.err.contains(token))
+
+        let config = try run(try productPath(), ["config", "--no-config", "--token-file", clientToken])
+        #expect(config.out.contains("# credential: Bearer token from token file \(clientToken)"))
+        #expect(!config.out.contains(token))
+
+        // Without it: a 401 that says what to do, and no automatic retries.
+        let refused = try run(try productPath(), ["tail", "--no-config", "--url", server.url, "--format", "text", "--duration", "5"])
+        #expect(refused.status == 1)
+        #expect(refused.out.contains("HTTP 401 on upgrade: the server wants credentials; put a token in a file and give --token-file"), "\(refused.out)")
+    }
+
+    @Test func aWrongTokenIsNamedByItsSourceOnScreenNeverByItsValue() throws {
+        let serverToken = try Self.secretFile("right-\(UUID().uuidString)")
+        defer { unlink(serverToken) }
+        let server = try DemoServerProcess(rate: 5, extra: ["--require-token-file", serverToken])
+        defer { server.stop() }
+        let wrong = "wrong-\(UUID().uuidString)"
+        let tmux = try Tmux(width: 160, height: 30, command: "TFDRIFT_TOKEN=\(wrong) \(try productPath()) --no-config --url \(server.url)")
+        defer { tmux.kill() }
+        let screen = try tmux.waitFor("the 401 explained") { $0.contains("STOPPED: HTTP 401") }
+        #expect(screen.contains("refused the Bearer token from TFDRIFT_TOKEN"), "\(screen)")
+        #expect(!screen.contains(wrong))
+    }
+}
