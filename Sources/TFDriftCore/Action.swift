@@ -50,6 +50,8 @@ public enum Command: Sendable, Equatable {
     /// From a drift's detail: asks the server for more about it.
     case fetchContext
     case cycleTheme
+    case toggleDiagnostics
+    case diagnosticsScroll(Int)
     /// A theme by name or path (the palette's `theme <name>`).
     case setTheme(String)
     /// Sends a client message (ping, query); queued in the outbox while disconnected.

@@ -35,6 +35,8 @@ public enum BindingContext: String, Sendable, CaseIterable {
     case filter
     /// Typing in the command palette after `:`.
     case palette
+    /// The list of protocol problems (`!`).
+    case diagnostics
 
     /// Contexts where printable keys are text, not commands.
     public var takesText: Bool { self == .filter || self == .palette }
@@ -90,6 +92,7 @@ public enum Bindings {
         Binding([ch("e")], "e", .export(path: nil), "export the pane to NDJSON", .pane),
         Binding([ch("z")], "z", .toggleMaximize, "maximise the pane, or back", .pane),
         Binding([ch("t")], "t", .cycleTheme, "next theme", .pane),
+        Binding([ch("!")], "!", .toggleDiagnostics, "problems: malformed, unknown, refused…", .pane),
         Binding([ch("j"), .down], "j ↓", .detailScroll(1), "scroll down", .detail),
         Binding([ch("k"), .up], "k ↑", .detailScroll(-1), "scroll up", .detail),
         Binding([.pageDown, ch(" ")], "PgDn Space", .detailPage(1), "a page down", .detail),
@@ -103,6 +106,9 @@ public enum Bindings {
         Binding([.enter], "Enter", .submitText, "keep the filter", .filter),
         Binding([.escape], "Esc", .cancelText, "clear the filter", .filter),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .filter),
+        Binding([ch("j"), .down], "j ↓", .diagnosticsScroll(1), "older problems", .diagnostics),
+        Binding([ch("k"), .up], "k ↑", .diagnosticsScroll(-1), "newer problems", .diagnostics),
+        Binding([.escape, ch("q"), ch("!")], "Esc q !", .toggleDiagnostics, "back to the panes", .diagnostics),
         Binding([.enter], "Enter", .submitText, "run the command or action", .palette),
         Binding([.escape], "Esc", .cancelText, "close the palette", .palette),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .palette),

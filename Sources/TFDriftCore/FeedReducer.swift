@@ -30,8 +30,7 @@ enum FeedReducer {
         case .unknown(let type):
             if ConnectionReducer.answerQuery(&state, .reply(type: type)) { return [] }
             state.diagnostics.unknown += 1
-            state.diagnostics.lastError = "ignored unknown message type \"\(type)\""
-            state.diagnostics.lastErrorAt = state.now
+            Problems.note(&state, .decode, "ignored unknown message type \"\(type)\"")
         case .malformed(let description):
             Problems.malformed(&state, .decode, "malformed message: \(description)")
         }

@@ -136,6 +136,8 @@ public struct UIState: Sendable, Equatable {
     public var theme = "default"
     /// Theme names `t` cycles through, as the frontend found them.
     public var themes: [String] = ["default"]
+    /// The problems view is open, scrolled this many lines; nil when closed.
+    public var diagnosticsOffset: Int?
     /// War-room mode (`--kiosk`); nil for an interactive dashboard.
     public var kiosk: KioskState?
 

@@ -6,6 +6,7 @@ enum UIReducer {
     /// The context a key is read in: the help overlay takes any key, then the filter line, the detail, the panes.
     static func context(_ state: State) -> BindingContext {
         if state.ui.palette != nil { return .palette }
+        if state.ui.diagnosticsOffset != nil { return .diagnostics }
         if state.ui.editingFilter { return .filter }
         if state.ui.detail != nil { return .detail }
         return .pane
@@ -147,6 +148,10 @@ enum UIReducer {
             }
             let name = path ?? "tfdrift-\(exportPane.rawValue)-\(Timestamp.fileStamp(state.now)).ndjson"
             return [.writeFile(path: name, lines: state.exportLines(exportPane))]
+        case .toggleDiagnostics:
+            state.ui.diagnosticsOffset = state.ui.diagnosticsOffset == nil ? 0 : nil
+        case .diagnosticsScroll(let lines):
+            state.ui.diagnosticsOffset = max(0, (state.ui.diagnosticsOffset ?? 0) + lines)
         case .cycleTheme:
             let names = state.ui.themes.isEmpty ? ["default"] : state.ui.themes
             let index = names.firstIndex(of: state.ui.theme) ?? -1

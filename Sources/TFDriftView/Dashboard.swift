@@ -39,7 +39,10 @@ public enum Dashboard {
             case .stats: StatsWidget(state, glyphs: options.glyphs).draw(&painter, rect)
             }
         }
-        if let detail = state.ui.detail {
+        if let offset = state.ui.diagnosticsOffset {
+            DiagnosticsWidget(diagnostics: state.diagnostics, offset: offset, utcOffset: options.utcOffset)
+                .draw(&painter, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
+        } else if let detail = state.ui.detail {
             painter.detailView(Rect(x: 0, y: 1, width: size.width, height: size.height - 2), detail)
         }
         painter.statusBar(layout.status)

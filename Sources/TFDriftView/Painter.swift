@@ -453,6 +453,7 @@ struct Painter {
         case .detail: "Detail view (Enter)"
         case .filter: "Filter line (/)"
         case .palette: "Command palette (:)"
+        case .diagnostics: "Problems (!)"
         }
     }
 }

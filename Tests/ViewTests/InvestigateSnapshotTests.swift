@@ -278,3 +278,30 @@ struct KioskSnapshotTests {
         #expect(BigDigits.width(of: "12.3k") == 19)
     }
 }
+
+struct DiagnosticsSnapshotTests {
+    /// `!` lists what went wrong, newest first, repeats folded with a count.
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func problemsView(size: Size) throws {
+        var state = InvestigateSnapshotTests.state(size: size)
+        let at = state.now
+        var items: [Incoming] = []
+        items += Ingest.items(from: FrameDecoder.decode("{\"type\":\"data\",\"topic\":\"drift\",\"data\":{\"sev"), receivedAt: at)
+        items += Ingest.items(from: FrameDecoder.decode("{\"type\":\"heartbeat_v2\"}"), receivedAt: at)
+        items += Array(repeating: .control(.error("Invalid message format")), count: 3)
+        _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: at))
+        _ = Reducer.reduce(&state, .restResponse(.stats, .body(["data": ["drifts": ["total": 1e300]]]), at: at))
+        _ = Reducer.reduce(&state, .configurationProblems(["config.yaml:3: histroy: unknown setting; ignored"]))
+        _ = Reducer.reduce(&state, .key(.character("!")))
+        let canvas = Dashboard.render(state, size: size)
+        let text = canvas.text
+        #expect(text.contains("Problems 7"))
+        #expect(text.contains("server: Invalid message format") && text.contains("×3"))
+        #expect(text.contains("ignored unknown message type \"heartbeat_v2\""))
+        #expect(text.contains("malformed"))
+        #expect(text.contains("config.yaml:3: histroy"))
+        try DashboardSnapshotTests().check(canvas, "problems-\(size.width)x\(size.height)")
+        _ = Reducer.reduce(&state, .key(.escape))
+        #expect(state.ui.diagnosticsOffset == nil)
+    }
+}

@@ -1,0 +1,55 @@
+import TFDriftCore
+import TFDriftWire
+
+/// `!`: the last protocol problems, newest first, with time and how many times in a row each came, and the
+/// counters, so an operator can tell a broken server from a broken client.
+struct DiagnosticsWidget {
+    let diagnostics: Diagnostics
+    let offset: Int
+    let utcOffset: Int
+
+    /// Problems newest first, consecutive repeats folded into one line with a count.
+    func entries() -> [(problem: Problem, count: Int)] {
+        var entries: [(problem: Problem, count: Int)] = []
+        let log = diagnostics.problems
+        guard let newest = log.newestSeq, let oldest = log.oldestSeq else { return [] }
+        for seq in stride(from: newest, through: oldest, by: -1) {
+            guard let problem = log[seq] else { continue }
+            if let last = entries.last, last.problem.source == problem.source, last.problem.message == problem.message {
+                entries[entries.count - 1].count += 1
+            } else {
+                entries.append((problem, 1))
+            }
+        }
+        return entries
+    }
+
+    func draw(_ painter: inout Painter, _ rect: Rect) {
+        painter.canvas.fill(rect, style: painter.style(.text))
+        let d = diagnostics
+        painter.box(rect, title: "Problems \(Format.count(d.problems.count))", note: "j/k scroll · Esc back", focused: true)
+        let inner = rect.inner
+        guard inner.height > 1, inner.width > 10 else { return }
+        let counters = "received \(Format.count(d.messagesReceived)) · malformed \(Format.count(d.malformed)) · unknown \(Format.count(d.unknown))"
+            + " · server errors \(Format.count(d.serverErrors)) · refused sends \(Format.count(d.sendFailures))"
+            + " · outbox dropped \(Format.count(d.outboxDropped)) · configuration \(Format.count(d.configProblems))"
+        painter.canvas.draw(counters, x: inner.x + 1, y: inner.y, style: painter.style(.dim), maxWidth: inner.width - 1)
+        let list = entries()
+        if list.isEmpty {
+            painter.canvas.draw("no problems so far", x: inner.x + 1, y: inner.y + 2, style: painter.style(.dim), maxWidth: inner.width - 1)
+            return
+        }
+        let rows = inner.height - 2
+        let first = min(offset, max(0, list.count - rows))
+        for (i, entry) in list.dropFirst(first).prefix(rows).enumerated() {
+            let y = inner.y + 2 + i
+            var x = inner.x + 1
+            x += painter.canvas.draw(Timestamp.clock(entry.problem.at, utcOffset: utcOffset) + "  ", x: x, y: y, style: painter.style(.dim), maxWidth: inner.maxX - x)
+            x += painter.canvas.draw(TextWidth.fit(entry.problem.source.rawValue, 7) + " ", x: x, y: y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
+            let count = entry.count > 1 ? "  ×\(entry.count)" : ""
+            let room = inner.maxX - x - TextWidth.width(of: count)
+            x += painter.canvas.draw(TextWidth.truncate(entry.problem.message, to: max(1, room)), x: x, y: y, style: painter.style(.text), maxWidth: max(0, room))
+            if !count.isEmpty { painter.canvas.draw(count, x: x, y: y, style: painter.style(.warning), maxWidth: inner.maxX - x) }
+        }
+    }
+}
