@@ -6,7 +6,7 @@ import PackageDescription
 // I/O lives in Network (client sockets), Simulator (the demo server) and Terminal (ncurses).
 let package = Package(
     name: "tfdrift-tui",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tfdrift-tui", targets: ["tfdrift-tui"]),
         .executable(name: "tfdrift-bench", targets: ["tfdrift-bench"]),

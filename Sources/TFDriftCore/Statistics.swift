@@ -73,9 +73,16 @@ public struct Statistics: Sendable, Equatable {
         }
     }
 
+    /// One hash lookup for a key already counted (the common case on a busy feed).
     static func bump(_ table: inout [String: Int], _ key: String, limit: Int, other: String) {
         guard !key.isEmpty else { return }
-        if table[key] != nil || table.count < limit { table[key, default: 0] += 1 } else { table[other, default: 0] += 1 }
+        if let index = table.index(forKey: key) {
+            table.values[index] += 1
+        } else if table.count < limit {
+            table[key] = 1
+        } else {
+            table[other, default: 0] += 1
+        }
     }
 
     /// Events received in the 60 s up to `now`.
