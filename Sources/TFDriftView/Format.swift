@@ -32,9 +32,7 @@ public enum Format {
 
     /// Seconds → `1:02:03`, `12:03`, or `3d 04:05:06` for a long-running screen.
     public static func duration(_ seconds: Double) -> String {
-        let total = Checked.clamped(seconds.rounded(.down), to: 0...longest)
-        let d = total / 86_400, h = total / 3600 % 24, m = total / 60 % 60, s = total % 60
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+        let (d, h, m, s) = parts(seconds)
         if d > 0 { return "\(d)d \(two(h)):\(two(m)):\(two(s))" }
         if h > 0 { return "\(h):\(two(m)):\(two(s))" }
         return "\(two(m)):\(two(s))"
@@ -47,14 +45,20 @@ public enum Format {
 
     /// An age in words a room reads at a glance: `45s`, `2m 10s`, `3h 05m`, `2d 04h`.
     public static func age(_ seconds: Double) -> String {
-        let total = Checked.clamped(seconds.rounded(.down), to: 0...longest)
-        let d = total / 86_400, h = total / 3600 % 24, m = total / 60 % 60, s = total % 60
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
+        let (d, h, m, s) = parts(seconds)
         if d > 0 { return "\(d)d \(two(h))h" }
         if h > 0 { return "\(h)h \(two(m))m" }
         if m > 0 { return "\(m)m \(two(s))s" }
         return "\(s)s"
     }
+
+    /// Whole days, hours, minutes and seconds of a span (never negative, never trapping).
+    static func parts(_ seconds: Double) -> (Int, Int, Int, Int) {
+        let total = Checked.clamped(seconds.rounded(.down), to: 0...longest)
+        return (total / 86_400, total / 3600 % 24, total / 60 % 60, total % 60)
+    }
+
+    static func two(_ v: Int) -> String { v < 10 ? "0\(v)" : String(v) }
 
     /// Whole seconds, rounded up, for countdowns: `7s`.
     public static func countdown(_ seconds: Double) -> String {
