@@ -77,4 +77,23 @@ struct WarRoomInTmuxTests {
         #expect(styled.range(of: #"\[(3|4)[0-7]m|[34]8;5;|[34]8;2;"#, options: .regularExpression) == nil, "no colour escapes")
         #expect(styled.contains("[1;4m") || styled.contains("[4;1m") || styled.contains("[4m"), "critical is underlined")
     }
+
+    /// A theme file in use is watched too: an edit shows at once, a broken edit is reported with its line.
+    @Test func anEditedThemeFileAppliesAtOnce() throws {
+        let server = try DemoServerProcess(rate: 5)
+        defer { server.stop() }
+        let folder = scratchFile("d")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let theme = folder + "/mine.yaml"
+        try "name: mine\nroles:\n  header-bar: { fg: black, bg: green }\n".write(toFile: theme, atomically: true, encoding: .utf8)
+        let tmux = try Tmux(width: 100, height: 30, command: "env -u NO_COLOR TERM=xterm-256color \(try productPath()) --no-config --url \(server.url) --theme \(theme)")
+        defer { tmux.kill() }
+        func styled() -> String { (try? run(tmux.tmux, ["-L", tmux.socket, "capture-pane", "-p", "-e", "-t", "e2e"]).out) ?? "" }
+        try tmux.waitFor("the header in the file's green") { $0.contains("OPEN") && styled().contains("42m") }
+        try "name: mine\nroles:\n  header-bar: { fg: black, bg: magenta }\n".write(toFile: theme, atomically: true, encoding: .utf8)
+        try tmux.waitFor("the header in magenta after the edit", timeout: 10) { _ in styled().contains("45m") }
+        try "name: mine\nroles:\n  header-bar: { fg: black, bg: nope }\n".write(toFile: theme, atomically: true, encoding: .utf8)
+        try tmux.waitFor("the broken role reported with file and line", timeout: 10) { $0.contains("err 1: mine.yaml:3: header-bar: bg: bad col") }
+    }
 }
