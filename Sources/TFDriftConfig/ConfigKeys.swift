@@ -130,6 +130,10 @@ extension ConfigKey {
             }
             return nil
         },
+        ConfigKey("ca-file", .string, nil, "PEM file of the CA(s) to trust for wss:// and https:// besides the system's"),
+        ConfigKey("client-cert", .string, nil, "PEM client certificate for mutual TLS"),
+        ConfigKey("client-key", .string, nil, "PEM private key of the client certificate"),
+        ConfigKey("insecure", .bool, .bool(false), "do not verify the server's certificate (marked on screen)"),
         ConfigKey("token-file", .string, nil, "file holding the token sent on the upgrade and every REST call"),
         ConfigKey("auth-scheme", .string, .string("bearer"), "how the token is sent: bearer (Authorization: Bearer) or x-api-key") { value in
             ["bearer", "x-api-key"].contains(value.string ?? "") ? nil : "expected bearer or x-api-key"

@@ -67,10 +67,14 @@ public struct Disconnection: Sendable, Equatable {
     /// Seconds the server asked us to wait (`Retry-After`).
     public var retryAfter: Double?
 
-    public init(_ message: String, httpStatus: Int? = nil, retryAfter: Double? = nil) {
+    /// The server's TLS certificate failed verification.
+    public var certificateRejected: Bool
+
+    public init(_ message: String, httpStatus: Int? = nil, retryAfter: Double? = nil, certificateRejected: Bool = false) {
         self.message = message
         self.httpStatus = httpStatus
         self.retryAfter = retryAfter
+        self.certificateRejected = certificateRejected
     }
 }
 

@@ -123,6 +123,11 @@ enum ConnectionReducer {
         state.connection.openedAt = nil
         forgetSocket(&state)
         if state.quitting { return [] }
+        if d.certificateRejected {
+            // Like a 401: retrying will not make the certificate trusted.
+            state.connection.phase = .stopped(.certificate(d.message))
+            return []
+        }
         switch d.httpStatus {
         case 401:
             state.connection.phase = .stopped(.unauthorized(credential: state.settings.credential))

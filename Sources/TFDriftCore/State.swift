@@ -173,6 +173,8 @@ public enum StopReason: Sendable, Equatable {
     case unauthorized(credential: String?)
     /// HTTP 403 on the upgrade: credentials, or an Origin the server does not allow.
     case forbidden(credential: String?)
+    /// The server's TLS certificate failed verification (the message says what to do).
+    case certificate(String)
     /// `--max-retries` failed attempts in a row; the last one's error.
     case gaveUp(retries: Int, lastError: String)
 }
@@ -294,6 +296,8 @@ public struct Settings: Sendable, Equatable {
     public var historyOnStart: Int
     /// The credential sent (scheme and source, never the value), for 401/403 messages.
     public var credential: String?
+    /// `--insecure`: certificates are not verified, and the screen says so for as long as it runs.
+    public var tlsUnverified = false
     /// Period of the Terraform state summary read (`/api/v1/state`).
     public var stateInterval: Double = 30
 

@@ -9,6 +9,8 @@ public struct HandshakeFailure: Error, Sendable, CustomStringConvertible {
     public var status: Int?
     public var retryAfter: String?
     public var message: String
+    /// The server's certificate failed verification: a configuration problem, not worth retrying by itself.
+    public var certificateRejected = false
 
     public var description: String { message }
 }
@@ -125,6 +127,12 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if let advice = TLSFailure.certificateProblem(error) {
+            var failure = HandshakeFailure(status: nil, message: advice)
+            failure.certificateRejected = true
+            fail(context, failure)
+            return
+        }
         fail(context, HandshakeFailure(status: nil, message: "handshake failed: \(WebSocketClient.describe(error))"))
     }
 

@@ -12,14 +12,19 @@ import TFDriftWire
 public final class RestClient: Sendable {
     let group: EventLoopGroup
     let headers: [(String, String)]
+    let tls: TLSOptions
     let timeout: Double
     let deliver: @Sendable (Action) -> Void
     /// A page of 250 drifts is well under this; a bigger body is refused before it is parsed.
     static let maximumBody = 4 * 1024 * 1024
 
-    public init(group: EventLoopGroup, headers: [(String, String)] = [], timeout: Double = 10, deliver: @escaping @Sendable (Action) -> Void) {
+    public init(
+        group: EventLoopGroup, headers: [(String, String)] = [], tls: TLSOptions = TLSOptions(), timeout: Double = 10,
+        deliver: @escaping @Sendable (Action) -> Void
+    ) {
         self.group = group
         self.headers = headers
+        self.tls = tls
         self.timeout = timeout
         self.deliver = deliver
     }
@@ -33,9 +38,9 @@ public final class RestClient: Sendable {
         guard let url = try? ServerURL(parsing: text) else { return fail(nil, "invalid server address") }
         let sslContext: NIOSSLContext?
         do {
-            sslContext = url.secure ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+            sslContext = url.secure ? try tls.context() : nil
         } catch {
-            return fail(nil, "TLS setup failed: \(error)")
+            return fail(nil, Sanitizer.clean(error.message, limit: 300))
         }
         let headers = self.headers
         let timeout = self.timeout

@@ -20,11 +20,13 @@ public final class WebSocketClient: Sendable {
         /// then drops events for us, as the real one does for any slow client.
         public var backlog: (@Sendable () -> Int)?
         public var maximumBacklog: Int
+        public var tls: TLSOptions
 
         public init(
             connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = [],
-            backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384
+            backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384, tls: TLSOptions = TLSOptions()
         ) {
+            self.tls = tls
             self.connectTimeout = connectTimeout
             self.handshakeTimeout = handshakeTimeout
             self.headers = headers
@@ -44,7 +46,7 @@ public final class WebSocketClient: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.options = options
         self.deliver = deliver
-        self.rest = RestClient(group: group, headers: options.headers, timeout: options.connectTimeout, deliver: deliver)
+        self.rest = RestClient(group: group, headers: options.headers, tls: options.tls, timeout: options.connectTimeout, deliver: deliver)
     }
 
     public func connect(generation: Int, url text: String) {
@@ -58,9 +60,9 @@ public final class WebSocketClient: Sendable {
         let sslContext: NIOSSLContext?
         if url.secure {
             do {
-                sslContext = try NIOSSLContext(configuration: .makeClientConfiguration())
+                sslContext = try options.tls.context()
             } catch {
-                closed(generation, "TLS setup failed: \(WebSocketClient.describe(error))")
+                closed(generation, Sanitizer.clean(error.message, limit: 300))
                 return
             }
         } else {
@@ -119,7 +121,7 @@ public final class WebSocketClient: Sendable {
                             deliver(.connectionClosed(
                                 generation: generation,
                                 Disconnection(failure.message, httpStatus: failure.status == 101 ? nil : failure.status,
-                                              retryAfter: failure.retryAfter.flatMap(RetryAfter.parse)),
+                                              retryAfter: failure.retryAfter.flatMap(RetryAfter.parse), certificateRejected: failure.certificateRejected),
                                 at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
                         })
                     try sync.addHandler(handshake)

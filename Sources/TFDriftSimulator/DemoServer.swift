@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 import TFDriftWire
 
@@ -28,6 +29,11 @@ public final class DemoServer: Sendable {
     public func start() throws -> Int {
         let hub = self.hub
         let options = self.options
+        let tls: NIOSSLContext? = try options.tlsCertificate.flatMap { certificate in
+            guard let key = options.tlsKey else { return nil }
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem))))
+        }
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -35,6 +41,9 @@ public final class DemoServer: Sendable {
             .childChannelOption(.writeBufferWaterMark, value: .init(low: 1 << 20, high: 4 << 20))
             .childChannelInitializer { channel in
                 if hub.down { return channel.close() }
+                if let tls {
+                    do { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) } catch { return channel.close() }
+                }
                 if let hostile = hub.hostile, let refusal = hostile.takeRefusal() {
                     return channel.eventLoop.makeCompletedFuture {
                         try channel.pipeline.syncOperations.addHandler(RawRefusal(response: refusal, runner: hostile))

@@ -27,6 +27,10 @@ public struct SimulatorOptions: Sendable {
     /// Require this token (as `Authorization: Bearer …` or `X-API-Key: …`) on the upgrade and every `/api/`
     /// call, answering 401 otherwise, as a proxy in front of the real server does.
     public var requiredToken: String?
+    /// Serve TLS (wss:// and https://) with this PEM certificate chain and key, as an ingress in front of the
+    /// real server does.
+    public var tlsCertificate: String?
+    public var tlsKey: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dialect: Dialect = .real, rate: Double = 5, seed: UInt64 = 42,

@@ -310,6 +310,7 @@ struct Painter {
         case .stopped(let reason): phase = (" STOPPED: \(Wording.stopReason(reason, retryKey: true)) ", .statusBad)
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
+        if state.settings.tlsUnverified { segments.append(("TLS NOT VERIFIED", .stale, 0)) }
         if let notice = state.ui.notice, state.now - notice.at < Notice.shownFor {
             let text = Wording.noticeText(notice)
             segments.append((text.0, text.1, 0))

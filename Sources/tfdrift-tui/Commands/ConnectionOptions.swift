@@ -28,6 +28,18 @@ struct ConnectionOptions: ParsableArguments {
         valueName: "NAME: VALUE"))
     var header: [String] = []
 
+    @Option(name: .long, help: "PEM file of the CA(s) to trust for wss:// and https:// (a private CA), besides the system's.")
+    var caFile: String?
+
+    @Option(name: .long, help: "PEM client certificate for mutual TLS (with --client-key).")
+    var clientCert: String?
+
+    @Option(name: .long, help: "PEM private key of --client-cert.")
+    var clientKey: String?
+
+    @Flag(name: .long, help: "Do not verify the server's certificate (for a test only; the screen says TLS NOT VERIFIED).")
+    var insecure = false
+
     @Option(name: .long, help: "File holding the token for the server (sent on the upgrade and every REST call); never a token on the command line.")
     var tokenFile: String?
 
@@ -73,6 +85,10 @@ struct ConnectionOptions: ParsableArguments {
         given["history"] = history
         given["provider"] = provider
         given["token-file"] = tokenFile
+        given["ca-file"] = caFile
+        given["client-cert"] = clientCert
+        given["client-key"] = clientKey
+        if insecure { given["insecure"] = "true" }
         given["auth-scheme"] = authScheme
         given["origin"] = origin
         given["watchdog"] = watchdog
@@ -137,7 +153,13 @@ struct ConnectionSettings {
     }
 
     func clientOptions(backlog: @escaping @Sendable () -> Int) -> WebSocketClient.Options {
-        WebSocketClient.Options(headers: headers, backlog: backlog)
+        WebSocketClient.Options(headers: headers, backlog: backlog, tls: tls)
+    }
+
+    var tls: TLSOptions {
+        TLSOptions(
+            caFile: config.value("ca-file")?.string, clientCertificate: config.value("client-cert")?.string,
+            clientKey: config.value("client-key")?.string, insecure: config.value("insecure")?.bool ?? false)
     }
 
     var topics: Set<Topic> { Set((config.value("topics")?.strings ?? []).compactMap { Topic(rawValue: $0.lowercased()) }) }
@@ -161,6 +183,7 @@ struct ConnectionSettings {
             provider: config.value("provider")?.string, restEnabled: !(config.value("no-rest")?.bool ?? false),
             maximumRetryAfter: config.value("max-retry-after")?.seconds ?? 3600, historyOnStart: config.value("history-on-start")?.int ?? 500)
         settings.credential = credentials.description
+        settings.tlsUnverified = tls.insecure
         return settings
     }
 }

@@ -54,6 +54,12 @@ struct DemoServerCommand: ParsableCommand {
     @Option(name: .long, help: "Generate this many events before the first client connects (a server with history).")
     var preload: Int = 0
 
+    @Option(name: .long, help: "Serve TLS (wss://, https://) with this PEM certificate chain (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .long, help: "PEM private key for --tls-cert.")
+    var tlsKey: String?
+
     @Option(name: .long, help: "Require the token in this file (Bearer or X-API-Key) on the upgrade and every /api/ call; 401 otherwise.")
     var requireTokenFile: String?
 
@@ -76,6 +82,8 @@ struct DemoServerCommand: ParsableCommand {
         options.seed = seed
         options.hostileRounds = hostile
         options.hostileScale = hostileScale
+        options.tlsCertificate = tlsCert
+        options.tlsKey = tlsKey
         if let requireTokenFile {
             guard case .success(let text) = TextFile.contents(of: requireTokenFile) else {
                 throw ValidationError("--require-token-file: cannot read \(requireTokenFile)")
@@ -86,7 +94,7 @@ struct DemoServerCommand: ParsableCommand {
         var server = try start(options, faults)
         server.generate(preload)
         options.port = server.port ?? port
-        Console.print("demo-server: \(simulator.dialect.rawValue) dialect, \(simulator.rate) events/s on ws://\(host):\(options.port)/ws (Ctrl-C stops)")
+        Console.print("demo-server: \(simulator.dialect.rawValue) dialect, \(simulator.rate) events/s on \(tlsCert == nil ? "ws" : "wss")://\(host):\(options.port)/ws (Ctrl-C stops)")
         // Wait for SIGINT/SIGTERM (or the next restart); the server runs on its own event loop.
         var set = sigset_t()
         sigemptyset(&set)

@@ -47,7 +47,7 @@ final class TailFrontend: Frontend {
     func observe(_ action: Action, previous: ConnectionState, state: State) {
         let connection = state.connection
         if connection.phase != previous.phase || connection.generation != previous.generation {
-            emit(TailLine.connection(connection, now: state.now, polling: state.rest.polling))
+            emit(TailLine.connection(connection, now: state.now, polling: state.rest.polling, unverifiedTLS: state.settings.tlsUnverified))
             if case .stopped = connection.phase { gaveUp = true }
         }
         switch action {
@@ -128,12 +128,16 @@ struct TailLine {
             text: "\(Timestamp.format(gap.start))–\(Timestamp.format(gap.end)) · \(gap.backfilled) backfilled")
     }
 
-    static func connection(_ c: ConnectionState, now: Double, polling: Bool) -> TailLine {
+    static func connection(_ c: ConnectionState, now: Double, polling: Bool, unverifiedTLS: Bool = false) -> TailLine {
         var fields: [(String, JSONValue)] = [
             ("phase", .string(c.phase.label)), ("url", .string(c.url)), ("generation", .number(Double(c.generation))),
             ("attempt", .number(Double(c.attempt))), ("at", .string(Timestamp.format(now))),
         ]
         var text = "\(c.phase.label) \(c.url)"
+        if unverifiedTLS {
+            fields.append(("tls", "not verified"))
+            text += " (TLS NOT VERIFIED)"
+        }
         if polling {
             fields.append(("polling", true))
             text += " (polling REST — WebSocket unavailable)"

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TFDriftCore
+import TFDriftNetwork
+import TFDriftSimulator
+import TFDriftWire
+
+/// Certificates made by the test with openssl: a private CA, a server certificate it signed (for localhost and
+/// 127.0.0.1), one for another host name, and a self-signed one.
+final class TestCertificates {
+    let folder: String
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("tfdrift-tls-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
+        try openssl(["req", "-x509"] + key + ["-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=tfdrift test CA"])
+        try signed("server", san: "DNS:localhost,IP:127.0.0.1")
+        try signed("other", san: "DNS:other.example")
+        try openssl(["req", "-x509"] + key + ["-keyout", "self.key", "-out", "self.pem", "-days", "2", "-subj", "/CN=localhost",
+                     "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+    }
+
+    func path(_ name: String) -> String { folder + "/" + name }
+
+    func signed(_ name: String, san: String) throws {
+        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "\(name).key",
+                     "-out", "\(name).csr", "-subj", "/CN=\(name)"])
+        try "subjectAltName=\(san)\n".write(toFile: path("\(name).ext"), atomically: true, encoding: .utf8)
+        try openssl(["x509", "-req", "-in", "\(name).csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "\(name).pem",
+                     "-days", "2", "-extfile", "\(name).ext"])
+    }
+
+    func openssl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: folder) }
+}
+
+@Suite(.serialized)
+struct TLSTests {
+    static func server(_ certificates: TestCertificates, _ name: String) throws -> (DemoServer, Int) {
+        var options = SimulatorOptions(port: 0, dialect: .real, rate: 50)
+        options.tlsCertificate = certificates.path("\(name).pem")
+        options.tlsKey = certificates.path("\(name).key")
+        let server = DemoServer(options: options)
+        let port = try server.start()
+        server.generate(40)
+        return (server, port)
+    }
+
+    static func stopped(_ state: State) -> String? {
+        if case .stopped(.certificate(let advice)) = state.connection.phase { return advice }
+        return nil
+    }
+
+    @Test func aPrivateCAIsTrustedWithCAFileForTheWebSocketAndREST() throws {
+        let certificates = try TestCertificates()
+        let (server, port) = try Self.server(certificates, "server")
+        defer { server.stop() }
+        for host in ["localhost", "127.0.0.1"] {  // a host name, and an IP address checked against the IP SAN
+            let state = runScenario(
+                url: "wss://\(host):\(port)/ws", topics: [.drifts],
+                steps: [Step(name: "open, with history over https", until: { $0.connection.phase == .open && ($0.rest.historyLoaded ?? 0) > 0 })],
+                configure: { $0.historyOnStart = 10 },
+                clientOptions: WebSocketClient.Options(tls: TLSOptions(caFile: certificates.path("ca.pem"))))
+            #expect(state.rest.historyProblem == nil, "\(host)")
+        }
+    }
+
+    @Test(arguments: [("self", "localhost", false), ("server", "localhost", false), ("other", "localhost", true)])
+    func anUntrustedCertificateStopsWithAdviceAndNoRetries(name: String, host: String, trustCA: Bool) throws {
+        let certificates = try TestCertificates()
+        let (server, port) = try Self.server(certificates, name)
+        defer { server.stop() }
+        let tls = TLSOptions(caFile: trustCA ? certificates.path("ca.pem") : nil)
+        let state = runScenario(
+            url: "wss://\(host):\(port)/ws", topics: [.drifts],
+            steps: [
+                Step(name: "stopped on the certificate", until: { Self.stopped($0) != nil }),
+                Step(name: "a while later, still stopped", until: { $0.now - $0.startedAt >= 1.5 }),
+            ],
+            clientOptions: WebSocketClient.Options(tls: tls))
+        let advice = try #require(Self.stopped(state))
+        #expect(advice.contains("host name") && !advice.contains(".cc:") && !advice.contains("NIOSSL"), "no library dump: \(advice)")
+        #expect(advice.contains("--ca-file") == !trustCA, "a trusted CA with a wrong name is a name problem: \(advice)")
+        #expect(state.connection.generation == 1, "no automatic retries")
+    }
+
+    @Test func insecureConnectsToASelfSignedServerAndIsMarked() throws {
+        let certificates = try TestCertificates()
+        let (server, port) = try Self.server(certificates, "self")
+        defer { server.stop() }
+        let state = runScenario(
+            url: "wss://localhost:\(port)/ws", topics: [.drifts],
+            steps: [Step(name: "open and data", until: { $0.connection.phase == .open && $0.feed.drifts.count > 0 })],
+            configure: { $0.tlsUnverified = true },
+            clientOptions: WebSocketClient.Options(tls: TLSOptions(insecure: true)))
+        #expect(state.settings.tlsUnverified)
+    }
+}
