@@ -133,6 +133,10 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             fail(context, failure)
             return
         }
+        if let words = TLSFailure.handshakeProblem(error) {
+            fail(context, HandshakeFailure(status: nil, message: Sanitizer.clean(words, limit: 300)))
+            return
+        }
         fail(context, HandshakeFailure(status: nil, message: "handshake failed: \(WebSocketClient.describe(error))"))
     }
 

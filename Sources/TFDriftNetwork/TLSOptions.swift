@@ -60,6 +60,25 @@ enum TLSFailure {
             + "or use --insecure for a test"
     }
 
+    /// Any other TLS failure in words, nil when `error` is not a TLS error. The reason code stays at the end,
+    /// for a search; the library's file and line never appear.
+    static func handshakeProblem(_ error: Error) -> String? {
+        guard error is NIOSSLError || error is BoringSSLError || error is NIOSSLExtraError else { return nil }
+        let code = reason(of: error)
+        let words: String
+        switch code {
+        case "TLSV1_ALERT_CERTIFICATE_REQUIRED":
+            words = "the server wants a client certificate: give --client-cert and --client-key"
+        case "TLSV1_ALERT_UNKNOWN_CA", "SSLV3_ALERT_BAD_CERTIFICATE", "TLSV1_ALERT_DECRYPT_ERROR":
+            words = "the server refused the client certificate: check --client-cert and --client-key"
+        case "WRONG_VERSION_NUMBER":
+            words = "the server does not speak TLS on this port: use ws:// instead of wss://, or check the port"
+        default:
+            words = "the TLS handshake failed"
+        }
+        return "\(words) (\(code))"
+    }
+
     /// BoringSSL's reason code (`CERTIFICATE_VERIFY_FAILED`, `WRONG_VERSION_NUMBER`…) out of its error text.
     static func reason(of error: Error) -> String {
         let text = "\(error)"

@@ -31,6 +31,8 @@ public struct SimulatorOptions: Sendable {
     /// real server does.
     public var tlsCertificate: String?
     public var tlsKey: String?
+    /// With TLS: require a client certificate signed by this PEM CA (mutual TLS).
+    public var tlsClientCA: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dialect: Dialect = .real, rate: Double = 5, seed: UInt64 = 42,

@@ -96,6 +96,35 @@ struct TLSTests {
         #expect(state.connection.generation == 1, "no automatic retries")
     }
 
+    /// Mutual TLS: a server that wants a client certificate gets one from --client-cert/--client-key.
+    @Test func aClientCertificateOpensAServerThatRequiresOne() throws {
+        let certificates = try TestCertificates()
+        try certificates.signed("client", san: "DNS:client.example")
+        var options = SimulatorOptions(port: 0, dialect: .real, rate: 50)
+        options.tlsCertificate = certificates.path("server.pem")
+        options.tlsKey = certificates.path("server.key")
+        options.tlsClientCA = certificates.path("ca.pem")
+        let server = DemoServer(options: options)
+        let port = try server.start()
+        defer { server.stop() }
+        let withCertificate = TLSOptions(
+            caFile: certificates.path("ca.pem"), clientCertificate: certificates.path("client.pem"), clientKey: certificates.path("client.key"))
+        let state = runScenario(
+            url: "wss://localhost:\(port)/ws", topics: [.drifts],
+            steps: [Step(name: "open with data", until: { $0.connection.phase == .open && $0.feed.drifts.count > 0 })],
+            clientOptions: WebSocketClient.Options(tls: withCertificate))
+        #expect(state.connection.everOpened)
+        // Without one, the server ends the handshake; the client says so and does not claim the link is up.
+        let refused = runScenario(
+            url: "wss://localhost:\(port)/ws", topics: [.drifts],
+            steps: [Step(name: "refused", until: { $0.connection.attempt >= 1 && $0.connection.lastCloseReason != nil })],
+            clientOptions: WebSocketClient.Options(tls: TLSOptions(caFile: certificates.path("ca.pem"))))
+        #expect(!refused.connection.everOpened)
+        let reason = refused.connection.lastCloseReason ?? ""
+        #expect(reason.hasPrefix("the server wants a client certificate: give --client-cert and --client-key"), "\(reason)")
+        #expect(!reason.contains(".cc:") && !reason.contains("/work/"), "no library dump: \(reason)")
+    }
+
     @Test func insecureConnectsToASelfSignedServerAndIsMarked() throws {
         let certificates = try TestCertificates()
         let (server, port) = try Self.server(certificates, "self")
