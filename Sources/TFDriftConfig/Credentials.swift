@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import TFDriftCore
+import TFDriftWire
 
 /// The token a server or its proxy wants, from a file (`token-file`) or `TFDRIFT_TOKEN` — never from a flag, so
 /// it is not in `ps` or shell history — and how it is sent. Every value found is registered with `Secrets`.
@@ -63,15 +64,5 @@ public struct Credentials: Sendable {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return UInt32(info.st_mode)
-    }
-}
-
-extension String {
-    var trimmingWhitespace: String {
-        var s = Substring.UnicodeScalarView(unicodeScalars)
-        let blank: (Unicode.Scalar) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-        while let f = s.first, blank(f) { s.removeFirst() }
-        while let l = s.last, blank(l) { s.removeLast() }
-        return String(s)
     }
 }

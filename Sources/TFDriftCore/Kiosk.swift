@@ -64,10 +64,7 @@ enum KioskReducer {
         }
         if kiosk.confirmingQuit {
             kiosk.confirmingQuit = false
-            if key == .character("y") || key == .character("Y") {
-                state.ui.kiosk = kiosk
-                return Reducer.reduce(&state, Command.quit)
-            }
+            if key == .character("y") || key == .character("Y") { return Reducer.reduce(&state, Command.quit) }
             return []
         }
         switch key {

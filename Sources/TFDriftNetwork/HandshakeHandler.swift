@@ -79,7 +79,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         for line in lines {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].lowercased()
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            let value = line[line.index(after: colon)...].trimmingBlanks
             headers[name] = value
         }
         let parts = statusLine.split(separator: " ", maxSplits: 2)
@@ -156,17 +156,4 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
         return nil
     }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
-    }
-}
-
-extension Substring {
-    func trimmingCharacters(in set: String) -> String { String(self).trimmingCharacters(in: set) }
 }

@@ -113,7 +113,7 @@ final class ResponseHandler: ChannelInboundHandler {
         } else {
             let json = try? JSONParser.parse(body)
             let message = json?["error"]?["message"]?.stringValue ?? json?["message"]?.stringValue
-                ?? String(decoding: body.prefix(120), as: UTF8.self).trimmingCharacters(in: " \n\r\t")
+                ?? String(decoding: body.prefix(120), as: UTF8.self).trimmingWhitespace
             outcome = .failure(status: status, message: message.isEmpty ? "HTTP \(status)" : clean(message))
         }
         answer(outcome)

@@ -51,10 +51,15 @@ public struct TopicListError: Error, Sendable, CustomStringConvertible {
 
 extension StringProtocol {
     /// Without leading and trailing spaces and tabs.
-    public var trimmingBlanks: String {
+    public var trimmingBlanks: String { trimming(["\u{20}", "\t"]) }
+
+    /// Without leading and trailing spaces, tabs and line breaks (a token file's final newline).
+    public var trimmingWhitespace: String { trimming(["\u{20}", "\t", "\n", "\r", "\r\n"]) }
+
+    func trimming(_ characters: Set<Character>) -> String {
         var s = Substring(self)
-        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
-        while let l = s.last, l == " " || l == "\t" { s.removeLast() }
+        while let f = s.first, characters.contains(f) { s.removeFirst() }
+        while let l = s.last, characters.contains(l) { s.removeLast() }
         return String(s)
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 #endif
 import TFDriftConfig
 import TFDriftSimulator
+import TFDriftWire
 
 struct DemoServerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -88,7 +89,8 @@ struct DemoServerCommand: ParsableCommand {
             guard case .success(let text) = TextFile.contents(of: requireTokenFile) else {
                 throw ValidationError("--require-token-file: cannot read \(requireTokenFile)")
             }
-            options.requiredToken = String(text.unicodeScalars.filter { $0 != "\n" && $0 != "\r" && $0 != " " }.map(Character.init))
+            // Read as the client reads its token file, so the same file works on both sides.
+            options.requiredToken = text.trimmingWhitespace
         }
         let faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
         var server = try start(options, faults)

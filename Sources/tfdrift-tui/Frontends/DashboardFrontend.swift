@@ -40,7 +40,7 @@ final class DashboardFrontend: Frontend {
         theme = (display.theme, loaded, loaded.path.flatMap(TextFile.stamp))
         drawnTheme = .standard
         configStamp = reloader.path.flatMap(TextFile.stamp)
-        owed.append(.configurationProblems(loaded.problems.map(\.shortDescription)))
+        if !loaded.problems.isEmpty { owed.append(.configurationProblems(loaded.problems.map(\.shortDescription))) }
         drawnTheme = themeToDraw()
     }
 
@@ -73,7 +73,7 @@ final class DashboardFrontend: Frontend {
     /// the state knows (a resize, a maximised pane), problems with a theme or the configuration, and edits to
     /// either file (looked at once a second).
     func settle(state: State) -> [Action] {
-        var actions = owed.filter { if case .configurationProblems(let list) = $0 { !list.isEmpty } else { true } }
+        var actions = owed
         owed = []
         if state.ui.theme != theme.requested { switchTheme(to: state.ui.theme, &actions) }
         let now = SystemClock.monotonic()
