@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -36,6 +37,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Theme and configuration files (YAML through Yams, which keeps each value's line for messages).
@@ -43,7 +45,10 @@ let package = Package(
             name: "TFDriftConfig",
             dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", .product(name: "Yams", package: "Yams")]
         ),
-        .target(name: "TFDriftRuntime", dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftNetwork"]),
+        .target(
+            name: "TFDriftRuntime",
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftNetwork", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "TFDriftSimulator",
             dependencies: [
@@ -61,6 +66,7 @@ let package = Package(
                 "TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftTerminal", "TFDriftConfig",
                 "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
@@ -78,7 +84,11 @@ let package = Package(
         .testTarget(name: "ViewTests", dependencies: ["TFDriftView", "TFDriftCore", "TFDriftWire", "TFDriftTerminal"], exclude: ["Snapshots"]),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "TFDriftCore", "TFDriftWire"]
+            dependencies: [
+                "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "TFDriftCore", "TFDriftWire",
+                // The CONNECT proxy the proxy tests start.
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TFDriftSimulator"]),
     ],

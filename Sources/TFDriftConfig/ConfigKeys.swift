@@ -134,6 +134,7 @@ extension ConfigKey {
         ConfigKey("client-cert", .string, nil, "PEM client certificate for mutual TLS"),
         ConfigKey("client-key", .string, nil, "PEM private key of the client certificate"),
         ConfigKey("insecure", .bool, .bool(false), "do not verify the server's certificate (marked on screen)"),
+        ConfigKey("proxy", .string, nil, "HTTP proxy for ws:// and wss:// (CONNECT), http://[user:password@]host:port; none: no proxy (default: HTTPS_PROXY/HTTP_PROXY, NO_PROXY)"),
         ConfigKey("token-file", .string, nil, "file holding the token sent on the upgrade and every REST call"),
         ConfigKey("auth-scheme", .string, .string("bearer"), "how the token is sent: bearer (Authorization: Bearer) or x-api-key") { value in
             ["bearer", "x-api-key"].contains(value.string ?? "") ? nil : "expected bearer or x-api-key"
@@ -147,6 +148,7 @@ extension ConfigKey {
             guard let text = value.string else { return nil }
             return text.hasPrefix("http://") || text.hasPrefix("https://") ? nil : "expected an http:// or https:// origin"
         },
+        ConfigKey("log-file", .string, nil, "append a JSON-lines log here (connection changes, problems, REST calls; secrets redacted)"),
         ConfigKey("provider", .string, nil, "provider filter re-sent after every (re)connect") { value in
             (value.string?.utf8.count ?? 0) > 200 ? "too long for the server's 512-byte message limit" : nil
         },
@@ -193,6 +195,14 @@ extension ConfigKey {
         let name = headerName.lowercased()
         return name == "authorization" || name == "proxy-authorization" || name == "cookie" || name.hasSuffix("-key") || name.hasSuffix("-token")
             || name.hasSuffix("-secret")
+    }
+
+    /// A URL with its `user:password@` part hidden.
+    public static func redactedURL(_ text: String) -> String {
+        guard let at = text.lastIndex(of: "@") else { return text }
+        let start = text.firstRange(of: "://")?.upperBound ?? text.startIndex
+        guard start <= at else { return text }
+        return String(text[..<start]) + Secrets.mask + String(text[at...])
     }
 
     /// `Authorization: <redacted>` for a credential header, the header as it is otherwise.

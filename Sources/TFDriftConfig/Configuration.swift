@@ -138,6 +138,7 @@ public struct Configuration: Sendable {
             case nil: shown = "(not set)"
             case _? where key.secret: shown = Secrets.mask
             case .strings(let list)? where key.name == "header": shown = list.map(ConfigKey.redactedHeader).joined(separator: ", ")
+            case .string(let text)? where key.name == "proxy": shown = ConfigKey.redactedURL(text)
             case let value?: shown = value.description
             }
             let padded = key.name + String(repeating: " ", count: max(0, width - key.name.count))

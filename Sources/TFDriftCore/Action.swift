@@ -70,7 +70,13 @@ public struct Disconnection: Sendable, Equatable {
     /// The server's TLS certificate failed verification.
     public var certificateRejected: Bool
 
-    public init(_ message: String, httpStatus: Int? = nil, retryAfter: Double? = nil, certificateRejected: Bool = false) {
+    /// The proxy refused the tunnel in a way retrying will not fix (407 credentials, 403 destination).
+    public var proxyRefused: Bool
+
+    public init(
+        _ message: String, httpStatus: Int? = nil, retryAfter: Double? = nil, certificateRejected: Bool = false, proxyRefused: Bool = false
+    ) {
+        self.proxyRefused = proxyRefused
         self.message = message
         self.httpStatus = httpStatus
         self.retryAfter = retryAfter

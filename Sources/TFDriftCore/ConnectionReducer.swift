@@ -128,6 +128,10 @@ enum ConnectionReducer {
             state.connection.phase = .stopped(.certificate(d.message))
             return []
         }
+        if d.proxyRefused {
+            state.connection.phase = .stopped(.proxy(d.message))
+            return []
+        }
         switch d.httpStatus {
         case 401:
             state.connection.phase = .stopped(.unauthorized(credential: state.settings.credential))

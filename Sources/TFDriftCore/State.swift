@@ -175,6 +175,8 @@ public enum StopReason: Sendable, Equatable {
     case forbidden(credential: String?)
     /// The server's TLS certificate failed verification (the message says what to do).
     case certificate(String)
+    /// The proxy refused the tunnel: credentials (407) or a destination it does not allow (403).
+    case proxy(String)
     /// `--max-retries` failed attempts in a row; the last one's error.
     case gaveUp(retries: Int, lastError: String)
 }

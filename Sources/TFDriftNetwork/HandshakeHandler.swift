@@ -11,6 +11,8 @@ public struct HandshakeFailure: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// The server's certificate failed verification: a configuration problem, not worth retrying by itself.
     public var certificateRejected = false
+    /// The rejection is BoringSSL's catch-all (not a name mismatch): worth a look at the chain to say why.
+    var certificateUnverified = false
 
     public var description: String { message }
 }
@@ -37,6 +39,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
     let onFailed: (HandshakeFailure) -> Void
     private var received: ByteBuffer?
     private var done = false
+    private var requested = false
 
     init(
         url: ServerURL, extraHeaders: [(String, String)],
@@ -51,13 +54,24 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.onFailed = onFailed
     }
 
+    /// Added after a proxy tunnel opened, the channel is already active: no `channelActive` will come.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { sendRequest(context) }
+    }
+
     func channelActive(context: ChannelHandlerContext) {
+        sendRequest(context)
+        context.fireChannelActive()
+    }
+
+    private func sendRequest(_ context: ChannelHandlerContext) {
+        guard !requested else { return }
+        requested = true
         var request = "GET \(url.path) HTTP/1.1\r\nHost: \(url.hostHeader)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\nUser-Agent: tfdrift-tui\r\n"
         for (name, value) in extraHeaders { request += "\(name): \(value)\r\n" }
         request += "\r\n"
         context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(string: request)), promise: nil)
-        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -66,7 +80,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         if received == nil { received = incoming } else { received!.writeBuffer(&incoming) }
         guard let buffer = received else { return }
         let view = buffer.readableBytesView
-        guard let end = headerEnd(view) else {
+        guard let end = HTTPHead.end(of: view) else {
             if buffer.readableBytes > HandshakeHandler.maximumHeaderBytes {
                 fail(context, HandshakeFailure(status: nil, message: "upgrade response header larger than 16 KiB"))
             }
@@ -82,14 +96,13 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             let value = line[line.index(after: colon)...].trimmingBlanks
             headers[name] = value
         }
-        let parts = statusLine.split(separator: " ", maxSplits: 2)
-        guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[1].utf8.count == 3, let status = Int(parts[1]) else {
+        guard let (status, reasonPhrase) = HTTPHead.status(headerText) else {
             fail(context, HandshakeFailure(status: nil, message: "not an HTTP response: \(Sanitizer.clean(statusLine, limit: 60))"))
             return
         }
         guard status == 101 else {
             // The reason phrase and headers are the server's text: cleaned before they reach any output.
-            let reason = parts.count > 2 ? " " + Sanitizer.clean(String(parts[2]), limit: 60) : ""
+            let reason = reasonPhrase.isEmpty ? "" : " " + reasonPhrase
             var message = "upgrade refused: HTTP \(status)\(reason)"
             if let retry = headers["retry-after"] { message += " (Retry-After \(Sanitizer.clean(retry, limit: 40)))" }
             fail(context, HandshakeFailure(status: status, retryAfter: headers["retry-after"], message: message))
@@ -114,7 +127,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             if leftover.readableBytes > 0 { context.fireChannelRead(wrapInboundOut(leftover)) }
             context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         } catch {
-            fail(context, HandshakeFailure(status: 101, message: "could not set up the WebSocket: \(WebSocketClient.describe(error))"))
+            fail(context, HandshakeFailure(status: 101, message: "could not set up the WebSocket: \(Dialer.describe(error))"))
         }
     }
 
@@ -130,6 +143,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let advice = TLSFailure.certificateProblem(error) {
             var failure = HandshakeFailure(status: nil, message: advice)
             failure.certificateRejected = true
+            failure.certificateUnverified = TLSFailure.reason(of: error) == "CERTIFICATE_VERIFY_FAILED"
             fail(context, failure)
             return
         }
@@ -137,7 +151,7 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             fail(context, HandshakeFailure(status: nil, message: Sanitizer.clean(words, limit: 300)))
             return
         }
-        fail(context, HandshakeFailure(status: nil, message: "handshake failed: \(WebSocketClient.describe(error))"))
+        fail(context, HandshakeFailure(status: nil, message: "handshake failed: \(Dialer.describe(error))"))
     }
 
     func fail(_ context: ChannelHandlerContext, _ failure: HandshakeFailure) {
@@ -145,15 +159,5 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
         done = true
         onFailed(failure)
         context.close(promise: nil)
-    }
-
-    private func headerEnd(_ view: ByteBufferView) -> Int? {
-        var i = view.startIndex
-        let end = view.endIndex
-        while i + 3 < end {
-            if view[i] == 13, view[i + 1] == 10, view[i + 2] == 13, view[i + 3] == 10 { return i }
-            i += 1
-        }
-        return nil
     }
 }

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
@@ -10,74 +11,60 @@ import TFDriftWire
 /// event loop, TLS settings and extra headers as the WebSocket, so `wss://` deployments need no second setup.
 /// Results come back as `.restResponse` actions.
 public final class RestClient: Sendable {
-    let group: EventLoopGroup
+    let dialer: Dialer
     let headers: [(String, String)]
-    let tls: TLSOptions
-    let timeout: Double
+    let logger: Logger?
     let deliver: @Sendable (Action) -> Void
     /// A page of 250 drifts is well under this; a bigger body is refused before it is parsed.
     static let maximumBody = 4 * 1024 * 1024
 
-    public init(
-        group: EventLoopGroup, headers: [(String, String)] = [], tls: TLSOptions = TLSOptions(), timeout: Double = 10,
-        deliver: @escaping @Sendable (Action) -> Void
-    ) {
-        self.group = group
+    init(dialer: Dialer, headers: [(String, String)] = [], logger: Logger? = nil, deliver: @escaping @Sendable (Action) -> Void) {
+        self.dialer = dialer
         self.headers = headers
-        self.tls = tls
-        self.timeout = timeout
+        self.logger = logger
         self.deliver = deliver
     }
 
     /// GETs `request` from the server behind the WebSocket address `url`.
     public func fetch(_ request: RestRequest, webSocketURL text: String) {
-        let deliver = self.deliver
+        let started = SystemClock.monotonic()
+        let logger = self.logger
+        let base = self.deliver
+        let httpStatus = NIOLockedValueBox<Int?>(nil)
+        // Every answer passes here once: the log gets the call with its status and latency.
+        let deliver: @Sendable (Action) -> Void = { action in
+            if let logger, case .restResponse(_, let outcome, _) = action {
+                let milliseconds = Checked.clamped((SystemClock.monotonic() - started) * 1000, to: 0...86_400_000)
+                let status = httpStatus.withLockedValue { $0 }.map(String.init) ?? "none"
+                switch outcome {
+                case .body:
+                    logger.info("rest", metadata: ["path": "\(request.path)", "status": "\(status)", "ms": "\(milliseconds)"])
+                case .failure(_, let message):
+                    logger.warning("rest", metadata: ["path": "\(request.path)", "status": "\(status)", "ms": "\(milliseconds)", "error": "\(message)"])
+                }
+            }
+            base(action)
+        }
         @Sendable func fail(_ status: Int?, _ message: String) {
             deliver(.restResponse(request, .failure(status: status, message: message), at: SystemClock.now()))
         }
         guard let url = try? ServerURL(parsing: text) else { return fail(nil, "invalid server address") }
-        let sslContext: NIOSSLContext?
-        do {
-            sslContext = url.secure ? try tls.context() : nil
-        } catch {
-            return fail(nil, Sanitizer.clean(error.message, limit: 300))
-        }
-        let headers = self.headers
-        let timeout = self.timeout
-        ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(Int64(timeout * 1000)))
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    if let sslContext {
-                        try sync.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: url.hostIsIPAddress ? nil : url.host))
-                    }
-                    try sync.addHTTPClientHandlers()
-                    try sync.addHandler(NIOHTTPClientResponseAggregator(maxContentLength: RestClient.maximumBody))
-                    try sync.addHandler(ResponseHandler(request: request, deliver: deliver))
-                }
-            }
-            .connect(host: url.host, port: url.port)
-            .whenComplete { result in
-                switch result {
-                case .failure(let error):
-                    fail(nil, "cannot reach \(url.httpBase): \(WebSocketClient.describe(error))")
-                case .success(let channel):
-                    var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: request.path)
-                    head.headers.add(name: "Host", value: url.hostHeader)
-                    head.headers.add(name: "Accept", value: "application/json")
-                    head.headers.add(name: "User-Agent", value: "tfdrift-tui")
-                    head.headers.add(name: "Connection", value: "close")
-                    for (name, value) in headers { head.headers.add(name: name, value: value) }
-                    channel.write(HTTPClientRequestPart.head(head), promise: nil)
-                    channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
-                    // A server that never answers must not leave a request hanging for ever.
-                    let timer = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
-                        channel.close(promise: nil)
-                    }
-                    channel.closeFuture.whenComplete { _ in timer.cancel() }
-                }
-            }
+        var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: request.path)
+        head.headers.add(name: "Host", value: url.hostHeader)
+        head.headers.add(name: "Accept", value: "application/json")
+        head.headers.add(name: "User-Agent", value: "tfdrift-tui")
+        head.headers.add(name: "Connection", value: "close")
+        for (name, value) in headers { head.headers.add(name: name, value: value) }
+        let requestHead = head
+        let timeout = dialer.timeout
+        dialer.open(url, upper: { channel in
+            let sync = channel.pipeline.syncOperations
+            try sync.addHTTPClientHandlers()
+            try sync.addHandler(NIOHTTPClientResponseAggregator(maxContentLength: RestClient.maximumBody))
+            try sync.addHandler(ResponseHandler(request: request, head: requestHead, timeout: timeout, status: httpStatus, deliver: deliver))
+        }, failed: { failure in
+            fail(nil, failure.message)
+        })
     }
 }
 
@@ -85,19 +72,53 @@ public final class RestClient: Sendable {
 /// empty 500); then closes the connection.
 final class ResponseHandler: ChannelInboundHandler {
     typealias InboundIn = NIOHTTPClientResponseFull
+    typealias OutboundOut = HTTPClientRequestPart
 
     let request: RestRequest
+    let head: HTTPRequestHead
+    let timeout: Double
+    /// Where the response's status is left for the log.
+    let status: NIOLockedValueBox<Int?>
     let deliver: @Sendable (Action) -> Void
     private var answered = false
+    private var sent = false
+    private var timer: Scheduled<Void>?
 
-    init(request: RestRequest, deliver: @escaping @Sendable (Action) -> Void) {
+    init(
+        request: RestRequest, head: HTTPRequestHead, timeout: Double, status: NIOLockedValueBox<Int?>, deliver: @escaping @Sendable (Action) -> Void
+    ) {
+        self.status = status
         self.request = request
+        self.head = head
+        self.timeout = timeout
         self.deliver = deliver
+    }
+
+    /// Added after a proxy tunnel opened, the channel is already active.
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { send(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        send(context)
+        context.fireChannelActive()
+    }
+
+    private func send(_ context: ChannelHandlerContext) {
+        guard !sent else { return }
+        sent = true
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        // A server that never answers must not leave a request hanging for ever.
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+            context.close(promise: nil)
+        }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let response = unwrapInboundIn(data)
         let status = Int(response.head.status.code)
+        self.status.withLockedValue { $0 = status }
         let body = response.body.map { Array($0.readableBytesView) } ?? []
         let outcome: RestOutcome
         if (200..<300).contains(status) {
@@ -121,13 +142,14 @@ final class ResponseHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
         answer(.failure(status: nil, message: "connection closed before a response"))
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         let message = error as? NIOHTTPObjectAggregatorError == .frameTooLong
-            ? "response larger than \(RestClient.maximumBody / (1024 * 1024)) MiB" : WebSocketClient.describe(error)
+            ? "response larger than \(RestClient.maximumBody / (1024 * 1024)) MiB" : Dialer.describe(error)
         answer(.failure(status: nil, message: message))
         context.close(promise: nil)
     }

@@ -1,3 +1,4 @@
+import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
@@ -21,12 +22,18 @@ public final class WebSocketClient: Sendable {
         public var backlog: (@Sendable () -> Int)?
         public var maximumBacklog: Int
         public var tls: TLSOptions
+        public var proxy: ProxySettings
+        /// `--log-file`: REST calls with status and latency (the runtime logs connection changes and problems).
+        public var logger: Logger?
 
         public init(
             connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = [],
-            backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384, tls: TLSOptions = TLSOptions()
+            backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384, tls: TLSOptions = TLSOptions(),
+            proxy: ProxySettings = .direct, logger: Logger? = nil
         ) {
+            self.logger = logger
             self.tls = tls
+            self.proxy = proxy
             self.connectTimeout = connectTimeout
             self.handshakeTimeout = handshakeTimeout
             self.headers = headers
@@ -39,14 +46,16 @@ public final class WebSocketClient: Sendable {
     let options: Options
     let deliver: @Sendable (Action) -> Void
     private let channels = NIOLockedValueBox<[Int: Channel]>([:])
-    /// REST calls share this client's event loop, TLS and headers.
+    /// REST calls share this client's event loop, proxy, TLS and headers.
     public let rest: RestClient
+    let dialer: Dialer
 
     public init(options: Options = Options(), deliver: @escaping @Sendable (Action) -> Void) {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.options = options
         self.deliver = deliver
-        self.rest = RestClient(group: group, headers: options.headers, tls: options.tls, timeout: options.connectTimeout, deliver: deliver)
+        self.dialer = Dialer(group: group, tls: options.tls, proxy: options.proxy, timeout: options.connectTimeout)
+        self.rest = RestClient(dialer: dialer, headers: options.headers, logger: options.logger, deliver: deliver)
     }
 
     public func connect(generation: Int, url text: String) {
@@ -54,23 +63,12 @@ public final class WebSocketClient: Sendable {
         do {
             url = try ServerURL(parsing: text)
         } catch {
-            closed(generation, Sanitizer.clean("\(error)", limit: 200))
+            closed(generation, Disconnection(Sanitizer.clean("\(error)", limit: 200)))
             return
         }
-        let sslContext: NIOSSLContext?
-        if url.secure {
-            do {
-                sslContext = try options.tls.context()
-            } catch {
-                closed(generation, Sanitizer.clean(error.message, limit: 300))
-                return
-            }
-        } else {
-            sslContext = nil
-        }
-        let deliver = self.deliver
         let options = self.options
         let channels = self.channels
+        let dialer = self.dialer
         // The connect future can complete after the handshake (the resolver step of `connect(host:port:)`), so the
         // socket is registered by the session handler itself, and unregistered only if it is still the one stored.
         let register: @Sendable (Channel) -> Void = { channel in
@@ -81,60 +79,49 @@ public final class WebSocketClient: Sendable {
                 }
             }
         }
-        let bootstrap = ClientBootstrap(group: group)
-            .connectTimeout(.milliseconds(Int64(options.connectTimeout * 1000)))
-            .channelOption(.socketOption(.so_keepalive), value: 1)
-            .channelInitializer { channel in
-                do {
-                    let sync = channel.pipeline.syncOperations
-                    if let sslContext {
-                        let handler = try NIOSSLClientHandler(
-                            context: sslContext, serverHostname: url.hostIsIPAddress ? nil : url.host)
-                        try sync.addHandler(handler)
-                    }
-                    let timeout = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(options.handshakeTimeout * 1000))) {
-                        deliver(.connectionClosed(
-                            generation: generation,
-                            Disconnection("no WebSocket handshake within \(Checked.clamped(options.handshakeTimeout.rounded(), to: 0...86_400)) s"),
-                            at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
-                        channel.close(promise: nil)
-                    }
-                    let handshake = HandshakeHandler(
-                        url: url, extraHeaders: options.headers,
-                        onUpgraded: { context in
-                            timeout.cancel()
-                            try context.pipeline.syncOperations.addHandlers(
-                                [
-                                    ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: HandshakeHandler.maximumMessageBytes)),
-                                    WebSocketFrameEncoder(),
-                                    ProtocolGuard(),
-                                    NIOWebSocketFrameAggregator(
-                                        minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: HandshakeHandler.maximumFragments,
-                                        maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
-                                    SessionHandler(
-                                        generation: generation, register: register, deliver: deliver,
-                                        backlog: options.backlog, maximumBacklog: options.maximumBacklog),
-                                ], position: .last)
-                        },
-                        onFailed: { failure in
-                            timeout.cancel()
-                            deliver(.connectionClosed(
-                                generation: generation,
-                                Disconnection(failure.message, httpStatus: failure.status == 101 ? nil : failure.status,
-                                              retryAfter: failure.retryAfter.flatMap(RetryAfter.parse), certificateRejected: failure.certificateRejected),
-                                at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
-                        })
-                    try sync.addHandler(handshake)
-                    return channel.eventLoop.makeSucceededVoidFuture()
-                } catch {
-                    return channel.eventLoop.makeFailedFuture(error)
-                }
-            }
-        bootstrap.connect(host: url.host, port: url.port).whenFailure { error in
-            deliver(.connectionClosed(
-                generation: generation, Disconnection("cannot connect to \(url.hostHeader): \(WebSocketClient.describe(error))"),
-                at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+        let deliver = self.deliver
+        let failed: @Sendable (Disconnection) -> Void = { disconnection in
+            deliver(.connectionClosed(generation: generation, disconnection, at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
         }
+        dialer.open(url, upper: { channel in
+            let timeout = channel.eventLoop.scheduleTask(in: .milliseconds(Int64(options.handshakeTimeout * 1000))) {
+                failed(Disconnection("no WebSocket handshake within \(Checked.clamped(options.handshakeTimeout.rounded(), to: 0...86_400)) s"))
+                channel.close(promise: nil)
+            }
+            let handshake = HandshakeHandler(
+                url: url, extraHeaders: options.headers,
+                onUpgraded: { context in
+                    timeout.cancel()
+                    try context.pipeline.syncOperations.addHandlers(
+                        [
+                            ByteToMessageHandler(WebSocketFrameDecoder(maxFrameSize: HandshakeHandler.maximumMessageBytes)),
+                            WebSocketFrameEncoder(),
+                            ProtocolGuard(),
+                            NIOWebSocketFrameAggregator(
+                                minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: HandshakeHandler.maximumFragments,
+                                maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
+                            SessionHandler(
+                                generation: generation, register: register, deliver: deliver,
+                                backlog: options.backlog, maximumBacklog: options.maximumBacklog),
+                        ], position: .last)
+                },
+                onFailed: { failure in
+                    timeout.cancel()
+                    let disconnection = Disconnection(
+                        failure.message, httpStatus: failure.status == 101 ? nil : failure.status,
+                        retryAfter: failure.retryAfter.flatMap(RetryAfter.parse), certificateRejected: failure.certificateRejected)
+                    guard failure.certificateUnverified else { return failed(disconnection) }
+                    // One code for every reason: look at the chain to say which.
+                    dialer.diagnoseCertificate(url) { advice in
+                        var diagnosed = disconnection
+                        if let advice { diagnosed.message = advice }
+                        failed(diagnosed)
+                    }
+                })
+            try channel.pipeline.syncOperations.addHandler(handshake)
+        }, failed: { failure in
+            failed(Disconnection(failure.message, proxyRefused: failure.proxyRefused))
+        })
     }
 
     public func send(generation: Int, _ message: ClientMessage) {
@@ -153,7 +140,7 @@ public final class WebSocketClient: Sendable {
             fin: true, opcode: .text, maskKey: .random(), data: channel.allocator.buffer(string: text))
         let deliver = self.deliver
         channel.writeAndFlush(frame).whenFailure { error in
-            deliver(.sendFailed(generation: generation, message: message, reason: WebSocketClient.describe(error)))
+            deliver(.sendFailed(generation: generation, message: message, reason: Dialer.describe(error)))
         }
     }
 
@@ -183,20 +170,7 @@ public final class WebSocketClient: Sendable {
         try? group.syncShutdownGracefully()
     }
 
-    /// An error as one short, clean line: library errors can carry server text (TLS alerts, addresses).
-    static func describe(_ error: Error) -> String {
-        let text: String
-        if let e = error as? IOError {
-            text = e.description
-        } else if let e = error as? ChannelError, case .connectTimeout(let t) = e {
-            text = "connect timed out after \(t.nanoseconds / 1_000_000_000) s"
-        } else {
-            text = "\(error)"
-        }
-        return Sanitizer.clean(text, limit: 200)
-    }
-
-    private func closed(_ generation: Int, _ reason: String) {
-        deliver(.connectionClosed(generation: generation, Disconnection(reason), at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+    private func closed(_ generation: Int, _ disconnection: Disconnection) {
+        deliver(.connectionClosed(generation: generation, disconnection, at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Logging
 import TFDriftCore
 import TFDriftNetwork
 import TFDriftWire
@@ -47,6 +48,8 @@ public final class Runtime {
     let frontend: Frontend
     let maximumFramesPerSecond: Double
     let tickInterval: Double
+    /// `--log-file`: connection changes and problems.
+    let logger: Logger?
     private var timers: [(due: Double, action: Action)] = []
     private var lastPresented = -Double.infinity
     private var dirty = true
@@ -54,8 +57,9 @@ public final class Runtime {
 
     public init(
         state: State, inbox: Inbox, client: WebSocketClient, frontend: Frontend, maximumFramesPerSecond: Double = 30,
-        tickInterval: Double = 1
+        tickInterval: Double = 1, logger: Logger? = nil
     ) {
+        self.logger = logger
         self.state = state
         self.inbox = inbox
         self.client = client
@@ -122,8 +126,10 @@ public final class Runtime {
 
     func dispatch(_ action: Action) {
         let previous = state.connection
+        let problemsBefore = state.diagnostics.problems.nextSeq
         let effects = Reducer.reduce(&state, action)
         frontend.observe(action, previous: previous, state: state)
+        if let logger { EventLog.record(logger, previous: previous, problemsBefore: problemsBefore, state: state) }
         dirty = true
         for effect in effects { run(effect) }
     }

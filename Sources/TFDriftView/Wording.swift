@@ -15,6 +15,8 @@ public enum Wording {
             return "HTTP 403 on upgrade: \(sent)forbidden; check the token's rights, and the Origin (--origin) against the server's ALLOWED_ORIGINS" + retry
         case .certificate(let advice):
             return "TLS: \(advice)" + retry
+        case .proxy(let advice):
+            return advice + retry
         case .gaveUp(let retries, let lastError):
             return "gave up after \(retries) retries: \(lastError)" + retry
         }

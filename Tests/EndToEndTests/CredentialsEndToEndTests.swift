@@ -21,19 +21,43 @@ struct CredentialsEndToEndTests {
         let clientToken = try Self.secretFile(token + "\n")
         defer { unlink(clientToken) }
 
-        let tail = try run(try productPath(), ["tail", "--no-config", "--url", server.url, "--token-file", clientToken, "--count", "20", "--duration", "30", "--history-on-start", "10"])
+        let log = scratchFile("log")
+        defer { unlink(log) }
+        let tail = try run(try productPath(), [
+            "tail", "--no-config", "--url", server.url, "--token-file", clientToken, "--count", "20", "--duration", "30",
+            "--history-on-start", "10", "--log-file", log,
+        ])
         #expect(tail.status == 0, "\(tail.err)")
         #expect(tail.out.contains("\"history\":true"), "REST went through with the token too")
         #expect(!tail.out.contains(token) && !tail.err.contains(token))
+
+        // The log: how it connected, each REST call with status and latency, owner-only, and never the token.
+        let logged = try String(contentsOfFile: log, encoding: .utf8)
+        let events = logged.split(separator: "\n").compactMap { line in
+            (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: String]
+        }
+        #expect(events.count == logged.split(separator: "\n").count, "every line is one JSON object of strings: \(logged)")
+        #expect(events.first?["event"] == "started" && events.first?["credential"] == "Bearer token from token file \(clientToken)")
+        #expect(events.contains { $0["event"] == "open" } && events.contains { $0["event"] == "server" && $0["dialect"] == "real" })
+        let drifts = events.first { $0["event"] == "rest" && $0["path"]?.hasPrefix("/api/v1/drifts") == true }
+        #expect(drifts?["status"] == "200" && Int(drifts?["ms"] ?? "") != nil, "\(logged)")
+        #expect(!logged.contains(token))
+        #expect(((try FileManager.default.attributesOfItem(atPath: log)[.posixPermissions]) as? Int) == 0o600)
 
         let config = try run(try productPath(), ["config", "--no-config", "--token-file", clientToken])
         #expect(config.out.contains("# credential: Bearer token from token file \(clientToken)"))
         #expect(!config.out.contains(token))
 
         // Without it: a 401 that says what to do, and no automatic retries.
-        let refused = try run(try productPath(), ["tail", "--no-config", "--url", server.url, "--format", "text", "--duration", "5"])
+        let refusedLog = scratchFile("log")
+        defer { unlink(refusedLog) }
+        let refused = try run(try productPath(), [
+            "tail", "--no-config", "--url", server.url, "--format", "text", "--duration", "5", "--log-file", refusedLog,
+        ])
         #expect(refused.status == 1)
         #expect(refused.out.contains("HTTP 401 on upgrade: the server wants credentials; put a token in a file and give --token-file"), "\(refused.out)")
+        let refusal = try String(contentsOfFile: refusedLog, encoding: .utf8)
+        #expect(refusal.contains("\"event\":\"stopped\"") && refusal.contains("unauthorized (401)"), "\(refusal)")
     }
 
     @Test func aWrongTokenIsNamedByItsSourceOnScreenNeverByItsValue() throws {

@@ -6,7 +6,7 @@ import TFDriftSimulator
 import TFDriftWire
 
 /// Certificates made by the test with openssl: a private CA, a server certificate it signed (for localhost and
-/// 127.0.0.1), one for another host name, and a self-signed one.
+/// 127.0.0.1), one for another host name, an expired one, one not valid yet, and a self-signed one.
 final class TestCertificates {
     let folder: String
 
@@ -19,6 +19,34 @@ final class TestCertificates {
         try signed("other", san: "DNS:other.example")
         try openssl(["req", "-x509"] + key + ["-keyout", "self.key", "-out", "self.pem", "-days", "2", "-subj", "/CN=localhost",
                      "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        try dated("expired", from: "20200101000000Z", to: "20210101000000Z")
+        try dated("future", from: "20991231000000Z", to: "21000101000000Z")
+    }
+
+    /// A certificate for localhost signed by the CA with the given validity (`openssl ca`, since `openssl x509`
+    /// cannot set a start date before 3.4).
+    func dated(_ name: String, from start: String, to end: String) throws {
+        try FileManager.default.createDirectory(atPath: path("db-\(name)"), withIntermediateDirectories: true)
+        try "".write(toFile: path("db-\(name)/index.txt"), atomically: true, encoding: .utf8)
+        try "1000\n".write(toFile: path("db-\(name)/serial"), atomically: true, encoding: .utf8)
+        try """
+            [ca]
+            default_ca = test
+            [test]
+            database = db-\(name)/index.txt
+            new_certs_dir = db-\(name)
+            serial = db-\(name)/serial
+            default_md = sha256
+            policy = anything
+            copy_extensions = copy
+            unique_subject = no
+            [anything]
+            commonName = supplied
+            """.write(toFile: path("\(name).cnf"), atomically: true, encoding: .utf8)
+        try openssl(["req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "\(name).key",
+                     "-out", "\(name).csr", "-subj", "/CN=\(name)", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"])
+        try openssl(["ca", "-batch", "-config", "\(name).cnf", "-cert", "ca.pem", "-keyfile", "ca.key", "-in", "\(name).csr",
+                     "-out", "\(name).pem", "-startdate", start, "-enddate", end])
     }
 
     func path(_ name: String) -> String { folder + "/" + name }
@@ -77,8 +105,16 @@ struct TLSTests {
         }
     }
 
-    @Test(arguments: [("self", "localhost", false), ("server", "localhost", false), ("other", "localhost", true)])
-    func anUntrustedCertificateStopsWithAdviceAndNoRetries(name: String, host: String, trustCA: Bool) throws {
+    /// Each reason a certificate is refused, in words that say what to do; no library dump, no retries.
+    @Test(arguments: [
+        ("self", "localhost", false, "is self-signed: trust it with --ca-file"),
+        ("server", "localhost", false, "issued by \"tfdrift test CA\", a CA this machine does not trust: give that CA's PEM with --ca-file"),
+        ("other", "localhost", true, "issued for another host name than the one in --url"),
+        ("other", "127.0.0.1", true, "issued for another host name than the one in --url"),
+        ("expired", "localhost", true, "expired on 2021-01-01T00:00:00Z: it must be renewed on the server"),
+        ("future", "127.0.0.1", true, "is not valid until 2099-12-31T00:00:00Z: check this machine's clock"),
+    ])
+    func anUntrustedCertificateStopsWithTheReasonAndNoRetries(name: String, host: String, trustCA: Bool, reason: String) throws {
         let certificates = try TestCertificates()
         let (server, port) = try Self.server(certificates, name)
         defer { server.stop() }
@@ -89,11 +125,16 @@ struct TLSTests {
                 Step(name: "stopped on the certificate", until: { Self.stopped($0) != nil }),
                 Step(name: "a while later, still stopped", until: { $0.now - $0.startedAt >= 1.5 }),
             ],
+            configure: { $0.historyOnStart = 5 },
             clientOptions: WebSocketClient.Options(tls: tls))
         let advice = try #require(Self.stopped(state))
-        #expect(advice.contains("host name") && !advice.contains(".cc:") && !advice.contains("NIOSSL"), "no library dump: \(advice)")
-        #expect(advice.contains("--ca-file") == !trustCA, "a trusted CA with a wrong name is a name problem: \(advice)")
+        #expect(advice.contains(reason), "\(advice)")
+        #expect(!advice.contains(".cc:") && !advice.contains("NIOSSL") && !advice.contains("/work/"), "no library dump: \(advice)")
         #expect(state.connection.generation == 1, "no automatic retries")
+        // REST rides the same TLS settings: its failure is worded too, never a library dump.
+        if let problem = state.rest.historyProblem {
+            #expect(!problem.contains(".cc:") && !problem.contains("NIOSSL"), "\(problem)")
+        }
     }
 
     /// Mutual TLS: a server that wants a client certificate gets one from --client-cert/--client-key.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,6 +7,7 @@ import TFDriftConfig
 import TFDriftCore
 import TFDriftSimulator
 import TFDriftNetwork
+import TFDriftRuntime
 import TFDriftWire
 
 /// Options shared by the dashboard, `tail` and `config`. Every one is optional here: what is not given comes from
@@ -40,6 +42,9 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Do not verify the server's certificate (for a test only; the screen says TLS NOT VERIFIED).")
     var insecure = false
 
+    @Option(name: .long, help: "HTTP proxy for ws:// and wss:// (CONNECT): http://[user:password@]host:port, or none (default: HTTPS_PROXY / HTTP_PROXY, except NO_PROXY hosts).")
+    var proxy: String?
+
     @Option(name: .long, help: "File holding the token for the server (sent on the upgrade and every REST call); never a token on the command line.")
     var tokenFile: String?
 
@@ -48,6 +53,9 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(name: .long, help: "An Origin header for servers that check it, e.g. http://localhost (none by default).")
     var origin: String?
+
+    @Option(name: .long, help: "Append a JSON-lines log to this file (owner-only): connection changes, problems, REST calls with status and latency; secrets redacted.")
+    var logFile: String?
 
     @Option(name: .long, help: "Provider filter sent after every (re)connect, e.g. aws (real server only).")
     var provider: String?
@@ -91,6 +99,8 @@ struct ConnectionOptions: ParsableArguments {
         if insecure { given["insecure"] = "true" }
         given["auth-scheme"] = authScheme
         given["origin"] = origin
+        given["proxy"] = proxy
+        given["log-file"] = logFile
         given["watchdog"] = watchdog
         given["history-on-start"] = historyOnStart
         given["filter"] = filter
@@ -132,17 +142,44 @@ struct ConnectionOptions: ParsableArguments {
 struct ConnectionSettings {
     let config: Configuration
     let credentials: Credentials
+    let proxy: ProxySettings
 
-    /// Reads the token (a token file that cannot be read stops the program with the reason).
-    init(config: Configuration) throws {
+    /// Reads the token (a token file that cannot be read stops the program with the reason) and the proxy (a
+    /// proxy address that cannot be used stops it too: connecting around a proxy the user named would be wrong).
+    init(config: Configuration, environment: [String: String] = Environment.current()) throws {
         self.config = config
         switch Credentials.resolve(config) {
         case .success(let credentials): self.credentials = credentials
         case .failure(let problem): throw ValidationError("token: \(problem)")
         }
+        let explicitProxy = config.value("proxy")?.string
+        if let explicitProxy, explicitProxy.contains("@"), let source = config.sources["proxy"] {
+            switch source {
+            case .flag, .file:
+                // Like a token: a password on the command line is in `ps` and shell history.
+                throw ValidationError("proxy (\(source)): no credentials here; put the URL with them in HTTPS_PROXY, HTTP_PROXY or TFDRIFT_PROXY")
+            case .environment, .builtIn:
+                break
+            }
+        }
+        do {
+            let source = config.sources["proxy"].map { "\($0)" } ?? "--proxy"
+            proxy = try ProxySettings.resolve(explicit: explicitProxy, explicitSource: source, environment: environment)
+        } catch {
+            throw ValidationError("proxy: \(error.message)")
+        }
     }
 
     var url: String { config.value("url")?.string ?? "ws://localhost:8080/ws" }
+
+    /// How `url` is reached, for `config`: the proxy (never its credentials) and where it came from, or direct.
+    var proxyDescription: String {
+        guard let route = try? ServerURL(parsing: url) else { return "direct" }
+        guard let endpoint = proxy.endpoint(for: route) else {
+            return (route.secure ? proxy.secure : proxy.plain) == nil ? "direct" : "direct (NO_PROXY names \(route.host))"
+        }
+        return "\(endpoint) for \(route.host)" + (proxy.sources.isEmpty ? "" : " (\(proxy.sources.joined(separator: ", ")))")
+    }
 
     /// `--header`s, the token's header and `--origin`, on the upgrade and on every REST call.
     var headers: [(String, String)] {
@@ -152,8 +189,26 @@ struct ConnectionSettings {
         return headers
     }
 
-    func clientOptions(backlog: @escaping @Sendable () -> Int) -> WebSocketClient.Options {
-        WebSocketClient.Options(headers: headers, backlog: backlog, tls: tls)
+    func clientOptions(backlog: @escaping @Sendable () -> Int, logger: Logger? = nil) -> WebSocketClient.Options {
+        WebSocketClient.Options(headers: headers, backlog: backlog, tls: tls, proxy: proxy, logger: logger)
+    }
+
+    /// `--log-file`'s logger (nil without one), with a first line saying how this run connects: never a secret,
+    /// only where each came from. A file that cannot be opened stops the program with the reason.
+    func openLog(url: String) throws -> Logger? {
+        guard let path = config.value("log-file")?.string else { return nil }
+        switch LogFile.opening(path) {
+        case .failure(let error): throw ValidationError("--log-file: \(error.message)")
+        case .success(let file):
+            let logger = file.logger
+            var metadata: Logger.Metadata = ["url": "\(url)", "credential": "\(credentials.description ?? "none")"]
+            if let route = try? ServerURL(parsing: url) {
+                if route.secure { metadata["tls"] = "\(tls.insecure ? "not verified" : "verified")" }
+                if let endpoint = proxy.endpoint(for: route) { metadata["proxy"] = "\(endpoint)" }
+            }
+            logger.info("started", metadata: metadata)
+            return logger
+        }
     }
 
     var tls: TLSOptions {

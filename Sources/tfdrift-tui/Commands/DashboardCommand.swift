@@ -44,7 +44,8 @@ struct DashboardCommand: ParsableCommand {
         defer { server?.stop() }
 
         let inbox = Inbox()
-        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
+        let logger = try settings.openLog(url: url)
+        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }, logger: logger), deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let environment = Environment.current()
         let catalog = ThemeCatalog(environment: environment)
@@ -73,6 +74,6 @@ struct DashboardCommand: ParsableCommand {
         // After initscr, so that our SIGWINCH handler (which wakes the loop from any thread) replaces ncurses'.
         SignalTrap.install(wakingFD: inbox.writeFD)
         let fps = Double(config.value("fps")?.int ?? 30)
-        Runtime(state: state, inbox: inbox, client: client, frontend: frontend, maximumFramesPerSecond: fps).run()
+        Runtime(state: state, inbox: inbox, client: client, frontend: frontend, maximumFramesPerSecond: fps, logger: logger).run()
     }
 }

@@ -67,9 +67,11 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         let config = try connection.configuration(extraFlags: try display.flagValues())
-        let credentials = try ConnectionSettings(config: config).credentials
+        let settings = try ConnectionSettings(config: config)
+        let credentials = settings.credentials
         if let path = config.filePath { Console.print("# configuration file: \(path)") } else { Console.print("# no configuration file") }
         Console.print("# credential: \(credentials.description ?? "none")")
+        Console.print("# proxy: \(settings.proxyDescription)")
         var lines = config.report()
         if !credentials.warnings.isEmpty {
             if config.problems.isEmpty { lines += ["", "problems:"] }

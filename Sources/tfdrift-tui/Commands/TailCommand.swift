@@ -37,11 +37,12 @@ struct TailCommand: ParsableCommand {
         let url = settings.url
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
-        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }), deliver: { inbox.post($0) })
+        let logger = try settings.openLog(url: url)
+        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }, logger: logger), deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
         let state = settings.initialState(url: url)
-        let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend).run()
+        let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend, logger: logger).run()
         if !final.connection.everOpened {
             let reason = final.connection.lastCloseReason ?? "no answer"
             Console.print("tfdrift-tui: could not connect to \(url): \(reason)", to: STDERR_FILENO)

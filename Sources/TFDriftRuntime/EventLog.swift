@@ -1,0 +1,45 @@
+import Logging
+import TFDriftCore
+import TFDriftWire
+
+/// What `--log-file` records from the store: connection changes (with the close reason) and every new problem.
+/// REST calls are logged where their status and latency are known, in the network layer.
+enum EventLog {
+    static func record(_ logger: Logger, previous: ConnectionState, problemsBefore: Int, state: State) {
+        let connection = state.connection
+        if connection.phase != previous.phase || connection.generation != previous.generation {
+            let reason: Logger.MetadataValue = "\(connection.lastCloseReason ?? "")"
+            switch connection.phase {
+            case .idle:
+                break
+            case .connecting:
+                logger.info("connecting", metadata: ["url": "\(connection.url)", "attempt": "\(connection.attempt)"])
+            case .open:
+                logger.info("open", metadata: ["url": "\(connection.url)"])
+            case .backingOff(let until):
+                let wait = Checked.clamped((until - state.now) * 1000, to: 0...86_400_000)
+                logger.warning("reconnecting", metadata: ["reason": reason, "attempt": "\(connection.attempt)", "wait_ms": "\(wait)"])
+            case .stopped(let why):
+                logger.error("stopped", metadata: ["why": "\(EventLog.name(why))", "reason": reason])
+            }
+        }
+        if let dialect = connection.dialect, dialect != previous.dialect {
+            logger.info("server", metadata: ["dialect": "\(dialect)", "version": "\(connection.serverVersion)"])
+        }
+        let problems = state.diagnostics.problems
+        for seq in max(problemsBefore, problems.oldestSeq ?? problemsBefore)..<problems.nextSeq {
+            guard let problem = problems[seq] else { continue }
+            logger.warning("problem", metadata: ["source": "\(problem.source.rawValue)", "message": "\(problem.message)"])
+        }
+    }
+
+    static func name(_ reason: StopReason) -> String {
+        switch reason {
+        case .unauthorized: "unauthorized (401)"
+        case .forbidden: "forbidden (403)"
+        case .certificate: "certificate"
+        case .proxy: "proxy"
+        case .gaveUp: "gave up"
+        }
+    }
+}
