@@ -123,6 +123,7 @@ enum ConnectionReducer {
         state.connection.openedAt = nil
         forgetSocket(&state)
         if state.quitting { return [] }
+        Problems.log(&state, .connection, d.message)
         if d.certificateRejected {
             // Like a 401: retrying will not make the certificate trusted.
             state.connection.phase = .stopped(.certificate(d.message))

@@ -7,6 +7,12 @@ enum Problems {
         state.diagnostics.problems.append(Problem(at: state.now, source: source, message: message))
     }
 
+    /// Records what failed without making it the status bar's last error: the status bar already shows why the
+    /// link closed and what REST said; the diagnostics view keeps the history.
+    static func log(_ state: inout State, _ source: Problem.Source, _ message: String) {
+        state.diagnostics.problems.append(Problem(at: state.now, source: source, message: message))
+    }
+
     /// Data that arrived but could not be believed (a total of 1e300, a negative page): counted as malformed.
     static func malformed(_ state: inout State, _ source: Problem.Source, _ message: String) {
         state.diagnostics.malformed += 1

@@ -42,6 +42,7 @@ enum RestSync {
         guard case .body(let body) = outcome else {
             if case .failure(let status, let message) = outcome {
                 state.rest.lastError = status.map { "HTTP \($0): \(message)" } ?? message
+                Problems.log(&state, .rest, "GET \(request.path): \(state.rest.lastError ?? message)")
             }
             switch request {
             case .drifts:

@@ -227,8 +227,10 @@ public struct Problem: Sendable, Equatable {
         case decode
         /// The server's own `error` reply.
         case server
-        /// A REST body that was malformed or had impossible numbers.
+        /// A REST call that failed (HTTP status, TLS, proxy), or a body that was malformed or had impossible numbers.
         case rest
+        /// A connection that failed or ended: refused upgrade, TLS, proxy, a dead socket.
+        case connection
         /// A client message that could not be sent.
         case send
         /// The configuration file, the environment or a theme file said something that was not understood.

@@ -28,7 +28,8 @@ enum EventLog {
         }
         let problems = state.diagnostics.problems
         for seq in max(problemsBefore, problems.oldestSeq ?? problemsBefore)..<problems.nextSeq {
-            guard let problem = problems[seq] else { continue }
+            // Failed connections are logged as connection changes, with their reason.
+            guard let problem = problems[seq], problem.source != .connection else { continue }
             logger.warning("problem", metadata: ["source": "\(problem.source.rawValue)", "message": "\(problem.message)"])
         }
     }

@@ -48,7 +48,7 @@ struct DiagnosticsWidget {
             let y = inner.y + 3 + i
             var x = inner.x + 1
             x += painter.canvas.draw(Timestamp.clock(entry.problem.at, utcOffset: utcOffset) + "  ", x: x, y: y, style: painter.style(.dim), maxWidth: inner.maxX - x)
-            x += painter.canvas.draw(TextWidth.fit(entry.problem.source.rawValue, 7) + " ", x: x, y: y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
+            x += painter.canvas.draw(TextWidth.fit(entry.problem.source.rawValue, 10) + " ", x: x, y: y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
             let count = entry.count > 1 ? "  ×\(entry.count)" : ""
             let room = inner.maxX - x - TextWidth.width(of: count)
             x += painter.canvas.draw(TextWidth.truncate(entry.problem.message, to: max(1, room)), x: x, y: y, style: painter.style(.text), maxWidth: max(0, room))

@@ -292,10 +292,15 @@ struct DiagnosticsSnapshotTests {
         _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: at))
         _ = Reducer.reduce(&state, .restResponse(.stats, .body(["data": ["drifts": ["total": 1e300]]]), at: at))
         _ = Reducer.reduce(&state, .configurationProblems(["config.yaml:3: histroy: unknown setting; ignored"]))
+        _ = Reducer.reduce(&state, .restResponse(.stats, .failure(status: 502, message: "Bad Gateway"), at: at))
+        let expired = "the server's certificate expired on 2021-01-01T00:00:00Z: it must be renewed on the server (or use --insecure for a test)"
+        _ = Reducer.reduce(&state, .connectionClosed(generation: state.connection.generation, Disconnection(expired, certificateRejected: true), at: at, jitter: 0))
         _ = Reducer.reduce(&state, .key(.character("!")))
         let canvas = Dashboard.render(state, size: size)
         let text = canvas.text
-        #expect(text.contains("Problems 7"))
+        #expect(text.contains("Problems 9"))
+        #expect(text.contains("rest") && text.contains("GET /api/v1/stats: HTTP 502: Bad Gateway"))
+        #expect(text.contains("connect") && text.contains("the server's certificate expired on 2021-01-01"))
         #expect(text.contains("server: Invalid message format") && text.contains("×3"))
         #expect(text.contains("ignored unknown message type \"heartbeat_v2\""))
         #expect(text.contains("malformed"))

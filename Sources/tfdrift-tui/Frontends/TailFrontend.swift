@@ -68,7 +68,10 @@ final class TailFrontend: Frontend {
         nextState = printNew(state.feed.stateChanges, from: nextState, shown: { state.isVisible(.state, $0) }) {
             TailLine.item(.stateChange($0), at: $0.receivedAt)
         }
-        nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false) { TailLine.problem($0) }
+        // A failed connection is already a connection line with its reason.
+        nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false, shown: { seq in
+            state.diagnostics.problems[seq]?.source != .connection
+        }) { TailLine.problem($0) }
         while gapsPrinted < state.feed.gaps.count {
             emit(TailLine.gap(state.feed.gaps[gapsPrinted]))
             gapsPrinted += 1
