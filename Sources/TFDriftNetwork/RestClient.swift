@@ -57,11 +57,14 @@ public final class RestClient: Sendable {
         for (name, value) in headers { head.headers.add(name: name, value: value) }
         let requestHead = head
         let timeout = dialer.timeout
+        let dialer = self.dialer
         dialer.open(url, upper: { channel in
             let sync = channel.pipeline.syncOperations
             try sync.addHTTPClientHandlers()
             try sync.addHandler(NIOHTTPClientResponseAggregator(maxContentLength: RestClient.maximumBody))
-            try sync.addHandler(ResponseHandler(request: request, head: requestHead, timeout: timeout, status: httpStatus, deliver: deliver))
+            try sync.addHandler(ResponseHandler(
+                request: request, head: requestHead, timeout: timeout, status: httpStatus,
+                diagnose: { then in dialer.diagnoseCertificate(url, then: then) }, deliver: deliver))
         }, failed: { failure in
             fail(nil, failure.message)
         })
@@ -79,14 +82,18 @@ final class ResponseHandler: ChannelInboundHandler {
     let timeout: Double
     /// Where the response's status is left for the log.
     let status: NIOLockedValueBox<Int?>
+    /// After a certificate failed verification: what is wrong with it (`Dialer.diagnoseCertificate`).
+    let diagnose: @Sendable (@escaping @Sendable (String?) -> Void) -> Void
     let deliver: @Sendable (Action) -> Void
     private var answered = false
     private var sent = false
     private var timer: Scheduled<Void>?
 
     init(
-        request: RestRequest, head: HTTPRequestHead, timeout: Double, status: NIOLockedValueBox<Int?>, deliver: @escaping @Sendable (Action) -> Void
+        request: RestRequest, head: HTTPRequestHead, timeout: Double, status: NIOLockedValueBox<Int?>,
+        diagnose: @escaping @Sendable (@escaping @Sendable (String?) -> Void) -> Void, deliver: @escaping @Sendable (Action) -> Void
     ) {
+        self.diagnose = diagnose
         self.status = status
         self.request = request
         self.head = head
@@ -150,7 +157,14 @@ final class ResponseHandler: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         let message = error as? NIOHTTPObjectAggregatorError == .frameTooLong
             ? "response larger than \(RestClient.maximumBody / (1024 * 1024)) MiB" : Dialer.describe(error)
-        answer(.failure(status: nil, message: message))
+        if !answered, TLSFailure.reason(of: error) == "CERTIFICATE_VERIFY_FAILED" {
+            // Say which certificate problem, as the WebSocket does.
+            answered = true
+            let (deliver, request) = (self.deliver, self.request)
+            diagnose { advice in deliver(.restResponse(request, .failure(status: nil, message: advice ?? message), at: SystemClock.now())) }
+        } else {
+            answer(.failure(status: nil, message: message))
+        }
         context.close(promise: nil)
     }
 

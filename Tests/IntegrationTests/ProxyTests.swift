@@ -109,19 +109,28 @@ struct ProxyTests {
         #expect(proxy.tunnels.isEmpty, "NO_PROXY names the server: \(proxy.tunnels)")
     }
 
-    @Test func wssGoesThroughTheProxyWithThePrivateCA() throws {
+    /// The "done when": behind a proxy, a TLS server with a private CA, and a token.
+    @Test func wssGoesThroughTheProxyWithThePrivateCAAndAToken() throws {
         let proxy = TestProxy()
         let proxyPort = try proxy.start()
         defer { proxy.stop() }
         let certificates = try TestCertificates()
-        let (server, port) = try TLSTests.server(certificates, "server")
+        var options = SimulatorOptions(port: 0, dialect: .real, rate: 50)
+        options.tlsCertificate = certificates.path("server.pem")
+        options.tlsKey = certificates.path("server.key")
+        let token = "proxied-token-\(UInt64.random(in: 0...UInt64.max))"
+        options.requiredToken = token
+        let server = DemoServer(options: options)
+        let port = try server.start()
         defer { server.stop() }
-        let settings = try ProxySettings.resolve(explicit: Self.proxyURL(proxyPort), environment: [:])
+        server.generate(20)
+        let settings = try ProxySettings.resolve(explicit: nil, environment: ["HTTPS_PROXY": Self.proxyURL(proxyPort)])
         let state = runScenario(
             url: "wss://localhost:\(port)/ws", topics: [.drifts],
             steps: [Step(name: "open, with history over https", until: { $0.connection.phase == .open && ($0.rest.historyLoaded ?? 0) > 0 })],
             configure: { $0.historyOnStart = 10 },
-            clientOptions: WebSocketClient.Options(tls: TLSOptions(caFile: certificates.path("ca.pem")), proxy: settings))
+            clientOptions: WebSocketClient.Options(
+                headers: [("Authorization", "Bearer \(token)")], tls: TLSOptions(caFile: certificates.path("ca.pem")), proxy: settings))
         #expect(state.connection.everOpened)
         #expect(proxy.tunnels.filter { $0 == "localhost:\(port)" }.count >= 2, "\(proxy.tunnels)")
     }

@@ -131,10 +131,9 @@ struct TLSTests {
         #expect(advice.contains(reason), "\(advice)")
         #expect(!advice.contains(".cc:") && !advice.contains("NIOSSL") && !advice.contains("/work/"), "no library dump: \(advice)")
         #expect(state.connection.generation == 1, "no automatic retries")
-        // REST rides the same TLS settings: its failure is worded too, never a library dump.
-        if let problem = state.rest.historyProblem {
-            #expect(!problem.contains(".cc:") && !problem.contains("NIOSSL"), "\(problem)")
-        }
+        // REST rides the same TLS settings: its failure gives the same reason.
+        let rest = (0..<state.diagnostics.problems.nextSeq).compactMap { state.diagnostics.problems[$0] }.filter { $0.source == .rest }
+        #expect(!rest.isEmpty && rest.allSatisfy { $0.message.contains(reason) }, "\(rest.map(\.message))")
     }
 
     /// Mutual TLS: a server that wants a client certificate gets one from --client-cert/--client-key.
