@@ -149,6 +149,9 @@ public enum Action: Sendable, Equatable {
     /// The socket could not be opened or was closed; `jitter` in `[0, 1)` spreads the next retry.
     case connectionClosed(generation: Int, Disconnection, at: Double, jitter: Double)
     case received(generation: Int, items: [Incoming], at: Double)
+    /// A message as the wire delivered it, not yet decoded: what a recording holds, and what the network posts
+    /// while one is made. The runtime decodes it (the same `Ingest` the network thread uses) into `.received`.
+    case frameReceived(generation: Int, bytes: [UInt8], at: Double)
     case sendFailed(generation: Int, message: ClientMessage, reason: String)
     case retryDue(generation: Int)
     case welcomeTimedOut(generation: Int)

@@ -14,6 +14,10 @@ public enum Ingest {
     }
 
     /// Straight from a WebSocket message's bytes to items, one line at a time (the network thread's path).
+    public static func items(fromFrame bytes: [UInt8], receivedAt: Double) -> [Incoming] {
+        bytes.withUnsafeBufferPointer { items(fromFrame: $0, receivedAt: receivedAt) }
+    }
+
     public static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double) -> [Incoming] {
         var items: [Incoming] = []
         FrameDecoder.forEachLine(bytes) { line in

@@ -69,6 +69,9 @@ public enum Reducer {
             }
             return effects
 
+        case .frameReceived(let generation, let bytes, let at):
+            return reduce(&state, .received(generation: generation, items: Ingest.items(fromFrame: bytes, receivedAt: at), at: at))
+
         case .sendFailed(_, let message, let reason):
             state.diagnostics.sendFailures += 1
             Problems.note(&state, .send, "could not send \(message.summary): \(reason)")

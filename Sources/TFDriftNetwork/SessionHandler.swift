@@ -15,6 +15,8 @@ final class SessionHandler: ChannelInboundHandler {
     let register: @Sendable (Channel) -> Void
     let backlog: (@Sendable () -> Int)?
     let maximumBacklog: Int
+    /// Recording: deliver each message's bytes undecoded (`.frameReceived`), so the recording holds them exactly.
+    let rawFrames: Bool
     private var closeReason: String?
     private var reported = false
     private var paused = false
@@ -23,8 +25,9 @@ final class SessionHandler: ChannelInboundHandler {
 
     init(
         generation: Int, register: @escaping @Sendable (Channel) -> Void, deliver: @escaping @Sendable (Action) -> Void,
-        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384
+        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384, rawFrames: Bool = false
     ) {
+        self.rawFrames = rawFrames
         self.generation = generation
         self.register = register
         self.deliver = deliver
@@ -44,10 +47,14 @@ final class SessionHandler: ChannelInboundHandler {
         case .text, .binary:
             let at = SystemClock.now()
             let payload = frame.unmaskedData
-            let items = payload.withUnsafeReadableBytes { raw in
-                Ingest.items(fromFrame: raw.bindMemory(to: UInt8.self), receivedAt: at)
+            if rawFrames {
+                deliver(.frameReceived(generation: generation, bytes: Array(payload.readableBytesView), at: at))
+            } else {
+                let items = payload.withUnsafeReadableBytes { raw in
+                    Ingest.items(fromFrame: raw.bindMemory(to: UInt8.self), receivedAt: at)
+                }
+                deliver(.received(generation: generation, items: items, at: at))
             }
-            deliver(.received(generation: generation, items: items, at: at))
             pauseIfBehind(context)
         case .ping:
             // A peer that pings while it stops reading would make the pongs queue without end: once the

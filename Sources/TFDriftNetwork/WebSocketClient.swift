@@ -25,6 +25,8 @@ public final class WebSocketClient: Sendable {
         public var proxy: ProxySettings
         /// `--log-file`: REST calls with status and latency (the runtime logs connection changes and problems).
         public var logger: Logger?
+        /// `--record`: messages arrive undecoded, to be recorded byte for byte (decoded on the main thread).
+        public var rawFrames = false
 
         public init(
             connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = [],
@@ -102,7 +104,7 @@ public final class WebSocketClient: Sendable {
                                 maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
                             SessionHandler(
                                 generation: generation, register: register, deliver: deliver,
-                                backlog: options.backlog, maximumBacklog: options.maximumBacklog),
+                                backlog: options.backlog, maximumBacklog: options.maximumBacklog, rawFrames: options.rawFrames),
                         ], position: .last)
                 },
                 onFailed: { failure in

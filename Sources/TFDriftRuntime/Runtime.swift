@@ -50,6 +50,8 @@ public final class Runtime {
     let tickInterval: Double
     /// `--log-file`: connection changes and problems.
     let logger: Logger?
+    /// `--record`: what reaches the store, for a replay.
+    let recorder: Recorder?
     private var timers: [(due: Double, action: Action)] = []
     private var lastPresented = -Double.infinity
     private var dirty = true
@@ -57,9 +59,10 @@ public final class Runtime {
 
     public init(
         state: State, inbox: Inbox, client: WebSocketClient, frontend: Frontend, maximumFramesPerSecond: Double = 30,
-        tickInterval: Double = 1, logger: Logger? = nil
+        tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
     ) {
         self.logger = logger
+        self.recorder = recorder
         self.state = state
         self.inbox = inbox
         self.client = client
@@ -121,13 +124,32 @@ public final class Runtime {
             }
         }
         frontend.present(state: state)
+        recorder?.flush()
         return state
     }
 
-    func dispatch(_ action: Action) {
+    /// A message recorded (or to be recorded) as bytes becomes the items it holds, through the same `Ingest` the
+    /// network thread uses; every other action stays as it is.
+    public static func decoded(_ action: Action) -> Action {
+        guard case .frameReceived(let generation, let bytes, let at) = action else { return action }
+        return .received(generation: generation, items: Ingest.items(fromFrame: bytes, receivedAt: at), at: at)
+    }
+
+    func dispatch(_ original: Action) {
+        let action = Runtime.decoded(original)
         let previous = state.connection
         let problemsBefore = state.diagnostics.problems.nextSeq
+        // Only a user's action can change topics or filters; copying the state for every message would make the
+        // reducer copy the histories it appends to.
+        var before: State?
+        if recorder != nil {
+            switch action {
+            case .key, .command: before = state
+            default: break
+            }
+        }
         let effects = Reducer.reduce(&state, action)
+        if let recorder { recorder.record(original, before: before ?? state, after: state, now: SystemClock.now()) }
         frontend.observe(action, previous: previous, state: state)
         if let logger { EventLog.record(logger, previous: previous, problemsBefore: problemsBefore, state: state) }
         dirty = true

@@ -55,7 +55,7 @@ final class ScriptedFrontend: Frontend {
 func runScenario(
     url: String, topics: Set<Topic>, timeout: Double = 20, steps: [Step], onAction: ((Action, State) -> Void)? = nil,
     configure: (inout Settings) -> Void = { _ in }, clientOptions: WebSocketClient.Options = WebSocketClient.Options(),
-    initial: State? = nil, sourceLocation: SourceLocation = #_sourceLocation
+    initial: State? = nil, recorder: ((State) -> Recorder?)? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) -> State {
     let inbox = Inbox()
     let client = WebSocketClient(options: clientOptions, deliver: { inbox.post($0) })
@@ -64,7 +64,7 @@ func runScenario(
     frontend.onAction = onAction
     var state = initial ?? State(settings: Settings(url: url), topics: topics)
     configure(&state.settings)
-    let runtime = Runtime(state: state, inbox: inbox, client: client, frontend: frontend)
+    let runtime = Runtime(state: state, inbox: inbox, client: client, frontend: frontend, recorder: recorder?(state))
     let final = runtime.run()
     let c = final.connection
     #expect(

@@ -17,6 +17,14 @@ struct TailCommand: ParsableCommand {
     )
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var recording: RecordOptions
+
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
+        "Print a recording instead of connecting (repeat for rotated parts, in order), as fast as possible.", valueName: "FILE"))
+    var replay: [String] = []
+
+    @Option(name: .long, help: "With --replay: play at this many times the recorded speed instead of as fast as possible.")
+    var speed: Double?
 
     @Option(name: .long, help: "Output format: ndjson or text.")
     var format: TailFormat = .ndjson
@@ -33,19 +41,41 @@ struct TailCommand: ParsableCommand {
     }
 
     func run() throws {
+        if !replay.isEmpty { return try runReplay() }
         let settings = try ConnectionSettings(config: try connection.configuration())
         let url = settings.url
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
         let logger = try settings.openLog(url: url)
-        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }, logger: logger), deliver: { inbox.post($0) })
+        let state = settings.initialState(url: url)
+        let recorder = try recording.recorder(state: state, startedAt: SystemClock.now())
+        var options = settings.clientOptions(backlog: { inbox.backlog }, logger: logger)
+        options.rawFrames = recorder != nil
+        let client = WebSocketClient(options: options, deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        let state = settings.initialState(url: url)
-        let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend, logger: logger).run()
+        let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend, logger: logger, recorder: recorder).run()
+        if let problem = recorder?.failure { Console.print("tfdrift-tui: \(problem)", to: STDERR_FILENO) }
         if !final.connection.everOpened {
             let reason = final.connection.lastCloseReason ?? "no answer"
             Console.print("tfdrift-tui: could not connect to \(url): \(reason)", to: STDERR_FILENO)
+            throw ExitCode(1)
+        }
+    }
+
+    /// `--replay`: the recorded run's lines, through the same decode → reduce path, no socket.
+    func runReplay() throws {
+        if let speed, !(speed > 0) { throw ValidationError("--speed must be positive") }
+        let recording: Recording
+        switch Recording.load(replay) {
+        case .success(let loaded): recording = loaded
+        case .failure(let error): throw ValidationError("--replay: \(error.reason)")
+        }
+        let frontend = TailFrontend(format: format, count: count, duration: duration)
+        let player = try ReplayPlayer(recording: recording, frontend: frontend, speed: speed)
+        player.run()
+        if let stopped = player.stoppedAt {
+            Console.print("tfdrift-tui: replay stopped at \(stopped)", to: STDERR_FILENO)
             throw ExitCode(1)
         }
     }

@@ -1,0 +1,166 @@
+import Foundation
+import Testing
+import TFDriftCore
+import TFDriftNetwork
+import TFDriftRuntime
+import TFDriftSimulator
+import TFDriftView
+import TFDriftWire
+
+/// A frontend that draws the dashboard after chosen actions, for comparing a replay with the live run.
+final class CanvasCollector: Frontend {
+    let size = Size(width: 120, height: 40)
+    let every: Int
+    private(set) var dispatched = 0
+    private(set) var canvases: [Int: String] = [:]
+    private(set) var finalState: State?
+
+    init(every: Int) { self.every = every }
+
+    var inputDescriptor: Int32? { nil }
+    var wantsToStop: Bool { false }
+    func readInput(state: State) -> [Action] { [] }
+    func present(state: State) { finalState = state }
+
+    func observe(_ action: Action, previous: ConnectionState, state: State) {
+        dispatched += 1
+        if dispatched % every == 0 { canvases[dispatched] = Dashboard.render(state, size: size).text }
+    }
+}
+
+@Suite(.serialized)
+struct RecordReplayTests {
+    static func scratch(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("tfdrift-\(name)-\(UUID().uuidString).ndjson").path
+    }
+
+    /// Records a live run with a hostile burst, a dropped connection and a reconnect; draws the screen every few
+    /// actions; replays the recording at 1000× and draws at the same moments: the screens are identical.
+    @Test func aReplayDrawsExactlyTheScreensTheLiveRunDrew() throws {
+        let (server, url) = try startServer(.real, rate: 40) {
+            $0.hostileRounds = 2
+        }
+        defer { server.stop() }
+        let path = Self.scratch("live")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let live = CanvasCollector(every: 7)
+        var options = WebSocketClient.Options()
+        options.rawFrames = true
+        let liveState = runScenario(
+            url: url, topics: [.drifts, .events],
+            steps: [
+                Step(name: "both sentinels", until: { HostileServerTests.sentinels(in: $0).count == 2 }, perform: { _, _ in server.dropConnections() }),
+                Step(name: "back, with more data", until: { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.feed.drifts.count >= 20 }),
+            ],
+            onAction: { action, state in live.observe(action, previous: state.connection, state: state) },
+            configure: {
+                $0.backoff = BackoffPolicy(base: 0.05, cap: 0.2)
+                $0.historyOnStart = 5
+            },
+            clientOptions: options,
+            recorder: { state in try? Recorder.create(path: path, maximumSize: 100_000_000, state: state, startedAt: SystemClock.now()).get() })
+        #expect(live.canvases.count > 5)
+
+        let recording = try Recording.load([path]).get()
+        #expect(recording.damage == nil)
+        let replayed = CanvasCollector(every: 7)
+        let player = try ReplayPlayer(recording: recording, frontend: replayed, speed: 1000)
+        let replayState = player.run()
+        #expect(player.stoppedAt == nil)
+        #expect(replayed.dispatched == live.dispatched, "one replayed action per live one")
+        for (moment, screen) in live.canvases.sorted(by: { $0.key < $1.key }) {
+            #expect(replayed.canvases[moment] == screen, "the screen after action \(moment)")
+            if replayed.canvases[moment] != screen { break }
+        }
+        #expect(replayState.feed.drifts.count == liveState.feed.drifts.count)
+        #expect(replayState.feed.gaps == liveState.feed.gaps)
+        #expect(replayState.diagnostics.problems.count == liveState.diagnostics.problems.count)
+    }
+
+    /// A short real recording to damage in different ways.
+    static func smallRecording() throws -> (path: String, lines: [String]) {
+        let (server, url) = try startServer(.real, rate: 40)
+        defer { server.stop() }
+        let path = scratch("small")
+        var options = WebSocketClient.Options()
+        options.rawFrames = true
+        runScenario(
+            url: url, topics: [.drifts],
+            steps: [Step(name: "some drifts", until: { $0.feed.drifts.count >= 10 })],
+            clientOptions: options,
+            recorder: { state in try? Recorder.create(path: path, maximumSize: 100_000_000, state: state, startedAt: SystemClock.now()).get() })
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        return (path, text.split(separator: "\n").map(String.init))
+    }
+
+    @Test(arguments: ["truncated", "garbage", "version", "frame"])
+    func aDamagedRecordingPlaysUpToTheDamageAndSaysWhere(damage: String) throws {
+        let (path, lines) = try Self.smallRecording()
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(lines.count > 8)
+        var damaged = lines
+        let at = lines.count / 2
+        let expected: String
+        switch damage {
+        case "truncated":
+            damaged = Array(lines.prefix(at)) + [String(lines[at].prefix(lines[at].count / 2))]
+            expected = ":\(at + 1): the last line is cut short"
+        case "garbage":
+            damaged.insert("\u{1b}[2J not json at all", at: at)
+            expected = ":\(at + 1): not a JSON line"
+        case "version":
+            damaged[0] = damaged[0].replacingOccurrences(of: "\"tfdrift_recording\":1", with: "\"tfdrift_recording\":7")
+            expected = ":1: recording format 7, this program reads 1"
+        default:
+            damaged.insert("{\"t\":1,\"k\":\"frame\",\"g\":1,\"base64\":\"not base64!\"}", at: at)
+            expected = ":\(at + 1): a frame without \"text\" or valid \"base64\""
+        }
+        let damagedPath = Self.scratch("damaged")
+        defer { try? FileManager.default.removeItem(atPath: damagedPath) }
+        try (damaged.joined(separator: "\n") + (damage == "truncated" ? "" : "\n")).write(toFile: damagedPath, atomically: true, encoding: .utf8)
+
+        switch Recording.load([damagedPath]) {
+        case .failure(let error):
+            #expect(damage == "version", "only an unreadable header fails outright")
+            #expect(error.reason.contains(expected), "\(error.reason)")
+        case .success(let recording):
+            let collector = CanvasCollector(every: 1)
+            let player = try ReplayPlayer(recording: recording, frontend: collector)
+            player.run()
+            let stopped = try #require(player.stoppedAt)
+            #expect(stopped.hasPrefix(damagedPath) && stopped.contains(expected), "\(stopped)")
+            #expect(collector.dispatched >= at - 1, "everything before the damage was played")
+        }
+    }
+
+    /// Owner-only files, rotation into numbered parts that replay as one, and no credential anywhere in them.
+    @Test func aRecordingIsPrivateRotatesAndHoldsNoSecret() throws {
+        let token = "rec-token-\(UUID().uuidString)"
+        let (server, url) = try startServer(.real, rate: 60) { $0.requiredToken = token }
+        defer { server.stop() }
+        Secrets.register(token)
+        let path = Self.scratch("rotated")
+        var options = WebSocketClient.Options(headers: [("Authorization", "Bearer \(token)")])
+        options.rawFrames = true
+        let live = runScenario(
+            url: url, topics: [.drifts, .events],
+            steps: [Step(name: "enough for several parts", until: { $0.feed.drifts.count >= 60 })],
+            configure: { $0.historyOnStart = 5 },
+            clientOptions: options,
+            recorder: { state in try? Recorder.create(path: path, maximumSize: 4096, state: state, startedAt: SystemClock.now()).get() })
+        let parts = [path] + (1...1000).map { "\(path).\($0)" }.prefix { FileManager.default.fileExists(atPath: $0) }
+        defer { for part in parts { try? FileManager.default.removeItem(atPath: part) } }
+        #expect(parts.count >= 3, "rotated at 4 KiB: \(parts.count) parts")
+        for part in parts {
+            let text = try String(contentsOfFile: part, encoding: .utf8)
+            #expect(text.hasPrefix("{\"tfdrift_recording\":1,"), "every part starts with the header")
+            #expect(!text.contains(token) && !text.contains("Authorization"), "no credential in \(part)")
+            let mode = try FileManager.default.attributesOfItem(atPath: part)[.posixPermissions] as? Int
+            #expect(mode == 0o600)
+        }
+        let recording = try Recording.load(parts).get()
+        #expect(recording.damage == nil)
+        let replayed = try ReplayPlayer(recording: recording, frontend: CanvasCollector(every: 1_000_000)).run()
+        #expect(replayed.feed.drifts.count == live.feed.drifts.count)
+    }
+}
