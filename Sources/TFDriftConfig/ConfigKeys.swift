@@ -93,7 +93,7 @@ public struct ConfigKey: Sendable {
     }
 
     /// `90`, `90s`, `1.5m`, `2h`: seconds, finite and not negative.
-    static func seconds(_ text: String) -> Double? {
+    public static func seconds(_ text: String) -> Double? {
         var number = Substring(text.lowercased())
         var unit = 1.0
         if let last = number.last, "smh".contains(last) {

@@ -164,6 +164,31 @@ public enum Action: Sendable, Equatable {
     case configurationProblems([String])
     /// The configuration file changed: these settings apply from the next connection attempt on.
     case settingsReloaded(Settings)
+    /// Where a replay is (speed, position, paused, ended), for the status bar.
+    case replayProgress(ReplayStatus)
+}
+
+/// A replay's position and pace, as the status bar shows it: `REPLAY 30× 02:14:07 (43%)`.
+public struct ReplayStatus: Sendable, Equatable {
+    /// nil: as fast as possible.
+    public var speed: Double?
+    public var paused: Bool
+    /// The recorded time of the position.
+    public var at: Double
+    /// 0…1 of the recording played.
+    public var fraction: Double
+    public var ended: Bool
+    /// `file:line: reason` where a damaged recording stopped.
+    public var stoppedAt: String?
+
+    public init(speed: Double?, paused: Bool, at: Double, fraction: Double, ended: Bool, stoppedAt: String? = nil) {
+        self.speed = speed
+        self.paused = paused
+        self.at = at
+        self.fraction = fraction
+        self.ended = ended
+        self.stoppedAt = stoppedAt
+    }
 }
 
 /// Work for the effect runners. Data, so tests can assert on exactly what would happen.

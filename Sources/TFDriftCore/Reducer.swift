@@ -85,6 +85,10 @@ public enum Reducer {
             guard state.rest.polling, state.connection.phase != .open else { return [] }
             return RestSync.pollRound(&state)
 
+        case .replayProgress(let status):
+            state.ui.replay = status
+            return []
+
         case .configurationProblems(let messages):
             for message in messages { state.noteConfigurationProblem(message) }
             return []

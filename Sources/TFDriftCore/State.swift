@@ -110,6 +110,8 @@ public struct DetailState: Sendable, Equatable {
 
 public struct UIState: Sendable, Equatable {
     public var focus: Pane = .drifts
+    /// Set while a recording plays (`replay`).
+    public var replay: ReplayStatus?
     public var scroll: [Pane: PaneScroll] = [:]
     public var showHelp = false
     /// The help's page when it does not fit (the view wraps it around).

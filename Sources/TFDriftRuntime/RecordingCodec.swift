@@ -108,7 +108,7 @@ public enum RecordingCodec {
             }
             return add("rest", fields)
         case .configurationProblems(let problems): return add("config_problems", [("problems", .array(problems.map { .string($0) }))])
-        case .command, .key, .resized, .exported, .settingsReloaded:
+        case .command, .key, .resized, .exported, .settingsReloaded, .replayProgress:
             return nil
         }
     }
@@ -130,7 +130,7 @@ public enum RecordingCodec {
     }
 
     /// A recorded line back into actions (a topic change can be several); the reason when it cannot be read.
-    public static func decode(_ line: JSONValue, state: State) -> Result<(t: Double, actions: [Action]), RecordingError> {
+    public static func decode(_ line: JSONValue) -> Result<(t: Double, actions: [Action]), RecordingError> {
         guard let t = line["t"]?.numberValue, t.isFinite else { return .failure(RecordingError("no time \"t\"")) }
         guard let kind = line["k"]?.stringValue else { return .failure(RecordingError("no kind \"k\"")) }
         let at = line["at"]?.numberValue ?? t
@@ -182,9 +182,8 @@ public enum RecordingCodec {
                 actions = [.configurationProblems((line["problems"]?.arrayValue ?? []).compactMap(\.stringValue))]
             case "topics":
                 let wanted = Set((line["subscribed"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Topic.init(rawValue:)) })
-                actions = Topic.allCases.filter { wanted.contains($0) != state.desiredTopics.contains($0) }.map {
-                    .command(.setTopic($0, subscribed: wanted.contains($0)))
-                }
+                // Setting a topic to what it is changes nothing, so every topic is stated.
+                actions = Topic.allCases.map { .command(.setTopic($0, subscribed: wanted.contains($0))) }
             case "filter":
                 guard let pane = line["pane"]?.stringValue.flatMap(Pane.init(rawValue:)) else { throw RecordingError("filter without a pane") }
                 actions = [.command(.focus(pane)), .command(.setFilter(line["text"]?.stringValue ?? ""))]

@@ -72,61 +72,205 @@ public struct Recording: Sendable {
     }
 }
 
-/// Plays a recording into a frontend through the same reduce path as live data, with no socket and no REST
-/// call: every effect is dropped, because what the live run's effects led to is itself in the recording.
-/// `speed` nil plays as fast as possible; otherwise recorded time passes `speed` times faster.
-public final class ReplayPlayer {
-    public private(set) var state: State
+/// A recording as the runtime's source: actions come due at their recorded times scaled by `speed` (nil: as
+/// fast as possible), through the same decode → reduce → render path as live data, with no socket and no REST
+/// call (`NoConnection`), and no timers of its own (the recording holds where the live ones fired). Space
+/// pauses, `+`/`-` change speed, `<`/`>` seek a minute, `]`/`[` jump to the next/previous gap or critical drift.
+public final class ReplaySource: ActionSource {
+    public static let speeds: [Double?] = [1, 2, 5, 10, 30, 60, 100, 300, 1000, nil]
+    /// Entries per take at full speed, so the screen keeps drawing and keys keep working.
+    static let batch = 4096
+
     let recording: Recording
-    let frontend: Frontend
-    let speed: Double?
-    /// Where playback stopped early, worded for the user (`file:line: reason`).
+    public let initialState: State
+    let end: Double?
+    let exitsAtEnd: Bool
+    var index = 0
+    var speed: Double?
+    var paused = false
+    /// The recorded time of the last entry played.
+    var position: Double
+    var anchor: (monotonic: Double, recorded: Double)?
+    /// Play without pacing up to this recorded time (a seek, `--from`).
+    var fastForward: Double?
+    var restart: State?
+    var lastStatus: ReplayStatus?
+    /// `file:line: reason` where a damaged recording stopped.
     public private(set) var stoppedAt: String?
 
-    public init(recording: Recording, frontend: Frontend, speed: Double? = nil) throws(RecordingError) {
+    public init(recording: Recording, speed: Double?, from: Double? = nil, to: Double? = nil, exitsAtEnd: Bool) throws(RecordingError) {
         switch RecordingCodec.initialState(header: recording.header) {
         case .failure(let error): throw error
-        case .success(let state): self.state = state
+        case .success(let state): initialState = state
         }
         self.recording = recording
-        self.frontend = frontend
         self.speed = speed
+        self.end = to
+        self.exitsAtEnd = exitsAtEnd
+        position = recording.entries.first?.t ?? recording.startedAt
+        fastForward = from
     }
 
-    @discardableResult
-    public func run() -> State {
-        let wallStart = SystemClock.monotonic()
-        let recordedStart = recording.entries.first?.t ?? 0
-        var played = 0
-        for entry in recording.entries {
-            if frontend.wantsToStop || state.quitting { break }
-            if let speed, speed > 0 {
-                let due = wallStart + (entry.t - recordedStart) / speed
-                let wait = due - SystemClock.monotonic()
-                if wait > 0 { usleep(UInt32(Checked.clamped(wait * 1_000_000, to: 0...1_000_000))) }
-            }
-            let result = RecordingCodec.decode(entry.line, state: state)
-            if case .failure(let error) = result {
-                stoppedAt = "\(Sanitizer.clean(entry.file, limit: 200)):\(entry.lineNumber): \(error.reason)"
-                break
-            }
-            if case .success(let decoded) = result {
-                for action in decoded.actions { dispatch(action) }
-            }
-            played += 1
-            // As fast as possible, output still leaves in steady chunks.
-            if played % 512 == 0 || speed != nil { frontend.present(state: state) }
+    public var descriptor: Int32? { nil }
+    public var drivesTimers: Bool { false }
+    public var exhausted: Bool { exitsAtEnd && ended }
+
+    var ended: Bool {
+        stoppedAt != nil || index >= recording.entries.count || end.map { recording.entries[index].t > $0 } ?? false
+    }
+
+    public var status: ReplayStatus {
+        let first = recording.entries.first?.t ?? 0
+        let span = max(0.001, (end.map { min($0, recording.endsAt) } ?? recording.endsAt) - first)
+        return ReplayStatus(
+            speed: speed, paused: paused, at: position, fraction: Checked.clamped((position - first) / span, to: 0...1), ended: ended,
+            stoppedAt: stoppedAt ?? (ended ? recording.damage : nil))
+    }
+
+    func recordedTime(_ now: Double) -> Double {
+        guard let anchor, let speed, !paused else { return position }
+        return anchor.recorded + (now - anchor.monotonic) * speed
+    }
+
+    public func take(now: Double) -> [Action] {
+        if anchor == nil { anchor = (now, position) }
+        let limit: Double
+        var budget = ReplaySource.batch
+        if let target = fastForward {
+            limit = target
+            budget = .max
+        } else if paused {
+            limit = -.infinity
+        } else if speed == nil {
+            limit = .infinity
+        } else {
+            limit = recordedTime(now)
         }
-        if stoppedAt == nil { stoppedAt = recording.damage }
-        frontend.present(state: state)
-        return state
+        var actions: [Action] = []
+        while !ended, budget > 0, recording.entries[index].t <= limit {
+            let entry = recording.entries[index]
+            switch RecordingCodec.decode(entry.line) {
+            case .failure(let error):
+                stoppedAt = "\(Sanitizer.clean(entry.file, limit: 200)):\(entry.lineNumber): \(error.reason)"
+            case .success(let decoded):
+                actions += decoded.actions
+                index += 1
+                position = entry.t
+                budget -= 1
+            }
+        }
+        if let target = fastForward, ended || recording.entries[index].t > target {
+            fastForward = nil
+            position = max(position, min(target, recording.endsAt))
+            anchor = (now, position)
+        }
+        let now = status
+        if now != lastStatus {
+            lastStatus = now
+            actions.append(.replayProgress(now))
+        }
+        return actions
     }
 
-    func dispatch(_ action: Action) {
-        let action = Runtime.decoded(action)
-        let previous = state.connection
-        _ = Reducer.reduce(&state, action)
-        frontend.observe(action, previous: previous, state: state)
+    public func nextDue(now: Double) -> Double? {
+        if ended { return nil }
+        if fastForward != nil || (speed == nil && !paused) { return now }
+        guard !paused, let speed, let anchor else { return nil }
+        return anchor.monotonic + (recording.entries[index].t - anchor.recorded) / speed
+    }
+
+    public func takeRestart() -> State? {
+        defer { restart = nil }
+        return restart
+    }
+
+    public func intercept(_ key: Key, state: State, now: Double) -> Bool {
+        // Typing (filter, palette) and the help's own keys are the store's.
+        if state.ui.editingFilter || state.ui.palette != nil || state.ui.showHelp { return false }
+        guard case .character(let character) = key else { return false }
+        switch character {
+        case " ":
+            position = recordedTime(now)
+            paused.toggle()
+        case "+", "=":
+            changeSpeed(by: 1, now: now)
+        case "-":
+            changeSpeed(by: -1, now: now)
+        case ">":
+            seek(to: recordedTime(now) + 60, now: now)
+        case "<":
+            seek(to: recordedTime(now) - 60, now: now)
+        case "]":
+            if let next = nextMoment(after: state) { seek(to: next, now: now) } else { seek(to: recording.endsAt, now: now) }
+            paused = true
+        case "[":
+            if let previous = previousMoment(in: state) { seek(to: previous, now: now) }
+            paused = true
+        default:
+            return false
+        }
+        anchor = (now, position)
+        return true
+    }
+
+    func changeSpeed(by step: Int, now: Double) {
+        position = recordedTime(now)
+        let current = ReplaySource.speeds.firstIndex { $0 == speed } ?? ReplaySource.speeds.firstIndex { ($0 ?? .infinity) >= (speed ?? .infinity) } ?? 0
+        speed = ReplaySource.speeds[max(0, min(ReplaySource.speeds.count - 1, current + step))]
+    }
+
+    /// Forward: played on at once; backward: from the start again (the runtime keeps the viewer's screen).
+    func seek(to target: Double, now: Double) {
+        let first = recording.entries.first?.t ?? recording.startedAt
+        let clamped = Checked.clamped(target, to: first...max(first, recording.endsAt))
+        if clamped < position {
+            restart = initialState
+            lastStatus = nil
+            index = 0
+            stoppedAt = nil
+            position = first
+        }
+        fastForward = clamped
+    }
+
+    /// The recorded time of the next gap or new critical drift after the position: played ahead on a copy.
+    func nextMoment(after state: State) -> Double? {
+        var scratch = state
+        let gaps = scratch.feed.gaps.count
+        var cursor = index
+        var scanned = 0
+        while cursor < recording.entries.count, scanned < 500_000 {
+            let entry = recording.entries[cursor]
+            guard case .success(let decoded) = RecordingCodec.decode(entry.line) else { return nil }
+            for action in decoded.actions {
+                let before = scratch.feed.drifts.nextSeq
+                _ = Reducer.reduce(&scratch, Runtime.decoded(action))
+                let critical = (before..<scratch.feed.drifts.nextSeq).contains { scratch.feed.drifts[$0]?.severity == .critical }
+                if critical || scratch.feed.gaps.count > gaps { return entry.t }
+            }
+            cursor += 1
+            scanned += 1
+        }
+        return nil
+    }
+
+    /// The latest gap start or critical drift before the position.
+    func previousMoment(in state: State) -> Double? {
+        let before = position - 0.5
+        var best = state.feed.gaps.map(\.start).filter { $0 < before }.max()
+        for drift in state.feed.drifts.newestFirst(limit: state.feed.drifts.count) where drift.severity == .critical && drift.receivedAt < before {
+            best = max(best ?? drift.receivedAt, drift.receivedAt)
+            break
+        }
+        return best
+    }
+
+    /// Plays all of `recording` into `frontend` as fast as possible (`tail --replay`, tests).
+    public static func play(_ recording: Recording, into frontend: Frontend, speed: Double? = nil) throws(RecordingError) -> (state: State, stoppedAt: String?) {
+        let source = try ReplaySource(recording: recording, speed: speed, exitsAtEnd: true)
+        let runtime = Runtime(state: source.initialState, source: source, connection: NoConnection(), frontend: frontend)
+        let state = runtime.run()
+        return (state, source.stoppedAt ?? recording.damage)
     }
 }
 

@@ -39,13 +39,16 @@ extension Frontend {
     public func settle(state: State) -> [Action] { [] }
 }
 
-/// The one loop that owns the state: it drains the inbox, reduces each action, runs the effects and
-/// presents the result. Everything that arrived between two frames is reduced before one redraw.
+/// The one loop that owns the state: it takes actions from its source, reduces each, runs the effects and
+/// presents the result. Everything that arrived between two frames is reduced before one redraw. Time, the
+/// source and the connection are injected: live runs use the system clock, the inbox and the WebSocket client;
+/// a replay uses a recording and no connection; tests can use a `VirtualClock`.
 public final class Runtime {
     public private(set) var state: State
-    let inbox: Inbox
-    let client: WebSocketClient
+    let source: ActionSource
+    let connection: Connection
     let frontend: Frontend
+    let clock: RuntimeClock
     let maximumFramesPerSecond: Double
     let tickInterval: Double
     /// `--log-file`: connection changes and problems.
@@ -58,61 +61,85 @@ public final class Runtime {
     private var stopped = false
 
     public init(
+        state: State, source: ActionSource, connection: Connection, frontend: Frontend, clock: RuntimeClock = SystemRuntimeClock(),
+        maximumFramesPerSecond: Double = 30, tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
+    ) {
+        self.state = state
+        self.source = source
+        self.connection = connection
+        self.frontend = frontend
+        self.clock = clock
+        self.maximumFramesPerSecond = maximumFramesPerSecond
+        self.tickInterval = tickInterval
+        self.logger = logger
+        self.recorder = recorder
+    }
+
+    /// Live: the network through `inbox`, effects to `client`.
+    public convenience init(
         state: State, inbox: Inbox, client: WebSocketClient, frontend: Frontend, maximumFramesPerSecond: Double = 30,
         tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
     ) {
-        self.logger = logger
-        self.recorder = recorder
-        self.state = state
-        self.inbox = inbox
-        self.client = client
-        self.frontend = frontend
-        self.maximumFramesPerSecond = maximumFramesPerSecond
-        self.tickInterval = tickInterval
+        self.init(
+            state: state, source: inbox, connection: client, frontend: frontend, maximumFramesPerSecond: maximumFramesPerSecond,
+            tickInterval: tickInterval, logger: logger, recorder: recorder)
     }
 
-    /// Runs until the state says quit or the frontend wants to stop; returns the final state.
+    /// Runs until the state says quit, the frontend wants to stop or the source is exhausted; returns the final
+    /// state.
     @discardableResult
     public func run() -> State {
-        var nextTick = SystemClock.monotonic() + tickInterval
-        dispatch(.started(at: SystemClock.now()))
+        let live = source.drivesTimers
+        var nextTick = clock.monotonic() + tickInterval
+        if live { dispatch(.started(at: clock.now())) }
         // The frontend's first word: the terminal's size, before anything is drawn.
         for action in frontend.readInput(state: state) { dispatch(action) }
         for action in frontend.settle(state: state) { dispatch(action) }
-        while !stopped && !state.quitting && !frontend.wantsToStop {
-            let now = SystemClock.monotonic()
-            var deadline = min(nextTick, timers.map(\.due).min() ?? .infinity)
+        while !stopped && !state.quitting && !frontend.wantsToStop && !source.exhausted {
+            let now = clock.monotonic()
+            var deadline = min(live ? nextTick : .infinity, timers.map(\.due).min() ?? .infinity)
+            if let due = source.nextDue(now: now) { deadline = min(deadline, due) }
             if dirty { deadline = min(deadline, lastPresented + 1 / maximumFramesPerSecond) }
-            // Wait at most a second, so a missed wake-up can never freeze the loop.
-            let timeout = Int32(min(1000, max(0, ((deadline - now) * 1000).rounded(.up))))
-            var fds = [pollfd(fd: inbox.readFD, events: Int16(POLLIN), revents: 0)]
-            if let input = frontend.inputDescriptor { fds.append(pollfd(fd: input, events: Int16(POLLIN), revents: 0)) }
-            let ready = poll(&fds, nfds_t(fds.count), timeout)
-            let interrupted = ready < 0 && errno == EINTR
+            var descriptors: [Int32] = []
+            if let fd = source.descriptor { descriptors.append(fd) }
+            let input = frontend.inputDescriptor
+            if let input { descriptors.append(input) }
+            let (events, interrupted) = clock.wait(for: descriptors, until: deadline)
+            let inputEvents = input == nil ? 0 : events.last ?? 0
 
-            var actions = inbox.drain()
+            var actions = source.take(now: clock.monotonic())
             if SignalTrap.takeQuit() != nil { actions.append(.command(.quit)) }
             if SignalTrap.takeResize() {
                 frontend.terminalResized()
                 actions += frontend.readInput(state: state)
                 dirty = true
             }
-            if fds.count > 1, fds[1].revents != 0 || interrupted {
-                if fds[1].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && fds[1].revents & Int16(POLLIN) == 0 {
+            if input != nil, inputEvents != 0 || interrupted {
+                if inputEvents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && inputEvents & Int16(POLLIN) == 0 {
                     actions.append(.command(.quit))  // the terminal went away
                 } else {
-                    actions += frontend.readInput(state: state)
+                    // A replay's controls are the source's; everything else is the store's.
+                    actions += frontend.readInput(state: state).filter { action in
+                        guard case .key(let key) = action else { return true }
+                        return !source.intercept(key, state: state, now: clock.monotonic())
+                    }
                     dirty = true  // a resize needs a redraw even without a state change
                 }
             }
-            let after = SystemClock.monotonic()
+            if var restart = source.takeRestart() {
+                // Seeking backwards starts over; what the viewer set up on screen stays.
+                restart.ui = state.ui
+                state = restart
+                dirty = true
+            }
+            let after = clock.monotonic()
             let due = timers.filter { $0.due <= after }
             if !due.isEmpty {
                 timers.removeAll { $0.due <= after }
                 actions += due.sorted { $0.due < $1.due }.map(\.action)
             }
-            if after >= nextTick {
-                actions.append(.tick(at: SystemClock.now()))
+            if live, after >= nextTick {
+                actions.append(.tick(at: clock.now()))
                 nextTick = after + tickInterval
             }
             for action in actions { dispatch(action) }
@@ -149,7 +176,7 @@ public final class Runtime {
             }
         }
         let effects = Reducer.reduce(&state, action)
-        if let recorder { recorder.record(original, before: before ?? state, after: state, now: SystemClock.now()) }
+        if let recorder { recorder.record(original, before: before ?? state, after: state, now: clock.now()) }
         frontend.observe(action, previous: previous, state: state)
         if let logger { EventLog.record(logger, previous: previous, problemsBefore: problemsBefore, state: state) }
         dirty = true
@@ -159,17 +186,18 @@ public final class Runtime {
     func run(_ effect: Effect) {
         switch effect {
         case .connect(let generation, let url):
-            client.connect(generation: generation, url: url)
+            connection.connect(generation: generation, url: url)
         case .send(let generation, let message):
-            client.send(generation: generation, message)
+            connection.send(generation: generation, message)
         case .disconnect(let generation):
-            client.disconnect(generation: generation)
+            connection.disconnect(generation: generation)
         case .abort(let generation):
-            client.abort(generation: generation)
+            connection.abort(generation: generation)
         case .fetch(let request):
-            client.rest.fetch(request, webSocketURL: state.settings.url)
+            connection.fetch(request, url: state.settings.url)
         case .schedule(let after, let action):
-            timers.append((due: SystemClock.monotonic() + after, action: action))
+            // A recording holds the timers' actions where they fired.
+            if source.drivesTimers { timers.append((due: clock.monotonic() + after, action: action)) }
         case .alert(let kind):
             frontend.alert(kind)
         case .copyToClipboard(let text):

@@ -310,6 +310,7 @@ struct Painter {
         case .stopped(let reason): phase = (" STOPPED: \(Wording.stopReason(reason, retryKey: true)) ", .statusBad)
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
+        if let replay = state.ui.replay { segments.insert(Painter.replayText(replay, offset: options.utcOffset), at: 0) }
         if state.settings.tlsUnverified { segments.append(("TLS NOT VERIFIED", .stale, 0)) }
         if let notice = state.ui.notice, state.now - notice.at < Notice.shownFor {
             let text = Wording.noticeText(notice)
@@ -375,6 +376,19 @@ struct Painter {
             if i > 0 { x += canvas.draw(" \(glyphs.separator) ", x: x, y: rect.y, style: style(.statusBar)) }
             x += canvas.draw(segment.text, x: x, y: rect.y, style: style(segment.role), maxWidth: rect.maxX - x)
         }
+    }
+
+    /// `REPLAY 30× 02:14:07 (43%)`, then PAUSED, END or where a damaged recording stopped.
+    static func replayText(_ replay: ReplayStatus, offset: Int) -> (text: String, role: Role, priority: Int) {
+        let speed = replay.speed.map { "\(Format.count(Checked.clamped($0.rounded(), to: 0...1_000_000)))×" } ?? "max"
+        let percent = Checked.clamped((replay.fraction * 100).rounded(.down), to: 0...100)
+        var text = " REPLAY \(speed) \(Timestamp.clock(replay.at, utcOffset: offset)) (\(percent)%)"
+        if let stopped = replay.stoppedAt {
+            text += " · stopped at \(stopped) "
+            return (text, .statusBad, 0)
+        }
+        text += replay.ended ? " · END " : replay.paused ? " · PAUSED " : " "
+        return (text, .statusWarn, 0)
     }
 
     /// The filter being typed, with invalid terms marked: `/ sev:crit type:aws_iam* bogus:x ← unknown field bogus`.

@@ -7,7 +7,8 @@ import TFDriftSimulator
 import TFDriftView
 import TFDriftWire
 
-/// A frontend that draws the dashboard after chosen actions, for comparing a replay with the live run.
+/// A frontend that draws the dashboard after chosen actions, for comparing a replay with the live run. The
+/// replay's own marker (`REPLAY 1000× …` in the status bar) is left out: everything else must be the same.
 final class CanvasCollector: Frontend {
     let size = Size(width: 120, height: 40)
     let every: Int
@@ -23,8 +24,12 @@ final class CanvasCollector: Frontend {
     func present(state: State) { finalState = state }
 
     func observe(_ action: Action, previous: ConnectionState, state: State) {
+        if case .replayProgress = action { return }
         dispatched += 1
-        if dispatched % every == 0 { canvases[dispatched] = Dashboard.render(state, size: size).text }
+        guard dispatched % every == 0 else { return }
+        var shown = state
+        shown.ui.replay = nil
+        canvases[dispatched] = Dashboard.render(shown, size: size).text
     }
 }
 
@@ -64,9 +69,8 @@ struct RecordReplayTests {
         let recording = try Recording.load([path]).get()
         #expect(recording.damage == nil)
         let replayed = CanvasCollector(every: 7)
-        let player = try ReplayPlayer(recording: recording, frontend: replayed, speed: 1000)
-        let replayState = player.run()
-        #expect(player.stoppedAt == nil)
+        let (replayState, stoppedAt) = try ReplaySource.play(recording, into: replayed, speed: 1000)
+        #expect(stoppedAt == nil)
         #expect(replayed.dispatched == live.dispatched, "one replayed action per live one")
         for (moment, screen) in live.canvases.sorted(by: { $0.key < $1.key }) {
             #expect(replayed.canvases[moment] == screen, "the screen after action \(moment)")
@@ -125,9 +129,7 @@ struct RecordReplayTests {
             #expect(error.reason.contains(expected), "\(error.reason)")
         case .success(let recording):
             let collector = CanvasCollector(every: 1)
-            let player = try ReplayPlayer(recording: recording, frontend: collector)
-            player.run()
-            let stopped = try #require(player.stoppedAt)
+            let stopped = try #require(try ReplaySource.play(recording, into: collector).stoppedAt)
             #expect(stopped.hasPrefix(damagedPath) && stopped.contains(expected), "\(stopped)")
             #expect(collector.dispatched >= at - 1, "everything before the damage was played")
         }
@@ -160,7 +162,7 @@ struct RecordReplayTests {
         }
         let recording = try Recording.load(parts).get()
         #expect(recording.damage == nil)
-        let replayed = try ReplayPlayer(recording: recording, frontend: CanvasCollector(every: 1_000_000)).run()
+        let replayed = try ReplaySource.play(recording, into: CanvasCollector(every: 1_000_000)).state
         #expect(replayed.feed.drifts.count == live.feed.drifts.count)
     }
 }

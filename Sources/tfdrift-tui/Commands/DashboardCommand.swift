@@ -25,6 +25,8 @@ struct DashboardCommand: ParsableCommand {
 
     @OptionGroup(title: "Simulator (with --demo)") var simulator: SimulatorArguments
 
+    @OptionGroup(title: "Recording") var recording: RecordOptions
+
     func run() throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw ValidationError(
@@ -45,11 +47,14 @@ struct DashboardCommand: ParsableCommand {
 
         let inbox = Inbox()
         let logger = try settings.openLog(url: url)
-        let client = WebSocketClient(options: settings.clientOptions(backlog: { inbox.backlog }, logger: logger), deliver: { inbox.post($0) })
+        var state = settings.initialState(url: url)
+        let recorder = try recording.recorder(state: state, startedAt: SystemClock.now())
+        var options = settings.clientOptions(backlog: { inbox.backlog }, logger: logger)
+        options.rawFrames = recorder != nil
+        let client = WebSocketClient(options: options, deliver: { inbox.post($0) })
         defer { client.shutdown() }
         let environment = Environment.current()
         let catalog = ThemeCatalog(environment: environment)
-        var state = settings.initialState(url: url)
         state.ui.theme = config.value("theme")?.string ?? "default"
         state.ui.themes = catalog.names()
         if config.value("kiosk")?.bool == true {
@@ -74,6 +79,8 @@ struct DashboardCommand: ParsableCommand {
         // After initscr, so that our SIGWINCH handler (which wakes the loop from any thread) replaces ncurses'.
         SignalTrap.install(wakingFD: inbox.writeFD)
         let fps = Double(config.value("fps")?.int ?? 30)
-        Runtime(state: state, inbox: inbox, client: client, frontend: frontend, maximumFramesPerSecond: fps, logger: logger).run()
+        Runtime(
+            state: state, inbox: inbox, client: client, frontend: frontend, maximumFramesPerSecond: fps, logger: logger, recorder: recorder
+        ).run()
     }
 }

@@ -10,7 +10,7 @@ struct RootCommand: ParsableCommand {
             `tfdrift-tui --url ws://host:8080/ws` against a real TFDrift-Falco server.
             Keys in the dashboard: 1-5 toggle topics, Tab moves focus, j/k/arrows/PgUp/PgDn scroll, ? help, q quits.
             """,
-        subcommands: [DashboardCommand.self, TailCommand.self, ConfigCommand.self, DemoServerCommand.self],
+        subcommands: [DashboardCommand.self, TailCommand.self, ReplayCommand.self, ConfigCommand.self, DemoServerCommand.self],
         defaultSubcommand: DashboardCommand.self
     )
 }

@@ -72,9 +72,8 @@ struct TailCommand: ParsableCommand {
         case .failure(let error): throw ValidationError("--replay: \(error.reason)")
         }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        let player = try ReplayPlayer(recording: recording, frontend: frontend, speed: speed)
-        player.run()
-        if let stopped = player.stoppedAt {
+        let (_, stoppedAt) = try ReplaySource.play(recording, into: frontend, speed: speed)
+        if let stopped = stoppedAt {
             Console.print("tfdrift-tui: replay stopped at \(stopped)", to: STDERR_FILENO)
             throw ExitCode(1)
         }
