@@ -88,7 +88,8 @@ let package = Package(
                 "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "TFDriftCore", "TFDriftWire", "TFDriftView",
                 // The CONNECT proxy the proxy tests start.
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-            ]
+            ],
+            exclude: ["Recordings"]
         ),
         .testTarget(name: "EndToEndTests", dependencies: ["TFDriftSimulator"]),
     ],

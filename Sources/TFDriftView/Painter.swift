@@ -380,7 +380,10 @@ struct Painter {
 
     /// `REPLAY 30× 02:14:07 (43%)`, then PAUSED, END or where a damaged recording stopped.
     static func replayText(_ replay: ReplayStatus, offset: Int) -> (text: String, role: Role, priority: Int) {
-        let speed = replay.speed.map { "\(Format.count(Checked.clamped($0.rounded(), to: 0...1_000_000)))×" } ?? "max"
+        let speed = replay.speed.map { speed in
+            let tenths = Checked.clamped((speed * 10).rounded(), to: 0...10_000_000)
+            return tenths % 10 == 0 ? "\(Format.count(tenths / 10))×" : "\(tenths / 10).\(tenths % 10)×"
+        } ?? "max"
         let percent = Checked.clamped((replay.fraction * 100).rounded(.down), to: 0...100)
         var text = " REPLAY \(speed) \(Timestamp.clock(replay.at, utcOffset: offset)) (\(percent)%)"
         if let stopped = replay.stoppedAt {

@@ -166,3 +166,26 @@ struct RecordReplayTests {
         #expect(replayed.feed.drifts.count == live.feed.drifts.count)
     }
 }
+
+/// Committed recordings (made by the simulator through `tail --record`) replayed into the dashboard: a screen
+/// bug becomes a recording plus an expected canvas. `UPDATE_SNAPSHOTS=1` rewrites the expected canvases.
+struct RecordedScreenTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Recordings").path
+
+    @Test(arguments: ["hostile-burst", "restarts-with-gaps"], [Size(width: 80, height: 24), Size(width: 120, height: 40)])
+    func aRecordingReplaysToItsExpectedScreen(name: String, size: Size) throws {
+        let recording = try Recording.load(["\(Self.folder)/\(name).ndjson"]).get()
+        let (state, stoppedAt) = try ReplaySource.play(recording, into: CanvasCollector(every: 1_000_000))
+        #expect(stoppedAt == nil)
+        var layout = state
+        _ = Reducer.reduce(&layout, .resized(width: size.width, height: size.height, pageRows: [:]))
+        let text = Dashboard.render(layout, size: size).text
+        let expectedPath = "\(Self.folder)/\(name).\(size.width)x\(size.height).txt"
+        if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] != nil {
+            try text.write(toFile: expectedPath, atomically: true, encoding: .utf8)
+        }
+        let expected = try String(contentsOfFile: expectedPath, encoding: .utf8)
+        #expect(text == expected, "replayed screen differs from \(expectedPath):\n\(text)")
+        #expect(TerminalSafety.isClean(text.replacingOccurrences(of: "\n", with: " ")), "nothing hostile reaches the screen")
+    }
+}
