@@ -39,8 +39,10 @@ struct RecordReplayTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("tfdrift-\(name)-\(UUID().uuidString).ndjson").path
     }
 
-    /// Records a live run with a hostile burst, a dropped connection and a reconnect; draws the screen every few
-    /// actions; replays the recording at 1000× and draws at the same moments: the screens are identical.
+    /// Records a live run with a hostile burst, a server restart (down, refusing, back with an empty drift list)
+    /// and the reconnect; draws the screen every few actions; replays the recording at 1000× and draws at the same
+    /// moments: the screens are identical. `RECORD_REPLAY_SECONDS=600` makes it a ten-minute run with a restart
+    /// every 30 s (run by hand; the suite keeps it short).
     @Test func aReplayDrawsExactlyTheScreensTheLiveRunDrew() throws {
         let (server, url) = try startServer(.real, rate: 40) {
             $0.hostileRounds = 2
@@ -48,14 +50,27 @@ struct RecordReplayTests {
         defer { server.stop() }
         let path = Self.scratch("live")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        let live = CanvasCollector(every: 7)
+        let seconds = ProcessInfo.processInfo.environment["RECORD_REPLAY_SECONDS"].flatMap(Double.init) ?? 0
+        let live = CanvasCollector(every: seconds > 0 ? 97 : 7)
         var options = WebSocketClient.Options()
         options.rawFrames = true
+        let restarts = seconds > 0 ? Thread {
+            while !Thread.current.isCancelled {
+                Thread.sleep(forTimeInterval: 30)
+                server.goDown()
+                Thread.sleep(forTimeInterval: 1)
+                server.comeBack()
+            }
+        } : nil
+        restarts?.start()
+        defer { restarts?.cancel() }
         let liveState = runScenario(
-            url: url, topics: [.drifts, .events],
+            url: url, topics: [.drifts, .events], timeout: 60 + seconds,
             steps: [
-                Step(name: "both sentinels", until: { HostileServerTests.sentinels(in: $0).count == 2 }, perform: { _, _ in server.dropConnections() }),
+                Step(name: "both sentinels", until: { HostileServerTests.sentinels(in: $0).count == 2 }, perform: { _, _ in server.goDown() }),
+                Step(name: "the server is down", until: { $0.connection.phase != .open }, perform: { _, _ in server.comeBack() }),
                 Step(name: "back, with more data", until: { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.feed.drifts.count >= 20 }),
+                Step(name: "long enough", until: { $0.now - $0.startedAt >= seconds }),
             ],
             onAction: { action, state in live.observe(action, previous: state.connection, state: state) },
             configure: {
@@ -79,6 +94,10 @@ struct RecordReplayTests {
         #expect(replayState.feed.drifts.count == liveState.feed.drifts.count)
         #expect(replayState.feed.gaps == liveState.feed.gaps)
         #expect(replayState.diagnostics.problems.count == liveState.diagnostics.problems.count)
+        #expect(!liveState.feed.gaps.isEmpty, "the restart left a gap marker")
+        if seconds > 0 {
+            print("RECORD_REPLAY: \(live.dispatched) actions, \(live.canvases.count) screens compared, \(liveState.feed.gaps.count) gaps, drifts \(liveState.feed.drifts.nextSeq)")
+        }
     }
 
     /// A short real recording to damage in different ways.
