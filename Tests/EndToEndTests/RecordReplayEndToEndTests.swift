@@ -53,6 +53,25 @@ struct RecordReplayEndToEndTests {
         try tmux.send(" ")
         let ended = try tmux.waitFor("the end, as fast as possible") { $0.contains("REPLAY max") && $0.contains("(100%) · END") }
         #expect(ended.contains("CRIT") || ended.contains("HIGH") || ended.contains("WARN"), "drifts on screen:\n\(ended)")
+        // Investigating works in a replay as live: a filter, the detail, an export.
+        try tmux.send("/")
+        try tmux.type("sev:crit")
+        let filtered = try tmux.waitFor("the Drifts pane narrowed") { $0.contains("/sev:crit") }
+        let screenLines = filtered.split(separator: "\n")
+        let top = try #require(screenLines.firstIndex { $0.contains("┌ Drifts") })
+        let bottom = try #require(screenLines[top...].firstIndex { $0.hasPrefix("└") })
+        let rows = screenLines[(top + 2)..<bottom].filter { $0.contains(":") }
+        #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(" CRIT ") }, "only critical rows in the Drifts pane:\n\(filtered)")
+        try tmux.send("Enter")
+        _ = try tmux.waitFor("the detail") { $0.contains("Esc") && $0.contains("resource") }
+        try tmux.send("Escape")
+        let export = scratchFile("replay-export.ndjson")
+        defer { unlink(export) }
+        try tmux.send(":")
+        try tmux.type("export \(export)")
+        try tmux.waitFor("the export confirmed") { $0.contains("exported") }
+        let lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("\"severity\":\"critical\"") }, "\(lines.prefix(3))")
         try tmux.send("q")
         _ = try tmux.waitFor("the exit status") { $0.contains("EXIT=0") }
         try tmux.expectTerminalRestored()
