@@ -26,6 +26,8 @@ public protocol Frontend: AnyObject {
     func copyToClipboard(_ text: String)
     /// Rings the bell or flashes the screen.
     func alert(_ kind: KioskSettings.Alert)
+    /// A monotonic time the loop must wake at even if nothing happens (`tail --duration`).
+    var wakeAt: Double? { get }
     /// Actions the frontend owes the store after a batch was reduced: the dashboard reports a layout whose
     /// page sizes changed (a maximised pane, a State pane that gave its room away).
     func settle(state: State) -> [Action]
@@ -37,6 +39,7 @@ extension Frontend {
     public func copyToClipboard(_ text: String) {}
     public func alert(_ kind: KioskSettings.Alert) {}
     public func settle(state: State) -> [Action] { [] }
+    public var wakeAt: Double? { nil }
 }
 
 /// The one loop that owns the state: it takes actions from its source, reduces each, runs the effects and
@@ -99,6 +102,7 @@ public final class Runtime {
             let now = clock.monotonic()
             var deadline = min(live ? nextTick : .infinity, timers.map(\.due).min() ?? .infinity)
             if let due = source.nextDue(now: now) { deadline = min(deadline, due) }
+            if let wake = frontend.wakeAt { deadline = min(deadline, wake) }
             if dirty { deadline = min(deadline, lastPresented + 1 / maximumFramesPerSecond) }
             var descriptors: [Int32] = []
             if let fd = source.descriptor { descriptors.append(fd) }

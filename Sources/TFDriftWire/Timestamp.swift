@@ -67,14 +67,36 @@ public enum Timestamp {
     /// Years 0000–9999, the range RFC 3339 can write; other times are shown at its ends, never trapped on.
     static let representable = -62_167_219_200...253_402_300_799
 
-    /// Formats epoch seconds as `2026-11-27T03:01:43Z`.
+    /// Formats epoch seconds as `2026-11-27T03:01:43Z`: twenty bytes written in place (`tail` formats two per
+    /// line, so no intermediate strings).
     public static func format(_ seconds: Double) -> String {
         let total = Checked.clamped(seconds.rounded(.down), to: representable)
         var days = total / 86_400
         var rem = total % 86_400
         if rem < 0 { rem += 86_400; days -= 1 }
         let (y, m, d) = civilFromDays(days)
-        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rem / 3600, 2)):\(pad(rem / 60 % 60, 2)):\(pad(rem % 60, 2))Z"
+        return String(unsafeUninitializedCapacity: 20) { buffer in
+            func put(_ value: Int, _ width: Int, at offset: Int) {
+                var v = value
+                for i in stride(from: offset + width - 1, through: offset, by: -1) {
+                    buffer[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                    v /= 10
+                }
+            }
+            put(y, 4, at: 0)
+            buffer[4] = UInt8(ascii: "-")
+            put(m, 2, at: 5)
+            buffer[7] = UInt8(ascii: "-")
+            put(d, 2, at: 8)
+            buffer[10] = UInt8(ascii: "T")
+            put(rem / 3600, 2, at: 11)
+            buffer[13] = UInt8(ascii: ":")
+            put(rem / 60 % 60, 2, at: 14)
+            buffer[16] = UInt8(ascii: ":")
+            put(rem % 60, 2, at: 17)
+            buffer[19] = UInt8(ascii: "Z")
+            return 20
+        }
     }
 
     /// `20261127T030143Z`: sortable and safe in a file name.

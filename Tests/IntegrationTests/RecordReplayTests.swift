@@ -83,7 +83,7 @@ struct RecordReplayTests {
 
         let recording = try Recording.load([path]).get()
         #expect(recording.damage == nil)
-        let replayed = CanvasCollector(every: 7)
+        let replayed = CanvasCollector(every: live.every)
         let (replayState, stoppedAt) = try ReplaySource.play(recording, into: replayed, speed: 1000)
         #expect(stoppedAt == nil)
         #expect(replayed.dispatched == live.dispatched, "one replayed action per live one")

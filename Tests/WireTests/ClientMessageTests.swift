@@ -63,6 +63,19 @@ struct TimestampTests {
         #expect(Timestamp.parse(Timestamp.format(t)) == t)
         #expect(Timestamp.clock(t, utcOffset: 9 * 3600) == "12:01:43")
     }
+
+    @Test func everyRepresentableSecondRoundTripsAndTheEndsHold() {
+        var random = SplitMix64(seed: 5)
+        for _ in 0..<20_000 {
+            let t = Double(Int64(random.next() % 253_402_300_800) - 62_167_219_200)
+            #expect(Timestamp.parse(Timestamp.format(t)) == t, "\(t)")
+        }
+        #expect(Timestamp.format(-1e300) == "0000-01-01T00:00:00Z")
+        #expect(Timestamp.format(.infinity) == "9999-12-31T23:59:59Z")
+        #expect(Timestamp.format(.nan) == "0000-01-01T00:00:00Z")
+        #expect(Timestamp.format(0.999) == "1970-01-01T00:00:00Z")
+        #expect(Timestamp.format(-0.5) == "1969-12-31T23:59:59Z")
+    }
 }
 
 struct RetryAfterTests {

@@ -24,11 +24,20 @@ final class TailFrontend: Frontend {
 
     var inputDescriptor: Int32? { nil }
     func readInput(state: State) -> [Action] { [] }
-    /// Output is flushed once per frame rather than per line, so floods cost one write a frame.
+    /// Output is flushed once per frame (30 a second) rather than per line, so floods cost one write a frame,
+    /// and at 64 KiB whatever the frame rate, so a pipe reader sees lines promptly and memory stays small.
     func present(state: State) {
+        flush()
+    }
+
+    private func flush() {
+        guard !buffer.isEmpty else { return }
         Console.write(buffer, to: STDOUT_FILENO)
         buffer.removeAll(keepingCapacity: true)
     }
+
+    /// `--duration` ends on time: the loop wakes for it even when nothing arrives.
+    var wakeAt: Double? { deadline }
 
     /// Set once automatic retries have given up (`--max-retries`): nothing more can arrive.
     private var gaveUp = false
@@ -97,9 +106,13 @@ final class TailFrontend: Frontend {
     /// NDJSON is inert by construction (the JSON writer escapes controls and bidi characters); a text line
     /// goes through the sanitiser once more, whatever its parts were, before it reaches a terminal or a pipe.
     func emit(_ line: TailLine) {
-        let output = format == .ndjson ? line.json : Sanitizer.clean(line.textLine, limit: 1 << 20)
-        buffer.append(contentsOf: output.utf8)
+        if format == .ndjson {
+            line.write(into: &buffer)
+        } else {
+            buffer.append(contentsOf: Sanitizer.clean(line.textLine, limit: 1 << 20).utf8)
+        }
         buffer.append(0x0A)
+        if buffer.count >= 1 << 16 { flush() }
     }
 }
 
@@ -111,8 +124,17 @@ struct TailLine {
 
     var isEvent: Bool { kind == "event" }
 
-    var json: String {
-        JSONValue.object(JSONObject([(key: "kind", value: .string(kind))] + fields.map { (key: $0.0, value: $0.1) })).jsonText
+    /// The NDJSON object, straight into `out`.
+    func write(into out: inout [UInt8]) {
+        out.append(contentsOf: #"{"kind":"#.utf8)
+        JSONValue.writeString(kind, to: &out)
+        for (key, value) in fields {
+            out.append(UInt8(ascii: ","))
+            JSONValue.writeString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            value.write(to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
     }
 
     var textLine: String { "\(kind.padding(10)) \(text)" }
