@@ -189,6 +189,17 @@ struct ConnectionSettings {
         return headers
     }
 
+    /// What a live run (dashboard or `tail`) connects with: the log, the recorder, the initial state and the
+    /// client delivering into `inbox` (messages undecoded while recording, so they are recorded as received).
+    func live(url: String, inbox: Inbox, recording: RecordOptions) throws -> (state: State, client: WebSocketClient, logger: Logger?, recorder: Recorder?) {
+        let logger = try openLog(url: url)
+        let state = initialState(url: url)
+        let recorder = try recording.recorder(state: state, startedAt: SystemClock.now())
+        var options = clientOptions(backlog: { inbox.backlog }, logger: logger)
+        options.rawFrames = recorder != nil
+        return (state, WebSocketClient(options: options, deliver: { inbox.post($0) }), logger, recorder)
+    }
+
     func clientOptions(backlog: @escaping @Sendable () -> Int, logger: Logger? = nil) -> WebSocketClient.Options {
         WebSocketClient.Options(headers: headers, backlog: backlog, tls: tls, proxy: proxy, logger: logger)
     }

@@ -46,13 +46,9 @@ struct DashboardCommand: ParsableCommand {
         defer { server?.stop() }
 
         let inbox = Inbox()
-        let logger = try settings.openLog(url: url)
-        var state = settings.initialState(url: url)
-        let recorder = try recording.recorder(state: state, startedAt: SystemClock.now())
-        var options = settings.clientOptions(backlog: { inbox.backlog }, logger: logger)
-        options.rawFrames = recorder != nil
-        let client = WebSocketClient(options: options, deliver: { inbox.post($0) })
+        let (initial, client, logger, recorder) = try settings.live(url: url, inbox: inbox, recording: recording)
         defer { client.shutdown() }
+        var state = initial
         let environment = Environment.current()
         let catalog = ThemeCatalog(environment: environment)
         state.ui.theme = config.value("theme")?.string ?? "default"

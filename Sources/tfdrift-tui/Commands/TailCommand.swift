@@ -46,12 +46,7 @@ struct TailCommand: ParsableCommand {
         let url = settings.url
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
-        let logger = try settings.openLog(url: url)
-        let state = settings.initialState(url: url)
-        let recorder = try recording.recorder(state: state, startedAt: SystemClock.now())
-        var options = settings.clientOptions(backlog: { inbox.backlog }, logger: logger)
-        options.rawFrames = recorder != nil
-        let client = WebSocketClient(options: options, deliver: { inbox.post($0) })
+        let (state, client, logger, recorder) = try settings.live(url: url, inbox: inbox, recording: recording)
         defer { client.shutdown() }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
         let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend, logger: logger, recorder: recorder).run()
