@@ -9,7 +9,7 @@ struct RecordOptions: ParsableArguments {
         valueName: "FILE"))
     var record: String?
 
-    @Option(name: .long, help: "Continue the recording in FILE.1, FILE.2, … past this size: 100MB, 512KB, or bytes (default 100MB).")
+    @Option(name: .long, help: "Continue the recording in FILE.1, FILE.2, … past this size: 100MB, 512KB, or bytes.")
     var recordMaxSize: String = "100MB"
 
     func validate() throws {

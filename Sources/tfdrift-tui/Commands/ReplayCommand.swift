@@ -13,8 +13,8 @@ struct ReplayCommand: ParsableCommand {
         commandName: "replay",
         abstract: "Play a recording (made with --record) in the dashboard: no socket, no REST call.",
         discussion: """
-            Keys: Space pauses, + and - change the speed (1× to 1000×, then as fast as possible), > and < seek a
-            minute, ] and [ jump to the next or previous gap or critical drift; everything else works as live
+            Keys: Space pauses, + and - change the speed (1× to 1000×, then as fast as possible), > and < seek a \
+            minute, ] and [ jump to the next or previous gap or critical drift; everything else works as live \
             (detail, filter, copy, export). Give rotated parts in order: FILE FILE.1 FILE.2 …
             """
     )

@@ -11,8 +11,9 @@ struct TailCommand: ParsableCommand {
         commandName: "tail",
         abstract: "Print events, control replies and connection changes as lines (for scripts, `| jq`, and tests).",
         discussion: """
-            NDJSON lines carry a `kind`: event, control, connection or error. Exits 0 after --count events or
-            --duration seconds; exits 1 with a message on stderr if it never managed to connect.
+            NDJSON lines carry a `kind`: event, control, connection, gap or error. Exits 0 after --count events or \
+            --duration seconds; exits 1 with a message on stderr if it never managed to connect, or if a replayed \
+            recording is damaged (after printing everything up to the damage).
             """
     )
 
