@@ -62,7 +62,77 @@ let reduceTime = best(3) {
     for i in 0..<frames { _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: 1_795_748_400 + Double(i) / 100)) }
     sink += state.feed.drifts.count
 }
-print("reduce   \(rate(messages, reduceTime)) into 10,000-item histories")
+print("reduce   \(rate(messages, reduceTime)) into 10,000-item histories (the same 256 messages again and again)")
+
+// 3b. The same with realistic churn: every message a new resource, so the histories fill, evict and free, and
+// the dedupe window and the statistics keep meeting new keys.
+let churnFrames: [[Incoming]] = (0..<frames).map { f in
+    let distinct = (0..<256).map { String(format: shapes[$0 % shapes.count], f * 256 + $0) }
+    return Ingest.items(from: FrameDecoder.decode(Array(distinct.joined(separator: "\n").utf8)), receivedAt: 1_795_748_400)
+}
+let churnTime = best(3) {
+    var state = State(settings: Settings(url: "ws://x/ws"), topics: [.all])
+    _ = Reducer.reduce(&state, .started(at: 1_795_748_400))
+    _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 1_795_748_400))
+    for (i, batch) in churnFrames.enumerated() {
+        _ = Reducer.reduce(&state, .received(generation: 1, items: batch, at: 1_795_748_400 + Double(i) / 100))
+    }
+    sink += state.feed.drifts.count
+}
+print("reduce   \(rate(messages, churnTime)) with churn (every message new; histories full, evicting)")
+
+// 3c. `tail`'s output: records as NDJSON lines, written straight into bytes, against Foundation's
+// JSONSerialization writing the same fields from dictionaries.
+let records: [(String, JSONValue)] = churnFrames[0].flatMap { item -> [(String, JSONValue)] in
+    switch item {
+    case .drift(let d): return d.jsonFields
+    case .event(let e): return e.jsonFields
+    default: return []
+    }
+}
+let recordCount = churnFrames[0].count
+let objects: [[(String, JSONValue)]] = churnFrames[0].compactMap { item in
+    switch item {
+    case .drift(let d): d.jsonFields
+    case .event(let e): e.jsonFields
+    default: nil
+    }
+}
+func foundationObject(_ fields: [(String, JSONValue)]) -> [String: Any] {
+    var object: [String: Any] = [:]
+    for (key, value) in fields {
+        switch value {
+        case .string(let s): object[key] = s
+        case .bool(let b): object[key] = b
+        case .number(let n): object[key] = n
+        default: object[key] = NSNull()
+        }
+    }
+    return object
+}
+let dictionaries = objects.map(foundationObject)
+let repeats = 200
+let foundationWrite = best(3) {
+    for _ in 0..<repeats {
+        for object in dictionaries { sink += (try? JSONSerialization.data(withJSONObject: object))?.count ?? 0 }
+    }
+}
+var output: [UInt8] = []
+output.reserveCapacity(1 << 20)
+let byteWrite = best(3) {
+    for _ in 0..<repeats {
+        for fields in objects {
+            JSONValue.object(JSONObject(fields.map { (key: $0.0, value: $0.1) })).write(to: &output)
+            output.append(0x0A)
+            if output.count > 1 << 19 {
+                sink += output.count
+                output.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+}
+let lineCount = objects.count * repeats
+print("ndjson   JSONSerialization (baseline) \(rate(lineCount, foundationWrite))   byte writer \(rate(lineCount, byteWrite))   ×\(String(format: "%.1f", foundationWrite / byteWrite))   (\(records.count / max(1, recordCount)) fields a line)")
 
 // 4. Rendering a full dashboard frame, against filling a canvas of the same size with spaces (the floor).
 var state = State(settings: Settings(url: "ws://x/ws"), topics: [.all])

@@ -208,3 +208,59 @@ struct RecordedScreenTests {
         #expect(TerminalSafety.isClean(text.replacingOccurrences(of: "\n", with: " ")), "nothing hostile reaches the screen")
     }
 }
+
+/// Every recorded kind of action comes back as itself, and a user's topic and filter changes come back as
+/// actions that make the same change.
+struct RecordingCodecTests {
+    static let actions: [Action] = [
+        .started(at: 10), .tick(at: 11.5), .connectionOpened(generation: 3, at: 12),
+        .connectionClosed(generation: 3, Disconnection("upgrade refused: HTTP 429", httpStatus: 429, retryAfter: 2.5), at: 13, jitter: 0.25),
+        .connectionClosed(generation: 4, Disconnection("expired", certificateRejected: true), at: 14, jitter: 0),
+        .connectionClosed(generation: 5, Disconnection("407", proxyRefused: true), at: 15, jitter: 0.999),
+        .frameReceived(generation: 3, bytes: Array(#"{"type":"connected","data":{"version":"0.14"}}"#.utf8), at: 16),
+        .frameReceived(generation: 3, bytes: [0x7B, 0xFF, 0xFE, 0x00, 0x0A, 0xC3], at: 17),
+        .received(generation: 3, items: [], at: 18),
+        .sendFailed(generation: 3, message: .subscribe("drift"), reason: "not connected"),
+        .sendFailed(generation: 3, message: .query(["resource": "aws_s3_bucket"]), reason: "too large"),
+        .sendFailed(generation: 3, message: .filter(provider: "aws"), reason: "x"),
+        .retryDue(generation: 3), .welcomeTimedOut(generation: 3), .pollDue,
+        .restResponse(.history(page: 2, limit: 250, from: 3, total: 900), .body(["data": ["total": 900]]), at: 19),
+        .restResponse(.driftContext(resourceID: "arn:aws:iam::1:role/a b"), .failure(status: 404, message: "not found"), at: 20),
+        .restResponse(.declaredResource(resourceID: "i-1"), .failure(status: nil, message: "TLS: expired"), at: 21),
+        .restResponse(.health, .body(["status": "ok"]), at: 22), .restResponse(.stats, .body(.null), at: 23),
+        .restResponse(.terraformState, .failure(status: 404, message: ""), at: 24),
+        .restResponse(.drifts(page: 1, limit: 1), .body([]), at: 25),
+        .configurationProblems(["config.yaml:3: histroy: unknown setting"]),
+    ]
+
+    @Test func everyRecordedActionComesBackAsItself() throws {
+        for action in Self.actions {
+            let line = try #require(RecordingCodec.encode(action, at: 99), "\(action) is recorded")
+            let parsed = try JSONParser.parse(line.jsonText)
+            let decoded = try RecordingCodec.decode(parsed).get()
+            #expect(decoded.t == 99)
+            #expect(decoded.actions == [action])
+        }
+        for notRecorded: Action in [.key(.character("q")), .command(.focusNext), .resized(width: 80, height: 24, pageRows: [:])] {
+            #expect(RecordingCodec.encode(notRecorded, at: 1) == nil)
+        }
+    }
+
+    @Test func topicAndFilterChangesReplayAsTheSameChange() throws {
+        var before = State(settings: Settings(url: "ws://x/ws"), topics: [.drifts, .events])
+        before.ui.focus = .events
+        var after = before
+        _ = Reducer.reduce(&after, .command(.toggleTopic(.events)))
+        _ = Reducer.reduce(&after, .command(.toggleTopic(.state)))
+        _ = Reducer.reduce(&after, .command(.setFilter("sev:high+")))
+        let lines = RecordingCodec.changes(from: before, to: after, at: 5)
+        #expect(lines.count == 2)
+        var replayed = before
+        replayed.ui.focus = .drifts
+        for line in lines {
+            for action in try RecordingCodec.decode(try JSONParser.parse(line.jsonText)).get().actions { _ = Reducer.reduce(&replayed, action) }
+        }
+        #expect(replayed.desiredTopics == after.desiredTopics)
+        #expect(replayed.ui.filters[.events]?.text == "sev:high+")
+    }
+}
