@@ -31,7 +31,12 @@ public final class Inbox: Sendable {
 
     public func post(_ action: Action) {
         var size = 1
-        if case .received(_, let items, _) = action { size = max(1, items.count) }
+        switch action {
+        case .received(_, let items, _): size = max(1, items.count)
+        // Undecoded (while recording): its lines are its messages, so the bound stays one of messages.
+        case .frameReceived(_, let bytes, _): size = 1 + bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        default: break
+        }
         let wasEmpty = pending.withLockedValue { box -> Bool in
             let empty = box.actions.isEmpty
             box.actions.append(action)

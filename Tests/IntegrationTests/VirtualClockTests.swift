@@ -115,3 +115,19 @@ struct VirtualClockTests {
         #expect(retries.allSatisfy { abs($0 - 30) < 0.001 }, "\(retries)")
     }
 }
+
+struct InboxTests {
+    /// The network pauses reading on the inbox's backlog, which counts messages whether they come decoded or,
+    /// while recording, as a frame's bytes (one message a line).
+    @Test func theBacklogCountsMessagesNotFrames() {
+        let inbox = Inbox()
+        let batch = (0..<256).map { #"{"type":"data","topic":"drift","data":{"n":\#($0)}}"# }.joined(separator: "\n")
+        inbox.post(.frameReceived(generation: 1, bytes: Array(batch.utf8), at: 0))
+        #expect(inbox.backlog == 256)
+        inbox.post(.received(generation: 1, items: Array(repeating: .unknown(type: "x"), count: 3), at: 0))
+        inbox.post(.tick(at: 1))
+        #expect(inbox.backlog == 260)
+        #expect(inbox.drain().count == 3)
+        #expect(inbox.backlog == 0)
+    }
+}
