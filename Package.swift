@@ -71,7 +71,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "tfdrift-bench",
-            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView"]
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator"]
         ),
         // libFuzzer targets (Scripts/fuzz.sh builds them with -DFUZZING); otherwise a replayer of regression inputs.
         .executableTarget(

@@ -1,7 +1,11 @@
 // Throughput figures for the hot paths, each next to a baseline measured in the same run.
 // Run in release: `swift run -c release tfdrift-bench`. Results are recorded in BENCHMARKS.md.
 import Foundation
+import NIOConcurrencyHelpers
 import TFDriftCore
+import TFDriftNetwork
+import TFDriftRuntime
+import TFDriftSimulator
 import TFDriftView
 import TFDriftWire
 
@@ -152,4 +156,56 @@ let render = best(3) {
     for _ in 0..<renders { sink += Dashboard.render(state, size: size).size.width }
 }
 print(String(format: "render   200x60 dashboard %.2f ms/frame   (blank canvas fill %.2f ms/frame)", render / Double(renders) * 1000, floor / Double(renders) * 1000))
+// 5. End to end over loopback: the in-process simulator at its maximum rate feeding two clients at once — the
+// full pipeline (socket → decode on the network thread → reduce on the main loop, no screen) and a client
+// that only counts the messages in the frames it receives (no decoding). The simulator drops what a slow
+// client cannot take, as the real server does, so the ratio says how much of the offered stream the full
+// pipeline keeps.
+final class CountingFrontend: Frontend {
+    let deadline: Double
+    init(seconds: Double) { deadline = SystemClock.monotonic() + seconds }
+    var inputDescriptor: Int32? { nil }
+    var wantsToStop: Bool { SystemClock.monotonic() >= deadline }
+    var wakeAt: Double? { deadline }
+    func readInput(state: State) -> [Action] { [] }
+    func present(state: State) {}
+}
+
+let endToEndSeconds = 8.0
+let server = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
+let port = try server.start()
+let url = "ws://127.0.0.1:\(port)/ws"
+let counted = NIOLockedValueBox(0)
+var countingOptions = WebSocketClient.Options()
+countingOptions.rawFrames = true
+let counterBox = NIOLockedValueBox<WebSocketClient?>(nil)
+let counter = WebSocketClient(options: countingOptions) { action in
+    switch action {
+    case .frameReceived(_, let bytes, _):
+        let messages = 1 + bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+        counted.withLockedValue { $0 += messages }
+    case .connectionOpened:
+        // Everything the server publishes, as the pipeline's four topics do.
+        let client = counterBox.withLockedValue { $0 }
+        DispatchQueue.global().async { client?.send(generation: 1, .subscribe("all")) }
+    default:
+        break
+    }
+}
+counterBox.withLockedValue { $0 = counter }
+counter.connect(generation: 1, url: url)
+let inbox = Inbox()
+let pipeline = WebSocketClient(options: WebSocketClient.Options(backlog: { inbox.backlog })) { inbox.post($0) }
+var pipelineState = State(settings: Settings(url: url), topics: [.all])
+pipelineState.settings.restEnabled = false
+let final = Runtime(state: pipelineState, inbox: inbox, client: pipeline, frontend: CountingFrontend(seconds: endToEndSeconds)).run()
+let countedTotal = counted.withLockedValue { $0 }
+counter.shutdown()
+pipeline.shutdown()
+server.stop()
+let pipelineRate = Double(final.diagnostics.messagesReceived) / endToEndSeconds
+let countingRate = Double(countedTotal) / endToEndSeconds
+print(String(
+    format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   (%d cores)",
+    countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0, ProcessInfo.processInfo.activeProcessorCount))
 if sink == 42 { print("") }  // keeps the work observable to the optimiser
