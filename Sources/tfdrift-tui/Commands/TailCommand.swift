@@ -20,8 +20,8 @@ struct TailCommand: ParsableCommand {
     @OptionGroup var connection: ConnectionOptions
     @OptionGroup var recording: RecordOptions
 
-    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
-        "Print a recording instead of connecting (repeat for rotated parts, in order), as fast as possible.", valueName: "FILE"))
+    @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
+        "Print a recording instead of connecting, as fast as possible; rotated parts follow in order (FILE FILE.1 …).", valueName: "FILE"))
     var replay: [String] = []
 
     @Option(name: .long, help: "With --replay: play at this many times the recorded speed instead of as fast as possible.")
