@@ -127,3 +127,52 @@ public enum Bindings {
         return table.first { $0.context == .everywhere && $0.keys.contains(key) }?.command
     }
 }
+
+/// A replay's own keys (`tfdrift-tui replay`): the replay source answers them before the store sees them, and
+/// the help lists them while a recording plays.
+public enum ReplayControl: CaseIterable, Sendable {
+    case pause, faster, slower, forward, back, nextMoment, previousMoment
+
+    public var characters: [Character] {
+        switch self {
+        case .pause: [" "]
+        case .faster: ["+", "="]
+        case .slower: ["-"]
+        case .forward: [">"]
+        case .back: ["<"]
+        case .nextMoment: ["]"]
+        case .previousMoment: ["["]
+        }
+    }
+
+    public var label: String {
+        switch self {
+        case .pause: "Space"
+        case .faster: "+"
+        case .slower: "-"
+        case .forward: ">"
+        case .back: "<"
+        case .nextMoment: "]"
+        case .previousMoment: "["
+        }
+    }
+
+    public var help: String {
+        switch self {
+        case .pause: "pause / resume the replay"
+        case .faster: "faster (1× … 1000×, max)"
+        case .slower: "slower"
+        case .forward: "a minute forward"
+        case .back: "a minute back"
+        case .nextMoment: "next gap or critical drift"
+        case .previousMoment: "previous gap or critical drift"
+        }
+    }
+
+    public init?(_ key: Key) {
+        guard case .character(let character) = key, let control = ReplayControl.allCases.first(where: { $0.characters.contains(character) }) else {
+            return nil
+        }
+        self = control
+    }
+}

@@ -187,27 +187,25 @@ public final class ReplaySource: ActionSource {
     public func intercept(_ key: Key, state: State, now: Double) -> Bool {
         // Typing (filter, palette) and the help's own keys are the store's.
         if state.ui.editingFilter || state.ui.palette != nil || state.ui.showHelp { return false }
-        guard case .character(let character) = key else { return false }
-        switch character {
-        case " ":
+        guard let control = ReplayControl(key) else { return false }
+        switch control {
+        case .pause:
             position = recordedTime(now)
             paused.toggle()
-        case "+", "=":
+        case .faster:
             changeSpeed(by: 1, now: now)
-        case "-":
+        case .slower:
             changeSpeed(by: -1, now: now)
-        case ">":
+        case .forward:
             seek(to: recordedTime(now) + 60, now: now)
-        case "<":
+        case .back:
             seek(to: recordedTime(now) - 60, now: now)
-        case "]":
+        case .nextMoment:
             if let next = nextMoment(after: state) { seek(to: next, now: now) } else { seek(to: recording.endsAt, now: now) }
             paused = true
-        case "[":
+        case .previousMoment:
             if let previous = previousMoment(in: state) { seek(to: previous, now: now) }
             paused = true
-        default:
-            return false
         }
         anchor = (now, position)
         return true

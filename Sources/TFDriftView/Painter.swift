@@ -432,6 +432,10 @@ struct Painter {
     mutating func helpOverlay(size: Size) {
         var lines: [(String, Role)] = []
         let width = Bindings.table.map { TextWidth.width(of: $0.label) }.max() ?? 8
+        if state.ui.replay != nil {
+            lines.append(("Replay", .columnHeader))
+            for control in ReplayControl.allCases { lines.append((TextWidth.fit(control.label, width) + "  " + control.help, .text)) }
+        }
         for context in BindingContext.allCases {
             let rows = Bindings.table.filter { $0.context == context }
             guard !rows.isEmpty else { continue }

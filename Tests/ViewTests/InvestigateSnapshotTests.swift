@@ -310,3 +310,21 @@ struct DiagnosticsSnapshotTests {
         #expect(state.ui.diagnosticsOffset == nil)
     }
 }
+
+struct ReplaySnapshotTests {
+    /// A replay's status bar (`REPLAY 30× 02:14:07 (43%) · PAUSED`) and its keys at the top of the help.
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func replayStatusAndHelp(size: Size) throws {
+        var state = InvestigateSnapshotTests.state(size: size)
+        _ = Reducer.reduce(&state, .replayProgress(ReplayStatus(speed: 30, paused: true, at: 1_795_748_400 - 2753, fraction: 0.437, ended: false)))
+        let screen = Dashboard.render(state, size: size)
+        #expect(screen.text.split(separator: "\n").last?.hasPrefix(" REPLAY 30× 02:14:07 (43%) · PAUSED ") == true, "\(screen.text)")
+        try DashboardSnapshotTests().check(screen, "replay-paused-\(size.width)x\(size.height)")
+        _ = Reducer.reduce(&state, .command(.toggleHelp))
+        let help = Dashboard.render(state, size: size).text
+        #expect(help.contains("Replay") && help.contains("pause / resume the replay") && help.contains("next gap or critical drift"))
+        _ = Reducer.reduce(&state, .replayProgress(ReplayStatus(speed: nil, paused: false, at: 0, fraction: 1, ended: true, stoppedAt: "rec.ndjson:12: not a JSON line")))
+        let stopped = Dashboard.render(state, size: size).text.split(separator: "\n").last ?? ""
+        #expect(stopped.contains("REPLAY max") && stopped.contains("stopped at rec.ndjson:12"), "\(stopped)")
+    }
+}
