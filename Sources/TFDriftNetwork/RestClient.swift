@@ -11,16 +11,14 @@ import TFDriftWire
 /// event loop, TLS settings and extra headers as the WebSocket, so `wss://` deployments need no second setup.
 /// Results come back as `.restResponse` actions.
 public final class RestClient: Sendable {
-    let dialer: Dialer
-    let headers: [(String, String)]
+    let reach: Reach
     let logger: Logger?
     let deliver: @Sendable (Action) -> Void
     /// A page of 250 drifts is well under this; a bigger body is refused before it is parsed.
     static let maximumBody = 4 * 1024 * 1024
 
-    init(dialer: Dialer, headers: [(String, String)] = [], logger: Logger? = nil, deliver: @escaping @Sendable (Action) -> Void) {
-        self.dialer = dialer
-        self.headers = headers
+    init(reach: Reach, logger: Logger? = nil, deliver: @escaping @Sendable (Action) -> Void) {
+        self.reach = reach
         self.logger = logger
         self.deliver = deliver
     }
@@ -49,6 +47,7 @@ public final class RestClient: Sendable {
             deliver(.restResponse(request, .failure(status: status, message: message), at: SystemClock.now()))
         }
         guard let url = try? ServerURL(parsing: text) else { return fail(nil, "invalid server address") }
+        let (dialer, headers) = reach.current
         var head = HTTPRequestHead(version: .http1_1, method: .GET, uri: request.path)
         head.headers.add(name: "Host", value: url.hostHeader)
         head.headers.add(name: "Accept", value: "application/json")
@@ -57,7 +56,6 @@ public final class RestClient: Sendable {
         for (name, value) in headers { head.headers.add(name: name, value: value) }
         let requestHead = head
         let timeout = dialer.timeout
-        let dialer = self.dialer
         dialer.open(url, upper: { channel in
             let sync = channel.pipeline.syncOperations
             try sync.addHTTPClientHandlers()

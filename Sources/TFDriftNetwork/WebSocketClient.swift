@@ -48,16 +48,22 @@ public final class WebSocketClient: Sendable {
     let options: Options
     let deliver: @Sendable (Action) -> Void
     private let channels = NIOLockedValueBox<[Int: Channel]>([:])
-    /// REST calls share this client's event loop, proxy, TLS and headers.
+    /// REST calls share this client's event loop and its way to the server (proxy, TLS, headers).
     public let rest: RestClient
-    let dialer: Dialer
+    let reach: Reach
 
     public init(options: Options = Options(), deliver: @escaping @Sendable (Action) -> Void) {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.options = options
         self.deliver = deliver
-        self.dialer = Dialer(group: group, tls: options.tls, proxy: options.proxy, timeout: options.connectTimeout)
-        self.rest = RestClient(dialer: dialer, headers: options.headers, logger: options.logger, deliver: deliver)
+        self.reach = Reach(Dialer(group: group, tls: options.tls, proxy: options.proxy, timeout: options.connectTimeout), headers: options.headers)
+        self.rest = RestClient(reach: reach, logger: options.logger, deliver: deliver)
+    }
+
+    /// A changed configuration file: these headers (the token's among them), TLS settings and proxies apply from
+    /// the next connection attempt and REST call on; the open socket keeps what it was opened with.
+    public func reconfigure(headers: [(String, String)], tls: TLSOptions, proxy: ProxySettings) {
+        reach.set(Dialer(group: group, tls: tls, proxy: proxy, timeout: options.connectTimeout), headers: headers)
     }
 
     public func connect(generation: Int, url text: String) {
@@ -70,7 +76,7 @@ public final class WebSocketClient: Sendable {
         }
         let options = self.options
         let channels = self.channels
-        let dialer = self.dialer
+        let (dialer, headers) = reach.current
         // The connect future can complete after the handshake (the resolver step of `connect(host:port:)`), so the
         // socket is registered by the session handler itself, and unregistered only if it is still the one stored.
         let register: @Sendable (Channel) -> Void = { channel in
@@ -91,7 +97,7 @@ public final class WebSocketClient: Sendable {
                 channel.close(promise: nil)
             }
             let handshake = HandshakeHandler(
-                url: url, extraHeaders: options.headers,
+                url: url, extraHeaders: headers,
                 onUpgraded: { context in
                     timeout.cancel()
                     try context.pipeline.syncOperations.addHandlers(
@@ -174,5 +180,21 @@ public final class WebSocketClient: Sendable {
 
     private func closed(_ generation: Int, _ disconnection: Disconnection) {
         deliver(.connectionClosed(generation: generation, disconnection, at: SystemClock.now(), jitter: Double.random(in: 0..<1)))
+    }
+}
+
+/// How the server is reached: the dialer (proxy, TLS) and the request headers, swapped whole when the
+/// configuration changes.
+final class Reach: Sendable {
+    private let box: NIOLockedValueBox<(dialer: Dialer, headers: [(String, String)])>
+
+    init(_ dialer: Dialer, headers: [(String, String)]) {
+        box = NIOLockedValueBox((dialer, headers))
+    }
+
+    var current: (dialer: Dialer, headers: [(String, String)]) { box.withLockedValue { $0 } }
+
+    func set(_ dialer: Dialer, headers: [(String, String)]) {
+        box.withLockedValue { $0 = (dialer, headers) }
     }
 }

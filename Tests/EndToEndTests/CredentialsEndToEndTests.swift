@@ -72,4 +72,36 @@ struct CredentialsEndToEndTests {
         #expect(screen.contains("refused the Bearer token from TFDRIFT_TOKEN"), "\(screen)")
         #expect(!screen.contains(wrong))
     }
+
+    /// A token fixed in the configuration file while the dashboard runs applies at the next attempt (`r`), like
+    /// every connection setting; the old and the new value never appear on screen.
+    @Test func aTokenFileChangedInTheConfigurationAppliesAtTheNextAttempt() throws {
+        let right = "right-\(UUID().uuidString)"
+        let serverToken = try Self.secretFile(right)
+        defer { unlink(serverToken) }
+        let server = try DemoServerProcess(rate: 20, extra: ["--require-token-file", serverToken])
+        defer { server.stop() }
+        let wrong = "wrong-\(UUID().uuidString)"
+        let wrongFile = try Self.secretFile(wrong)
+        let rightFile = try Self.secretFile(right)
+        let config = scratchFile("config.yaml")
+        defer { for path in [wrongFile, rightFile, config] { unlink(path) } }
+        try "url: \(server.url)\ntoken-file: \(wrongFile)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let tmux = try Tmux(width: 160, height: 30, command: "\(try productPath()) --config \(config)")
+        defer { tmux.kill() }
+        _ = try tmux.waitFor("the 401 with the wrong token") { $0.contains("STOPPED: HTTP 401") && $0.contains("token file \(wrongFile)") }
+        try "url: \(server.url)\ntoken-file: \(rightFile)\n".write(toFile: config, atomically: true, encoding: .utf8)
+        // The file is looked at once a second; `r` before that would still send the old token, so retry until open.
+        var screen = ""
+        for _ in 0..<10 {
+            try tmux.send("r")
+            if let opened = try? tmux.waitFor("open with the new token", timeout: 2, { $0.contains("● OPEN") }) {
+                screen = opened
+                break
+            }
+        }
+        let last = try tmux.screen()
+        #expect(screen.contains("● OPEN"), "\(last)")
+        #expect(!screen.contains(wrong) && !screen.contains(right))
+    }
 }

@@ -63,7 +63,12 @@ struct DashboardCommand: ParsableCommand {
             // Watched even before it exists: a file created while running is read then.
             path: config.filePath ?? (connection.noConfig ? nil : Configuration.defaultFile(environment: environment)),
             read: { (try? connection.configuration(extraFlags: extraFlags)) ?? config },
-            settings: { config in (try? ConnectionSettings(config: config)).map { $0.settings(url: demoURL ?? $0.url) } })
+            settings: { config in
+                let next = try ConnectionSettings(config: config)
+                // Headers, the token, TLS files and proxies: from the next attempt on, like the rest.
+                client.reconfigure(headers: next.headers, tls: next.tls, proxy: next.proxy)
+                return next.settings(url: demoURL ?? next.url)
+            })
         let frontend: DashboardFrontend
         do {
             frontend = try DashboardFrontend(display: DisplaySettings(config: config, environment: environment), catalog: catalog, reloader: reloader)

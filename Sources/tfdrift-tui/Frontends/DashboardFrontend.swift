@@ -14,9 +14,10 @@ final class DashboardFrontend: Frontend {
     struct Reloader {
         var path: String?
         var read: () -> Configuration
-        /// The connection settings a configuration gives (the command keeps `--demo`'s address); nil when its
-        /// token cannot be read. Headers and the token themselves are read at start only.
-        var settings: (Configuration) -> Settings?
+        /// The connection settings a configuration gives (the command keeps `--demo`'s address, and hands the
+        /// headers, token, TLS files and proxies to the client for its next attempt); throws when the token file
+        /// or the proxy cannot be used.
+        var settings: (Configuration) throws -> Settings
     }
 
     let terminal: TerminalDriver
@@ -119,10 +120,10 @@ final class DashboardFrontend: Frontend {
         drawnTheme = themeToDraw()
         terminal.invalidate()
         if themeChanged { actions.append(.command(.setTheme(next.theme))) }
-        if let settings = reloader.settings(config) {
-            actions.append(.settingsReloaded(settings))
-        } else {
-            actions.append(.configurationProblems(["the token file cannot be read; the running connection settings stay"]))
+        do {
+            actions.append(.settingsReloaded(try reloader.settings(config)))
+        } catch {
+            actions.append(.configurationProblems(["\(error); the running connection settings stay"]))
         }
         return actions
     }
