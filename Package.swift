@@ -69,9 +69,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The benchmark's pseudo-terminal (the dashboard measured under the real ncurses driver).
+        .target(name: "CPseudoTerminal"),
         .executableTarget(
             name: "tfdrift-bench",
-            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator"]
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "CPseudoTerminal"]
         ),
         // libFuzzer targets (Scripts/fuzz.sh builds them with -DFUZZING); otherwise a replayer of regression inputs.
         .executableTarget(

@@ -200,22 +200,32 @@ public final class TerminalDriver {
         }
     }
 
-    /// Copies the cells that changed since the last frame, then lets ncurses update the terminal.
+    /// Copies the cells that changed since the last frame, then lets ncurses update the terminal. Rows equal to
+    /// the last frame's are skipped whole, and cells are compared in place (no copies): at 400x120 this loop ran
+    /// over 48,000 cells a frame and copying them was the dashboard's largest cost.
     public func draw(_ canvas: Canvas) {
         let full = previous?.size != canvas.size
         if full { erase() }
         let width = canvas.size.width
         let height = canvas.size.height
-        for y in 0..<height {
-            for x in 0..<width {
-                let cell = canvas[x, y]
-                if cell.isContinuation { continue }
-                // The bottom-right cell is never written: some terminals scroll the whole screen when it is.
-                if y == height - 1, x + max(1, TextWidth.width(of: cell.text)) >= width { continue }
-                if !full, let previous, previous[x, y] == cell, !(x + 1 < width && previous[x + 1, y] != canvas[x + 1, y] && canvas[x + 1, y].isContinuation) {
-                    continue
+        let before = full ? [] : previous?.cells ?? []
+        canvas.cells.withUnsafeBufferPointer { now in
+            before.withUnsafeBufferPointer { old in
+                for y in 0..<height {
+                    let row = y * width
+                    if !old.isEmpty, (row..<(row + width)).allSatisfy({ old[$0] == now[$0] }) { continue }
+                    for x in 0..<width {
+                        let i = row + x
+                        if now[i].isContinuation { continue }
+                        // The bottom-right cell is never written: some terminals scroll the whole screen when it is.
+                        if y == height - 1, x + max(1, TextWidth.width(of: now[i].text)) >= width { continue }
+                        // A cell is rewritten when it changed, or when the wide character after it changed.
+                        if !old.isEmpty, old[i] == now[i], !(x + 1 < width && old[i + 1] != now[i + 1] && now[i + 1].isContinuation) {
+                            continue
+                        }
+                        put(now[i], x: x, y: y)
+                    }
                 }
-                put(cell, x: x, y: y)
             }
         }
         previous = canvas

@@ -208,4 +208,41 @@ let countingRate = Double(countedTotal) / endToEndSeconds
 print(String(
     format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   (%d cores)",
     countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0, ProcessInfo.processInfo.activeProcessorCount))
+// 6. The dashboard on a pseudo-terminal (the real ncurses driver), the binary built next to this one: launch to
+// first frame with --demo (the status bar drawn), and CPU at a steady 50 events/s from a separate simulator at
+// 120x40 and 400x120.
+let dashboard = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tfdrift-tui").path
+if FileManager.default.isExecutableFile(atPath: dashboard) {
+    var launches: [Double] = []
+    for _ in 0..<5 {
+        let start = Date()
+        let pty = try DashboardOnPTY(executable: dashboard, arguments: ["--no-config", "--demo", "--rate", "5"], width: 120, height: 40)
+        if pty.drain(for: 10, until: "help") { launches.append(Date().timeIntervalSince(start)) }
+        pty.stop()
+    }
+    let slow = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 50))
+    let slowPort = try slow.start()
+    var cpu: [String: Double] = [:]
+    for (width, height) in [(120, 40), (400, 120)] {
+        let pty = try DashboardOnPTY(
+            executable: dashboard, arguments: ["--no-config", "--url", "ws://127.0.0.1:\(slowPort)/ws"], width: width, height: height)
+        pty.drain(for: 3)
+        let before = pty.cpuSeconds
+        pty.drain(for: 20)
+        cpu["\(width)x\(height)"] = (pty.cpuSeconds - before) / 20
+        pty.stop()
+    }
+    slow.stop()
+    let small = cpu["120x40"] ?? 0, large = cpu["400x120"] ?? 0
+    print(String(format: "launch   --demo to first frame on a 120x40 pty: best %.0f ms, median %.0f ms (%d launches)",
+                 (launches.min() ?? 0) * 1000, (launches.sorted()[safe: launches.count / 2] ?? 0) * 1000, launches.count))
+    print(String(format: "cpu      50 events/s on a pty: 120x40 %.1f %% of a core   400x120 %.1f %% (×%.1f)",
+                 small * 100, large * 100, small > 0 ? large / small : 0))
+} else {
+    print("launch, cpu: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
+}
 if sink == 42 { print("") }  // keeps the work observable to the optimiser
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}
