@@ -40,23 +40,34 @@ public enum RecordingCodec {
         guard version == Double(formatVersion) else {
             return .failure(RecordingError("recording format \(Sanitizer.clean(JSONValue.number(version).jsonText, limit: 20)), this program reads \(formatVersion)"))
         }
-        guard let url = header["url"]?.stringValue else { return .failure(RecordingError("the header has no url")) }
+        guard let url = header["url"]?.stringValue.map({ Sanitizer.clean($0, limit: 300) }) else {
+            return .failure(RecordingError("the header has no url"))
+        }
         let json = header["settings"] ?? .null
-        func number(_ key: String, _ fallback: Double) -> Double { json[key]?.numberValue.flatMap { $0.isFinite ? $0 : nil } ?? fallback }
-        func count(_ key: String, _ fallback: Int) -> Int { json[key]?.numberValue.flatMap(Checked.count) ?? fallback }
+        // A recording is a file from outside: every number is range-checked as the configuration's are.
+        func seconds(_ key: String, _ fallback: Double, _ range: ClosedRange<Double> = 0.001...86_400) -> Double {
+            json[key]?.numberValue.flatMap { $0.isFinite ? Checked.clamped($0, to: range) : nil } ?? fallback
+        }
+        func count(_ key: String, _ fallback: Int, _ range: ClosedRange<Int>) -> Int {
+            json[key]?.numberValue.flatMap(Checked.count).map { min(max($0, range.lowerBound), range.upperBound) } ?? fallback
+        }
+        func text(_ key: String) -> String? { json[key]?.stringValue.map { Sanitizer.clean($0, limit: 200) } }
         let defaults = Settings(url: url)
         var settings = Settings(
-            url: url, historyLimit: max(1, count("history_limit", defaults.historyLimit)),
-            backoff: BackoffPolicy(base: number("backoff_base", 1), factor: number("backoff_factor", 2), cap: number("backoff_cap", 30)),
-            maxRetries: json["max_retries"]?.numberValue.flatMap(Checked.count), welcomeTimeout: number("welcome_timeout", defaults.welcomeTimeout),
-            healthyAfter: number("healthy_after", defaults.healthyAfter), pingInterval: number("ping_interval", defaults.pingInterval),
-            watchdog: number("watchdog", defaults.watchdog), outboxLimit: count("outbox_limit", defaults.outboxLimit),
-            provider: json["provider"]?.stringValue, restEnabled: json["rest"] != .bool(false), pollInterval: number("poll_interval", defaults.pollInterval),
-            statsInterval: number("stats_interval", defaults.statsInterval), maximumRetryAfter: number("maximum_retry_after", defaults.maximumRetryAfter),
-            historyOnStart: count("history_on_start", 0))
-        settings.stateInterval = number("state_interval", defaults.stateInterval)
+            url: url, historyLimit: count("history_limit", defaults.historyLimit, 1...10_000_000),
+            backoff: BackoffPolicy(
+                base: seconds("backoff_base", 1), factor: seconds("backoff_factor", 2, 1...10), cap: seconds("backoff_cap", 30)),
+            maxRetries: json["max_retries"]?.numberValue.flatMap(Checked.count).map { min($0, 1_000_000) },
+            welcomeTimeout: seconds("welcome_timeout", defaults.welcomeTimeout), healthyAfter: seconds("healthy_after", defaults.healthyAfter),
+            pingInterval: seconds("ping_interval", defaults.pingInterval), watchdog: seconds("watchdog", defaults.watchdog),
+            outboxLimit: count("outbox_limit", defaults.outboxLimit, 1...100_000), provider: text("provider"),
+            restEnabled: json["rest"] != .bool(false), pollInterval: seconds("poll_interval", defaults.pollInterval),
+            statsInterval: seconds("stats_interval", defaults.statsInterval),
+            maximumRetryAfter: seconds("maximum_retry_after", defaults.maximumRetryAfter, 0...86_400),
+            historyOnStart: count("history_on_start", 0, 0...100_000))
+        settings.stateInterval = seconds("state_interval", defaults.stateInterval)
         settings.tlsUnverified = json["tls_unverified"] == .bool(true)
-        settings.credential = json["credential"]?.stringValue
+        settings.credential = text("credential")
         let topics = Set((header["topics"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Topic.init(rawValue:)) })
         var state = State(settings: settings, topics: topics)
         for (key, value) in header["filters"]?.objectValue?.pairs ?? [] {

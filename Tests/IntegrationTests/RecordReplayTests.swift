@@ -264,3 +264,22 @@ struct RecordingCodecTests {
         #expect(replayed.ui.filters[.events]?.text == "sev:high+")
     }
 }
+
+extension RecordingCodecTests {
+    /// A recording is a file from outside: absurd settings in its header are brought into the ranges the
+    /// configuration allows, and its text is cleaned, before a replay starts from them.
+    @Test func aHostileHeaderIsRangeCheckedAndCleaned() throws {
+        let header = try JSONParser.parse(#"""
+            {"tfdrift_recording":1,"url":"ws://x/ws\u001b[2J","topics":["drifts","bogus"],"filters":{"drifts":"sev:crit","nope":"x"},
+             "settings":{"history_limit":5e7,"backoff_base":-5,"backoff_factor":1e9,"backoff_cap":1e300,"watchdog":-1,
+             "outbox_limit":-3,"history_on_start":5e9,"max_retries":1e15,"provider":"aws\u0007","credential":"Bearer token from \u202eevil"}}
+            """#)
+        let state = try RecordingCodec.initialState(header: header).get()
+        let s = state.settings
+        #expect(s.historyLimit == 10_000_000 && s.historyOnStart == 100_000 && s.maxRetries == 1_000_000)
+        #expect(s.backoff.base == 0.001 && s.backoff.factor == 10 && s.backoff.cap == 86_400 && s.watchdog == 0.001)
+        #expect(s.outboxLimit == Settings(url: "x").outboxLimit, "a negative count is no count: the default stays")
+        #expect(TerminalSafety.isClean(s.url) && TerminalSafety.isClean(s.provider ?? "") && TerminalSafety.isClean(s.credential ?? ""))
+        #expect(state.desiredTopics == [.drifts] && state.ui.filters.count == 1)
+    }
+}
