@@ -22,7 +22,9 @@ enum RestSync {
 
     /// One round of the polling fallback: the drifts past the cursor, the totals, and the next round.
     static func pollRound(_ state: inout State) -> [Effect] {
-        requestDrifts(&state) + [.fetch(.stats), .schedule(after: state.settings.pollInterval, .pollDue)]
+        // The round reads the stats too, so the regular stats poll has nothing to add until its interval passes.
+        state.rest.lastStatsRequest = state.now
+        return requestDrifts(&state) + [.fetch(.stats), .schedule(after: state.settings.pollInterval, .pollDue)]
     }
 
     static func apply(_ state: inout State, _ request: RestRequest, _ outcome: RestOutcome, at: Double) -> [Effect] {

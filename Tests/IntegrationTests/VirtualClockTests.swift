@@ -111,6 +111,9 @@ struct VirtualClockTests {
         let pollWaits = zip(polls.dropFirst(), polls).map { ($0 - $1) }
         #expect(pollWaits.count >= 8)
         #expect(pollWaits.allSatisfy { abs($0 - 5) < 0.001 }, "\(pollWaits)")
+        // The stats come with each round, not a second time from the regular stats poll.
+        let stats = connection.fetches.filter { $0.request == .stats }.map(\.at)
+        #expect(stats == polls, "\(stats) vs \(polls)")
         let retries = zip(connection.connects.dropFirst(), connection.connects).map { $0 - $1 }
         #expect(retries.allSatisfy { abs($0 - 30) < 0.001 }, "\(retries)")
     }
