@@ -82,37 +82,12 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
 
 extension JSONValue {
     /// Compact JSON text. Control, bidi and invisible characters are escaped, so the result is always one
-    /// inert line.
+    /// inert line. Written by the byte writer (`JSONBytes.swift`), the one place that escapes.
     public var jsonText: String {
-        var out = ""
+        var out: [UInt8] = []
         out.reserveCapacity(64)
         write(to: &out)
-        return out
-    }
-
-    public func write(to out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .number(let n): out += JSONValue.formatNumber(n)
-        case .string(let s): JSONValue.writeString(s, to: &out)
-        case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(to: &out)
-            }
-            out += "]"
-        case .object(let object):
-            out += "{"
-            for (i, pair) in object.pairs.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.writeString(pair.key, to: &out)
-                out += ":"
-                pair.value.write(to: &out)
-            }
-            out += "}"
-        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Integers print without a fraction (`43`, not `43.0`); JSON has no NaN or infinity, so those become null.
@@ -124,27 +99,11 @@ extension JSONValue {
         return String(n)
     }
 
+    /// A JSON string literal appended to text (the detail view's keys).
     public static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where TerminalSafety.isUnsafe(scalar.value):
-                // Escaped, not raw: a reader piping this into a terminal must not get controls or bidi overrides.
-                for unit in String(scalar).utf16 {
-                    out += "\\u"
-                    let hex = String(unit, radix: 16)
-                    out += String(repeating: "0", count: 4 - hex.count) + hex
-                }
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        var bytes: [UInt8] = []
+        writeString(s, to: &bytes)
+        out += String(decoding: bytes, as: UTF8.self)
     }
 }
 
