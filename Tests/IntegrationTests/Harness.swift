@@ -21,7 +21,10 @@ final class ScriptedFrontend: Frontend {
     let client: WebSocketClient
     var steps: [Step]
     private(set) var completed = 0
+    let started = SystemClock.monotonic()
     let deadline: Double
+    /// Seconds from the start at which each step held, so a timeout shows a slow run apart from a stuck one.
+    private(set) var heldAt: [Double] = []
     var onAction: ((Action, State) -> Void)?
 
     init(inbox: Inbox, client: WebSocketClient, steps: [Step], timeout: Double) {
@@ -43,6 +46,7 @@ final class ScriptedFrontend: Frontend {
         while completed < steps.count, steps[completed].until(state) {
             for next in steps[completed].then(state) { inbox.post(next) }
             steps[completed].perform(state, client)
+            heldAt.append(SystemClock.monotonic() - started)
             completed += 1
         }
     }
@@ -72,7 +76,8 @@ func runScenario(
         """
         timed out waiting for: \(frontend.pendingStep); phase \(c.phase), generation \(c.generation), dialect \(String(describing: c.dialect)), \
         subscribed \(c.subscribed), subscriptions \(final.connection.subscriptions), outbox \(final.connection.outbox.count), drifts \(final.feed.drifts.count), \
-        last close \(c.lastCloseReason ?? "-"), last error \(final.diagnostics.lastError ?? "-")
+        last close \(c.lastCloseReason ?? "-"), last error \(final.diagnostics.lastError ?? "-"); \
+        steps held at \(frontend.heldAt.map { String(format: "%.1f s", $0) }) of \(timeout) s
         """, sourceLocation: sourceLocation)
     return final
 }
