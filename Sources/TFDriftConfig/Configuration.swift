@@ -31,6 +31,8 @@ public struct Configuration: Sendable {
     public private(set) var problems: [FileProblem] = []
     /// The file that was read, if any.
     public private(set) var filePath: String?
+    /// The file's `servers:` list: several servers in one dashboard, each with its own address and credentials.
+    public private(set) var servers: [ServerEntry] = []
 
     public func value(_ name: String) -> ConfigValue? { values[name] }
 
@@ -77,6 +79,10 @@ public struct Configuration: Sendable {
             return
         }
         for entry in entries {
+            if entry.key == "servers" {
+                servers = readServers(entry.value, line: entry.line, document: document)
+                continue
+            }
             guard let key = ConfigKey.named(entry.key) else {
                 problems.append(document.problem(entry.line, entry.key, "unknown setting (known: \(ConfigKey.all.map(\.name).joined(separator: ", ")))"))
                 continue
@@ -91,6 +97,72 @@ public struct Configuration: Sendable {
             case .failure(let error): problems.append(document.problem(line, key.name, error.message + "; ignored"))
             }
         }
+    }
+
+    /// `servers:` — a list of mappings, each a `name`, a `url` and the per-server settings (`ServerEntry.keys`).
+    /// An entry that cannot be used is reported with its line and left out; the others stay.
+    mutating func readServers(_ node: Node, line: Int?, document: YAMLDocument) -> [ServerEntry] {
+        guard case .sequence(let sequence) = node else {
+            problems.append(document.problem(line, "servers", "expected a list of servers (- name: prod / url: wss://…); ignored"))
+            return []
+        }
+        var result: [ServerEntry] = []
+        for item in sequence {
+            let itemLine = item.mark?.line ?? line
+            guard let fields = document.entries(item) else {
+                problems.append(document.problem(itemLine, "servers", "each server is a mapping with name and url; ignored"))
+                continue
+            }
+            var entry = ServerEntry(name: "", line: itemLine)
+            var usable = true
+            for field in fields {
+                let fieldLine = field.value.mark?.line ?? field.line
+                if field.key == "name" {
+                    let name = field.value.string?.trimmingBlanks ?? ""
+                    if let why = ServerName.problem(name) {
+                        problems.append(document.problem(fieldLine, "servers", why + "; server ignored"))
+                        usable = false
+                    }
+                    entry.name = name
+                    continue
+                }
+                guard ServerEntry.keys.contains(field.key), let key = ConfigKey.named(field.key) else {
+                    problems.append(document.problem(
+                        field.line, "servers", "\(Sanitizer.clean(field.key, limit: 40)) is not a per-server setting (known: name, \(ServerEntry.keys.joined(separator: ", "))); ignored"))
+                    continue
+                }
+                switch Configuration.value(of: field.value, for: key) {
+                case .success(let value):
+                    entry.values[key.name] = value
+                    entry.sources[key.name] = .file(path: document.path, line: fieldLine)
+                case .failure(let error): problems.append(document.problem(fieldLine, "servers: \(key.name)", error.message + "; ignored"))
+                }
+            }
+            if entry.values["url"] == nil {
+                problems.append(document.problem(itemLine, "servers", "a server needs a url; ignored"))
+                usable = false
+            }
+            if usable, !entry.name.isEmpty, result.contains(where: { $0.name == entry.name }) {
+                problems.append(document.problem(itemLine, "servers", "two servers are named \(entry.name); the second is ignored"))
+                usable = false
+            }
+            if usable { result.append(entry) }
+        }
+        return result
+    }
+
+    /// This configuration as server `entry` sees it: its own settings over the shared ones.
+    public func forServer(_ entry: ServerEntry) -> Configuration {
+        var config = self
+        for (name, value) in entry.values { config.set(name, value, entry.sources[name] ?? .builtIn) }
+        return config
+    }
+
+    /// The same with another address (a `--url` given on the command line).
+    public func forURL(_ url: String, source: ConfigSource) -> Configuration {
+        var config = self
+        config.set("url", .string(url), source)
+        return config
     }
 
     /// A YAML value for `key`: a scalar read as text, or a sequence of scalars for a list.
@@ -145,11 +217,33 @@ public struct Configuration: Sendable {
             let from = sources[key.name].map { "  (\($0))" } ?? ""
             lines.append(Sanitizer.clean("\(padded)  \(shown)\(from)", limit: 1000))
         }
+        for server in servers {
+            let url = server.values["url"]?.description ?? "?"
+            let from = server.line.map { "  (\(filePath ?? "file"):\($0))" } ?? ""
+            lines.append(Sanitizer.clean("server \(server.name.isEmpty ? "(unnamed)" : server.name)  \(url)\(from)", limit: 1000))
+        }
         if !problems.isEmpty {
             lines.append("")
             lines.append("problems:")
             lines += problems.map { "  " + $0.description }
         }
         return lines
+    }
+}
+
+/// One server of the configuration file's `servers:` list.
+public struct ServerEntry: Sendable, Equatable {
+    /// Settings a server may have of its own; the rest are shared by every server.
+    public static let keys = ["url", "topics", "header", "provider", "token-file", "auth-scheme", "origin", "ca-file", "client-cert", "client-key", "insecure"]
+
+    public var name: String
+    public var values: [String: ConfigValue] = [:]
+    public var sources: [String: ConfigSource] = [:]
+    /// Where the entry starts in the file.
+    public var line: Int?
+
+    public init(name: String, line: Int? = nil) {
+        self.name = name
+        self.line = line
     }
 }

@@ -52,6 +52,12 @@ public enum Command: Sendable, Equatable {
     case cycleTheme
     case toggleDiagnostics
     case diagnosticsScroll(Int)
+    /// The whole screen shows every server, then each one in turn.
+    case cycleServerScope
+    /// The list of servers with their links' details.
+    case toggleConnections
+    /// Moves the connections view's selection (positive is down).
+    case connectionsMove(Int)
     /// A theme by name or path (the palette's `theme <name>`).
     case setTheme(String)
     /// Sends a client message (ping, query); queued in the outbox while disconnected.
@@ -166,6 +172,10 @@ public enum Action: Sendable, Equatable {
     case settingsReloaded(Settings)
     /// Where a replay is (speed, position, paused, ended), for the status bar.
     case replayProgress(ReplayStatus)
+    /// An action of one server (an index into `State.servers`): its socket's and REST calls' news, its timers,
+    /// or a command for it alone. Unaddressed actions of that kind are the first server's; unaddressed commands
+    /// for the link go to every server.
+    indirect case server(Int, Action)
 }
 
 /// A replay's position and pace, as the status bar shows it: `REPLAY 30× 02:14:07 (43%)`.
@@ -207,4 +217,14 @@ public enum Effect: Sendable, Equatable {
     /// Writes NDJSON lines to a new file; the runner answers with `Action.exported`.
     case writeFile(path: String, lines: [String])
     case quit
+    /// An effect for one server's connection (with several servers); its timers come back addressed to it.
+    indirect case server(Int, Effect)
+
+    /// Sockets, REST calls and timers belong to a server; the rest is the screen's.
+    func addressed(to server: Int) -> Effect {
+        switch self {
+        case .connect, .send, .disconnect, .abort, .fetch, .schedule: .server(server, self)
+        case .alert, .copyToClipboard, .writeFile, .quit, .server: self
+        }
+    }
 }

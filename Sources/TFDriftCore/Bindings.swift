@@ -37,6 +37,8 @@ public enum BindingContext: String, Sendable, CaseIterable {
     case palette
     /// The list of protocol problems (`!`).
     case diagnostics
+    /// The list of servers and their links (`c`).
+    case connections
 
     /// Contexts where printable keys are text, not commands.
     public var takesText: Bool { self == .filter || self == .palette }
@@ -93,6 +95,8 @@ public enum Bindings {
         Binding([ch("z")], "z", .toggleMaximize, "maximise the pane, or back", .pane),
         Binding([ch("t")], "t", .cycleTheme, "next theme", .pane),
         Binding([ch("!")], "!", .toggleDiagnostics, "problems: malformed, unknown, refused…", .pane),
+        Binding([ch("S")], "S", .cycleServerScope, "all servers, or one (several --url)", .pane),
+        Binding([ch("c")], "c", .toggleConnections, "connections: every server's link", .pane),
         Binding([ch("j"), .down], "j ↓", .detailScroll(1), "scroll down", .detail),
         Binding([ch("k"), .up], "k ↑", .detailScroll(-1), "scroll up", .detail),
         Binding([.pageDown, ch(" ")], "PgDn Space", .detailPage(1), "a page down", .detail),
@@ -109,6 +113,15 @@ public enum Bindings {
         Binding([ch("j"), .down], "j ↓", .diagnosticsScroll(1), "older problems", .diagnostics),
         Binding([ch("k"), .up], "k ↑", .diagnosticsScroll(-1), "newer problems", .diagnostics),
         Binding([.escape, ch("q"), ch("!")], "Esc q !", .toggleDiagnostics, "back to the panes", .diagnostics),
+        Binding([ch("j"), .down], "j ↓", .connectionsMove(1), "next server", .connections),
+        Binding([ch("k"), .up], "k ↑", .connectionsMove(-1), "previous server", .connections),
+        Binding([ch("r")], "r", .retryNow, "reconnect the selected server now", .connections),
+        Binding([ch("1")], "1", .toggleTopic(.all), "toggle topic all on it", .connections),
+        Binding([ch("2")], "2", .toggleTopic(.drifts), "toggle drifts on it", .connections),
+        Binding([ch("3")], "3", .toggleTopic(.events), "toggle events on it", .connections),
+        Binding([ch("4")], "4", .toggleTopic(.state), "toggle state on it", .connections),
+        Binding([ch("5")], "5", .toggleTopic(.stats), "toggle stats on it", .connections),
+        Binding([.escape, ch("q"), ch("c")], "Esc q c", .toggleConnections, "back to the panes", .connections),
         Binding([.enter], "Enter", .submitText, "run the command or action", .palette),
         Binding([.escape], "Esc", .cancelText, "close the palette", .palette),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .palette),

@@ -50,17 +50,15 @@ enum ConnectionReducer {
             }
             return []
 
-        case .quit:
-            state.quitting = true
-            var effects: [Effect] = []
-            if state.connection.phase == .open || state.connection.phase == .connecting {
-                effects.append(.disconnect(generation: state.connection.generation))
-            }
-            effects.append(.quit)
-            return effects
         default:
             return []
         }
+    }
+
+    /// Quitting: a socket that is open (or opening) is closed properly.
+    static func hangUp(_ state: inout State) -> [Effect] {
+        guard state.connection.phase == .open || state.connection.phase == .connecting else { return [] }
+        return [.disconnect(generation: state.connection.generation)]
     }
 
     static func beginConnecting(_ state: inout State) -> [Effect] {
@@ -264,8 +262,9 @@ enum ConnectionReducer {
     /// Records `answer` for a query still waiting for one; false when none is waiting.
     static func answerQuery(_ state: inout State, _ answer: QueryExchange.Answer) -> Bool {
         guard state.connection.query != nil, state.connection.query?.answer == nil else { return false }
+        let now = state.now
         state.connection.query?.answer = answer
-        state.connection.query?.answeredAt = state.now
+        state.connection.query?.answeredAt = now
         state.ui.notice = Notice(.queryAnswered(answer), at: state.now)
         return true
     }

@@ -9,21 +9,23 @@ enum FeedReducer {
             let key = DriftDigest(drift)
             state.rest.liveDrifts += 1
             // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
-            guard !state.feed.driftKeys.cameFromBackfill(key) else { return [] }
+            guard !state.server.driftKeys.cameFromBackfill(key) else { return [] }
             show(drift, key: key, in: &state, at: at)
             return KioskReducer.alert(for: drift, &state, at: at)
-        case .event(let event):
+        case .event(var event):
+            event.server = state.serverIndex
             state.feed.events.append(event)
             var known = true
             if case .other = event.topic { known = false }
-            state.feed.stats.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: event.resourceType, user: event.user, at: at)
+            count(&state) { $0.record(kind: event.kindLabel, knownKind: known, severity: event.severity, resourceType: event.resourceType, user: event.user, at: at) }
             UIReducer.holdSelection(&state, pane: .events)
-        case .stateChange(let change):
+        case .stateChange(var change):
+            change.server = state.serverIndex
             state.feed.stateChanges.append(change)
-            state.feed.stats.record(kind: "state", severity: nil, resourceType: change.resourceType, at: at)
+            count(&state) { $0.record(kind: "state", severity: nil, resourceType: change.resourceType, at: at) }
             UIReducer.holdSelection(&state, pane: .state)
         case .stats(let server):
-            state.feed.stats.server = server
+            state.server.reported = server
             for problem in server.problems { Problems.malformed(&state, .decode, "stats message: \(problem)") }
         case .control(let reply):
             return ConnectionReducer.apply(reply, to: &state)
@@ -40,10 +42,18 @@ enum FeedReducer {
     /// Adds a drift to the pane, its key to the dedupe window and its counts to the statistics: the one path
     /// for live and backfilled drifts alike.
     static func show(_ drift: DriftRecord, key: DriftDigest, in state: inout State, at: Double) {
-        state.feed.driftKeys.insert(key, backfill: drift.backfilled)
+        var drift = drift
+        drift.server = state.serverIndex
+        state.server.driftKeys.insert(key, backfill: drift.backfilled)
         state.feed.drifts.append(drift)
-        state.feed.stats.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, user: drift.user, at: at)
+        count(&state) { $0.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, user: drift.user, at: at) }
         UIReducer.holdSelection(&state, pane: .drifts)
+    }
+
+    /// Counts an item in the totals and, with several servers, in its server's own statistics.
+    static func count(_ state: inout State, _ record: (inout Statistics) -> Void) {
+        record(&state.feed.stats)
+        if state.isMultiServer { record(&state.server.stats) }
     }
 
 }

@@ -1,10 +1,10 @@
 /// The filter grammar shared by the dashboard's `/` line, `--filter` and `tail --filter`:
 /// free words match any shown field (case-insensitive); `sev:high+` is that severity and above, `sev:crit`
-/// exactly; `type:aws_iam*` globs the resource type; `user:`, `attr:`, `topic:` match those fields; a leading
+/// exactly; `type:aws_iam*` globs the resource type; `user:`, `attr:`, `topic:`, `server:` match those fields; a leading
 /// `-` excludes. Terms combine with AND. An invalid term is kept (to be marked) and ignored, never an error.
 public struct Filter: Sendable, Equatable {
     public enum Field: String, Sendable, Equatable, CaseIterable {
-        case type, user, attr, topic
+        case type, user, attr, topic, server
     }
 
     public enum Test: Sendable, Equatable {
@@ -96,6 +96,7 @@ public struct Filter: Sendable, Equatable {
             case .user: value = item.user
             case .attr: value = item.attribute
             case .topic: value = item.topic
+            case .server: value = item.server
             }
             return pattern.contains("*") || pattern.contains("?") ? glob(pattern, value.lowercased()) : value.lowercased().contains(pattern)
         }
@@ -135,6 +136,8 @@ public struct FilterFields: Sendable {
     public var topic: String
     /// Every field shown for the item, for free words.
     public var searchable: [String]
+    /// The name of the server that sent it (set by the state, which knows the names).
+    public var server = ""
 }
 
 extension DriftRecord {

@@ -42,12 +42,24 @@ public enum Staleness: Sendable, Equatable {
 }
 
 extension State {
-    /// Whether the war room should be told the data stopped, and why; nil while data flows.
+    /// Whether the war room should be told the data stopped, and why; nil while every server's data flows.
     public func staleness(after threshold: Double) -> Staleness? {
-        if rest.polling && connection.phase != .open { return .polling }
+        staleServers(after: threshold).first?.staleness
+    }
+
+    /// Whether server `index`'s data stopped, and why; nil while it flows.
+    public func staleness(ofServer index: Int, after threshold: Double) -> Staleness? {
+        let server = servers[index]
+        let connection = server.connection
+        if server.rest.polling && connection.phase != .open { return .polling }
         guard connection.phase == .open else { return .down(connection.phase) }
         let last = connection.lastFrameAt ?? connection.openedAt ?? startedAt
         return now - last > threshold ? .silent(now - last) : nil
+    }
+
+    /// Every server whose data stopped, in the servers' order.
+    public func staleServers(after threshold: Double) -> [(server: Int, staleness: Staleness)] {
+        servers.indices.compactMap { index in staleness(ofServer: index, after: threshold).map { (index, $0) } }
     }
 }
 

@@ -73,6 +73,8 @@ public struct DriftRecord: Sendable, Equatable {
     public var history = false
     /// The message as received, cleaned, at most `Ingest.maximumRawBytes`.
     public var raw = ""
+    /// Which server sent it (an index into `State.servers`).
+    public var server = 0
 
     public var time: Double { eventTime ?? receivedAt }
 
@@ -107,6 +109,7 @@ public struct EventRecord: Sendable, Equatable {
     public var detail: String
     public var user: String
     public var raw = ""
+    public var server = 0
 
     public var time: Double { eventTime ?? receivedAt }
 
@@ -146,6 +149,7 @@ public struct StateRecord: Sendable, Equatable {
     public var action: String
     public var detail: String
     public var raw = ""
+    public var server = 0
 
     public var time: Double { eventTime ?? receivedAt }
 

@@ -6,15 +6,19 @@ import TFDriftWire
 public enum Reducer {
     public static func reduce(_ state: inout State, _ action: Action) -> [Effect] {
         switch action {
+        case .server(let index, let inner):
+            guard state.servers.indices.contains(index) else { return [] }
+            return state.acting(as: index) { reduce(&$0, inner) }
+
         case .started(let at):
             state.now = at
             state.startedAt = at
-            return ConnectionReducer.beginConnecting(&state)
+            return state.eachServer { ConnectionReducer.beginConnecting(&$0) }
 
         case .tick(let at):
             state.now = max(state.now, at)
             KioskReducer.tick(&state, at: at)
-            return ConnectionReducer.housekeeping(&state, at: at)
+            return state.eachServer { ConnectionReducer.housekeeping(&$0, at: at) }
 
         case .command(let command):
             return reduce(&state, command)
@@ -105,11 +109,24 @@ public enum Reducer {
         }
     }
 
-    /// Commands from keys, the palette or tests: the link's go to the connection, the rest to the UI.
+    /// Commands from keys, the palette or tests: the link's go to the connection of every server (or of the one
+    /// selected in the connections view), the rest to the UI.
     static func reduce(_ state: inout State, _ command: Command) -> [Effect] {
         switch command {
-        case .toggleTopic, .setTopic, .setProvider, .retryNow, .send, .quit:
-            return ConnectionReducer.reduce(&state, command)
+        case .toggleTopic(let topic):
+            // One decision for every server: the first one's state says whether this subscribes or unsubscribes.
+            let first = state.linkTargets.first ?? 0
+            let subscribing = !state.servers[first].desiredTopics.contains(topic)
+            return reduce(&state, .setTopic(topic, subscribed: subscribing))
+        case .setTopic, .setProvider, .retryNow, .send:
+            var effects: [Effect] = []
+            for index in state.linkTargets { effects += state.acting(as: index) { ConnectionReducer.reduce(&$0, command) } }
+            return effects
+        case .quit:
+            state.quitting = true
+            var effects: [Effect] = []
+            for index in state.servers.indices { effects += state.acting(as: index) { ConnectionReducer.hangUp(&$0) } }
+            return effects + [.quit]
         default:
             return UIReducer.reduce(&state, command)
         }

@@ -156,13 +156,13 @@ enum RestSync {
         for problem in server.problems { malformed(&state, "/api/v1/stats: \(problem)") }
         guard let total = server.driftTotal else { return }
         let accounted = state.rest.liveDrifts + state.rest.backfilledTotal
-        if let previous = state.feed.stats.server?.driftTotal, total < previous {
+        if let previous = state.server.reported?.driftTotal, total < previous {
             state.rest.restartsDetected += 1
             state.rest.driftBaseline = total - accounted
         }
         if state.rest.driftBaseline == nil { state.rest.driftBaseline = total - accounted }
         server.droppedEstimate = max(0, total - (state.rest.driftBaseline ?? total) - accounted)
-        state.feed.stats.server = server
+        state.server.reported = server
     }
 
     static func applyDrifts(_ state: inout State, _ data: JSONValue, page: Int, limit: Int, at: Double) -> [Effect] {
@@ -210,7 +210,7 @@ enum RestSync {
             var drift = Ingest.restDrift(item, receivedAt: at)
             drift.backfilled = true
             let key = DriftDigest(drift)
-            if state.feed.driftKeys.contains(key) { continue }
+            if state.server.driftKeys.contains(key) { continue }
             FeedReducer.show(drift, key: key, in: &state, at: at)
             state.rest.backfilledTotal += 1
             state.rest.gapBackfilled += 1
@@ -249,8 +249,8 @@ enum RestSync {
             var drift = Ingest.restDrift(item, receivedAt: at)
             drift.history = true
             let key = DriftDigest(drift)
-            if state.feed.driftKeys.contains(key) { continue }
-            state.feed.driftKeys.insert(key, backfill: true)
+            if state.server.driftKeys.contains(key) { continue }
+            state.server.driftKeys.insert(key, backfill: true)
             FeedReducer.show(drift, key: key, in: &state, at: at)
             shown += 1
         }
@@ -271,7 +271,7 @@ enum RestSync {
     /// Records the interruption once the WebSocket is back and the backfill has run.
     static func closeGap(_ state: inout State, at: Double) {
         guard let gap = state.rest.openGap, state.connection.phase == .open else { return }
-        state.feed.gaps.append(Gap(start: gap.start, end: gap.end ?? at, backfilled: state.rest.gapBackfilled, afterSeq: gap.afterSeq))
+        state.feed.gaps.append(Gap(start: gap.start, end: gap.end ?? at, backfilled: state.rest.gapBackfilled, afterSeq: gap.afterSeq, server: state.serverIndex))
         if state.feed.gaps.count > maximumGaps { state.feed.gaps.removeFirst(state.feed.gaps.count - maximumGaps) }
         state.rest.openGap = nil
         state.rest.gapBackfilled = 0

@@ -142,6 +142,10 @@ public struct UIState: Sendable, Equatable {
     public var diagnosticsOffset: Int?
     /// War-room mode (`--kiosk`); nil for an interactive dashboard.
     public var kiosk: KioskState?
+    /// The one server the whole screen shows; nil shows every server merged.
+    public var serverScope: Int?
+    /// The connections view is open with this server selected; nil when closed.
+    public var connections: Int?
 
     public init() {}
 
@@ -243,8 +247,11 @@ public struct Problem: Sendable, Equatable {
     public var source: Source
     /// Sanitised, one line.
     public var message: String
+    /// The server it came from, when there are several (the message names it too).
+    public var server: Int?
 
-    public init(at: Double, source: Source, message: String) {
+    public init(at: Double, source: Source, message: String, server: Int? = nil) {
+        self.server = server
         self.at = at
         self.source = source
         self.message = message
@@ -338,8 +345,11 @@ public struct Gap: Sendable, Equatable {
     public var backfilled: Int
     /// The Drifts pane's sequence number at which the interruption began (for the marker line).
     public var afterSeq: Int
+    /// The server whose stream was interrupted.
+    public var server: Int
 
-    public init(start: Double, end: Double, backfilled: Int, afterSeq: Int) {
+    public init(start: Double, end: Double, backfilled: Int, afterSeq: Int, server: Int = 0) {
+        self.server = server
         self.start = start
         self.end = end
         self.backfilled = backfilled
@@ -449,41 +459,39 @@ public struct FeedState: Sendable, Equatable {
     public var stateChanges: History<StateRecord>
     public var stats = Statistics()
     public var gaps: [Gap] = []
-    public var driftKeys: DriftKeys
 
     public init(historyLimit: Int) {
         drifts = History(capacity: historyLimit)
         events = History(capacity: historyLimit)
         stateChanges = History(capacity: historyLimit)
-        driftKeys = DriftKeys(capacity: DriftKeys.capacity(forHistory: historyLimit))
     }
 }
 
-/// Everything the dashboard knows. A plain value: rendering is a function of it.
-public struct State: Sendable, Equatable {
+/// One server's slice of the state: its link, its REST side, what it should send, its dedupe window and counts.
+/// Every server runs the same machine on its own slice, so one server's trouble never touches another's.
+public struct ServerState: Sendable, Equatable {
+    /// Short name for the server column, the status bar and `server:` filters; empty with a single server.
+    public var name: String
     public var settings: Settings
-    public var now: Double = 0
-    public var startedAt: Double = 0
-    /// The link to the server (one per server once there are several): phase, subscriptions, outbox, heartbeat.
     public var connection: ConnectionState
-    /// What the operator wants subscribed, whatever the link's state.
-    public var desiredTopics: Set<Topic>
-    /// What arrived: the panes' histories, statistics, gaps and the dedupe window.
-    public var feed: FeedState
-    /// Focus, scroll, help: everything about how the screen looks at the data.
-    public var ui = UIState()
-    public var diagnostics = Diagnostics()
-    /// The REST side: backfill cursor, polling, server version.
     public var rest = RestState()
-    public var quitting = false
-    /// Settings from an edited configuration file, taken on at the next connection attempt.
+    /// What the operator wants subscribed on this server, whatever the link's state.
+    public var desiredTopics: Set<Topic>
+    /// Settings from an edited configuration file, taken on at this server's next connection attempt.
     public var pendingSettings: Settings?
+    /// Drifts recently shown from this server, so live data and its backfill never show one twice.
+    public var driftKeys: DriftKeys
+    /// Counts of what this server sent; kept when there are several servers (one server's are the feed's).
+    public var stats = Statistics()
+    /// Totals the server reports itself (REST `/api/v1/stats`, documented `stats` messages).
+    public var reported: ServerStats?
 
-    public init(settings: Settings, topics: Set<Topic>) {
+    public init(name: String = "", settings: Settings, topics: Set<Topic>) {
+        self.name = name
         self.settings = settings
         self.connection = ConnectionState(url: settings.url)
         self.desiredTopics = topics
-        self.feed = FeedState(historyLimit: settings.historyLimit)
+        self.driftKeys = DriftKeys(capacity: DriftKeys.capacity(forHistory: settings.historyLimit))
     }
 
     /// The dialect to subscribe with: the one the server showed, or both when it has not said yet.
@@ -496,6 +504,108 @@ public struct State: Sendable, Equatable {
         var seen = Set<String>()
         return subscriptionDialects.flatMap { topic.wireNames(for: $0) }.filter { seen.insert($0).inserted }
     }
+}
+
+/// Everything the dashboard knows. A plain value: rendering is a function of it.
+public struct State: Sendable, Equatable {
+    public var now: Double = 0
+    public var startedAt: Double = 0
+    /// Every server watched, in the order given; each has its own link, REST side and settings.
+    public var servers: [ServerState]
+    /// The server whose action is being reduced. `connection`, `rest`, `settings`, `desiredTopics` and
+    /// `pendingSettings` are that server's slice while a child reducer runs; nil outside (they are the first
+    /// server's then, which is all there is with one server).
+    public internal(set) var acting: Int?
+    /// What arrived from every server, merged in arrival order: the panes' histories, statistics and gaps.
+    public var feed: FeedState
+    /// Focus, scroll, help: everything about how the screen looks at the data.
+    public var ui = UIState()
+    public var diagnostics = Diagnostics()
+    public var quitting = false
+
+    public init(settings: Settings, topics: Set<Topic>) {
+        self.init(servers: [ServerState(settings: settings, topics: topics)])
+    }
+
+    /// Several servers (at least one); the first one's history limit sizes the merged panes.
+    public init(servers: [ServerState]) {
+        precondition(!servers.isEmpty, "a dashboard watches at least one server")
+        self.servers = servers
+        self.feed = FeedState(historyLimit: servers[0].settings.historyLimit)
+    }
+
+    /// The acting server's index (the first one outside a server's action).
+    public var serverIndex: Int { acting ?? 0 }
+
+    /// The acting server's slice.
+    public var server: ServerState {
+        get { servers[serverIndex] }
+        _modify { yield &servers[serverIndex] }
+    }
+
+    public var connection: ConnectionState {
+        get { servers[serverIndex].connection }
+        _modify { yield &servers[serverIndex].connection }
+    }
+
+    public var rest: RestState {
+        get { servers[serverIndex].rest }
+        _modify { yield &servers[serverIndex].rest }
+    }
+
+    public var settings: Settings {
+        get { servers[serverIndex].settings }
+        _modify { yield &servers[serverIndex].settings }
+    }
+
+    public var desiredTopics: Set<Topic> {
+        get { servers[serverIndex].desiredTopics }
+        _modify { yield &servers[serverIndex].desiredTopics }
+    }
+
+    public var pendingSettings: Settings? {
+        get { servers[serverIndex].pendingSettings }
+        _modify { yield &servers[serverIndex].pendingSettings }
+    }
+
+    /// More than one server: items carry a server column and the status bar one entry per server.
+    public var isMultiServer: Bool { servers.count > 1 }
+
+    /// A server's name for the screen (`#2` when it has none).
+    public func serverName(_ index: Int) -> String {
+        guard servers.indices.contains(index) else { return "?" }
+        return servers[index].name.isEmpty ? "#\(index + 1)" : servers[index].name
+    }
+
+    /// The servers a link command (topics, retry, ping, query) is for: the acting one, else the one selected in
+    /// the connections view, else all of them.
+    public var linkTargets: [Int] {
+        if let acting { return [acting] }
+        if let selected = ui.connections, servers.indices.contains(selected) { return [selected] }
+        return Array(servers.indices)
+    }
+
+    /// Runs `body` as server `index`'s reducer: the shorthands above are that server's slice, and with several
+    /// servers the effects that belong to a server (sockets, REST, timers) are addressed to it.
+    mutating func acting(as index: Int, _ body: (inout State) -> [Effect]) -> [Effect] {
+        let saved = acting
+        acting = index
+        defer { acting = saved }
+        let effects = body(&self)
+        guard servers.count > 1 else { return effects }
+        return effects.map { $0.addressed(to: index) }
+    }
+
+    /// Runs `body` for the acting server if there is one, else for every server in turn.
+    mutating func eachServer(_ body: (inout State) -> [Effect]) -> [Effect] {
+        if acting != nil { return body(&self) }
+        var effects: [Effect] = []
+        for index in servers.indices { effects += acting(as: index, body) }
+        return effects
+    }
+
+    /// Wire names that deliver `topic` on the acting server's connection.
+    public func wireNames(for topic: Topic) -> [String] { server.wireNames(for: topic) }
 
     /// Entries in the pane's history, for the status bar and pane titles.
     public func count(of pane: Pane) -> Int {

@@ -31,7 +31,6 @@ public struct Statistics: Sendable, Equatable {
     private var perMinuteStamp: [Int] = Array(repeating: Int.min, count: Statistics.windowMinutes)
     /// Who made the changes, bounded like the resource types.
     public private(set) var userCounts: [String: Int] = [:]
-    public var server: ServerStats?
 
     public init() {}
 

@@ -7,6 +7,7 @@ enum UIReducer {
     static func context(_ state: State) -> BindingContext {
         if state.ui.palette != nil { return .palette }
         if state.ui.diagnosticsOffset != nil { return .diagnostics }
+        if state.ui.connections != nil { return .connections }
         if state.ui.editingFilter { return .filter }
         if state.ui.detail != nil { return .detail }
         return .pane
@@ -152,6 +153,17 @@ enum UIReducer {
             state.ui.diagnosticsOffset = state.ui.diagnosticsOffset == nil ? 0 : nil
         case .diagnosticsScroll(let lines):
             state.ui.diagnosticsOffset = max(0, (state.ui.diagnosticsOffset ?? 0) + lines)
+        case .cycleServerScope:
+            // all → the first server → … → the last → all again; with one server there is nothing to narrow.
+            guard state.isMultiServer else { return [] }
+            let next = (state.ui.serverScope ?? -1) + 1
+            state.ui.serverScope = next < state.servers.count ? next : nil
+            for pane in Pane.allCases { state.ui.scroll[pane] = PaneScroll() }
+        case .toggleConnections:
+            state.ui.connections = state.ui.connections == nil ? (state.ui.serverScope ?? 0) : nil
+        case .connectionsMove(let delta):
+            guard let selected = state.ui.connections else { return [] }
+            state.ui.connections = min(max(0, selected + delta), state.servers.count - 1)
         case .cycleTheme:
             let names = state.ui.themes.isEmpty ? ["default"] : state.ui.themes
             let index = names.firstIndex(of: state.ui.theme) ?? -1

@@ -3,10 +3,26 @@
 /// moves over exactly what is drawn.
 extension State {
     public func filterFields(_ pane: Pane, _ seq: Int) -> FilterFields? {
+        guard var fields = itemFields(pane, seq), let server = serverOf(pane, seq) else { return nil }
+        fields.server = serverName(server)
+        return fields
+    }
+
+    private func itemFields(_ pane: Pane, _ seq: Int) -> FilterFields? {
         switch pane {
         case .drifts: feed.drifts[seq]?.filterFields
         case .events: feed.events[seq]?.filterFields
         case .state: feed.stateChanges[seq]?.filterFields
+        case .stats: nil
+        }
+    }
+
+    /// Which server sent the item.
+    public func serverOf(_ pane: Pane, _ seq: Int) -> Int? {
+        switch pane {
+        case .drifts: feed.drifts[seq]?.server
+        case .events: feed.events[seq]?.server
+        case .state: feed.stateChanges[seq]?.server
         case .stats: nil
         }
     }
@@ -22,6 +38,8 @@ extension State {
         guard let range = retained(pane), range.contains(seq) else { return false }
         // Nothing narrows the pane: the range decides, without looking at the item (this runs per row, per frame).
         guard isNarrowed(pane) else { return true }
+        if let scope = ui.serverScope, serverOf(pane, seq) != scope { return false }
+        guard ui.filter(of: pane) != nil || ui.minimumSeverity != nil else { return true }
         guard let fields = filterFields(pane, seq) else { return false }
         if let minimum = ui.minimumSeverity {
             guard let severity = fields.severity, severity.rank <= minimum.rank else { return false }
@@ -30,7 +48,7 @@ extension State {
     }
 
     /// Whether anything narrows the pane (a filter or a minimum severity).
-    public func isNarrowed(_ pane: Pane) -> Bool { ui.filter(of: pane) != nil || ui.minimumSeverity != nil }
+    public func isNarrowed(_ pane: Pane) -> Bool { ui.filter(of: pane) != nil || ui.minimumSeverity != nil || ui.serverScope != nil }
 
     /// The visible item `steps` away from `seq` (positive is older), stopping at the last one that exists.
     public func visible(_ pane: Pane, from seq: Int, steps: Int) -> Int? {

@@ -5,8 +5,22 @@ import TFDriftWire
 /// What `--log-file` records from the store: connection changes (with the close reason) and every new problem.
 /// REST calls are logged where their status and latency are known, in the network layer.
 enum EventLog {
-    static func record(_ logger: Logger, previous: ConnectionState, problemsBefore: Int, state: State) {
-        let connection = state.connection
+    static func record(_ logger: Logger, previous: [ConnectionState], problemsBefore: Int, state: State) {
+        for (index, server) in state.servers.enumerated() where previous.indices.contains(index) {
+            // With several servers every line says whose link it is.
+            var each = logger
+            if state.isMultiServer { each[metadataKey: "server"] = "\(state.serverName(index))" }
+            record(each, server.connection, previous: previous[index], state: state)
+        }
+        let problems = state.diagnostics.problems
+        for seq in max(problemsBefore, problems.oldestSeq ?? problemsBefore)..<problems.nextSeq {
+            // Failed connections are logged as connection changes, with their reason.
+            guard let problem = problems[seq], problem.source != .connection else { continue }
+            logger.warning("problem", metadata: ["source": "\(problem.source.rawValue)", "message": "\(problem.message)"])
+        }
+    }
+
+    static func record(_ logger: Logger, _ connection: ConnectionState, previous: ConnectionState, state: State) {
         if connection.phase != previous.phase || connection.generation != previous.generation {
             let reason: Logger.MetadataValue = "\(connection.lastCloseReason ?? "")"
             switch connection.phase {
@@ -25,12 +39,6 @@ enum EventLog {
         }
         if let dialect = connection.dialect, dialect != previous.dialect {
             logger.info("server", metadata: ["dialect": "\(dialect)", "version": "\(connection.serverVersion)"])
-        }
-        let problems = state.diagnostics.problems
-        for seq in max(problemsBefore, problems.oldestSeq ?? problemsBefore)..<problems.nextSeq {
-            // Failed connections are logged as connection changes, with their reason.
-            guard let problem = problems[seq], problem.source != .connection else { continue }
-            logger.warning("problem", metadata: ["source": "\(problem.source.rawValue)", "message": "\(problem.message)"])
         }
     }
 

@@ -5,6 +5,7 @@ import Darwin
 #endif
 import NIOConcurrencyHelpers
 import TFDriftCore
+import TFDriftNetwork
 
 /// Hands actions from other threads (the network event loop, signal handlers) to the main loop.
 /// A locked array plus a self-pipe: the main loop `poll(2)`s the pipe, so an idle dashboard sleeps.
@@ -31,7 +32,9 @@ public final class Inbox: Sendable {
 
     public func post(_ action: Action) {
         var size = 1
-        switch action {
+        var unaddressed = action
+        if case .server(_, let inner) = action { unaddressed = inner }
+        switch unaddressed {
         case .received(_, let items, _): size = max(1, items.count)
         // Undecoded (while recording): its lines are its messages, so the bound stays one of messages.
         case .frameReceived(_, let bytes, _): size = 1 + bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
@@ -49,6 +52,17 @@ public final class Inbox: Sendable {
     public func wake() {
         var byte: UInt8 = 1
         _ = write(writeFD, &byte, 1)
+    }
+
+    /// One client per server of `state`, each delivering here; with several servers each addresses what it
+    /// delivers to its server (`Action.server`), so the store knows whose news it is.
+    public func clients(for state: State, options: (Int) -> WebSocketClient.Options) -> [WebSocketClient] {
+        let several = state.isMultiServer
+        return state.servers.indices.map { index in
+            WebSocketClient(options: options(index)) { [self] action in
+                post(several ? .server(index, action) : action)
+            }
+        }
     }
 
     /// Messages waiting for the main loop (a frame of 256 objects counts 256); the network reader pauses when

@@ -26,13 +26,26 @@ public enum RecordingCodec {
         if let provider = s.provider { settings.append(("provider", .string(provider))) }
         if let credential = s.credential { settings.append(("credential", .string(credential))) }
         let filters = Pane.allCases.compactMap { pane in state.ui.filters[pane].map { (key: pane.rawValue, value: JSONValue.string($0.text)) } }
-        return .object(JSONObject([
+        var pairs: [(key: String, value: JSONValue)] = [
             ("tfdrift_recording", .number(Double(formatVersion))), ("program", .string(program)), ("url", .string(s.url)),
             ("dialect", .null), ("started", .string(Timestamp.format(startedAt))), ("started_at", .number(startedAt)),
             ("topics", .array(state.desiredTopics.sorted().map { .string($0.rawValue) })), ("filters", .object(JSONObject(filters))),
             ("settings", .object(JSONObject(settings))),
-        ]))
+        ]
+        if state.isMultiServer {
+            // Every server's name, address and topics; the lines of one server carry its index as "s".
+            pairs.append(("servers", .array(state.servers.map { server in
+                .object(JSONObject([
+                    ("name", .string(server.name)), ("url", .string(server.settings.url)),
+                    ("topics", .array(server.desiredTopics.sorted().map { .string($0.rawValue) })),
+                ]))
+            })))
+        }
+        return .object(JSONObject(pairs))
     }
+
+    /// Servers a recording may name; more is not a recording this program made.
+    public static let maximumServers = 64
 
     /// The state a replay starts from, out of a header; the reason when it is not one this version reads.
     public static func initialState(header: JSONValue) -> Result<State, RecordingError> {
@@ -68,8 +81,17 @@ public enum RecordingCodec {
         settings.stateInterval = seconds("state_interval", defaults.stateInterval)
         settings.tlsUnverified = json["tls_unverified"] == .bool(true)
         settings.credential = text("credential")
-        let topics = Set((header["topics"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Topic.init(rawValue:)) })
-        var state = State(settings: settings, topics: topics)
+        func topics(_ json: JSONValue?) -> Set<Topic> { Set((json?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(Topic.init(rawValue:)) }) }
+        var state = State(settings: settings, topics: topics(header["topics"]))
+        if let list = header["servers"]?.arrayValue, !list.isEmpty {
+            guard list.count <= maximumServers else { return .failure(RecordingError("the header names \(list.count) servers (at most \(maximumServers))")) }
+            state = State(servers: list.map { entry in
+                var each = settings
+                each.url = entry["url"]?.stringValue.map { Sanitizer.clean($0, limit: 300) } ?? url
+                let name = entry["name"]?.stringValue.map { Sanitizer.clean($0, limit: ServerName.maximumLength) } ?? ""
+                return ServerState(name: name, settings: each, topics: topics(entry["topics"]))
+            })
+        }
         for (key, value) in header["filters"]?.objectValue?.pairs ?? [] {
             if let pane = Pane(rawValue: key), let text = value.stringValue { state.ui.filters[pane] = Filter(text) }
         }
@@ -78,6 +100,18 @@ public enum RecordingCodec {
 
     /// nil for what is not recorded (keys, mouse, resizes: the replay's own screen decides those).
     public static func encode(_ action: Action, at t: Double) -> JSONValue? {
+        var server: Int?
+        var action = action
+        while case .server(let index, let inner) = action {
+            server = index
+            action = inner
+        }
+        guard case .object(let object)? = encodeUnaddressed(action, at: t) else { return nil }
+        guard let server else { return .object(object) }
+        return .object(JSONObject(object.pairs + [(key: "s", value: int(server))]))
+    }
+
+    static func encodeUnaddressed(_ action: Action, at t: Double) -> JSONValue? {
         var pairs: [(key: String, value: JSONValue)] = [("t", .number(t))]
         func add(_ kind: String, _ rest: [(String, JSONValue)]) -> JSONValue {
             pairs.append(("k", .string(kind)))
@@ -119,7 +153,7 @@ public enum RecordingCodec {
             }
             return add("rest", fields)
         case .configurationProblems(let problems): return add("config_problems", [("problems", .array(problems.map { .string($0) }))])
-        case .command, .key, .resized, .exported, .settingsReloaded, .replayProgress:
+        case .command, .key, .resized, .exported, .settingsReloaded, .replayProgress, .server:
             return nil
         }
     }
@@ -127,10 +161,14 @@ public enum RecordingCodec {
     /// What a user's topic or filter change did to the state, as a line; nil when neither changed.
     public static func changes(from before: State, to after: State, at t: Double) -> [JSONValue] {
         var lines: [JSONValue] = []
-        if before.desiredTopics != after.desiredTopics {
-            lines.append(.object(JSONObject([
-                ("t", .number(t)), ("k", .string("topics")), ("subscribed", .array(after.desiredTopics.sorted().map { .string($0.rawValue) })),
-            ])))
+        for index in after.servers.indices where before.servers.indices.contains(index) {
+            let topics = after.servers[index].desiredTopics
+            guard before.servers[index].desiredTopics != topics else { continue }
+            var pairs: [(key: String, value: JSONValue)] = [
+                ("t", .number(t)), ("k", .string("topics")), ("subscribed", .array(topics.sorted().map { .string($0.rawValue) })),
+            ]
+            if after.isMultiServer { pairs.append(("s", int(index))) }
+            lines.append(.object(JSONObject(pairs)))
         }
         for pane in Pane.allCases where before.ui.filters[pane]?.text != after.ui.filters[pane]?.text {
             lines.append(.object(JSONObject([
@@ -201,7 +239,11 @@ public enum RecordingCodec {
             default:
                 throw RecordingError("unknown kind \"\(Sanitizer.clean(kind, limit: 30))\"")
             }
-            return .success((t, actions))
+            guard let s = line["s"] else { return .success((t, actions)) }
+            guard let server = s.numberValue.flatMap(Checked.integer), (0..<maximumServers).contains(server) else {
+                throw RecordingError("server \"s\" is not an index")
+            }
+            return .success((t, actions.map { .server(server, $0) }))
         } catch {
             return .failure(error)
         }

@@ -14,8 +14,8 @@ public protocol Frontend: AnyObject {
     var inputDescriptor: Int32? { get }
     /// Reads whatever input is ready (also called after a signal interrupted the wait, e.g. SIGWINCH).
     func readInput(state: State) -> [Action]
-    /// Called after each action is reduced; `previous` is the connection before it.
-    func observe(_ action: Action, previous: ConnectionState, state: State)
+    /// Called after each action is reduced; `previous` holds every server's connection before it.
+    func observe(_ action: Action, previous: [ConnectionState], state: State)
     /// Draws the state; called at most `maximumFramesPerSecond` times a second and only after a change.
     func present(state: State)
     /// The frontend's own reason to stop (tail's `--count` / `--duration`).
@@ -34,7 +34,7 @@ public protocol Frontend: AnyObject {
 }
 
 extension Frontend {
-    public func observe(_ action: Action, previous: ConnectionState, state: State) {}
+    public func observe(_ action: Action, previous: [ConnectionState], state: State) {}
     public func terminalResized() {}
     public func copyToClipboard(_ text: String) {}
     public func alert(_ kind: KioskSettings.Alert) {}
@@ -49,7 +49,8 @@ extension Frontend {
 public final class Runtime {
     public private(set) var state: State
     let source: ActionSource
-    let connection: Connection
+    /// One per server, in the state's order.
+    let connections: [Connection]
     let frontend: Frontend
     let clock: RuntimeClock
     let maximumFramesPerSecond: Double
@@ -64,12 +65,13 @@ public final class Runtime {
     private var stopped = false
 
     public init(
-        state: State, source: ActionSource, connection: Connection, frontend: Frontend, clock: RuntimeClock = SystemRuntimeClock(),
+        state: State, source: ActionSource, connections: [Connection], frontend: Frontend, clock: RuntimeClock = SystemRuntimeClock(),
         maximumFramesPerSecond: Double = 30, tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
     ) {
+        precondition(connections.count == state.servers.count, "one connection per server")
         self.state = state
         self.source = source
-        self.connection = connection
+        self.connections = connections
         self.frontend = frontend
         self.clock = clock
         self.maximumFramesPerSecond = maximumFramesPerSecond
@@ -78,13 +80,32 @@ public final class Runtime {
         self.recorder = recorder
     }
 
-    /// Live: the network through `inbox`, effects to `client`.
+    /// One server (or a replay, whose one `NoConnection` stands for every server).
+    public convenience init(
+        state: State, source: ActionSource, connection: Connection, frontend: Frontend, clock: RuntimeClock = SystemRuntimeClock(),
+        maximumFramesPerSecond: Double = 30, tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
+    ) {
+        self.init(
+            state: state, source: source, connections: Array(repeating: connection, count: state.servers.count), frontend: frontend,
+            clock: clock, maximumFramesPerSecond: maximumFramesPerSecond, tickInterval: tickInterval, logger: logger, recorder: recorder)
+    }
+
+    /// Live: the network through `inbox`, effects to one client per server.
+    public convenience init(
+        state: State, inbox: Inbox, clients: [WebSocketClient], frontend: Frontend, maximumFramesPerSecond: Double = 30,
+        tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
+    ) {
+        self.init(
+            state: state, source: inbox, connections: clients, frontend: frontend, maximumFramesPerSecond: maximumFramesPerSecond,
+            tickInterval: tickInterval, logger: logger, recorder: recorder)
+    }
+
     public convenience init(
         state: State, inbox: Inbox, client: WebSocketClient, frontend: Frontend, maximumFramesPerSecond: Double = 30,
         tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
     ) {
         self.init(
-            state: state, source: inbox, connection: client, frontend: frontend, maximumFramesPerSecond: maximumFramesPerSecond,
+            state: state, inbox: inbox, clients: [client], frontend: frontend, maximumFramesPerSecond: maximumFramesPerSecond,
             tickInterval: tickInterval, logger: logger, recorder: recorder)
     }
 
@@ -162,13 +183,14 @@ public final class Runtime {
     /// A message recorded (or to be recorded) as bytes becomes the items it holds, through the same `Ingest` the
     /// network thread uses; every other action stays as it is.
     public static func decoded(_ action: Action) -> Action {
+        if case .server(let index, let inner) = action { return .server(index, decoded(inner)) }
         guard case .frameReceived(let generation, let bytes, let at) = action else { return action }
         return .received(generation: generation, items: Ingest.items(fromFrame: bytes, receivedAt: at), at: at)
     }
 
     func dispatch(_ original: Action) {
         let action = Runtime.decoded(original)
-        let previous = state.connection
+        let previous = state.servers.map(\.connection)
         let problemsBefore = state.diagnostics.problems.nextSeq
         // Only a user's action can change topics or filters; copying the state for every message would make the
         // reducer copy the histories it appends to.
@@ -187,8 +209,14 @@ public final class Runtime {
         for effect in effects { run(effect) }
     }
 
-    func run(_ effect: Effect) {
+    /// Runs an effect; one addressed to a server reaches that server's connection, and its timer's action comes
+    /// back addressed to it.
+    func run(_ effect: Effect, server: Int = 0, addressed: Bool = false) {
+        let connection = connections[connections.indices.contains(server) ? server : 0]
         switch effect {
+        case .server(let index, let inner):
+            guard connections.indices.contains(index) else { return }
+            run(inner, server: index, addressed: true)
         case .connect(let generation, let url):
             connection.connect(generation: generation, url: url)
         case .send(let generation, let message):
@@ -198,10 +226,11 @@ public final class Runtime {
         case .abort(let generation):
             connection.abort(generation: generation)
         case .fetch(let request):
-            connection.fetch(request, url: state.settings.url)
+            connection.fetch(request, url: state.servers[server].settings.url)
         case .schedule(let after, let action):
             // A recording holds the timers' actions where they fired.
-            if source.drivesTimers { timers.append((due: clock.monotonic() + after, action: action)) }
+            let due = addressed ? Action.server(server, action) : action
+            if source.drivesTimers { timers.append((due: clock.monotonic() + after, action: due)) }
         case .alert(let kind):
             frontend.alert(kind)
         case .copyToClipboard(let text):

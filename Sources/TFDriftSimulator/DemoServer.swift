@@ -123,6 +123,11 @@ public final class DemoServer: Sendable {
         try? hub.loop.submit { [hub] in hub.down = false }.wait()
     }
 
+    /// How often `restartEvery` restarted the server so far.
+    public var restarts: Int {
+        (try? hub.loop.submit { [hub] in hub.restarts }.wait()) ?? 0
+    }
+
     /// Every message clients sent, in arrival order.
     public var receivedMessages: [String] {
         (try? hub.loop.submit { [hub] in hub.receivedLog }.wait()) ?? []

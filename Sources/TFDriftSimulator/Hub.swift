@@ -58,6 +58,9 @@ final class Hub: @unchecked Sendable {
     let hostile: HostileRunner?
     private var tickTask: RepeatedTask?
     private var housekeepingTask: RepeatedTask?
+    private var restartTask: RepeatedTask?
+    /// Restarts made by `restartEvery`.
+    var restarts = 0
 
     static let maximumStoredDrifts = 5_000_000
 
@@ -77,6 +80,14 @@ final class Hub: @unchecked Sendable {
         }
         housekeepingTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { [self] _ in
             housekeeping()
+        }
+        if let every = options.restartEvery, every > 0 {
+            let period = TimeAmount.nanoseconds(Int64(min(every, 86_400) * 1e9))
+            restartTask = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { [self] _ in
+                goDown()
+                down = false
+                restarts += 1
+            }
         }
     }
 
@@ -100,6 +111,7 @@ final class Hub: @unchecked Sendable {
     func stop() {
         tickTask?.cancel()
         housekeepingTask?.cancel()
+        restartTask?.cancel()
         for promise in stalled { promise.succeed(nil) }
         stalled.removeAll()
         for client in clients.values { client.channel.close(promise: nil) }

@@ -33,6 +33,9 @@ public struct SimulatorOptions: Sendable {
     public var tlsKey: String?
     /// With TLS: require a client certificate signed by this PEM CA (mutual TLS).
     public var tlsClientCA: String?
+    /// Restart in place this often (seconds): every client dropped without a close frame, everything forgotten,
+    /// new connections taken at once — a server in a crash loop, on its own schedule.
+    public var restartEvery: Double?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dialect: Dialect = .real, rate: Double = 5, seed: UInt64 = 42,

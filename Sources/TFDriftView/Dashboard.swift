@@ -42,12 +42,16 @@ public enum Dashboard {
         if let offset = state.ui.diagnosticsOffset {
             DiagnosticsWidget(diagnostics: state.diagnostics, offset: offset, utcOffset: options.utcOffset)
                 .draw(&painter, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
+        } else if let selected = state.ui.connections {
+            ConnectionsWidget(state: state, selected: selected, glyphs: options.glyphs)
+                .draw(&painter, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
         } else if let detail = state.ui.detail {
             painter.detailView(Rect(x: 0, y: 1, width: size.width, height: size.height - 2), detail)
         }
         painter.statusBar(layout.status)
         if let palette = state.ui.palette {
-            PaletteWidget(palette: palette, query: state.connection.query, linkOpen: state.connection.phase == .open, glyphs: options.glyphs)
+            let shown = state.servers[state.ui.serverScope ?? 0].connection
+            PaletteWidget(palette: palette, query: shown.query, linkOpen: shown.phase == .open, glyphs: options.glyphs)
                 .draw(&painter, size: size)
         }
         if state.ui.showHelp { painter.helpOverlay(size: size) }
@@ -74,7 +78,9 @@ public enum Dashboard {
     /// a double click opens that item, the wheel moves the selection (or scrolls the detail). Overlays that take
     /// text (palette, filter line) and the help ignore the mouse.
     public static func actions(for event: MouseEvent, on canvas: Canvas, state: State) -> [Action] {
-        if state.ui.palette != nil || state.ui.showHelp || state.ui.editingFilter { return [] }
+        if state.ui.palette != nil || state.ui.showHelp || state.ui.editingFilter || state.ui.connections != nil || state.ui.diagnosticsOffset != nil {
+            return []
+        }
         if state.ui.detail != nil {
             switch event.kind {
             case .wheelUp: return [.command(.detailScroll(-3))]

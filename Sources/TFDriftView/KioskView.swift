@@ -30,7 +30,7 @@ struct KioskScreen {
         painter.canvas.fill(rect, style: painter.style(.headerBar))
         painter.canvas.draw(" TFDRIFT · WAR ROOM ", x: rect.x, y: rect.y, style: painter.style(.headerBar).with(bold: true), maxWidth: rect.width)
         let clock = " " + Timestamp.clock(state.now, utcOffset: options.utcOffset) + " "
-        let server = " \(state.connection.url) "
+        let server = state.isMultiServer ? " \(state.servers.indices.map { state.serverName($0) }.joined(separator: " · ")) " : " \(state.connection.url) "
         let clockWidth = TextWidth.width(of: clock)
         painter.canvas.draw(clock, x: rect.maxX - clockWidth, y: rect.y, style: painter.style(.headerBar).with(bold: true), maxWidth: clockWidth)
         let serverWidth = TextWidth.width(of: server)
@@ -42,7 +42,15 @@ struct KioskScreen {
     /// `DATA STALE · last message 2m 10s ago · reconnecting (attempt 5)` across the full width in the alarm
     /// colours while the data is not flowing; a quiet line saying it is live otherwise.
     func banner(_ painter: inout Painter, _ rect: Rect) {
-        guard let staleness = state.staleness(after: kiosk.settings.staleAfter) else {
+        let stale = state.staleServers(after: kiosk.settings.staleAfter)
+        if state.isMultiServer, !stale.isEmpty {
+            painter.canvas.fill(rect, style: painter.style(.stale))
+            let text = KioskScreen.staleText(stale, state: state)
+            let x = rect.x + max(0, (rect.width - TextWidth.width(of: text)) / 2)
+            painter.canvas.draw(text, x: x, y: rect.y + rect.height / 2, style: painter.style(.stale), maxWidth: rect.maxX - x)
+            return
+        }
+        guard let staleness = stale.first?.staleness else {
             let age = state.connection.lastFrameAt.map { " · last message \(Format.age(state.now - $0)) ago" } ?? ""
             painter.canvas.draw(" \(options.glyphs.bullet) LIVE\(age)", x: rect.x, y: rect.y + rect.height / 2, style: painter.style(.dim), maxWidth: rect.width)
             return
@@ -52,6 +60,23 @@ struct KioskScreen {
         let width = TextWidth.width(of: text)
         let x = rect.x + max(0, (rect.width - width) / 2)
         painter.canvas.draw(text, x: x, y: rect.y + rect.height / 2, style: painter.style(.stale), maxWidth: rect.maxX - x)
+    }
+
+    /// `DATA STALE: staging (2m 10s), dev (down)`: which servers, and for how long or why.
+    static func staleText(_ stale: [(server: Int, staleness: Staleness)], state: State) -> String {
+        let parts = stale.map { entry -> String in
+            let why: String
+            switch entry.staleness {
+            case .silent(let seconds): why = Format.age(seconds)
+            case .polling: why = "polling"
+            case .down(.stopped): why = "stopped"
+            case .down:
+                let last = state.servers[entry.server].connection.lastFrameAt
+                why = last.map { "down \(Format.age(state.now - $0))" } ?? "down"
+            }
+            return "\(state.serverName(entry.server)) (\(why))"
+        }
+        return "DATA STALE: " + parts.joined(separator: ", ")
     }
 
     static func staleText(_ staleness: Staleness, state: State) -> String {
@@ -78,6 +103,11 @@ struct KioskScreen {
     static let counted: [Severity] = [.critical, .high, .medium, .low]
 
     func counters(_ painter: inout Painter, _ rect: Rect, big: Bool) {
+        // Several servers and room for them: one row of counters per server, named, under the totals' colours.
+        if state.isMultiServer, rect.height >= state.servers.count + 2, rect.width >= 60 {
+            serverCounters(&painter, rect)
+            return
+        }
         let boxes = Layout.split(rect, .horizontal, KioskScreen.counted.map { _ in .fill(1) })
         for (severity, box) in zip(KioskScreen.counted, boxes) {
             let count = state.feed.stats.severityCounts[severity] ?? 0
@@ -94,6 +124,29 @@ struct KioskScreen {
             } else {
                 let x = inner.x + max(0, (inner.width - TextWidth.width(of: text)) / 2)
                 painter.canvas.draw(text, x: x, y: inner.y + inner.height / 2, style: style.with(bold: true), maxWidth: inner.maxX - x)
+            }
+        }
+    }
+
+    func serverCounters(_ painter: inout Painter, _ rect: Rect) {
+        painter.box(rect, title: "By server", note: "", focused: false)
+        let inner = rect.inner
+        let nameWidth = min(16, max(6, state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 6))
+        let cell = max(6, (inner.width - nameWidth - 2) / KioskScreen.counted.count)
+        var x = inner.x + 1 + nameWidth + 1
+        for severity in KioskScreen.counted {
+            painter.canvas.draw(TextWidth.fit(severity.label.uppercased(), cell, alignRight: true), x: x, y: inner.y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
+            x += cell
+        }
+        for (row, index) in state.servers.indices.enumerated() where inner.y + 1 + row < inner.maxY {
+            let y = inner.y + 1 + row
+            let stale = state.staleness(ofServer: index, after: kiosk.settings.staleAfter) != nil
+            painter.canvas.draw(TextWidth.fit(state.serverName(index), nameWidth), x: inner.x + 1, y: y, style: painter.style(stale ? .stale : .title), maxWidth: nameWidth)
+            var cx = inner.x + 1 + nameWidth + 1
+            for severity in KioskScreen.counted {
+                let count = state.servers[index].stats.severityCounts[severity] ?? 0
+                painter.canvas.draw(TextWidth.fit(Format.compact(count), cell, alignRight: true), x: cx, y: y, style: painter.style(.severity(severity)).with(bold: true), maxWidth: inner.maxX - cx)
+                cx += cell
             }
         }
     }
@@ -128,7 +181,10 @@ struct KioskScreen {
             return
         }
         let c = state.connection
-        let phase = c.phase == .open ? " \(options.glyphs.bullet) OPEN " : " \(c.phase.label.uppercased()) "
+        var phase = c.phase == .open ? " \(options.glyphs.bullet) OPEN " : " \(c.phase.label.uppercased()) "
+        if state.isMultiServer {
+            phase = " " + state.servers.indices.map { ServerMark.text(state, $0, glyphs: options.glyphs).text }.joined(separator: "  ") + " "
+        }
         var text = phase + "\(options.glyphs.separator) rx \(Format.count(state.diagnostics.messagesReceived))"
         if let rtt = c.roundTrip { text += " \(options.glyphs.separator) rtt \(Format.milliseconds(rtt)) ms" }
         if c.opens > 1 { text += " \(options.glyphs.separator) \(Format.count(c.opens - 1)) reconnects" }

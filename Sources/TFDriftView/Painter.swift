@@ -105,7 +105,8 @@ struct Painter {
             y += 1
         }
         guard let newest, let oldest = history.oldestSeq else {
-            let hint = history.isEmpty ? (state.connection.phase == .open ? "waiting for data…" : "no data yet") : "nothing matches the filter"
+            let anyOpen = state.servers.contains { $0.connection.phase == .open }
+            let hint = history.isEmpty ? (anyOpen ? "waiting for data…" : "no data yet") : "nothing matches the filter"
             canvas.draw(hint, x: inner.x + 1, y: y, style: style(.dim), maxWidth: inner.width - 1)
             return
         }
@@ -196,6 +197,21 @@ struct Painter {
         }
     }
 
+    /// With several servers every list starts with a short column naming the server of each item.
+    func withServerColumn(_ specs: [(title: String, fixed: Int?, weight: Int)]) -> [(title: String, fixed: Int?, weight: Int)] {
+        guard state.isMultiServer else { return specs }
+        let widest = state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 3
+        return [("SRV", min(8, max(3, widest)), 0)] + specs
+    }
+
+    /// Puts the server's name in front of a row's cells (with several servers); a value, so a row closure can
+    /// use it while the painter draws.
+    func serverCell() -> @Sendable (Int, [(String, Role)]) -> [(String, Role)] {
+        guard state.isMultiServer else { return { $1 } }
+        let names = state.servers.indices.map { state.serverName($0) }
+        return { server, cells in [(names.indices.contains(server) ? names[server] : "?", .title)] + cells }
+    }
+
     mutating func driftsPane(_ rect: Rect, rows: Int) {
         let total = rect.inner.width - 1
         let wide = total >= 90
@@ -203,13 +219,15 @@ struct Painter {
             ("TIME", 8, 0), ("SEV", 4, 0), ("RESOURCE", nil, 34), ("ATTRIBUTE", nil, 18), ("CHANGE", nil, 32),
         ]
         if wide { specs.append(("USER", nil, 16)) }
-        let columns = Painter.columns(specs, total: total)
+        let columns = Painter.columns(withServerColumn(specs), total: total)
         let arrow = glyphs.arrow
         let offset = options.utcOffset
         let history = state.feed.drifts
+        let withServerCell = serverCell()
         var markers: [Int: String] = [:]
-        for gap in state.feed.gaps {
-            markers[gap.afterSeq - 1] = Painter.gapText(gap, offset: offset) + " " + String(repeating: glyphs.horizontal, count: 200)
+        for gap in state.feed.gaps where state.ui.serverScope == nil || state.ui.serverScope == gap.server {
+            let whose = state.isMultiServer ? state.serverName(gap.server) + " " : ""
+            markers[gap.afterSeq - 1] = whose + Painter.gapText(gap, offset: offset) + " " + String(repeating: glyphs.horizontal, count: 200)
         }
         listPane(rect, pane: .drifts, history: history, rows: rows, columns: columns, markers: markers) { drift in
             let resource = drift.resourceName.isEmpty
@@ -223,32 +241,34 @@ struct Painter {
                 (resource, .text), (drift.attribute, .text), (change, .text),
             ]
             if wide { cells.append((drift.user, .dim)) }
-            return cells
+            return withServerCell(drift.server, cells)
         }
     }
 
     mutating func eventsPane(_ rect: Rect, rows: Int) {
         let total = rect.inner.width - 1
         let columns = Painter.columns(
-            [("TIME", 8, 0), ("SEV", 4, 0), ("KIND", 10, 0), ("WHAT", nil, 26), ("RESOURCE", nil, 30), ("DETAIL", nil, 44)],
+            withServerColumn([("TIME", 8, 0), ("SEV", 4, 0), ("KIND", 10, 0), ("WHAT", nil, 26), ("RESOURCE", nil, 30), ("DETAIL", nil, 44)]),
             total: total)
         let offset = options.utcOffset
         let history = state.feed.events
+        let withServerCell = serverCell()
         listPane(rect, pane: .events, history: history, rows: rows, columns: columns) { event in
-            [
+            withServerCell(event.server, [
                 (Timestamp.clock(event.time, utcOffset: offset), .dim), (Painter.severityTag(event.severity), .severity(event.severity)),
                 (event.kindLabel, .text), (event.title, .text), (event.resource, .text),
                 (event.user.isEmpty ? event.detail : "\(event.detail) · \(event.user)", .dim),
-            ]
+            ])
         }
     }
 
     mutating func statePane(_ rect: Rect, rows: Int) {
         let total = rect.inner.width - 1
         let columns = Painter.columns(
-            [("TIME", 8, 0), ("ACTION", 9, 0), ("RESOURCE", nil, 55), ("DETAIL", nil, 45)], total: total)
+            withServerColumn([("TIME", 8, 0), ("ACTION", 9, 0), ("RESOURCE", nil, 55), ("DETAIL", nil, 45)]), total: total)
         let offset = options.utcOffset
         let history = state.feed.stateChanges
+        let withServerCell = serverCell()
         let banner = terraformStateBanner()
         if rect.height < 3 {
             // Collapsed to one line: the pane says why it is empty and leaves its room to the others.
@@ -258,13 +278,22 @@ struct Painter {
             return
         }
         listPane(rect, pane: .state, history: history, rows: rows - (banner == nil ? 0 : 1), columns: columns, banner: banner) { change in
-            [(Timestamp.clock(change.time, utcOffset: offset), .dim), (change.action, .text), (change.resource, .text), (change.detail, .dim)]
+            withServerCell(change.server, [
+                (Timestamp.clock(change.time, utcOffset: offset), .dim), (change.action, .text), (change.resource, .text), (change.detail, .dim),
+            ])
         }
     }
 
     /// The server's Terraform state in one line, over the State pane's list.
     func terraformStateBanner() -> (String, Role)? {
-        switch state.rest.terraformState {
+        // Several servers: the one the screen shows, else the first; each server's own is in its connections row.
+        let rest = state.servers[state.ui.serverScope ?? 0].rest
+        let whose = state.isMultiServer ? "\(state.serverName(state.ui.serverScope ?? 0)): " : ""
+        return Painter.terraformStateText(rest.terraformState, glyphs: glyphs).map { (whose + $0.0, $0.1) }
+    }
+
+    static func terraformStateText(_ status: TerraformStateStatus?, glyphs: Glyphs) -> (String, Role)? {
+        switch status {
         case nil: return nil
         case .notLoaded: return ("no Terraform state loaded on the server", .dim)
         case .failed(let why): return ("state summary: \(why)", .warning)
@@ -310,8 +339,22 @@ struct Painter {
         case .stopped(let reason): phase = (" STOPPED: \(Wording.stopReason(reason, retryKey: true)) ", .statusBad)
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
+        let multi = state.isMultiServer
+        if multi {
+            // One mark per server instead of one link's phase; the details are in the connections view (c).
+            segments = state.servers.indices.map { index in
+                let mark = ServerMark.text(state, index, glyphs: glyphs)
+                return (mark.text, mark.role, 0)
+            }
+            segments[0].text = " " + segments[0].text
+            if let scope = state.ui.serverScope { segments.append(("only \(state.serverName(scope)) · S all", .statusWarn, 0)) }
+        }
         if let replay = state.ui.replay { segments.insert(Painter.replayText(replay, offset: options.utcOffset), at: 0) }
-        if state.settings.tlsUnverified { segments.append(("TLS NOT VERIFIED", .stale, 0)) }
+        let unverified = state.servers.indices.filter { state.servers[$0].settings.tlsUnverified }
+        if !unverified.isEmpty {
+            let names = multi ? " (\(unverified.map { state.serverName($0) }.joined(separator: ", ")))" : ""
+            segments.append(("TLS NOT VERIFIED\(names)", .stale, 0))
+        }
         if let notice = state.ui.notice, state.now - notice.at < Notice.shownFor {
             let text = Wording.noticeText(notice)
             segments.append((text.0, text.1, 0))
@@ -322,22 +365,23 @@ struct Painter {
         }
         if state.ui.pausedAt != nil { segments.append(("PAUSED · Space resumes", .statusBad, 0)) }
         if let minimum = state.ui.minimumSeverity { segments.append(("sev ≥ \(minimum.label)", .statusWarn, 1)) }
-        segments.append((topicSummary(), .statusBar, 1))
+        segments.append((Painter.topicSummary(state, state.ui.serverScope ?? 0, glyphs: glyphs), .statusBar, 1))
         segments.append(("rx \(Format.count(state.diagnostics.messagesReceived))", .statusBar, 2))
-        if !state.connection.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
+        if !multi, !state.connection.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
             let dropped = state.diagnostics.outboxDropped
             segments.append(("outbox \(state.connection.outbox.count)\(dropped > 0 ? " (\(dropped) dropped)" : "")", .statusWarn, 2))
         }
         if let gap = state.feed.gaps.last {
-            segments.append((Painter.gapText(gap, offset: options.utcOffset), .statusWarn, 3))
-        } else if let open = state.rest.openGap {
+            let whose = multi ? state.serverName(gap.server) + " " : ""
+            segments.append((whose + Painter.gapText(gap, offset: options.utcOffset), .statusWarn, 3))
+        } else if !multi, let open = state.rest.openGap {
             segments.append(("gap since \(Timestamp.clock(open.start, utcOffset: options.utcOffset))", .statusWarn, 3))
         }
-        if let problem = state.rest.historyProblem {
+        if !multi, let problem = state.rest.historyProblem {
             segments.append(("no history: \(problem)", .statusWarn, 3))
         }
         // Why the link is down matters more than anything but the phase and topics.
-        if let reason = c.lastCloseReason, c.phase != .open {
+        if !multi, let reason = c.lastCloseReason, c.phase != .open {
             segments.append(("last close: \(reason)", .statusWarn, 2))
         }
         let d = state.diagnostics
@@ -347,15 +391,19 @@ struct Painter {
             if let last = d.lastError { text += ": \(last)" }
             segments.append((text, d.errorCount > 0 ? .statusBad : .statusWarn, 3))
         }
-        var server = c.url
-        if let dialect = c.dialect {
-            // The welcome's version is stale on the real server ("0.9.0"); /health tells the truth.
-            let version = state.rest.serverVersion ?? c.serverVersion
-            server += " (\(dialect.rawValue)\(version.isEmpty ? "" : " v\(version)"))"
-        } else if let version = state.rest.serverVersion {
-            server += " (v\(version))"
+        if multi {
+            segments.append(("c connections", .statusBar, 4))
+        } else {
+            var server = c.url
+            if let dialect = c.dialect {
+                // The welcome's version is stale on the real server ("0.9.0"); /health tells the truth.
+                let version = state.rest.serverVersion ?? c.serverVersion
+                server += " (\(dialect.rawValue)\(version.isEmpty ? "" : " v\(version)"))"
+            } else if let version = state.rest.serverVersion {
+                server += " (v\(version))"
+            }
+            segments.append((server, .statusBar, 4))
         }
-        segments.append((server, .statusBar, 4))
         // Drop the least important segments until the rest fits; the phase always stays.
         var kept = segments
         func width(_ list: [(text: String, role: Role, priority: Int)]) -> Int {
@@ -412,15 +460,16 @@ struct Painter {
         canvas.draw(hint, x: x, y: rect.y, style: style(filter.invalidTerms.isEmpty ? .statusBar : .statusWarn), maxWidth: rect.maxX - x)
     }
 
-    /// `drifts✓ events… state✓ stats·local`: each desired topic with what the server said about it.
-    func topicSummary() -> String {
-        let topics = state.desiredTopics.sorted()
+    /// `drifts✓ events… state✓ stats·local`: each topic server `index` should send, with what it said about it.
+    static func topicSummary(_ state: State, _ index: Int, glyphs: Glyphs) -> String {
+        let server = state.servers[index]
+        let topics = server.desiredTopics.sorted()
         if topics.isEmpty { return "no topics" }
         return topics.map { topic -> String in
-            let names = state.wireNames(for: topic)
-            guard state.connection.phase == .open, state.connection.subscribed else { return topic.rawValue + glyphs.ellipsisBar }
+            let names = server.wireNames(for: topic)
+            guard server.connection.phase == .open, server.connection.subscribed else { return topic.rawValue + glyphs.ellipsisBar }
             if names.isEmpty { return topic.rawValue + glyphs.ellipsisBar + "local" }
-            let statuses = names.map { state.connection.subscriptions[$0] }
+            let statuses = names.map { server.connection.subscriptions[$0] }
             if statuses.allSatisfy({ $0 == .acknowledged }) { return topic.rawValue + glyphs.check }
             return topic.rawValue + glyphs.pending
         }.joined(separator: " ")
@@ -476,6 +525,7 @@ struct Painter {
         case .filter: "Filter line (/)"
         case .palette: "Command palette (:)"
         case .diagnostics: "Problems (!)"
+        case .connections: "Connections (c)"
         }
     }
 }

@@ -7,14 +7,19 @@ import TFDriftWire
 struct StatsWidget {
     let stats: Statistics
     let link: ConnectionState
+    let reported: ServerStats?
+    let state: State
     let now: Double
     let focused: Bool
     let maximized: Bool
     let glyphs: Glyphs
 
     init(_ state: State, glyphs: Glyphs) {
-        stats = state.feed.stats
-        link = state.connection
+        let shown = state.servers[state.ui.serverScope ?? 0]
+        stats = state.ui.serverScope == nil ? state.feed.stats : shown.stats
+        link = shown.connection
+        reported = state.isMultiServer && state.ui.serverScope == nil ? nil : shown.reported
+        self.state = state
         now = state.now
         focused = state.ui.focus == .stats
         maximized = state.ui.maximized == .stats
@@ -34,7 +39,10 @@ struct StatsWidget {
         lines.append([
             ("\(Format.count(stats.total)) received", .title), (" \(glyphs.ellipsisBar) \(Format.count(stats.lastMinute(now: now)))/min", .text),
         ])
-        lines.append([(linkLine(), .dim)])
+        // Several servers: their counts side by side (the other lines are the total, or the one server shown).
+        let serverCounts = ServerCounts.lines(state, width: width)
+        if serverCounts.isEmpty { lines.append([(linkLine(), .dim)]) }
+        lines += serverCounts
         // Thirty minutes, one cell a minute, with the peak named so the bars have a scale.
         let minutes = stats.recentMinutes(now: now, count: Statistics.windowMinutes)
         let peak = minutes.max() ?? 0
@@ -49,7 +57,7 @@ struct StatsWidget {
         if !kinds.isEmpty {
             lines.append([(kinds.map { "\($0.key) \(Format.compact($0.count))" }.joined(separator: " \(glyphs.ellipsisBar) "), .text)])
         }
-        if let server = stats.server {
+        if let server = reported {
             var parts: [String] = []
             if let d = server.driftTotal { parts.append("drifts \(Format.count(d))") }
             if let u = server.unmanagedTotal { parts.append("unmanaged \(Format.count(u))") }

@@ -118,9 +118,11 @@ public enum TextWidth {
     }
 
     /// `text` truncated or padded with spaces to exactly `cells` cells.
-    public static func fit(_ text: String, _ cells: Int) -> String {
+    public static func fit(_ text: String, _ cells: Int, alignRight: Bool = false) -> String {
         let cut = truncate(text, to: cells)
         let w = width(of: cut)
-        return w < cells ? cut + String(repeating: " ", count: cells - w) : cut
+        guard w < cells else { return cut }
+        let pad = String(repeating: " ", count: cells - w)
+        return alignRight ? pad + cut : cut + pad
     }
 }

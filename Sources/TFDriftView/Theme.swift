@@ -62,17 +62,19 @@ extension Role {
 public struct Glyphs: Sendable, Equatable {
     public var horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight: String
     public var arrow, bullet, check, pending, ellipsisBar, separator, down: String
+    /// A server waiting to reconnect, and one that stopped retrying (the status bar's per-server marks).
+    public var retrying, stopped: String
     public var sparks: [String]
     public var barFull: String
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
-        arrow: "→", bullet: "●", check: "✓", pending: "…", ellipsisBar: "·", separator: "│", down: "▼",
+        arrow: "→", bullet: "●", check: "✓", pending: "…", ellipsisBar: "·", separator: "│", down: "▼", retrying: "↻", stopped: "⏸",
         sparks: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFull: "█")
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
-        arrow: "->", bullet: "*", check: "+", pending: "~", ellipsisBar: ".", separator: "|", down: "v",
+        arrow: "->", bullet: "*", check: "+", pending: "~", ellipsisBar: ".", separator: "|", down: "v", retrying: "@", stopped: "X",
         sparks: [".", ".", ":", ":", "=", "=", "#", "#"], barFull: "#")
 }
 

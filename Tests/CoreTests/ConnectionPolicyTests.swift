@@ -242,13 +242,13 @@ struct RestSyncTests {
             .body(["success": true, "data": ["drifts": ["total": .number(Double(total)), "severity_counts": ["high": 2]], "unmanaged": ["total": 4], "events": ["total": 0]]])
         }
         _ = Reducer.reduce(&state, .restResponse(.stats, stats(10), at: 1))
-        #expect(state.feed.stats.server?.droppedEstimate == 0)
+        #expect(state.server.reported?.droppedEstimate == 0)
         live(&state, "x1", generation: 1, at: 2)
         live(&state, "x2", generation: 1, at: 2)
         _ = Reducer.reduce(&state, .restResponse(.stats, stats(15), at: 3))
-        #expect(state.feed.stats.server?.driftTotal == 15)
-        #expect(state.feed.stats.server?.unmanagedTotal == 4)
-        #expect(state.feed.stats.server?.droppedEstimate == 3)
+        #expect(state.server.reported?.driftTotal == 15)
+        #expect(state.server.reported?.unmanagedTotal == 4)
+        #expect(state.server.reported?.droppedEstimate == 3)
     }
 
     @Test func healthGivesTheRealVersion() {

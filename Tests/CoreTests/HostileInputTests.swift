@@ -65,8 +65,8 @@ struct HostileInputTests {
 
     @Test func theDedupeWindowHoldsFixedSizeDigestsSizedFromTheHistory() {
         #expect(MemoryLayout<DriftDigest>.size == 16)
-        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10), topics: []).feed.driftKeys.capacity == 4_096)
-        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10_000), topics: []).feed.driftKeys.capacity == 20_000)
+        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10), topics: []).server.driftKeys.capacity == 4_096)
+        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10_000), topics: []).server.driftKeys.capacity == 20_000)
         let long = String(repeating: "x", count: 1024)
         let a = DriftRecord(receivedAt: 0, severity: .high, resourceType: long, resourceID: "1", oldValue: long, newValue: long)
         var b = a

@@ -41,7 +41,7 @@ final class ScriptedFrontend: Frontend {
     var timedOut: Bool { SystemClock.monotonic() >= deadline }
     var wantsToStop: Bool { completed == steps.count || timedOut }
 
-    func observe(_ action: Action, previous: ConnectionState, state: State) {
+    func observe(_ action: Action, previous: [ConnectionState], state: State) {
         onAction?(action, state)
         while completed < steps.count, steps[completed].until(state) {
             for next in steps[completed].then(state) { inbox.post(next) }
@@ -62,13 +62,13 @@ func runScenario(
     initial: State? = nil, recorder: ((State) -> Recorder?)? = nil, sourceLocation: SourceLocation = #_sourceLocation
 ) -> State {
     let inbox = Inbox()
-    let client = WebSocketClient(options: clientOptions, deliver: { inbox.post($0) })
-    defer { client.shutdown() }
-    let frontend = ScriptedFrontend(inbox: inbox, client: client, steps: steps, timeout: timeout)
-    frontend.onAction = onAction
     var state = initial ?? State(settings: Settings(url: url), topics: topics)
-    configure(&state.settings)
-    let runtime = Runtime(state: state, inbox: inbox, client: client, frontend: frontend, recorder: recorder?(state))
+    for index in state.servers.indices { configure(&state.servers[index].settings) }
+    let clients = inbox.clients(for: state) { _ in clientOptions }
+    defer { for client in clients { client.shutdown() } }
+    let frontend = ScriptedFrontend(inbox: inbox, client: clients[0], steps: steps, timeout: timeout)
+    frontend.onAction = onAction
+    let runtime = Runtime(state: state, inbox: inbox, clients: clients, frontend: frontend, recorder: recorder?(state))
     let final = runtime.run()
     let c = final.connection
     #expect(

@@ -37,7 +37,7 @@ struct LiveConnectionTests {
         let state = runScenario(url: url, topics: Self.allPanes, steps: [
             Step(name: "documented welcome") { $0.connection.dialect == .documented },
             Step(name: "panes filling and stats arriving") {
-                $0.feed.drifts.count >= 10 && $0.feed.events.count >= 5 && $0.feed.stateChanges.count >= 5 && $0.feed.stats.server?.driftTotal != nil
+                $0.feed.drifts.count >= 10 && $0.feed.events.count >= 5 && $0.feed.stateChanges.count >= 5 && $0.server.reported?.driftTotal != nil
             },
         ])
         #expect(state.connection.subscriptions.keys.sorted() == ["drifts", "events", "state", "stats"])

@@ -23,7 +23,7 @@ final class CanvasCollector: Frontend {
     func readInput(state: State) -> [Action] { [] }
     func present(state: State) { finalState = state }
 
-    func observe(_ action: Action, previous: ConnectionState, state: State) {
+    func observe(_ action: Action, previous: [ConnectionState], state: State) {
         if case .replayProgress = action { return }
         dispatched += 1
         guard dispatched % every == 0 else { return }
@@ -72,7 +72,7 @@ struct RecordReplayTests {
                 Step(name: "back, with more data", until: { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.feed.drifts.count >= 20 }),
                 Step(name: "long enough", until: { $0.now - $0.startedAt >= seconds }),
             ],
-            onAction: { action, state in live.observe(action, previous: state.connection, state: state) },
+            onAction: { action, state in live.observe(action, previous: state.servers.map(\.connection), state: state) },
             configure: {
                 $0.backoff = BackoffPolicy(base: 0.05, cap: 0.2)
                 $0.historyOnStart = 5

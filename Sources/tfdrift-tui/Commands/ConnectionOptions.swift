@@ -13,8 +13,10 @@ import TFDriftWire
 /// Options shared by the dashboard, `tail` and `config`. Every one is optional here: what is not given comes from
 /// `TFDRIFT_*` variables, the configuration file or the default, in that order (`Configuration`).
 struct ConnectionOptions: ParsableArguments {
-    @Option(name: .long, help: "WebSocket address of the TFDrift-Falco server (ws:// or wss://; default ws://localhost:8080/ws).")
-    var url: String?
+    @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
+        "WebSocket address of the TFDrift-Falco server (ws:// or wss://; default ws://localhost:8080/ws). Repeat it, best with a name, to watch several servers: --url prod=wss://… --url staging=ws://….",
+        valueName: "[NAME=]URL"))
+    var url: [String] = []
 
     @Option(name: .long, help: "Comma-separated topics to subscribe to: all, drifts, events, state, stats (default: all four).")
     var topics: String?
@@ -87,7 +89,8 @@ struct ConnectionOptions: ParsableArguments {
     /// What the command line set, checked by the same rules as the file and the environment.
     func flagValues() throws -> [String: ConfigValue] {
         var given: [String: String] = [:]
-        given["url"] = url
+        // One address is the `url` setting; several are a list of servers (`servers(_:)`).
+        if url.count == 1 { given["url"] = ConnectionOptions.split(url[0]).url }
         given["topics"] = topics
         given["max-retries"] = maxRetries
         given["history"] = history
@@ -114,6 +117,51 @@ struct ConnectionOptions: ParsableArguments {
             values["header"] = value
         }
         return values
+    }
+
+    /// `prod=wss://…` → ("prod", "wss://…"); a plain address has no name. A URL has `://` before any `=`, so a
+    /// name is what precedes an `=` that no `:` or `/` precedes.
+    static func split(_ text: String) -> (name: String?, url: String) {
+        guard let equals = text.firstIndex(of: "="), !text[..<equals].contains(where: { $0 == ":" || $0 == "/" }) else { return (nil, text) }
+        return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    }
+
+    /// Every server to watch, each with the configuration it sees: the `--url`s, else `TFDRIFT_URL`, else the
+    /// file's `servers:` list, else its `url` — the highest layer that names servers decides, as for any setting.
+    /// Several servers without names are named after their hosts.
+    func servers(_ config: Configuration) throws -> [(name: String, config: Configuration)] {
+        var list: [(name: String, config: Configuration)]
+        if !url.isEmpty {
+            list = try url.map { text in
+                let (name, address) = ConnectionOptions.split(text)
+                if let name, let why = ServerName.problem(name) { throw ValidationError("--url: \(why)") }
+                guard case .success = ConfigKey.named("url")!.value(fromText: address) else {
+                    throw ValidationError("--url: \(Sanitizer.clean(address, limit: 200)) is not a ws:// or wss:// address")
+                }
+                return (name ?? "", config.forURL(address, source: .flag("url")))
+            }
+        } else if case .environment? = config.sources["url"] {
+            list = [("", config)]
+        } else if !config.servers.isEmpty {
+            list = config.servers.map { ($0.name, config.forServer($0)) }
+        } else {
+            list = [("", config)]
+        }
+        guard list.count > 1 else { return list }
+        var taken = Set(list.map(\.name).filter { !$0.isEmpty })
+        if taken.count < list.filter({ !$0.name.isEmpty }).count { throw ValidationError("--url: two servers have the same name") }
+        for index in list.indices where list[index].name.isEmpty {
+            let host = ServerName.fallback(forURL: list[index].config.value("url")?.string ?? "")
+            var name = host
+            var n = 2
+            while taken.contains(name) {
+                name = String(host.prefix(ServerName.maximumLength - 3)) + "-\(n)"
+                n += 1
+            }
+            taken.insert(name)
+            list[index].name = name
+        }
+        return list
     }
 
     /// The effective configuration: defaults < file < environment < flags. An explicit `--config` that cannot be
@@ -189,15 +237,39 @@ struct ConnectionSettings {
         return headers
     }
 
-    /// What a live run (dashboard or `tail`) connects with: the log, the recorder, the initial state and the
-    /// client delivering into `inbox` (messages undecoded while recording, so they are recorded as received).
-    func live(url: String, inbox: Inbox, recording: RecordOptions) throws -> (state: State, client: WebSocketClient, logger: Logger?, recorder: Recorder?) {
-        let logger = try openLog(url: url)
-        let state = initialState(url: url)
+    /// What a live run (dashboard or `tail`) connects with: the log, the recorder, the initial state and one
+    /// client per server delivering into `inbox` (messages undecoded while recording, so they are recorded as
+    /// received; with several servers each client addresses what it delivers to its server).
+    static func live(_ servers: [LiveServer], inbox: Inbox, recording: RecordOptions) throws -> LiveRun {
+        let logger = try servers[0].settings.openLog(url: servers.map(\.url).joined(separator: " "))
+        let state = initialState(servers)
         let recorder = try recording.recorder(state: state, startedAt: SystemClock.now())
-        var options = clientOptions(backlog: { inbox.backlog }, logger: logger)
-        options.rawFrames = recorder != nil
-        return (state, WebSocketClient(options: options, deliver: { inbox.post($0) }), logger, recorder)
+        let clients = inbox.clients(for: state) { index in
+            var log = logger
+            if state.isMultiServer { log?[metadataKey: "server"] = "\(state.serverName(index))" }
+            var options = servers[index].settings.clientOptions(backlog: { inbox.backlog }, logger: log)
+            options.rawFrames = recorder != nil
+            return options
+        }
+        return LiveRun(state: state, clients: clients, logger: logger, recorder: recorder)
+    }
+
+    /// The initial state of several servers: each one's settings and topics, the shared filter, and every
+    /// configuration problem once (each server's token warnings too).
+    static func initialState(_ servers: [LiveServer]) -> State {
+        guard servers.count > 1 else { return servers[0].settings.initialState(url: servers[0].url) }
+        var state = State(servers: servers.map { server in
+            ServerState(name: server.name, settings: server.settings.settings(url: server.url), topics: server.settings.topics)
+        })
+        let shared = servers[0].settings
+        if let filter = shared.config.value("filter")?.string, !filter.isEmpty {
+            for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
+        }
+        var seen = Set<String>()
+        for problem in shared.config.problems + servers.flatMap(\.settings.credentials.warnings) where seen.insert(problem.description).inserted {
+            state.noteConfigurationProblem(problem.shortDescription)
+        }
+        return state
     }
 
     func clientOptions(backlog: @escaping @Sendable () -> Int, logger: Logger? = nil) -> WebSocketClient.Options {
@@ -252,6 +324,28 @@ struct ConnectionSettings {
         settings.tlsUnverified = tls.insecure
         return settings
     }
+}
+
+/// One server of a live run: its name, the address it is reached at and the settings it connects with.
+struct LiveServer {
+    var name: String
+    var url: String
+    var settings: ConnectionSettings
+
+    /// Every server the options and the configuration name (each one's token read, its proxy resolved).
+    static func all(_ options: ConnectionOptions, _ config: Configuration) throws -> [LiveServer] {
+        try options.servers(config).map { server in
+            let settings = try ConnectionSettings(config: server.config)
+            return LiveServer(name: server.name, url: settings.url, settings: settings)
+        }
+    }
+}
+
+struct LiveRun {
+    var state: State
+    var clients: [WebSocketClient]
+    var logger: Logger?
+    var recorder: Recorder?
 }
 
 /// Flags given as text, read by the configuration keys' own rules; a bad one stops with `--name: why`.

@@ -34,21 +34,21 @@ struct DashboardCommand: ParsableCommand {
         }
         let extraFlags = try display.flagValues()
         let config = try connection.configuration(extraFlags: extraFlags)
-        let settings = try ConnectionSettings(config: config)
+        var servers = try LiveServer.all(connection, config)
         var server: DemoServer?
-        var url = settings.url
         if demo {
             let s = DemoServer(options: simulator.options())
             let port = try s.start()
-            url = "ws://127.0.0.1:\(port)/ws"
+            servers = [LiveServer(name: "", url: "ws://127.0.0.1:\(port)/ws", settings: servers[0].settings)]
             server = s
         }
         defer { server?.stop() }
 
         let inbox = Inbox()
-        let (initial, client, logger, recorder) = try settings.live(url: url, inbox: inbox, recording: recording)
-        defer { client.shutdown() }
-        var state = initial
+        let run = try ConnectionSettings.live(servers, inbox: inbox, recording: recording)
+        let clients = run.clients
+        defer { for client in clients { client.shutdown() } }
+        var state = run.state
         let environment = Environment.current()
         let catalog = ThemeCatalog(environment: environment)
         state.ui.theme = config.value("theme")?.string ?? "default"
@@ -58,16 +58,24 @@ struct DashboardCommand: ParsableCommand {
                 cycle: config.value("kiosk-cycle")?.seconds ?? 15, staleAfter: config.value("stale-after")?.seconds ?? 90,
                 alert: KioskSettings.Alert(rawValue: config.value("alert")?.string ?? "none") ?? .none))
         }
-        let demoURL = demo ? url : nil
+        let demoURL = demo ? servers[0].url : nil
+        let names = servers.map(\.name)
         let reloader = DashboardFrontend.Reloader(
             // Watched even before it exists: a file created while running is read then.
             path: config.filePath ?? (connection.noConfig ? nil : Configuration.defaultFile(environment: environment)),
             read: { (try? connection.configuration(extraFlags: extraFlags)) ?? config },
             settings: { config in
-                let next = try ConnectionSettings(config: config)
-                // Headers, the token, TLS files and proxies: from the next attempt on, like the rest.
-                client.reconfigure(headers: next.headers, tls: next.tls, proxy: next.proxy)
-                return next.settings(url: demoURL ?? next.url)
+                // The servers stay the ones started with (matched by name); each takes its new settings.
+                let next = try LiveServer.all(connection, config)
+                var actions: [Action] = []
+                for (index, client) in clients.enumerated() {
+                    guard let server = next.first(where: { $0.name == names[index] }) ?? (next.count == 1 ? next.first : nil) else { continue }
+                    // Headers, the token, TLS files and proxies: from the next attempt on, like the rest.
+                    client.reconfigure(headers: server.settings.headers, tls: server.settings.tls, proxy: server.settings.proxy)
+                    let settings = Action.settingsReloaded(server.settings.settings(url: demoURL ?? server.url))
+                    actions.append(clients.count > 1 ? .server(index, settings) : settings)
+                }
+                return actions
             })
         let frontend: DashboardFrontend
         do {
@@ -81,7 +89,7 @@ struct DashboardCommand: ParsableCommand {
         SignalTrap.install(wakingFD: inbox.writeFD)
         let fps = Double(config.value("fps")?.int ?? 30)
         Runtime(
-            state: state, inbox: inbox, client: client, frontend: frontend, maximumFramesPerSecond: fps, logger: logger, recorder: recorder
+            state: state, inbox: inbox, clients: clients, frontend: frontend, maximumFramesPerSecond: fps, logger: run.logger, recorder: run.recorder
         ).run()
     }
 }

@@ -63,7 +63,7 @@ struct ReplayCommand: ParsableCommand {
         do {
             frontend = try DashboardFrontend(
                 display: DisplaySettings(config: config, environment: environment), catalog: catalog,
-                reloader: .init(path: nil, read: { config }, settings: { _ in source.initialState.settings }))
+                reloader: .init(path: nil, read: { config }, settings: { _ in [] }))
         } catch let error as TerminalError {
             Console.print("tfdrift-tui: \(error.description)", to: STDERR_FILENO)
             throw ExitCode(2)

@@ -43,18 +43,21 @@ struct TailCommand: ParsableCommand {
 
     func run() throws {
         if !replay.isEmpty { return try runReplay() }
-        let settings = try ConnectionSettings(config: try connection.configuration())
-        let url = settings.url
+        let servers = try LiveServer.all(connection, try connection.configuration())
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
-        let (state, client, logger, recorder) = try settings.live(url: url, inbox: inbox, recording: recording)
-        defer { client.shutdown() }
+        let run = try ConnectionSettings.live(servers, inbox: inbox, recording: recording)
+        defer { for client in run.clients { client.shutdown() } }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        let final = Runtime(state: state, inbox: inbox, client: client, frontend: frontend, logger: logger, recorder: recorder).run()
-        if let problem = recorder?.failure { Console.print("tfdrift-tui: \(problem)", to: STDERR_FILENO) }
-        if !final.connection.everOpened {
-            let reason = final.connection.lastCloseReason ?? "no answer"
-            Console.print("tfdrift-tui: could not connect to \(url): \(reason)", to: STDERR_FILENO)
+        let final = Runtime(state: run.state, inbox: inbox, clients: run.clients, frontend: frontend, logger: run.logger, recorder: run.recorder).run()
+        if let problem = run.recorder?.failure { Console.print("tfdrift-tui: \(problem)", to: STDERR_FILENO) }
+        // Exit 1 only when no server could ever be reached; the lines said what happened to each.
+        if !final.servers.contains(where: \.connection.everOpened) {
+            for (index, server) in final.servers.enumerated() {
+                let reason = server.connection.lastCloseReason ?? "no answer"
+                let name = final.isMultiServer ? " (\(final.serverName(index)))" : ""
+                Console.print("tfdrift-tui: could not connect to \(server.settings.url)\(name): \(reason)", to: STDERR_FILENO)
+            }
             throw ExitCode(1)
         }
     }

@@ -14,10 +14,10 @@ final class DashboardFrontend: Frontend {
     struct Reloader {
         var path: String?
         var read: () -> Configuration
-        /// The connection settings a configuration gives (the command keeps `--demo`'s address, and hands the
-        /// headers, token, TLS files and proxies to the client for its next attempt); throws when the token file
-        /// or the proxy cannot be used.
-        var settings: (Configuration) throws -> Settings
+        /// Each server's connection settings from a configuration, as actions for the store (the command keeps
+        /// `--demo`'s address, and hands the headers, token, TLS files and proxies to each client for its next
+        /// attempt); throws when a token file or a proxy cannot be used.
+        var settings: (Configuration) throws -> [Action]
     }
 
     let terminal: TerminalDriver
@@ -121,7 +121,7 @@ final class DashboardFrontend: Frontend {
         terminal.invalidate()
         if themeChanged { actions.append(.command(.setTheme(next.theme))) }
         do {
-            actions.append(.settingsReloaded(try reloader.settings(config)))
+            actions += try reloader.settings(config)
         } catch {
             actions.append(.configurationProblems(["\(error); the running connection settings stay"]))
         }

@@ -53,36 +53,52 @@ final class TailFrontend: Frontend {
     /// drifts included), through the same decode → reduce path as the dashboard.
     private var nextDrift = 0, nextEvent = 0, nextState = 0, nextProblem = 0, gapsPrinted = 0
 
-    func observe(_ action: Action, previous: ConnectionState, state: State) {
-        let connection = state.connection
-        if connection.phase != previous.phase || connection.generation != previous.generation {
-            emit(TailLine.connection(connection, now: state.now, polling: state.rest.polling, unverifiedTLS: state.settings.tlsUnverified))
-            if case .stopped = connection.phase { gaveUp = true }
+    func observe(_ action: Action, previous: [ConnectionState], state: State) {
+        // With several servers every line names its server; with one, lines are as they always were.
+        let names: [String]? = state.isMultiServer ? state.servers.indices.map { state.serverName($0) } : nil
+        func named(_ line: TailLine, _ server: Int) -> TailLine { names.map { line.from($0[server]) } ?? line }
+        for (index, server) in state.servers.enumerated() where previous.indices.contains(index) {
+            let connection = server.connection
+            guard connection.phase != previous[index].phase || connection.generation != previous[index].generation else { continue }
+            emit(named(TailLine.connection(connection, now: state.now, polling: server.rest.polling, unverifiedTLS: server.settings.tlsUnverified), index))
+            // Nothing more can arrive once every server stopped retrying.
+            if state.servers.allSatisfy({ if case .stopped = $0.connection.phase { true } else { false } }) { gaveUp = true }
         }
-        switch action {
-        case .received(let generation, let items, let at) where generation == connection.generation:
+        var index = 0
+        var inner = action
+        if case .server(let k, let addressed) = action {
+            index = k
+            inner = addressed
+        }
+        switch inner {
+        case .received(let generation, let items, let at) where state.servers.indices.contains(index) && generation == state.servers[index].connection.generation:
             for item in items {
                 switch item {
                 case .drift, .event, .stateChange: continue  // printed from the store below
                 case .malformed, .control(.error): continue  // printed from the problem log below
-                default: emit(TailLine.item(item, at: at))
+                default: emit(named(TailLine.item(item, at: at), index))
                 }
             }
         default:
             break
         }
         // `--filter` applies through the same visibility rule as the dashboard's panes.
-        nextDrift = printNew(state.feed.drifts, from: nextDrift, shown: { state.isVisible(.drifts, $0) }) { TailLine.item(.drift($0), at: $0.receivedAt) }
-        nextEvent = printNew(state.feed.events, from: nextEvent, shown: { state.isVisible(.events, $0) }) { TailLine.item(.event($0), at: $0.receivedAt) }
+        nextDrift = printNew(state.feed.drifts, from: nextDrift, shown: { state.isVisible(.drifts, $0) }) {
+            named(TailLine.item(.drift($0), at: $0.receivedAt), $0.server)
+        }
+        nextEvent = printNew(state.feed.events, from: nextEvent, shown: { state.isVisible(.events, $0) }) {
+            named(TailLine.item(.event($0), at: $0.receivedAt), $0.server)
+        }
         nextState = printNew(state.feed.stateChanges, from: nextState, shown: { state.isVisible(.state, $0) }) {
-            TailLine.item(.stateChange($0), at: $0.receivedAt)
+            named(TailLine.item(.stateChange($0), at: $0.receivedAt), $0.server)
         }
         // A failed connection is already a connection line with its reason.
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false, shown: { seq in
             state.diagnostics.problems[seq]?.source != .connection
-        }) { TailLine.problem($0) }
+        }) { problem in problem.server.map { named(TailLine.problem(problem), $0) } ?? TailLine.problem(problem) }
         while gapsPrinted < state.feed.gaps.count {
-            emit(TailLine.gap(state.feed.gaps[gapsPrinted]))
+            let gap = state.feed.gaps[gapsPrinted]
+            emit(named(TailLine.gap(gap), gap.server))
             gapsPrinted += 1
         }
     }
@@ -138,6 +154,11 @@ struct TailLine {
     }
 
     var textLine: String { "\(kind.padding(10)) \(text)" }
+
+    /// The line as one of several servers printed it: `"server":"prod"` after the kind, the name before the text.
+    func from(_ server: String) -> TailLine {
+        TailLine(kind: kind, fields: [("server", .string(server))] + fields, text: "[\(server)] \(text)")
+    }
 
     static func problem(_ p: Problem) -> TailLine {
         TailLine(

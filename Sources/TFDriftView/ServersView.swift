@@ -1,0 +1,105 @@
+import TFDriftCore
+import TFDriftWire
+
+/// How each server is doing, in the few cells the status bar can spare: `prod ●`, `staging ↻12s`, `dev ⏸`.
+enum ServerMark {
+    static func text(_ state: State, _ index: Int, glyphs: Glyphs) -> (text: String, role: Role) {
+        let server = state.servers[index]
+        let name = state.serverName(index)
+        switch server.connection.phase {
+        case .open: return ("\(name) \(glyphs.bullet)", .statusGood)
+        case .connecting: return ("\(name) \(glyphs.pending)", .statusWarn)
+        case .idle: return ("\(name) \(glyphs.ellipsisBar)", .statusWarn)
+        case .backingOff(let until):
+            let poll = server.rest.polling ? " poll" : ""
+            return ("\(name) \(glyphs.retrying)\(Format.countdown(until - state.now))\(poll)", .statusWarn)
+        case .stopped: return ("\(name) \(glyphs.stopped)", .statusBad)
+        }
+    }
+
+    /// `open · rtt 12 ms`, `reconnecting in 12s · attempt 3`, `stopped: …` for the connections view.
+    static func phase(_ state: State, _ index: Int, glyphs: Glyphs) -> (text: String, role: Role) {
+        let server = state.servers[index]
+        let c = server.connection
+        switch c.phase {
+        case .open: return ("\(glyphs.bullet) open", .statusGood)
+        case .connecting: return ("\(glyphs.pending) connecting", .statusWarn)
+        case .idle: return ("idle", .statusWarn)
+        case .backingOff(let until):
+            return ("\(glyphs.retrying) \(server.rest.polling ? "polling, retry" : "retry") in \(Format.countdown(until - state.now))", .statusWarn)
+        case .stopped(let reason): return ("\(glyphs.stopped) stopped: \(Wording.stopReason(reason, retryKey: true))", .statusBad)
+        }
+    }
+}
+
+/// `c`: every server with its link's details, one selected; `r` retries it and the topic keys act on it alone.
+struct ConnectionsWidget {
+    let state: State
+    let selected: Int
+    let glyphs: Glyphs
+
+    func draw(_ painter: inout Painter, _ rect: Rect) {
+        painter.canvas.fill(rect, style: painter.style(.text))
+        let open = state.servers.filter { $0.connection.phase == .open }.count
+        painter.box(rect, title: "Connections \(open)/\(state.servers.count) open", note: "j/k select · r retry · 1-5 topics · Esc back", focused: true)
+        let inner = rect.inner
+        guard inner.height > 2, inner.width > 10 else { return }
+        let columns = Painter.columns(
+            [("SERVER", 10, 0), ("PHASE", nil, 30), ("ATT", 3, 0), ("RTT", 7, 0), ("LAST MSG", 8, 0), ("GAPS", 4, 0), ("DIALECT", 20, 0)],
+            total: inner.width - 1)
+        painter.drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: inner.y, width: inner.width, highlight: false)
+        // Two lines a server: the figures, then its address, topics and why it last closed.
+        let perServer = 2
+        let rows = max(1, (inner.height - 1) / perServer)
+        let first = min(max(0, selected - rows + 1), max(0, state.servers.count - rows))
+        var y = inner.y + 1
+        for index in state.servers.indices.dropFirst(first) where y + 1 < inner.maxY + 1 {
+            let server = state.servers[index]
+            let c = server.connection
+            let gaps = state.feed.gaps.filter { $0.server == index }.count + (server.rest.openGap == nil ? 0 : 1)
+            let version = server.rest.serverVersion ?? c.serverVersion
+            let dialect = c.dialect.map { "\($0.rawValue)\(version.isEmpty ? "" : " v\(version)")" } ?? (version.isEmpty ? "-" : "v\(version)")
+            let phase = ServerMark.phase(state, index, glyphs: glyphs)
+            let cells: [(String, Role)] = [
+                (state.serverName(index), .title), phase, (String(c.attempt), c.attempt > 0 ? .warning : .dim),
+                (c.roundTrip.map { "\(Format.milliseconds($0)) ms" } ?? "-", .dim),
+                (c.lastFrameAt.map { Format.age(state.now - $0) } ?? "-", .dim), (String(gaps), gaps > 0 ? .warning : .dim), (dialect, .dim),
+            ]
+            painter.drawRow(cells, columns: columns, x: inner.x, y: y, width: inner.width, highlight: index == selected)
+            y += 1
+            guard y < inner.maxY else { break }
+            var detail = "  \(c.url) \(glyphs.ellipsisBar) \(Painter.topicSummary(state, index, glyphs: glyphs))"
+            if let reason = c.lastCloseReason { detail += " \(glyphs.ellipsisBar) last close: \(reason)" }
+            painter.canvas.draw(TextWidth.truncate(detail, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(.dim), maxWidth: inner.width - 2)
+            y += 1
+        }
+    }
+}
+
+/// The Stats pane's per-server table: counts by severity side by side, then the total.
+enum ServerCounts {
+    static let severities: [Severity] = [.critical, .high, .medium, .warning, .low]
+
+    static func lines(_ state: State, width: Int) -> [[(String, Role)]] {
+        guard state.isMultiServer else { return [] }
+        let nameWidth = min(10, max(5, state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 5))
+        let cell = 6
+        // The total always shows; the severities from the most severe on, as many as the width holds.
+        let severities = Array(ServerCounts.severities.prefix(max(0, (width - nameWidth - cell - 1) / cell)))
+        func row(_ name: String, _ stats: Statistics, _ role: Role) -> [(String, Role)] {
+            var cells: [(String, Role)] = [(TextWidth.fit(name, nameWidth), role)]
+            for severity in severities {
+                cells.append((" " + TextWidth.fit(Format.compact(stats.severityCounts[severity] ?? 0), cell - 1, alignRight: true), .severity(severity)))
+            }
+            cells.append((" " + TextWidth.fit(Format.compact(stats.total), cell, alignRight: true), .text))
+            return cells
+        }
+        var header: [(String, Role)] = [(TextWidth.fit("server", nameWidth), .columnHeader)]
+        for severity in severities { header.append((" " + TextWidth.fit(Painter.severityTag(severity), cell - 1, alignRight: true), .columnHeader)) }
+        header.append((" " + TextWidth.fit("all", cell, alignRight: true), .columnHeader))
+        var lines = [header]
+        for index in state.servers.indices { lines.append(row(state.serverName(index), state.servers[index].stats, .title)) }
+        lines.append(row("total", state.feed.stats, .columnHeader))
+        return lines
+    }
+}
