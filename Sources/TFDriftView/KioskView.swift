@@ -104,7 +104,7 @@ struct KioskScreen {
 
     func counters(_ painter: inout Painter, _ rect: Rect, big: Bool) {
         // Several servers and room for them: one row of counters per server, named, under the totals' colours.
-        if state.isMultiServer, rect.height >= state.servers.count + 2, rect.width >= 60 {
+        if state.isMultiServer, rect.height >= state.servers.count + 4, rect.width >= 60 {
             serverCounters(&painter, rect)
             return
         }
@@ -138,13 +138,17 @@ struct KioskScreen {
             painter.canvas.draw(TextWidth.fit(severity.label.uppercased(), cell, alignRight: true), x: x, y: inner.y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
             x += cell
         }
-        for (row, index) in state.servers.indices.enumerated() where inner.y + 1 + row < inner.maxY {
-            let y = inner.y + 1 + row
-            let stale = state.staleness(ofServer: index, after: kiosk.settings.staleAfter) != nil
-            painter.canvas.draw(TextWidth.fit(state.serverName(index), nameWidth), x: inner.x + 1, y: y, style: painter.style(stale ? .stale : .title), maxWidth: nameWidth)
+        // One row per server (a stale one in the alarm colour), then the total.
+        var rows = state.servers.indices.map { index in
+            (state.serverName(index), state.servers[index].stats, state.staleness(ofServer: index, after: kiosk.settings.staleAfter) != nil ? Role.stale : .title)
+        }
+        rows.append(("total", state.feed.stats, .columnHeader))
+        for (offset, row) in rows.enumerated() where inner.y + 1 + offset < inner.maxY {
+            let y = inner.y + 1 + offset
+            painter.canvas.draw(TextWidth.fit(row.0, nameWidth), x: inner.x + 1, y: y, style: painter.style(row.2), maxWidth: nameWidth)
             var cx = inner.x + 1 + nameWidth + 1
             for severity in KioskScreen.counted {
-                let count = state.servers[index].stats.severityCounts[severity] ?? 0
+                let count = row.1.severityCounts[severity] ?? 0
                 painter.canvas.draw(TextWidth.fit(Format.compact(count), cell, alignRight: true), x: cx, y: y, style: painter.style(.severity(severity)).with(bold: true), maxWidth: inner.maxX - cx)
                 cx += cell
             }

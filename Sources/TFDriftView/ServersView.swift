@@ -27,7 +27,7 @@ enum ServerMark {
         case .idle: return ("idle", .statusWarn)
         case .backingOff(let until):
             return ("\(glyphs.retrying) \(server.rest.polling ? "polling, retry" : "retry") in \(Format.countdown(until - state.now))", .statusWarn)
-        case .stopped(let reason): return ("\(glyphs.stopped) stopped: \(Wording.stopReason(reason, retryKey: true))", .statusBad)
+        case .stopped: return ("\(glyphs.stopped) stopped", .statusBad)
         }
     }
 }
@@ -48,8 +48,8 @@ struct ConnectionsWidget {
             [("SERVER", 10, 0), ("PHASE", nil, 30), ("ATT", 3, 0), ("RTT", 7, 0), ("LAST MSG", 8, 0), ("GAPS", 4, 0), ("DIALECT", 20, 0)],
             total: inner.width - 1)
         painter.drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: inner.y, width: inner.width, highlight: false)
-        // Two lines a server: the figures, then its address, topics and why it last closed.
-        let perServer = 2
+        // Three lines a server: the figures; its address and topics; why it stopped or last closed.
+        let perServer = 3
         let rows = max(1, (inner.height - 1) / perServer)
         let first = min(max(0, selected - rows + 1), max(0, state.servers.count - rows))
         var y = inner.y + 1
@@ -60,17 +60,29 @@ struct ConnectionsWidget {
             let version = server.rest.serverVersion ?? c.serverVersion
             let dialect = c.dialect.map { "\($0.rawValue)\(version.isEmpty ? "" : " v\(version)")" } ?? (version.isEmpty ? "-" : "v\(version)")
             let phase = ServerMark.phase(state, index, glyphs: glyphs)
+            let mark = index == selected ? glyphs.arrow + " " : ""
             let cells: [(String, Role)] = [
-                (state.serverName(index), .title), phase, (String(c.attempt), c.attempt > 0 ? .warning : .dim),
+                (mark + state.serverName(index), .title), phase, (String(c.attempt), c.attempt > 0 ? .warning : .dim),
                 (c.roundTrip.map { "\(Format.milliseconds($0)) ms" } ?? "-", .dim),
                 (c.lastFrameAt.map { Format.age(state.now - $0) } ?? "-", .dim), (String(gaps), gaps > 0 ? .warning : .dim), (dialect, .dim),
             ]
             painter.drawRow(cells, columns: columns, x: inner.x, y: y, width: inner.width, highlight: index == selected)
             y += 1
             guard y < inner.maxY else { break }
-            var detail = "  \(c.url) \(glyphs.ellipsisBar) \(Painter.topicSummary(state, index, glyphs: glyphs))"
-            if let reason = c.lastCloseReason { detail += " \(glyphs.ellipsisBar) last close: \(reason)" }
+            let detail = "  \(c.url) \(glyphs.ellipsisBar) \(Painter.topicSummary(state, index, glyphs: glyphs))"
             painter.canvas.draw(TextWidth.truncate(detail, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(.dim), maxWidth: inner.width - 2)
+            y += 1
+            guard y < inner.maxY else { break }
+            // What to do about a stopped server matters most; else why the link last closed.
+            var why: (String, Role)?
+            if case .stopped(let reason) = c.phase {
+                why = ("  stopped: \(Wording.stopReason(reason, retryKey: true))", .warning)
+            } else if let reason = c.lastCloseReason {
+                why = ("  last close: \(reason)", .dim)
+            }
+            if let why {
+                painter.canvas.draw(TextWidth.truncate(why.0, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(why.1), maxWidth: inner.width - 2)
+            }
             y += 1
         }
     }
