@@ -283,3 +283,41 @@ extension RecordingCodecTests {
         #expect(state.desiredTopics == [.drifts] && state.ui.filters.count == 1)
     }
 }
+
+extension RecordingCodecTests {
+    /// Several servers: the header names them, every line of one server carries its index, and a replay starts
+    /// from the same servers and addresses each line back to its server.
+    @Test func aRecordingOfSeveralServersReplaysToTheSameServers() throws {
+        var live = State(servers: [
+            ServerState(name: "prod", settings: Settings(url: "wss://prod.example/ws"), topics: [.drifts]),
+            ServerState(name: "staging", settings: Settings(url: "ws://10.1.2.3:8080/ws"), topics: [.drifts, .events]),
+        ])
+        let header = RecordingCodec.header(live, startedAt: 1000)
+        let replayed = try RecordingCodec.initialState(header: try JSONParser.parse(header.jsonText)).get()
+        #expect(replayed.servers.map(\.name) == ["prod", "staging"])
+        #expect(replayed.servers.map(\.settings.url) == ["wss://prod.example/ws", "ws://10.1.2.3:8080/ws"])
+        #expect(replayed.servers.map(\.desiredTopics) == [[.drifts], [.drifts, .events]])
+
+        let frame = Action.server(1, .frameReceived(generation: 3, bytes: Array(#"{"type":"data"}"#.utf8), at: 7))
+        let line = try #require(RecordingCodec.encode(frame, at: 7))
+        #expect(line["s"] == .number(1))
+        #expect(try RecordingCodec.decode(try JSONParser.parse(line.jsonText)).get().actions == [frame])
+
+        // A topic change on one server is recorded for that server alone.
+        let before = live
+        _ = Reducer.reduce(&live, .server(1, .command(.toggleTopic(.state))))
+        let changes = RecordingCodec.changes(from: before, to: live, at: 8)
+        #expect(changes.count == 1 && changes[0]["s"] == .number(1))
+        var replay = replayed
+        for action in try RecordingCodec.decode(try JSONParser.parse(changes[0].jsonText)).get().actions { _ = Reducer.reduce(&replay, action) }
+        #expect(replay.servers.map(\.desiredTopics) == live.servers.map(\.desiredTopics))
+
+        // An index no recording could hold is damage, said as such.
+        let bad = try JSONParser.parse(#"{"t":1,"k":"tick","at":1,"s":1e9}"#)
+        guard case .failure(let error) = RecordingCodec.decode(bad) else {
+            Issue.record("a huge server index was accepted")
+            return
+        }
+        #expect(error.reason.contains("server"))
+    }
+}
