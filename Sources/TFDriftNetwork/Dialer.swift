@@ -100,7 +100,14 @@ struct Dialer: Sendable {
     static func describe(_ error: Error) -> String {
         let text: String
         if let e = error as? IOError {
-            text = e.description
+            // The system's words for the errno, not the syscall's signature.
+            text = "\(String(cString: strerror(e.errnoCode))) (errno \(e.errnoCode))"
+        } else if let e = error as? NIOConnectionError {
+            // Every address of the host failed: the first one's reason says it.
+            if let first = e.connectionErrors.first {
+                return describe(first.error)
+            }
+            text = e.dnsAError != nil || e.dnsAAAAError != nil ? "the host name did not resolve" : "no address to connect to"
         } else if let e = error as? ChannelError, case .connectTimeout(let t) = e {
             text = "connect timed out after \(t.nanoseconds / 1_000_000_000) s"
         } else if let words = TLSFailure.certificateProblem(error) ?? TLSFailure.handshakeProblem(error) {

@@ -149,6 +149,14 @@ final class SessionHandler: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if error is IOError {
+            // The socket failed (a reset): the link is gone and the server broke no rule; nothing can be sent.
+            guard !closing else { return }
+            closing = true
+            closeReason = "connection lost: \(Dialer.describe(error))"
+            context.close(promise: nil)
+            return
+        }
         failConnection(context, SessionHandler.violation(for: error))
     }
 

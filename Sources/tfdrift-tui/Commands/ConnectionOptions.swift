@@ -89,8 +89,9 @@ struct ConnectionOptions: ParsableArguments {
     /// What the command line set, checked by the same rules as the file and the environment.
     func flagValues() throws -> [String: ConfigValue] {
         var given: [String: String] = [:]
-        // One address is the `url` setting; several are a list of servers (`servers(_:)`).
-        if url.count == 1 { given["url"] = ConnectionOptions.split(url[0]).url }
+        // One address is the `url` setting; several are a list of servers (`servers(_:)`)
+        // (with several, the first stands for them in `config`'s table; the `# server` lines list them all).
+        if let first = url.first { given["url"] = ConnectionOptions.split(first).url }
         given["topics"] = topics
         given["max-retries"] = maxRetries
         given["history"] = history

@@ -67,17 +67,28 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         let config = try connection.configuration(extraFlags: try display.flagValues())
-        let settings = try ConnectionSettings(config: config)
-        let credentials = settings.credentials
+        let servers = try LiveServer.all(connection, config)
         if let path = config.filePath { Console.print("# configuration file: \(path)") } else { Console.print("# no configuration file") }
-        Console.print("# credential: \(credentials.description ?? "none")")
-        Console.print("# proxy: \(settings.proxyDescription)")
+        if servers.count == 1 {
+            Console.print("# credential: \(servers[0].settings.credentials.description ?? "none")")
+            Console.print("# proxy: \(servers[0].settings.proxyDescription)")
+        } else {
+            // Several servers: each one's address, credential (never its value) and route.
+            for server in servers {
+                let settings = server.settings
+                Console.print("# server \(server.name): \(server.url) · credential: \(settings.credentials.description ?? "none") · proxy: \(settings.proxyDescription)")
+            }
+        }
         var lines = config.report()
-        if !credentials.warnings.isEmpty {
+        var warnings: [String] = []
+        for server in servers {
+            for warning in server.settings.credentials.warnings where !warnings.contains(warning.description) { warnings.append(warning.description) }
+        }
+        if !warnings.isEmpty {
             if config.problems.isEmpty { lines += ["", "problems:"] }
-            lines += credentials.warnings.map { "  \($0)" }
+            lines += warnings.map { "  \($0)" }
         }
         for line in lines { Console.print(line) }
-        if !config.problems.isEmpty || !credentials.warnings.isEmpty { throw ExitCode(1) }
+        if !config.problems.isEmpty || !warnings.isEmpty { throw ExitCode(1) }
     }
 }
