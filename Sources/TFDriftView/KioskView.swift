@@ -51,7 +51,8 @@ struct KioskScreen {
             return
         }
         guard let staleness = stale.first?.staleness else {
-            let age = state.connection.lastFrameAt.map { " · last message \(Format.age(state.now - $0)) ago" } ?? ""
+            let last = state.servers.compactMap(\.connection.lastFrameAt).max()
+            let age = last.map { " · last message \(Format.age(state.now - $0)) ago" } ?? ""
             painter.canvas.draw(" \(options.glyphs.bullet) LIVE\(age)", x: rect.x, y: rect.y + rect.height / 2, style: painter.style(.dim), maxWidth: rect.width)
             return
         }
@@ -169,7 +170,8 @@ struct KioskScreen {
             guard let d = state.feed.drifts[seq], d.severity == .critical else { continue }
             let resource = d.resourceName.isEmpty ? "\(d.resourceType) \(d.resourceID)" : "\(d.resourceType).\(d.resourceName)"
             let time = d.history && d.eventTime == nil ? "history " : Timestamp.clock(d.time, utcOffset: options.utcOffset)
-            let line = "\(time)  \(resource)  \(d.attribute)  \(d.oldValue) \(options.glyphs.arrow) \(d.newValue)  \(d.user)"
+            let whose = state.isMultiServer ? "\(state.serverName(d.server))  " : ""
+            let line = "\(whose)\(time)  \(resource)  \(d.attribute)  \(d.oldValue) \(options.glyphs.arrow) \(d.newValue)  \(d.user)"
             painter.canvas.draw(TextWidth.truncate(line, to: inner.width - 1), x: inner.x + 1, y: y, style: painter.style(.severity(.critical)), maxWidth: inner.width - 1)
             y += 1
         }

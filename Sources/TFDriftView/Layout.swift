@@ -29,7 +29,7 @@ public struct Arrangement: Equatable, Sendable {
 
     public init(_ state: State) {
         maximized = state.ui.maximized
-        stateCollapsed = state.rest.terraformState == .notLoaded && state.feed.stateChanges.isEmpty
+        stateCollapsed = state.servers.allSatisfy { $0.rest.terraformState == .notLoaded } && state.feed.stateChanges.isEmpty
     }
 }
 

@@ -161,6 +161,9 @@ final class DashboardFrontend: Frontend {
     static func title(_ state: State) -> String {
         let critical = state.feed.stats.severityCounts[.critical] ?? 0
         var phase = state.connection.phase.label.uppercased()
+        if state.isMultiServer {
+            phase = "\(state.servers.filter { $0.connection.phase == .open }.count)/\(state.servers.count) OPEN"
+        }
         if let kiosk = state.ui.kiosk, state.staleness(after: kiosk.settings.staleAfter) != nil { phase = "DATA STALE" }
         return "tfdrift-tui - \(phase) - \(critical) critical"
     }
