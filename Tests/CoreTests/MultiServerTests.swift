@@ -28,6 +28,15 @@ struct MultiServerTests {
         return effects
     }
 
+    /// Both servers started and open on their first socket.
+    func bothOpen(rest: Bool = true) -> State {
+        var state = makeState(rest: rest)
+        _ = Reducer.reduce(&state, .started(at: 100))
+        _ = open(&state, 0, generation: 1, at: 101)
+        _ = open(&state, 1, generation: 1, at: 101)
+        return state
+    }
+
     @Test func startingConnectsEveryServerWithItsOwnAddress() {
         var state = makeState()
         let effects = Reducer.reduce(&state, .started(at: 100))
@@ -56,10 +65,7 @@ struct MultiServerTests {
     }
 
     @Test func oneServerRestartingNeverTouchesTheHealthyOne() {
-        var state = makeState()
-        _ = Reducer.reduce(&state, .started(at: 100))
-        _ = open(&state, 0, generation: 1, at: 101)
-        _ = open(&state, 1, generation: 1, at: 101)
+        var state = bothOpen()
         var t = 102.0
         var prodItems = 0
         // staging drops, retries, is refused, retries… while prod streams.
@@ -86,10 +92,7 @@ struct MultiServerTests {
     }
 
     @Test func mergedPanesKeepArrivalOrderAndTagEveryItemWithItsServer() {
-        var state = makeState(rest: false)
-        _ = Reducer.reduce(&state, .started(at: 100))
-        _ = open(&state, 0, generation: 1, at: 101)
-        _ = open(&state, 1, generation: 1, at: 101)
+        var state = bothOpen(rest: false)
         let arrivals = [(0, "a"), (1, "b"), (1, "c"), (0, "d"), (1, "e")]
         for (i, (server, id)) in arrivals.enumerated() {
             _ = Reducer.reduce(&state, .server(server, .received(generation: 1, items: [drift(id)], at: 102 + Double(i))))
@@ -105,20 +108,14 @@ struct MultiServerTests {
 
     @Test func theSameDriftFromTwoServersIsTwoDrifts() {
         // Two accounts can have the same resource names; only one server's own overlap is deduplicated.
-        var state = makeState(rest: false)
-        _ = Reducer.reduce(&state, .started(at: 100))
-        _ = open(&state, 0, generation: 1, at: 101)
-        _ = open(&state, 1, generation: 1, at: 101)
+        var state = bothOpen(rest: false)
         _ = Reducer.reduce(&state, .server(0, .received(generation: 1, items: [drift("same")], at: 102)))
         _ = Reducer.reduce(&state, .server(1, .received(generation: 1, items: [drift("same")], at: 103)))
         #expect(state.feed.drifts.count == 2)
     }
 
     @Test func aGapIsMarkedOnTheServerThatLostItsLinkAndBackfilledFromIt() {
-        var state = makeState()
-        _ = Reducer.reduce(&state, .started(at: 100))
-        _ = open(&state, 0, generation: 1, at: 101)
-        _ = open(&state, 1, generation: 1, at: 101)
+        var state = bothOpen()
         // The first reads: each server's list is empty so far.
         for k in 0..<2 {
             _ = Reducer.reduce(&state, .server(k, .restResponse(.drifts(page: 1, limit: 1), .body(["data": ["total": 0, "data": []]]), at: 101.5)))
@@ -142,10 +139,7 @@ struct MultiServerTests {
     }
 
     @Test func topicKeysApplyToEveryServerOrToTheOneSelectedInTheConnectionsView() {
-        var state = makeState(rest: false)
-        _ = Reducer.reduce(&state, .started(at: 100))
-        _ = open(&state, 0, generation: 1, at: 101)
-        _ = open(&state, 1, generation: 1, at: 101)
+        var state = bothOpen(rest: false)
         let everywhere = Reducer.reduce(&state, .key(.character("4")))
         #expect(everywhere.contains(.server(0, .send(generation: 1, .subscribe("state_change")))))
         #expect(everywhere.contains(.server(1, .send(generation: 1, .subscribe("state_change")))))
@@ -181,10 +175,7 @@ struct MultiServerTests {
     }
 
     @Test func oneKeyNarrowsTheScreenToOneServerAndTheFilterCanToo() {
-        var state = makeState(rest: false)
-        _ = Reducer.reduce(&state, .started(at: 100))
-        _ = open(&state, 0, generation: 1, at: 101)
-        _ = open(&state, 1, generation: 1, at: 101)
+        var state = bothOpen(rest: false)
         for (i, server) in [0, 1, 1, 0, 1].enumerated() {
             _ = Reducer.reduce(&state, .server(server, .received(generation: 1, items: [drift("d\(i)")], at: 102 + Double(i))))
         }
