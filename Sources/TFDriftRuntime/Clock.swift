@@ -42,6 +42,11 @@ public final class VirtualClock: RuntimeClock {
     public func now() -> Double { wall + elapsed }
     public func monotonic() -> Double { elapsed }
 
+    /// Lets time pass as if work took it (a frame that costs 10 ms).
+    public func advance(by seconds: Double) {
+        elapsed += max(0, seconds)
+    }
+
     public func wait(for descriptors: [Int32], until deadline: Double) -> (events: [Int16], interrupted: Bool) {
         let result = Poll.wait(descriptors, timeout: 0)
         if !result.events.contains(where: { $0 != 0 }), deadline.isFinite, deadline > elapsed { elapsed = deadline }

@@ -54,6 +54,13 @@ public final class Runtime {
     let frontend: Frontend
     let clock: RuntimeClock
     let maximumFramesPerSecond: Double
+    /// The share of a core redraws for arriving data may take (nil: no limit). Keys and resizes redraw at once;
+    /// data waits so that the frames' measured cost stays within this share, but never more than half a second:
+    /// a 400x120 wall screen at 50 events/s need not burn a core to move its rows 30 times a second.
+    let drawingShare: Double?
+    /// Moving average of what one `present` costs (monotonic seconds).
+    private var frameCost = 0.0
+    private var inputChanged = false
     let tickInterval: Double
     /// `--log-file`: connection changes and problems.
     let logger: Logger?
@@ -66,9 +73,11 @@ public final class Runtime {
 
     public init(
         state: State, source: ActionSource, connections: [Connection], frontend: Frontend, clock: RuntimeClock = SystemRuntimeClock(),
-        maximumFramesPerSecond: Double = 30, tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
+        maximumFramesPerSecond: Double = 30, drawingShare: Double? = nil, tickInterval: Double = 1, logger: Logger? = nil,
+        recorder: Recorder? = nil
     ) {
         precondition(connections.count == state.servers.count, "one connection per server")
+        self.drawingShare = drawingShare
         self.state = state
         self.source = source
         self.connections = connections
@@ -83,21 +92,30 @@ public final class Runtime {
     /// One server (or a replay, whose one `NoConnection` stands for every server).
     public convenience init(
         state: State, source: ActionSource, connection: Connection, frontend: Frontend, clock: RuntimeClock = SystemRuntimeClock(),
-        maximumFramesPerSecond: Double = 30, tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
+        maximumFramesPerSecond: Double = 30, drawingShare: Double? = nil, tickInterval: Double = 1, logger: Logger? = nil,
+        recorder: Recorder? = nil
     ) {
         self.init(
             state: state, source: source, connections: Array(repeating: connection, count: state.servers.count), frontend: frontend,
-            clock: clock, maximumFramesPerSecond: maximumFramesPerSecond, tickInterval: tickInterval, logger: logger, recorder: recorder)
+            clock: clock, maximumFramesPerSecond: maximumFramesPerSecond, drawingShare: drawingShare, tickInterval: tickInterval,
+            logger: logger, recorder: recorder)
     }
 
     /// Live: the network through `inbox`, effects to one client per server.
     public convenience init(
         state: State, inbox: Inbox, clients: [WebSocketClient], frontend: Frontend, maximumFramesPerSecond: Double = 30,
-        tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
+        drawingShare: Double? = nil, tickInterval: Double = 1, logger: Logger? = nil, recorder: Recorder? = nil
     ) {
         self.init(
             state: state, source: inbox, connections: clients, frontend: frontend, maximumFramesPerSecond: maximumFramesPerSecond,
-            tickInterval: tickInterval, logger: logger, recorder: recorder)
+            drawingShare: drawingShare, tickInterval: tickInterval, logger: logger, recorder: recorder)
+    }
+
+    /// How long after the last frame the next may be drawn: at once for the operator's input, paced for data.
+    var frameInterval: Double {
+        let fastest = 1 / maximumFramesPerSecond
+        guard let drawingShare, !inputChanged else { return fastest }
+        return min(max(fastest, frameCost / drawingShare), 0.5)
     }
 
     public convenience init(
@@ -124,7 +142,7 @@ public final class Runtime {
             var deadline = min(live ? nextTick : .infinity, timers.map(\.due).min() ?? .infinity)
             if let due = source.nextDue(now: now) { deadline = min(deadline, due) }
             if let wake = frontend.wakeAt { deadline = min(deadline, wake) }
-            if dirty { deadline = min(deadline, lastPresented + 1 / maximumFramesPerSecond) }
+            if dirty { deadline = min(deadline, lastPresented + frameInterval) }
             var descriptors: [Int32] = []
             if let fd = source.descriptor { descriptors.append(fd) }
             let input = frontend.inputDescriptor
@@ -138,6 +156,7 @@ public final class Runtime {
                 frontend.terminalResized()
                 actions += frontend.readInput(state: state)
                 dirty = true
+                inputChanged = true
             }
             if input != nil, inputEvents != 0 || interrupted {
                 if inputEvents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && inputEvents & Int16(POLLIN) == 0 {
@@ -149,6 +168,7 @@ public final class Runtime {
                         return !source.intercept(key, state: state, now: clock.monotonic())
                     }
                     dirty = true  // a resize needs a redraw even without a state change
+                    inputChanged = true
                 }
             }
             if var restart = source.takeRestart() {
@@ -169,10 +189,14 @@ public final class Runtime {
             }
             for action in actions { dispatch(action) }
             for action in frontend.settle(state: state) { dispatch(action) }
-            if dirty, after - lastPresented >= 1 / maximumFramesPerSecond - 0.001 {
+            if dirty, after - lastPresented >= frameInterval - 0.001 {
+                let started = clock.monotonic()
                 frontend.present(state: state)
+                let cost = clock.monotonic() - started
+                frameCost = frameCost == 0 ? cost : frameCost * 0.8 + cost * 0.2
                 lastPresented = after
                 dirty = false
+                inputChanged = false
             }
         }
         frontend.present(state: state)

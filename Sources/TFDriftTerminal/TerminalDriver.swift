@@ -262,14 +262,21 @@ public final class TerminalDriver {
     }
 
     private func put(_ cell: Cell, x: Int, y: Int) {
-        var chars: [wchar_t] = []
-        for scalar in cell.text.unicodeScalars.prefix(4) {
-            chars.append(wchar_t(bitPattern: asciiOnly && scalar.value > 0x7E ? TerminalDriver.asciiFallback(scalar.value) : scalar.value))
-        }
-        if chars.isEmpty { chars.append(0x20) }
-        chars.append(0)
         let (attrs, pair) = attributes(cell.style)
-        _ = tfd_put_cell(Int32(y), Int32(x), chars, attrs, pair)
+        // At most four code points and the terminating zero, on the stack: this runs for every changed cell.
+        withUnsafeTemporaryAllocation(of: wchar_t.self, capacity: 5) { chars in
+            var count = 0
+            for scalar in cell.text.unicodeScalars.prefix(4) {
+                chars[count] = wchar_t(bitPattern: asciiOnly && scalar.value > 0x7E ? TerminalDriver.asciiFallback(scalar.value) : scalar.value)
+                count += 1
+            }
+            if count == 0 {
+                chars[0] = 0x20
+                count = 1
+            }
+            chars[count] = 0
+            _ = tfd_put_cell(Int32(y), Int32(x), chars.baseAddress!, attrs, pair)
+        }
     }
 
     private func attributes(_ style: Style) -> (attr_t, Int32) {

@@ -151,7 +151,9 @@ struct Painter {
             let w = min(column.width, limit - cx)
             var s = style(value.1)
             if highlight { s = s.with(reverse: true) }
-            canvas.draw(TextWidth.fit(value.0, w), x: cx, y: y, style: s, maxWidth: w)
+            // Drawn, then the rest of the column blanked in the same style: what `fit` pads, without building it.
+            let used = canvas.draw(TextWidth.truncate(value.0, to: w), x: cx, y: y, style: s, maxWidth: w)
+            if used < w { canvas.fill(Rect(x: cx + used, y: y, width: w - used, height: 1), style: s) }
             cx += w + 1
         }
     }

@@ -90,6 +90,10 @@ public enum TextWidth {
     public static func truncate(_ text: String, to cells: Int) -> String {
         guard cells > 0 else { return "" }
         if width(of: text) <= cells { return text }
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            // Printable ASCII: a byte is a cell.
+            return String(decoding: text.utf8.prefix(cells - 1), as: UTF8.self) + "…"
+        }
         var out = ""
         var used = 0
         for ch in text {

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 import TFDriftCore
 import TFDriftRuntime
@@ -132,5 +135,117 @@ struct InboxTests {
         #expect(inbox.backlog == 260)
         #expect(inbox.drain().count == 3)
         #expect(inbox.backlog == 0)
+    }
+}
+
+/// Data every 10 ms of virtual time, until `end`.
+final class SteadyData: ActionSource {
+    let clock: VirtualClock
+    let end: Double
+    private var next = 0.0
+    init(clock: VirtualClock, end: Double) {
+        self.clock = clock
+        self.end = end
+    }
+    var descriptor: Int32? { nil }
+    var drivesTimers: Bool { false }
+    func take(now: Double) -> [Action] {
+        var actions: [Action] = []
+        while next <= now, next < end {
+            actions.append(.received(generation: 0, items: [], at: 1_800_000_000 + next))
+            next += 0.01
+        }
+        return actions
+    }
+    func nextDue(now: Double) -> Double? { next < end ? next : nil }
+    func intercept(_ key: Key, state: State, now: Double) -> Bool { false }
+    func takeRestart() -> State? { nil }
+    var exhausted: Bool { next >= end }
+}
+
+/// A screen whose every frame costs `cost` seconds of virtual time; the first frame after `keyAt` presses a key
+/// (a byte into its input pipe), and the times of frames and of the key's reading are noted.
+final class CostlyScreen: Frontend {
+    let clock: VirtualClock
+    let cost: Double
+    let keyAt: Double
+    let pipe: (read: Int32, write: Int32)
+    private var pressed = false
+    private(set) var frames: [Double] = []
+    private(set) var keyReadAt: Double?
+
+    init(clock: VirtualClock, cost: Double, keyAt: Double) {
+        self.clock = clock
+        self.cost = cost
+        self.keyAt = keyAt
+        var fds: [Int32] = [0, 0]
+        _ = Glibc.pipe(&fds)
+        pipe = (fds[0], fds[1])
+        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        close(pipe.read)
+        close(pipe.write)
+    }
+
+    var inputDescriptor: Int32? { pipe.read }
+    var wantsToStop: Bool { false }
+
+    func readInput(state: State) -> [Action] {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        guard read(pipe.read, &buffer, buffer.count) > 0 else { return [] }
+        keyReadAt = clock.monotonic()
+        return [.key(.character("j"))]
+    }
+
+    func present(state: State) {
+        frames.append(clock.monotonic())
+        clock.advance(by: cost)
+        if !pressed, clock.monotonic() >= keyAt {
+            pressed = true
+            var byte: UInt8 = 1
+            _ = write(pipe.write, &byte, 1)
+        }
+    }
+}
+
+struct FramePacingTests {
+    func frames(cost: Double, share: Double?) -> CostlyScreen {
+        let clock = VirtualClock()
+        let screen = CostlyScreen(clock: clock, cost: cost, keyAt: 1.5)
+        let state = State(settings: Settings(url: "ws://paced/ws"), topics: [.drifts])
+        Runtime(state: state, source: SteadyData(clock: clock, end: 3), connection: NoConnection(), frontend: screen, clock: clock,
+                maximumFramesPerSecond: 30, drawingShare: share).run()
+        return screen
+    }
+
+    /// Frames costing 10 ms with a 5 % share: data redraws come every 200 ms instead of 30 times a second.
+    @Test func dataRedrawsKeepTheirCostWithinTheShare() {
+        let paced = frames(cost: 0.01, share: 0.05)
+        let unpaced = frames(cost: 0.01, share: nil)
+        let steady = { (frames: [Double]) in frames.filter { $0 > 0.5 && $0 < 1.4 } }
+        #expect(steady(unpaced.frames).count >= 20, "30 frames a second without a share: \(unpaced.frames.count)")
+        let pacedSteady = steady(paced.frames)
+        #expect(pacedSteady.count >= 3 && pacedSteady.count <= 6, "one frame per 200 ms: \(pacedSteady)")
+        let gaps = zip(pacedSteady.dropFirst(), pacedSteady).map { $0 - $1 }
+        #expect(gaps.allSatisfy { $0 >= 0.19 }, "\(gaps)")
+    }
+
+    /// The operator's key is answered at the next frame slot, not at the data's pace.
+    @Test func aKeyIsDrawnAtOnceWhateverThePace() throws {
+        let paced = frames(cost: 0.01, share: 0.05)
+        let key = try #require(paced.keyReadAt)
+        let next = try #require(paced.frames.first { $0 >= key })
+        #expect(next - key <= 1 / 30 + 0.001, "key at \(key), frame at \(next)")
+    }
+
+    /// A cheap frame is never held back beyond the frame rate, and an expensive one never past half a second.
+    @Test func thePaceStaysBetweenTheFrameRateAndHalfASecond() {
+        let cheap = frames(cost: 0.0001, share: 0.05).frames.filter { $0 > 0.5 && $0 < 1.4 }
+        #expect(cheap.count >= 20)
+        let dear = frames(cost: 0.2, share: 0.05).frames.filter { $0 > 0.5 && $0 < 2.9 }
+        let gaps = zip(dear.dropFirst(), dear).map { $0 - $1 }
+        #expect(!gaps.isEmpty && gaps.allSatisfy { $0 <= 0.5 + 0.2 + 0.011 }, "\(gaps)")
     }
 }

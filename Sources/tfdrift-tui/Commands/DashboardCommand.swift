@@ -27,6 +27,9 @@ struct DashboardCommand: ParsableCommand {
 
     @OptionGroup(title: "Recording") var recording: RecordOptions
 
+    /// Redraws for arriving data take at most this share of a core (keys and resizes redraw at once).
+    static let drawingShare = 0.04
+
     func run() throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
             throw ValidationError(
@@ -89,7 +92,8 @@ struct DashboardCommand: ParsableCommand {
         SignalTrap.install(wakingFD: inbox.writeFD)
         let fps = Double(config.value("fps")?.int ?? 30)
         Runtime(
-            state: state, inbox: inbox, clients: clients, frontend: frontend, maximumFramesPerSecond: fps, logger: run.logger, recorder: run.recorder
+            state: state, inbox: inbox, clients: clients, frontend: frontend, maximumFramesPerSecond: fps,
+            drawingShare: DashboardCommand.drawingShare, logger: run.logger, recorder: run.recorder
         ).run()
     }
 }

@@ -72,7 +72,10 @@ struct ReplayCommand: ParsableCommand {
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
         let fps = Double(config.value("fps")?.int ?? 30)
-        Runtime(state: state, source: source, connection: NoConnection(), frontend: frontend, maximumFramesPerSecond: fps).run()
+        Runtime(
+            state: state, source: source, connection: NoConnection(), frontend: frontend, maximumFramesPerSecond: fps,
+            drawingShare: DashboardCommand.drawingShare
+        ).run()
     }
 
     /// `2026-11-27T02:14:00Z`, `02:14` or `02:14:07` (UTC, on the day the recording starts, or the next if that is
