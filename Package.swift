@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // The benchmark's latency percentiles (key press to screen).
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         .systemLibrary(
@@ -73,7 +75,10 @@ let package = Package(
         .target(name: "CPseudoTerminal"),
         .executableTarget(
             name: "tfdrift-bench",
-            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "CPseudoTerminal"]
+            dependencies: [
+                "TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "CPseudoTerminal",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ]
         ),
         // libFuzzer targets (Scripts/fuzz.sh builds them with -DFUZZING); otherwise a replayer of regression inputs.
         .executableTarget(

@@ -145,25 +145,26 @@ public final class Runtime {
             if dirty { deadline = min(deadline, lastPresented + frameInterval) }
             var descriptors: [Int32] = []
             if let fd = source.descriptor { descriptors.append(fd) }
-            let input = frontend.inputDescriptor
-            if let input { descriptors.append(input) }
+            let inputDescriptor = frontend.inputDescriptor
+            if let inputDescriptor { descriptors.append(inputDescriptor) }
             let (events, interrupted) = clock.wait(for: descriptors, until: deadline)
-            let inputEvents = input == nil ? 0 : events.last ?? 0
+            let inputEvents = inputDescriptor == nil ? 0 : events.last ?? 0
 
-            var actions = source.take(now: clock.monotonic())
-            if SignalTrap.takeQuit() != nil { actions.append(.command(.quit)) }
+            let arrived = source.take(now: clock.monotonic())
+            var input: [Action] = []
+            if SignalTrap.takeQuit() != nil { input.append(.command(.quit)) }
             if SignalTrap.takeResize() {
                 frontend.terminalResized()
-                actions += frontend.readInput(state: state)
+                input += frontend.readInput(state: state)
                 dirty = true
                 inputChanged = true
             }
-            if input != nil, inputEvents != 0 || interrupted {
+            if inputDescriptor != nil, inputEvents != 0 || interrupted {
                 if inputEvents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && inputEvents & Int16(POLLIN) == 0 {
-                    actions.append(.command(.quit))  // the terminal went away
+                    input.append(.command(.quit))  // the terminal went away
                 } else {
                     // A replay's controls are the source's; everything else is the store's.
-                    actions += frontend.readInput(state: state).filter { action in
+                    input += frontend.readInput(state: state).filter { action in
                         guard case .key(let key) = action else { return true }
                         return !source.intercept(key, state: state, now: clock.monotonic())
                     }
@@ -178,6 +179,16 @@ public final class Runtime {
                 dirty = true
             }
             let after = clock.monotonic()
+            // The operator's input first, and its frame at once: under a flood, the backlog of messages must not
+            // stand between a key and the screen that answers it.
+            if inputChanged {
+                for action in input { dispatch(action) }
+                for action in frontend.settle(state: state) { dispatch(action) }
+                if dirty { presentFrame(at: after) }
+            } else {
+                for action in input { dispatch(action) }
+            }
+            var actions = arrived
             let due = timers.filter { $0.due <= after }
             if !due.isEmpty {
                 timers.removeAll { $0.due <= after }
@@ -189,19 +200,22 @@ public final class Runtime {
             }
             for action in actions { dispatch(action) }
             for action in frontend.settle(state: state) { dispatch(action) }
-            if dirty, after - lastPresented >= frameInterval - 0.001 {
-                let started = clock.monotonic()
-                frontend.present(state: state)
-                let cost = clock.monotonic() - started
-                frameCost = frameCost == 0 ? cost : frameCost * 0.8 + cost * 0.2
-                lastPresented = after
-                dirty = false
-                inputChanged = false
-            }
+            if dirty, after - lastPresented >= frameInterval - 0.001 { presentFrame(at: after) }
         }
         frontend.present(state: state)
         recorder?.flush()
         return state
+    }
+
+    /// Draws the state and notes what drawing cost, for the pace of the next data frames.
+    func presentFrame(at time: Double) {
+        let started = clock.monotonic()
+        frontend.present(state: state)
+        let cost = clock.monotonic() - started
+        frameCost = frameCost == 0 ? cost : frameCost * 0.8 + cost * 0.2
+        lastPresented = time
+        dirty = false
+        inputChanged = false
     }
 
     /// A message recorded (or to be recorded) as bytes becomes the items it holds, through the same `Ingest` the

@@ -64,6 +64,12 @@ final class DashboardOnPTY {
         return marker == nil
     }
 
+    /// Types `text` into the terminal, as a person at the keyboard.
+    func type(_ text: String) {
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
     /// CPU seconds used so far (user + system), from /proc.
     var cpuSeconds: Double {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

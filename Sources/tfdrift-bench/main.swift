@@ -1,6 +1,7 @@
 // Throughput figures for the hot paths, each next to a baseline measured in the same run.
 // Run in release: `swift run -c release tfdrift-bench`. Results are recorded in BENCHMARKS.md.
 import Foundation
+import Histogram
 import NIOConcurrencyHelpers
 import TFDriftCore
 import TFDriftNetwork
@@ -233,13 +234,41 @@ if FileManager.default.isExecutableFile(atPath: dashboard) {
         pty.stop()
     }
     slow.stop()
+    // Key press to updated screen while the simulator floods at its maximum rate: `?` until the help's note is
+    // drawn, then any key closes it and the screen settles before the next sample.
+    let flood = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
+    let floodPort = try flood.start()
+    var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+    var missed = 0
+    let floodPTY = try DashboardOnPTY(
+        executable: dashboard, arguments: ["--no-config", "--url", "ws://127.0.0.1:\(floodPort)/ws"], width: 120, height: 40)
+    floodPTY.drain(for: 3)
+    let floodCPUBefore = floodPTY.cpuSeconds
+    let floodStart = Date()
+    for _ in 0..<100 {
+        let pressed = Date()
+        floodPTY.type("?")
+        if floodPTY.drain(for: 5, until: "key closes") {
+            _ = latency.record(UInt64(Date().timeIntervalSince(pressed) * 1_000_000))
+        } else {
+            missed += 1
+        }
+        floodPTY.type("x")
+        floodPTY.drain(for: 0.25)
+    }
+    let floodCPU = (floodPTY.cpuSeconds - floodCPUBefore) / Date().timeIntervalSince(floodStart)
+    floodPTY.stop()
+    flood.stop()
     let small = cpu["120x40"] ?? 0, large = cpu["400x120"] ?? 0
     print(String(format: "launch   --demo to first frame on a 120x40 pty: best %.0f ms, median %.0f ms (%d launches)",
                  (launches.min() ?? 0) * 1000, (launches.sorted()[safe: launches.count / 2] ?? 0) * 1000, launches.count))
     print(String(format: "cpu      50 events/s on a pty: 120x40 %.1f %% of a core   400x120 %.1f %% (×%.1f)",
                  small * 100, large * 100, small > 0 ? large / small : 0))
+    print(String(format: "keys     under the maximum flood, 120x40 pty: key → screen p50 %.1f ms  p99 %.1f ms  max %.1f ms (%d keys, %d missed; dashboard %.0f %% of a core)",
+                 Double(latency.valueAtPercentile(50)) / 1000, Double(latency.valueAtPercentile(99)) / 1000, Double(latency.max) / 1000,
+                 Int(latency.totalCount), missed, floodCPU * 100))
 } else {
-    print("launch, cpu: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
+    print("launch, cpu, keys: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
 }
 if sink == 42 { print("") }  // keeps the work observable to the optimiser
 
