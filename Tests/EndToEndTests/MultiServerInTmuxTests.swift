@@ -29,9 +29,9 @@ struct MultiServerInTmuxTests {
             let bar = Self.statusBar(screen)
             let rows = Self.driftRows(screen)
             return bar.contains("prod ●") && bar.contains("staging ●") && rows.contains { $0.hasPrefix("│ prod ") }
-                && rows.contains { $0.hasPrefix("│ staging ") }
+                && rows.contains { $0.hasPrefix("│ staging ") } && screen.contains("SRV")
         }
-        #expect(both.contains("SRV"))
+        #expect(paneCount("Drifts", in: both) ?? 0 >= 2)
 
         staging.stop()
         stagingStopped = true
@@ -53,8 +53,11 @@ struct MultiServerInTmuxTests {
         #expect(!Self.driftRows(filtered).contains { $0.hasPrefix("│ staging ") })
 
         try tmux.send("c")
-        let view = try tmux.waitFor("the connections view") { $0.contains("Connections 1/2 open") }
-        #expect(view.contains("last close:"))
+        // Waited for whole: a capture can catch the terminal halfway through drawing the view.
+        let view = try tmux.waitFor("the connections view with staging's last close") {
+            $0.contains("Connections 1/2 open") && $0.contains("last close:")
+        }
+        #expect(view.contains("→ prod"), "the first server is selected when the view opens")
         try tmux.send("Escape")
         try tmux.send("q")
         try tmux.waitFor("the program to exit with status 0") { $0.contains("EXIT=0") }
