@@ -73,10 +73,12 @@ let package = Package(
         ),
         // The benchmark's pseudo-terminal (the dashboard measured under the real ncurses driver).
         .target(name: "CPseudoTerminal"),
+        // The benchmark's allocation counter (it replaces malloc in the benchmark's process only).
+        .target(name: "CMallocCounter"),
         .executableTarget(
             name: "tfdrift-bench",
             dependencies: [
-                "TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "CPseudoTerminal",
+                "TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", "TFDriftRuntime", "TFDriftSimulator", "CPseudoTerminal", "CMallocCounter",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
             ]
         ),

@@ -1,5 +1,6 @@
 // Throughput figures for the hot paths, each next to a baseline measured in the same run.
 // Run in release: `swift run -c release tfdrift-bench`. Results are recorded in BENCHMARKS.md.
+import CMallocCounter
 import Foundation
 import Histogram
 import NIOConcurrencyHelpers
@@ -85,6 +86,30 @@ let churnTime = best(3) {
     sink += state.feed.drifts.count
 }
 print("reduce   \(rate(messages, churnTime)) with churn (every message new; histories full, evicting)")
+
+// 3d. Calls into the allocator per delivered message, counted by the benchmark's own malloc (CMallocCounter):
+// decoding and sanitising the churn corpus into records, then reducing those records into a full store.
+let churnBytes: [[UInt8]] = (0..<frames).map { f in
+    Array((0..<256).map { String(format: shapes[$0 % shapes.count], f * 256 + $0) }.joined(separator: "\n").utf8)
+}
+let allocationsBeforeIngest = tfd_allocations()
+for bytes in churnBytes { sink += bytes.withUnsafeBufferPointer { Ingest.items(fromFrame: $0, receivedAt: 0).count } }
+let ingestAllocations = Double(tfd_allocations() - allocationsBeforeIngest) / Double(messages)
+var allocationState = State(settings: Settings(url: "ws://x/ws"), topics: [.all])
+_ = Reducer.reduce(&allocationState, .started(at: 1_795_748_400))
+_ = Reducer.reduce(&allocationState, .connectionOpened(generation: 1, at: 1_795_748_400))
+let allocationsBeforeReduce = tfd_allocations()
+for (i, batch) in churnFrames.enumerated() {
+    _ = Reducer.reduce(&allocationState, .received(generation: 1, items: batch, at: 1_795_748_400 + Double(i) / 100))
+}
+let reduceAllocations = Double(tfd_allocations() - allocationsBeforeReduce) / Double(messages)
+sink += allocationState.feed.drifts.count
+if allocationsBeforeIngest > 0 {
+    print(String(format: "allocs   per delivered message: decode + ingest %.1f   reduce with churn %.1f   total %.1f   (malloc calls)",
+                 ingestAllocations, reduceAllocations, ingestAllocations + reduceAllocations))
+} else {
+    print("allocs   skipped (the allocation counter needs glibc)")
+}
 
 // 3c. `tail`'s output: records as NDJSON lines, written straight into bytes, against Foundation's
 // JSONSerialization writing the same fields from dictionaries.
