@@ -255,21 +255,18 @@ struct ConnectionSettings {
         return LiveRun(state: state, clients: clients, logger: logger, recorder: recorder)
     }
 
-    /// The initial state of several servers: each one's settings and topics, the shared filter, and every
-    /// configuration problem once (each server's token warnings too).
+    /// The initial state: each server's settings and topics (a single server keeps no name, as it shows none),
+    /// `filter` as every pane's filter, and what was wrong with the configuration and the token files as problems
+    /// the status bar and `tail` show.
     static func initialState(_ servers: [LiveServer]) -> State {
-        guard servers.count > 1 else { return servers[0].settings.initialState(url: servers[0].url) }
         var state = State(servers: servers.map { server in
-            ServerState(name: server.name, settings: server.settings.settings(url: server.url), topics: server.settings.topics)
+            ServerState(name: servers.count > 1 ? server.name : "", settings: server.settings.settings(url: server.url), topics: server.settings.topics)
         })
-        let shared = servers[0].settings
-        if let filter = shared.config.value("filter")?.string, !filter.isEmpty {
+        let shared = servers[0].settings.config
+        if let filter = shared.value("filter")?.string, !filter.isEmpty {
             for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
         }
-        var seen = Set<String>()
-        for problem in shared.config.problems + servers.flatMap(\.settings.credentials.warnings) where seen.insert(problem.description).inserted {
-            state.noteConfigurationProblem(problem.shortDescription)
-        }
+        for problem in shared.problems + LiveServer.credentialWarnings(servers) { state.noteConfigurationProblem(problem.shortDescription) }
         return state
     }
 
@@ -303,17 +300,6 @@ struct ConnectionSettings {
 
     var topics: Set<Topic> { Set((config.value("topics")?.strings ?? []).compactMap { Topic(rawValue: $0.lowercased()) }) }
 
-    /// The initial state: settings, topics, `filter` as every pane's filter, and what was wrong with the
-    /// configuration as problems the status bar and `tail` show.
-    func initialState(url: String) -> State {
-        var state = State(settings: settings(url: url), topics: topics)
-        if let filter = config.value("filter")?.string, !filter.isEmpty {
-            for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
-        }
-        for problem in config.problems + credentials.warnings { state.noteConfigurationProblem(problem.shortDescription) }
-        return state
-    }
-
     func settings(url: String) -> Settings {
         let backoffMax = config.value("backoff-max")?.seconds ?? 30
         var settings = Settings(
@@ -339,6 +325,12 @@ struct LiveServer {
             let settings = try ConnectionSettings(config: server.config)
             return LiveServer(name: server.name, url: settings.url, settings: settings)
         }
+    }
+
+    /// Every server's token-file warnings, once each (servers may share a token file).
+    static func credentialWarnings(_ servers: [LiveServer]) -> [FileProblem] {
+        var seen = Set<String>()
+        return servers.flatMap(\.settings.credentials.warnings).filter { seen.insert($0.description).inserted }
     }
 }
 

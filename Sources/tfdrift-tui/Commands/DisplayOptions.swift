@@ -80,10 +80,7 @@ struct ConfigCommand: ParsableCommand {
             }
         }
         var lines = config.report()
-        var warnings: [String] = []
-        for server in servers {
-            for warning in server.settings.credentials.warnings where !warnings.contains(warning.description) { warnings.append(warning.description) }
-        }
+        let warnings = LiveServer.credentialWarnings(servers).map(\.description)
         if !warnings.isEmpty {
             if config.problems.isEmpty { lines += ["", "problems:"] }
             lines += warnings.map { "  \($0)" }
