@@ -7,10 +7,7 @@ public enum ServerName {
     public static func problem(_ name: String) -> String? {
         if name.isEmpty { return "a server name cannot be empty" }
         if name.count > maximumLength { return "server name \"\(Sanitizer.clean(name, limit: 40))\" is longer than \(maximumLength) characters" }
-        let allowed = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
-        }
-        return allowed ? nil : "server name \"\(Sanitizer.clean(name, limit: 40))\" may hold only letters, digits, - _ ."
+        return name.unicodeScalars.allSatisfy(isNameCharacter) ? nil : "server name \"\(Sanitizer.clean(name, limit: 40))\" may hold only letters, digits, - _ ."
     }
 
     /// A name for a server that has none: the host of its address, shortened.
@@ -19,7 +16,12 @@ public enum ServerName {
         // scheme://host[:port]/… splits into "scheme:", "", "host[:port]", …
         let rest = parts.count >= 3 && parts[0].hasSuffix(":") ? parts[2] : Substring(url)
         let host = rest.prefix { $0 != "/" && $0 != ":" && $0 != "?" }
-        let cleaned = String(host.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == ".") })
+        let cleaned = String(String.UnicodeScalarView(host.unicodeScalars.filter { isNameCharacter($0) && $0 != "_" }))
         return cleaned.isEmpty ? "server" : String(cleaned.prefix(maximumLength))
+    }
+
+    /// What a name may hold: ASCII letters and digits, `-`, `_` and `.`.
+    static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "-" || scalar == "_" || scalar == ".")
     }
 }

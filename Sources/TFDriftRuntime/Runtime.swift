@@ -181,12 +181,10 @@ public final class Runtime {
             let after = clock.monotonic()
             // The operator's input first, and its frame at once: under a flood, the backlog of messages must not
             // stand between a key and the screen that answers it.
+            for action in input { dispatch(action) }
             if inputChanged {
-                for action in input { dispatch(action) }
                 for action in frontend.settle(state: state) { dispatch(action) }
                 if dirty { presentFrame(at: after) }
-            } else {
-                for action in input { dispatch(action) }
             }
             var actions = arrived
             let due = timers.filter { $0.due <= after }

@@ -132,7 +132,7 @@ struct KioskScreen {
     func serverCounters(_ painter: inout Painter, _ rect: Rect) {
         painter.box(rect, title: "By server", note: "", focused: false)
         let inner = rect.inner
-        let nameWidth = min(16, max(6, state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 6))
+        let nameWidth = min(16, max(6, ServerCounts.widestName(state)))
         let cell = max(6, (inner.width - nameWidth - 2) / KioskScreen.counted.count)
         var x = inner.x + 1 + nameWidth + 1
         for severity in KioskScreen.counted {
@@ -140,16 +140,13 @@ struct KioskScreen {
             x += cell
         }
         // One row per server (a stale one in the alarm colour), then the total.
-        var rows = state.servers.indices.map { index in
-            (state.serverName(index), state.servers[index].stats, state.staleness(ofServer: index, after: kiosk.settings.staleAfter) != nil ? Role.stale : .title)
-        }
-        rows.append(("total", state.feed.stats, .columnHeader))
+        let rows = ServerCounts.rows(state) { state.staleness(ofServer: $0, after: kiosk.settings.staleAfter) != nil ? .stale : .title }
         for (offset, row) in rows.enumerated() where inner.y + 1 + offset < inner.maxY {
             let y = inner.y + 1 + offset
-            painter.canvas.draw(TextWidth.fit(row.0, nameWidth), x: inner.x + 1, y: y, style: painter.style(row.2), maxWidth: nameWidth)
+            painter.canvas.draw(TextWidth.fit(row.name, nameWidth), x: inner.x + 1, y: y, style: painter.style(row.role), maxWidth: nameWidth)
             var cx = inner.x + 1 + nameWidth + 1
             for severity in KioskScreen.counted {
-                let count = row.1.severityCounts[severity] ?? 0
+                let count = row.stats.severityCounts[severity] ?? 0
                 painter.canvas.draw(TextWidth.fit(Format.compact(count), cell, alignRight: true), x: cx, y: y, style: painter.style(.severity(severity)).with(bold: true), maxWidth: inner.maxX - cx)
                 cx += cell
             }

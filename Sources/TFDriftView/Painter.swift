@@ -202,8 +202,7 @@ struct Painter {
     /// With several servers every list starts with a short column naming the server of each item.
     func withServerColumn(_ specs: [(title: String, fixed: Int?, weight: Int)]) -> [(title: String, fixed: Int?, weight: Int)] {
         guard state.isMultiServer else { return specs }
-        let widest = state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 3
-        return [("SRV", min(8, max(3, widest)), 0)] + specs
+        return [("SRV", min(8, max(3, ServerCounts.widestName(state))), 0)] + specs
     }
 
     /// Puts the server's name in front of a row's cells (with several servers); a value, so a row closure can
@@ -288,22 +287,18 @@ struct Painter {
 
     /// The server's Terraform state in one line, over the State pane's list.
     func terraformStateBanner() -> (String, Role)? {
-        // Several servers: the one the screen shows, else the first; each server's own is in its connections row.
-        let rest = state.servers[state.ui.serverScope ?? 0].rest
-        let whose = state.isMultiServer ? "\(state.serverName(state.ui.serverScope ?? 0)): " : ""
-        return Painter.terraformStateText(rest.terraformState, glyphs: glyphs).map { (whose + $0.0, $0.1) }
-    }
-
-    static func terraformStateText(_ status: TerraformStateStatus?, glyphs: Glyphs) -> (String, Role)? {
-        switch status {
+        // Several servers: the one the screen shows, else the first, named.
+        let shown = state.ui.serverScope ?? 0
+        let whose = state.isMultiServer ? "\(state.serverName(shown)): " : ""
+        switch state.servers[shown].rest.terraformState {
         case nil: return nil
-        case .notLoaded: return ("no Terraform state loaded on the server", .dim)
-        case .failed(let why): return ("state summary: \(why)", .warning)
+        case .notLoaded: return (whose + "no Terraform state loaded on the server", .dim)
+        case .failed(let why): return (whose + "state summary: \(why)", .warning)
         case .loaded(let s):
             var parts = ["serial \(s.serial.map(String.init) ?? "?")", "\(s.resourceCount.map(Format.count) ?? "?") resources"]
             if !s.terraformVersion.isEmpty { parts.append("tf \(s.terraformVersion)") }
             if !s.lineage.isEmpty { parts.append("lineage \(s.lineage)") }
-            return (parts.joined(separator: " \(glyphs.ellipsisBar) "), .title)
+            return (whose + parts.joined(separator: " \(glyphs.ellipsisBar) "), .title)
         }
     }
 

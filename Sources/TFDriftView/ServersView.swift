@@ -88,13 +88,24 @@ struct ConnectionsWidget {
     }
 }
 
-/// The Stats pane's per-server table: counts by severity side by side, then the total.
+/// Counts per server side by side, then the total: the Stats pane's table (`lines`) and kiosk's counters both
+/// show `rows`.
 enum ServerCounts {
     static let severities: [Severity] = [.critical, .high, .medium, .warning, .low]
 
+    /// One row per server, named and styled by `role`, then the total.
+    static func rows(_ state: State, role: (Int) -> Role) -> [(name: String, stats: Statistics, role: Role)] {
+        state.servers.indices.map { (state.serverName($0), state.servers[$0].stats, role($0)) } + [("total", state.feed.stats, .columnHeader)]
+    }
+
+    /// Cells the longest server name takes.
+    static func widestName(_ state: State) -> Int {
+        state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 0
+    }
+
     static func lines(_ state: State, width: Int) -> [[(String, Role)]] {
         guard state.isMultiServer else { return [] }
-        let nameWidth = min(10, max(5, state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 5))
+        let nameWidth = min(10, max(5, widestName(state)))
         let cell = 6
         // The total always shows; the severities from the most severe on, as many as the width holds.
         let severities = Array(ServerCounts.severities.prefix(max(0, (width - nameWidth - cell - 1) / cell)))
@@ -109,9 +120,6 @@ enum ServerCounts {
         var header: [(String, Role)] = [(TextWidth.fit("server", nameWidth), .columnHeader)]
         for severity in severities { header.append((" " + TextWidth.fit(Painter.severityTag(severity), cell - 1, alignRight: true), .columnHeader)) }
         header.append((" " + TextWidth.fit("all", cell, alignRight: true), .columnHeader))
-        var lines = [header]
-        for index in state.servers.indices { lines.append(row(state.serverName(index), state.servers[index].stats, .title)) }
-        lines.append(row("total", state.feed.stats, .columnHeader))
-        return lines
+        return [header] + rows(state, role: { _ in .title }).map { row($0.name, $0.stats, $0.role) }
     }
 }
