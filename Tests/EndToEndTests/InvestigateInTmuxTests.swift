@@ -60,11 +60,16 @@ struct InvestigateInTmuxTests {
         defer { server.stop() }
         let tmux = try Tmux(width: 120, height: 40, command: "\(try productPath()) --url \(server.url) --history-on-start 50 --mouse")
         defer { tmux.kill() }
-        let screen = try tmux.waitFor("drifts on screen") { (paneCount("Drifts", in: $0) ?? 0) >= 20 }
         // The third row of the Drifts pane: its resource is what the detail must show.
-        let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
         let row = 5
-        let resource = try #require(lines[row].split(separator: " ").first { $0.contains("aws_") || $0.contains("google_") || $0.contains("azurerm_") })
+        func resourceOfRow(in screen: String) -> Substring? {
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            guard lines.indices.contains(row) else { return nil }
+            return lines[row].split(separator: " ").first { $0.contains("aws_") || $0.contains("google_") || $0.contains("azurerm_") }
+        }
+        // Waited for whole: a capture can catch the terminal after the pane's title and before its rows.
+        let screen = try tmux.waitFor("drifts on screen, the clicked row drawn") { (paneCount("Drifts", in: $0) ?? 0) >= 20 && resourceOfRow(in: $0) != nil }
+        let resource = try #require(resourceOfRow(in: screen))
         func report(_ button: Int) -> String {
             "\u{1B}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + 20))) + String(UnicodeScalar(UInt8(33 + row)))
         }
