@@ -19,12 +19,23 @@ public enum Ingest {
     }
 
     public static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double) -> [Incoming] {
+        items(fromFrame: bytes, receivedAt: receivedAt, direct: true)
+    }
+
+    /// `direct: false` sends every line through the general path: what the differential tests compare with.
+    static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double, direct: Bool) -> [Incoming] {
         var items: [Incoming] = []
-        FrameDecoder.forEachLine(bytes) { line in
-            switch line {
-            case .message(let message, let line):
-                items.append(item(from: message, receivedAt: receivedAt, raw: rawText(line)))
-            case .failure(let failure): items.append(malformed(failure))
+        FrameDecoder.forEachLineOfBytes(bytes) { line in
+            if direct, let item = DirectDecoder.item(line, receivedAt: receivedAt) {
+                items.append(withRaw(item, rawText(line, plain: true)))
+                return
+            }
+            FrameDecoder.decodeLine(line) { decoded in
+                switch decoded {
+                case .message(let message, let line):
+                    items.append(withRaw(item(message, receivedAt: receivedAt), rawText(line, plain: DirectDecoder.plain(line))))
+                case .failure(let failure): items.append(malformed(failure))
+                }
             }
         }
         return items
@@ -33,14 +44,12 @@ public enum Ingest {
     /// Longest raw line kept with a record for the detail view's `r` (UTF-8 bytes); longer ones are cut.
     public static let maximumRawBytes = 2048
 
-    /// The line as received, cleaned and capped: what `r` in the detail view shows.
-    static func rawText(_ line: UnsafeBufferPointer<UInt8>) -> String {
+    /// The line as received, cleaned and capped: what `r` in the detail view shows. A plain line (printable
+    /// ASCII, the common case, checked once by the caller) has nothing to clean but credentials to hide.
+    static func rawText(_ line: UnsafeBufferPointer<UInt8>, plain: Bool) -> String {
         let kept = UnsafeBufferPointer(rebasing: line[0..<min(line.count, maximumRawBytes)])
-        // Most lines are printable ASCII: one tight pass over the bytes proves it, and the sanitiser is skipped.
-        var plain = true
-        for byte in kept where byte < 0x20 || byte > 0x7E { plain = false; break }
         let text = String(decoding: kept, as: UTF8.self)
-        return plain ? text : Sanitizer.clean(text, limit: maximumRawBytes)
+        return plain ? Secrets.redact(text) : Sanitizer.clean(text, limit: maximumRawBytes)
     }
 
     static func malformed(_ failure: DecodeFailure) -> Incoming {
@@ -48,15 +57,17 @@ public enum Ingest {
     }
 
     public static func item(from message: ServerMessage, receivedAt: Double, raw: String? = nil) -> Incoming {
-        var item = item(message, receivedAt: receivedAt)
-        let raw = raw ?? Sanitizer.clean(message.raw.jsonText, limit: maximumRawBytes)
+        withRaw(item(message, receivedAt: receivedAt), raw ?? Sanitizer.clean(message.raw.jsonText, limit: maximumRawBytes))
+    }
+
+    /// A record with the message it came from, for the detail view; other items have no raw text.
+    static func withRaw(_ item: Incoming, _ raw: String) -> Incoming {
         switch item {
-        case .drift(var d): d.raw = raw; item = .drift(d)
-        case .event(var e): e.raw = raw; item = .event(e)
-        case .stateChange(var c): c.raw = raw; item = .stateChange(c)
-        default: break
+        case .drift(var d): d.raw = raw; return .drift(d)
+        case .event(var e): e.raw = raw; return .event(e)
+        case .stateChange(var c): c.raw = raw; return .stateChange(c)
+        default: return item
         }
-        return item
     }
 
     static func item(_ message: ServerMessage, receivedAt: Double) -> Incoming {
@@ -88,11 +99,15 @@ public enum Ingest {
     }
 
     static func drift(_ body: JSONValue, receivedAt: Double, time: Double?) -> DriftRecord {
+        drift(JSONBody(body), receivedAt: receivedAt, time: time)
+    }
+
+    static func drift(_ body: some MessageBody, receivedAt: Double, time: Double?) -> DriftRecord {
         DriftRecord(
-            receivedAt: receivedAt, eventTime: time, severity: Severity(body["severity"]?.stringValue ?? ""),
-            resourceType: text(body["resource_type"], limit: 128), resourceName: text(body["resource_name"]),
-            resourceID: text(body["resource_id"]), attribute: text(body["attribute"]),
-            oldValue: display(body["old_value"]), newValue: display(body["new_value"]), user: user(body))
+            receivedAt: receivedAt, eventTime: time, severity: Severity(body.string(.severity) ?? ""),
+            resourceType: body.text(.resourceType, limit: 128), resourceName: body.text(.resourceName),
+            resourceID: body.text(.resourceID), attribute: body.text(.attribute),
+            oldValue: body.display(.oldValue), newValue: body.display(.newValue), user: user(body))
     }
 
     /// A drift from `GET /api/v1/drifts`: the item is the payload itself, and it is also its raw text.
@@ -103,24 +118,14 @@ public enum Ingest {
     }
 
     static func event(_ topic: EventTopic, _ body: JSONValue, receivedAt: Double, time: Double?) -> EventRecord {
-        let severityText = body["severity"]?.stringValue ?? ""
-        var title = ""
-        var detail = ""
-        var resource = resourceLabel(body)
-        var severity = Severity(severityText)
+        let fields = JSONBody(body)
         switch topic {
-        case .unmanaged:
-            title = text(body["event_name"])
-            detail = text(body["reason"])
-        case .policyDecision:
-            title = "policy " + text(body["decision"])
-            let attribute = text(body["attribute"])
-            detail = (attribute.isEmpty ? "" : attribute + ": ") + text(body["reason"])
-        case .remediationProposal:
-            title = "remediation " + text(body["status"])
-            detail = text(body["description"])
-            if detail.isEmpty { detail = text(body["import_command"]) }
+        case .unmanaged, .policyDecision, .remediationProposal:
+            return event(topic, fields, receivedAt: receivedAt, time: time)
         case .falco:
+            var title = ""
+            var detail = ""
+            var resource = resourceLabel(fields)
             if let rule = body["rule"]?.stringValue {  // documented shape
                 title = Sanitizer.clean(rule, limit: 120)
                 detail = text(body["output"])
@@ -133,14 +138,43 @@ public enum Ingest {
                 detail = [summary, text(body["provider"]), text(body["region"])]
                     .filter { !$0.isEmpty }.joined(separator: " · ")
             }
-            if severityText.isEmpty { severity = .high }
+            let severityText = fields.string(.severity) ?? ""
+            return EventRecord(
+                receivedAt: receivedAt, eventTime: time, topic: topic,
+                severity: severityText.isEmpty ? .high : Severity(severityText), title: Sanitizer.clean(title, limit: 120),
+                resource: resource, detail: detail, user: user(fields))
         case .drift, .stateChange, .other:
+            return EventRecord(
+                receivedAt: receivedAt, eventTime: time, topic: topic, severity: Severity(fields.string(.severity) ?? ""),
+                title: Sanitizer.clean(topic.wireName, limit: 120), resource: resourceLabel(fields),
+                detail: display(body, limit: 300), user: user(fields))
+        }
+    }
+
+    /// Unmanaged resources, policy decisions and remediation proposals: flat bodies of named string fields, so
+    /// the direct decoder builds them too.
+    static func event(_ topic: EventTopic, _ body: some MessageBody, receivedAt: Double, time: Double?) -> EventRecord {
+        let title: String
+        var detail: String
+        switch topic {
+        case .unmanaged:
+            title = body.text(.eventName)
+            detail = body.text(.reason)
+        case .policyDecision:
+            title = "policy " + body.text(.decision)
+            let attribute = body.text(.attribute)
+            detail = (attribute.isEmpty ? "" : attribute + ": ") + body.text(.reason)
+        case .remediationProposal:
+            title = "remediation " + body.text(.status)
+            detail = body.text(.description)
+            if detail.isEmpty { detail = body.text(.importCommand) }
+        default:
             title = topic.wireName
-            detail = display(body, limit: 300)
+            detail = ""
         }
         return EventRecord(
-            receivedAt: receivedAt, eventTime: time, topic: topic, severity: severity,
-            title: Sanitizer.clean(title, limit: 120), resource: resource, detail: detail, user: user(body))
+            receivedAt: receivedAt, eventTime: time, topic: topic, severity: Severity(body.string(.severity) ?? ""),
+            title: Sanitizer.clean(title, limit: 120), resource: resourceLabel(body), detail: detail, user: user(body))
     }
 
     static func stateChange(_ body: JSONValue, receivedAt: Double, time: Double?) -> StateRecord {
@@ -154,7 +188,7 @@ public enum Ingest {
         let changes = body["changes"]
         let action = body["action"]?.stringValue ?? changes?["action"]?.stringValue ?? "changed"
         return StateRecord(
-            receivedAt: receivedAt, eventTime: time, resource: resourceLabel(body),
+            receivedAt: receivedAt, eventTime: time, resource: resourceLabel(JSONBody(body)),
             action: Sanitizer.clean(action, limit: 24), detail: inline(changes, excluding: ["action"]))
     }
 
@@ -220,20 +254,20 @@ public enum Ingest {
     }
 
     /// `aws_instance.web`, or `aws_instance i-0abc`, or whichever part is present.
-    static func resourceLabel(_ body: JSONValue) -> String {
-        let type = text(body["resource_type"])
-        let name = text(body["resource_name"])
-        let id = text(body["resource_id"])
-        if !name.isEmpty { return Sanitizer.clean(type.isEmpty ? name : "\(type).\(name)", limit: 300) }
-        return Sanitizer.clean([type, id].filter { !$0.isEmpty }.joined(separator: " "), limit: 300)
+    static func resourceLabel(_ body: some MessageBody) -> String {
+        let type = body.text(.resourceType)
+        let name = body.text(.resourceName)
+        if !name.isEmpty { return Sanitizer.clean(type.isEmpty ? name : type + "." + name, limit: 300) }
+        let id = body.text(.resourceID)
+        if type.isEmpty || id.isEmpty { return Sanitizer.clean(type + id, limit: 300) }
+        return Sanitizer.clean(type + " " + id, limit: 300)
     }
 
     /// Documented `user`, else the real server's PascalCase `user_identity`.
-    static func user(_ body: JSONValue) -> String {
-        if let user = body["user"]?.stringValue, !user.isEmpty { return Sanitizer.clean(user, limit: 120) }
-        guard let identity = body["user_identity"] else { return "" }
-        for key in ["UserName", "ARN", "PrincipalID", "userName", "arn"] {
-            if let s = identity[key]?.stringValue, !s.isEmpty { return Sanitizer.clean(s, limit: 120) }
+    static func user(_ body: some MessageBody) -> String {
+        if let user = body.string(.user), !user.isEmpty { return Sanitizer.clean(user, limit: 120) }
+        for field in IdentityField.searchOrder {
+            if let s = body.identity(field), !s.isEmpty { return Sanitizer.clean(s, limit: 120) }
         }
         return ""
     }

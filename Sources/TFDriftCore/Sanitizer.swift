@@ -43,14 +43,24 @@ public enum Sanitizer {
         return String(out)
     }
 
+    /// `clean` for text the caller has proven to be printable ASCII (the direct decoder's fields): only
+    /// credentials to hide and the length to cap, without looking at every byte again.
+    public static func clean(plainASCII text: String, limit: Int) -> String {
+        let redacted = Secrets.redact(text)
+        return redacted.utf8.count <= limit ? redacted : clean(text, limit: limit)
+    }
+
     /// Fast path: printable ASCII within the limit needs no work.
     static func isPlainASCII(_ text: String, limit: Int) -> Bool {
-        var n = 0
-        for byte in text.utf8 {
-            if byte < 0x20 || byte > 0x7E { return false }
-            n += 1
-            if n > limit { return false }
+        guard text.utf8.count <= limit else { return false }
+        // Native strings are contiguous: a loop over the buffer is several times faster than the UTF-8 view's.
+        if let plain = text.utf8.withContiguousStorageIfAvailable({ bytes in
+            for byte in bytes where byte < 0x20 || byte > 0x7E { return false }
+            return true
+        }) {
+            return plain
         }
+        for byte in text.utf8 where byte < 0x20 || byte > 0x7E { return false }
         return true
     }
 }

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One line of a frame that could not be understood, kept so the operator can see what went wrong.
 public struct DecodeFailure: Sendable, Equatable {
     public var error: WireError
@@ -32,21 +38,23 @@ public enum FrameDecoder {
     /// Calls `body` for each non-empty line, in order. Each line's JSON tree is gone before the next is parsed,
     /// so a large frame never holds more than one line's tree in memory.
     public static func forEachLine(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
-        var lineStart = 0
+        forEachLineOfBytes(bytes) { decodeLine($0, body) }
+    }
+
+    /// Calls `body` with each non-empty line's bytes, trimmed of spaces, tabs and carriage returns, in order.
+    public static func forEachLineOfBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        guard let base = bytes.baseAddress else { return }
         let count = bytes.count
-        var i = 0
-        while i <= count {
-            if i == count || bytes[i] == 0x0A {
-                var start = lineStart
-                var end = i
-                while start < end, isSpace(bytes[start]) { start += 1 }
-                while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-                if start < end {
-                    decodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end]), body)
-                }
-                lineStart = i + 1
-            }
-            i += 1
+        var lineStart = 0
+        while lineStart <= count {
+            // memchr finds the newline many bytes at a time; a frame is mostly long lines.
+            let end = memchr(base + lineStart, 0x0A, count - lineStart).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? count
+            var start = lineStart
+            var stop = end
+            while start < stop, isSpace(bytes[start]) { start += 1 }
+            while stop > start, isSpace(bytes[stop - 1]) { stop -= 1 }
+            if start < stop { body(UnsafeBufferPointer(rebasing: bytes[start..<stop])) }
+            lineStart = end + 1
         }
     }
 
@@ -72,7 +80,7 @@ public enum FrameDecoder {
 
     /// One line: its message (or why it is none) and, when text had to be repaired, a note saying so, so that
     /// nothing a strict parser would refuse is taken in silently.
-    static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
+    public static func decodeLine(_ line: UnsafeBufferPointer<UInt8>, _ body: (Line) -> Void) {
         do {
             let (json, repaired) = try JSONParser.parseReportingRepairs(buffer: line)
             body(.message(try ServerMessage(json: json), line))

@@ -81,7 +81,7 @@ public struct ServerMessage: Sendable, Equatable {
         self.kind = ServerMessage.classify(type: type, topic: topic, hasData: object["data"] != nil)
     }
 
-    static func classify(type: String, topic: String, hasData: Bool) -> MessageKind {
+    public static func classify(type: String, topic: String, hasData: Bool) -> MessageKind {
         switch type {
         case "connected": return .welcome(.real)
         case "welcome": return .welcome(hasData ? .real : .documented)

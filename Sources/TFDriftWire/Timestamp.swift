@@ -6,7 +6,7 @@ public enum Timestamp {
         return utf8.withUnsafeMutableBufferPointer { parse(UnsafeBufferPointer($0)) }
     }
 
-    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+    public static func parse(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         guard b.count >= 20 else { return nil }
         func num(_ start: Int, _ len: Int) -> Int? {
             var v = 0
