@@ -53,6 +53,20 @@ struct DirectDecoderTests {
         #expect(direct.count == Self.corpus.count && direct == general)
     }
 
+    /// A server that echoes a credential back: hidden in every field and in the raw line `r` shows, on the
+    /// direct path as on the general one (the raw text of a plain line once skipped the sanitiser).
+    @Test func anEchoedCredentialIsHiddenInFieldsAndRawText() throws {
+        let token = "direct-token-7Hq2v9ZkQ"
+        Secrets.register(token)
+        let line = #"{"type":"data","topic":"drift","data":{"attribute":"password","new_value":""# + token + #"","resource_id":"db-1","resource_type":"aws_db_instance","user":""# + token + #""}}"#
+        #expect(Self.takesDirectPath(line))
+        let (direct, general) = Self.both(line)
+        #expect(direct == general)
+        guard case .drift(let drift) = try #require(direct.first) else { Issue.record("not a drift"); return }
+        #expect(drift.newValue == Secrets.mask && drift.user == Secrets.mask)
+        #expect(!drift.raw.contains(token) && drift.raw.contains(Secrets.mask), "\(drift.raw)")
+    }
+
     @Test func unusualLinesAreLeftToTheGeneralPath() {
         let unusual = [
             #"{"type":"data","topic":"drift","data":{"old_value":"caf\u00e9"}}"#,  // an escape
