@@ -5,8 +5,8 @@ import Darwin
 #endif
 import TFDriftWire
 
-/// The hot path from a line's bytes to a record, with no JSON tree in between: drift, unmanaged, policy and
-/// remediation messages of either dialect whose every byte is printable ASCII and which hold no escapes —
+/// The hot path from a line's bytes to a record, with no JSON tree in between: drift, unmanaged, policy,
+/// remediation, Falco and state-change messages of either dialect whose every byte is printable ASCII and which hold no escapes —
 /// what the real server sends nearly always. The line is checked as strictly as the general parser would;
 /// anything else (another kind of message, an escape, a number with an exponent, deep nesting, a field of
 /// an unexpected type, a body that is both `data` and `payload`) answers `nil` and takes the general path,
@@ -60,6 +60,8 @@ enum DirectDecoder {
         }
         switch ServerMessage.classify(type: type, topic: topic, hasData: true) {
         case .event(.drift): return .drift(Ingest.drift(fields, receivedAt: receivedAt, time: time))
+        case .event(.stateChange): return .stateChange(Ingest.stateChange(fields, receivedAt: receivedAt, time: time))
+        case .event(.falco): return .event(Ingest.falco(fields, receivedAt: receivedAt, time: time))
         case .event(let kind) where kind == .unmanaged || kind == .policyDecision || kind == .remediationProposal:
             return .event(Ingest.event(kind, fields, receivedAt: receivedAt, time: time))
         default: return nil
@@ -91,9 +93,13 @@ enum Slot {
 /// The body's fields as slots into the line: the `MessageBody` the direct decoder hands the record builders.
 struct LineFields: MessageBody {
     let bytes: UnsafeBufferPointer<UInt8>
-    var slots = InlineArray<16, Slot>(repeating: .absent)  // BodyField
+    var slots = InlineArray<25, Slot>(repeating: .absent)  // BodyField
     var identity = InlineArray<5, Slot>(repeating: .absent)  // IdentityField
     var identitySeen = false
+    /// The first `changes` (null, or an object whose members are `changes[0..<changesCount]`) was read.
+    var changesSeen = false
+    var changes = InlineArray<17, (key: Range<Int>, value: Slot)>(repeating: (0..<0, .absent))
+    var changesCount = 0
 
     init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -112,6 +118,16 @@ struct LineFields: MessageBody {
                     identitySeen = true
                     guard readIdentity(&scanner) else { return false }
                 }
+            case .changes?:
+                if changesSeen {
+                    guard scanner.skipValue(depth: 2) else { return false }
+                } else if scanner.peek == UInt8(ascii: "{") {
+                    guard readChanges(&scanner) else { return false }
+                } else {
+                    // A `changes` that is not an object is shown as JSON: the general path's.
+                    guard scanner.literal("null") else { return false }
+                }
+                changesSeen = true
             case let field?:
                 if case .absent = slots[field.rawValue] {
                     guard scanner.readScalar(into: &slots[field.rawValue]) else { return false }
@@ -136,6 +152,64 @@ struct LineFields: MessageBody {
             }
         }
         return scanner.closed
+    }
+
+    /// Every member of `changes`, in order (the inline summary shows up to 16 of them); more is left to the
+    /// general path.
+    mutating func readChanges(_ scanner: inout LineScanner) -> Bool {
+        guard scanner.enterObject() else { return false }
+        var first = true
+        while let key = scanner.nextKey(&first) {
+            guard changesCount < changes.count, scanner.readScalar(into: &changes[changesCount].value) else { return false }
+            changes[changesCount].key = key
+            changesCount += 1
+        }
+        return scanner.closed
+    }
+
+    /// The first member of `changes` named `key`.
+    func change(_ key: String) -> Slot? {
+        for i in 0..<changesCount where key.utf8.elementsEqual(UnsafeBufferPointer(rebasing: bytes[changes[i].key])) {
+            return changes[i].value
+        }
+        return nil
+    }
+
+    func changesString(_ key: String) -> String? {
+        if case .string(let r)? = change(key) { return text(r) }
+        return nil
+    }
+
+    func changesText(_ key: String) -> String? {
+        change(key).map { value in
+            switch value {
+            case .string(let r), .verbatim(let r): Sanitizer.clean(plainASCII: text(r), limit: 256)
+            case .null, .absent: ""
+            }
+        }
+    }
+
+    func changesInline(excluding: String?) -> String {
+        var parts: [String] = []
+        for i in 0..<changesCount where parts.count < 16 {
+            let key = text(changes[i].key)
+            guard key != excluding else { continue }
+            let value: String
+            switch changes[i].value {
+            case .string(let r), .verbatim(let r): value = Sanitizer.clean(plainASCII: text(r), limit: 120)
+            case .null: value = "null"
+            case .absent: value = ""
+            }
+            parts.append(Sanitizer.clean(plainASCII: key, limit: 40) + "=" + value)
+        }
+        return Sanitizer.clean(parts.joined(separator: " "), limit: 300)
+    }
+
+    func isMissing(_ field: BodyField) -> Bool {
+        switch slots[field.rawValue] {
+        case .absent, .null: true
+        case .string, .verbatim: false
+        }
     }
 
     func text(_ bytes: Range<Int>) -> String {
@@ -217,14 +291,20 @@ struct LineScanner {
     /// The body key at `r`, if it is one the builders read (a switch on the length first: most keys are not).
     func bodyField(_ r: Range<Int>) -> BodyField? {
         switch r.count {
-        case 4: bytes(r, are: "user") ? .user : nil
-        case 6: bytes(r, are: "reason") ? .reason : bytes(r, are: "status") ? .status : nil
-        case 8: bytes(r, are: "severity") ? .severity : bytes(r, are: "decision") ? .decision : nil
+        case 4: bytes(r, are: "user") ? .user : bytes(r, are: "rule") ? .rule : nil
+        case 6:
+            bytes(r, are: "reason") ? .reason : bytes(r, are: "status") ? .status : bytes(r, are: "action") ? .action
+                : bytes(r, are: "serial") ? .serial : bytes(r, are: "output") ? .output : bytes(r, are: "region") ? .region : nil
+        case 7: bytes(r, are: "changes") ? .changes : nil
+        case 8:
+            bytes(r, are: "severity") ? .severity : bytes(r, are: "decision") ? .decision
+                : bytes(r, are: "resource") ? .resource : bytes(r, are: "provider") ? .provider : nil
         case 9:
             bytes(r, are: "attribute") ? .attribute : bytes(r, are: "old_value") ? .oldValue
                 : bytes(r, are: "new_value") ? .newValue : bytes(r, are: "timestamp") ? .timestamp : nil
         case 10: bytes(r, are: "event_name") ? .eventName : nil
         case 11: bytes(r, are: "resource_id") ? .resourceID : bytes(r, are: "description") ? .description : nil
+        case 12: bytes(r, are: "container_id") ? .containerID : nil
         case 13:
             bytes(r, are: "resource_type") ? .resourceType : bytes(r, are: "resource_name") ? .resourceName
                 : bytes(r, are: "user_identity") ? .userIdentity : nil

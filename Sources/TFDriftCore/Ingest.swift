@@ -123,26 +123,7 @@ public enum Ingest {
         case .unmanaged, .policyDecision, .remediationProposal:
             return event(topic, fields, receivedAt: receivedAt, time: time)
         case .falco:
-            var title = ""
-            var detail = ""
-            var resource = resourceLabel(fields)
-            if let rule = body["rule"]?.stringValue {  // documented shape
-                title = Sanitizer.clean(rule, limit: 120)
-                detail = text(body["output"])
-                let container = text(body["container_id"])
-                if resource.isEmpty, !container.isEmpty { resource = "container " + container }
-            } else {  // the real server's (unused so far) falco helper
-                title = text(body["event_name"])
-                let changes = body["changes"]
-                let summary = changes?["output"].map { text($0) } ?? inline(changes, excluding: [])
-                detail = [summary, text(body["provider"]), text(body["region"])]
-                    .filter { !$0.isEmpty }.joined(separator: " · ")
-            }
-            let severityText = fields.string(.severity) ?? ""
-            return EventRecord(
-                receivedAt: receivedAt, eventTime: time, topic: topic,
-                severity: severityText.isEmpty ? .high : Severity(severityText), title: Sanitizer.clean(title, limit: 120),
-                resource: resource, detail: detail, user: user(fields))
+            return falco(fields, receivedAt: receivedAt, time: time)
         case .drift, .stateChange, .other:
             return EventRecord(
                 receivedAt: receivedAt, eventTime: time, topic: topic, severity: Severity(fields.string(.severity) ?? ""),
@@ -151,8 +132,30 @@ public enum Ingest {
         }
     }
 
-    /// Unmanaged resources, policy decisions and remediation proposals: flat bodies of named string fields, so
-    /// the direct decoder builds them too.
+    /// Falco events: the documented shape (`rule`, `output`, `container_id`) or the real server's helper
+    /// (`event_name`, `changes.output`, `provider`, `region`). Without a severity, a Falco event is high.
+    static func falco(_ body: some MessageBody, receivedAt: Double, time: Double?) -> EventRecord {
+        var title = ""
+        var detail = ""
+        var resource = resourceLabel(body)
+        if let rule = body.string(.rule) {  // documented shape
+            title = Sanitizer.clean(rule, limit: 120)
+            detail = body.text(.output)
+            let container = body.text(.containerID)
+            if resource.isEmpty, !container.isEmpty { resource = "container " + container }
+        } else {  // the real server's (unused so far) falco helper
+            title = body.text(.eventName)
+            let summary = body.changesText("output") ?? body.changesInline(excluding: nil)
+            detail = [summary, body.text(.provider), body.text(.region)].filter { !$0.isEmpty }.joined(separator: " · ")
+        }
+        let severityText = body.string(.severity) ?? ""
+        return EventRecord(
+            receivedAt: receivedAt, eventTime: time, topic: .falco,
+            severity: severityText.isEmpty ? .high : Severity(severityText), title: Sanitizer.clean(title, limit: 120),
+            resource: resource, detail: detail, user: user(body))
+    }
+
+    /// Unmanaged resources, policy decisions and remediation proposals: flat bodies of named string fields.
     static func event(_ topic: EventTopic, _ body: some MessageBody, receivedAt: Double, time: Double?) -> EventRecord {
         let title: String
         var detail: String
@@ -178,18 +181,19 @@ public enum Ingest {
     }
 
     static func stateChange(_ body: JSONValue, receivedAt: Double, time: Double?) -> StateRecord {
-        if let resource = body["resource"]?.stringValue {  // documented: resource, action, serial
-            var detail = ""
-            if let serial = body["serial"], !serial.isNull { detail = "serial " + display(serial) }
+        stateChange(JSONBody(body), receivedAt: receivedAt, time: time)
+    }
+
+    static func stateChange(_ body: some MessageBody, receivedAt: Double, time: Double?) -> StateRecord {
+        if let resource = body.string(.resource) {  // documented: resource, action, serial
             return StateRecord(
                 receivedAt: receivedAt, eventTime: time, resource: Sanitizer.clean(resource, limit: 300),
-                action: text(body["action"]), detail: detail)
+                action: body.text(.action), detail: body.isMissing(.serial) ? "" : "serial " + body.display(.serial))
         }
-        let changes = body["changes"]
-        let action = body["action"]?.stringValue ?? changes?["action"]?.stringValue ?? "changed"
+        let action = body.string(.action) ?? body.changesString("action") ?? "changed"
         return StateRecord(
-            receivedAt: receivedAt, eventTime: time, resource: resourceLabel(JSONBody(body)),
-            action: Sanitizer.clean(action, limit: 24), detail: inline(changes, excluding: ["action"]))
+            receivedAt: receivedAt, eventTime: time, resource: resourceLabel(body),
+            action: Sanitizer.clean(action, limit: 24), detail: body.changesInline(excluding: "action"))
     }
 
     static func stats(from body: JSONValue) -> ServerStats {
@@ -245,10 +249,10 @@ public enum Ingest {
     }
 
     /// An object's fields as `key=value key=value`; other values as one display line.
-    static func inline(_ value: JSONValue?, excluding: Set<String>) -> String {
+    static func inline(_ value: JSONValue?, excluding: String?) -> String {
         guard let value, !value.isNull else { return "" }
         guard let object = value.objectValue else { return display(value, limit: 300) }
-        let parts = object.pairs.filter { !excluding.contains($0.key) }.prefix(16)
+        let parts = object.pairs.filter { $0.key != excluding }.prefix(16)
             .map { "\(Sanitizer.clean($0.key, limit: 40))=\(display($0.value, limit: 120))" }
         return Sanitizer.clean(parts.joined(separator: " "), limit: 300)
     }

@@ -1,11 +1,14 @@
 import TFDriftWire
 
-/// The body fields the record builders read by name (drift, unmanaged, policy and remediation messages).
+/// The body fields the record builders read by name.
 enum BodyField: Int, CaseIterable {
     case severity, resourceType, resourceName, resourceID, attribute, oldValue, newValue, timestamp, user
     case eventName, reason, decision, status, description, importCommand
+    case resource, action, serial, rule, output, containerID, provider, region
     /// Holds `IdentityField`s; not read as a value.
     case userIdentity
+    /// The real server's `changes` object, read through `MessageBody.changes…`; not read as a value.
+    case changes
 
     var key: String {
         switch self {
@@ -24,7 +27,16 @@ enum BodyField: Int, CaseIterable {
         case .status: "status"
         case .description: "description"
         case .importCommand: "import_command"
+        case .resource: "resource"
+        case .action: "action"
+        case .serial: "serial"
+        case .rule: "rule"
+        case .output: "output"
+        case .containerID: "container_id"
+        case .provider: "provider"
+        case .region: "region"
         case .userIdentity: "user_identity"
+        case .changes: "changes"
         }
     }
 }
@@ -61,6 +73,14 @@ protocol MessageBody {
     func identity(_ field: IdentityField) -> String?
     /// A timestamp field, parsed.
     func time(_ field: BodyField) -> Double?
+    /// Whether the field is absent or `null`.
+    func isMissing(_ field: BodyField) -> Bool
+    /// `changes[key]` when it is a string.
+    func changesString(_ key: String) -> String?
+    /// `changes[key]` as `text` shows it; nil when there is no such member.
+    func changesText(_ key: String) -> String?
+    /// The `changes` object as `key=value key=value` without `excluding`; other values as one display line.
+    func changesInline(excluding: String?) -> String
 }
 
 extension MessageBody {
@@ -79,4 +99,8 @@ struct JSONBody: MessageBody {
     func display(_ field: BodyField, limit: Int) -> String { Ingest.display(value[field.key], limit: limit) }
     func identity(_ field: IdentityField) -> String? { value[BodyField.userIdentity.key]?[field.key]?.stringValue }
     func time(_ field: BodyField) -> Double? { string(field).flatMap(Timestamp.parse) }
+    func isMissing(_ field: BodyField) -> Bool { value[field.key]?.isNull ?? true }
+    func changesString(_ key: String) -> String? { value[BodyField.changes.key]?[key]?.stringValue }
+    func changesText(_ key: String) -> String? { value[BodyField.changes.key]?[key].map { Ingest.text($0) } }
+    func changesInline(excluding: String?) -> String { Ingest.inline(value[BodyField.changes.key], excluding: excluding) }
 }

@@ -207,7 +207,11 @@ public enum Incoming: Sendable, Equatable {
 /// The Terraform type at the front of a resource label (`aws_instance.web`, `aws_instance i-0abc`): what the
 /// statistics count and `type:` filters on, for events and state changes alike.
 func resourceType(ofLabel label: String) -> String {
-    label.split(whereSeparator: { $0 == "." || $0 == " " }).first.map(String.init) ?? ""
+    // Counted for every event the store takes in: a scan of the bytes, not a split into an array of parts.
+    let utf8 = label.utf8
+    let start = utf8.firstIndex { $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: " ") } ?? utf8.endIndex
+    let end = utf8[start...].firstIndex { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: " ") } ?? utf8.endIndex
+    return String(label[start..<end])
 }
 
 extension EventRecord {

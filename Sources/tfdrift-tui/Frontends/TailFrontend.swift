@@ -84,13 +84,13 @@ final class TailFrontend: Frontend {
         }
         // `--filter` applies through the same visibility rule as the dashboard's panes.
         nextDrift = printNew(state.feed.drifts, from: nextDrift, shown: { state.isVisible(.drifts, $0) }) {
-            named(TailLine.item(.drift($0), at: $0.receivedAt), $0.server)
+            named(TailLine.item(.drift($0), at: $0.receivedAt, text: format == .text), $0.server)
         }
         nextEvent = printNew(state.feed.events, from: nextEvent, shown: { state.isVisible(.events, $0) }) {
-            named(TailLine.item(.event($0), at: $0.receivedAt), $0.server)
+            named(TailLine.item(.event($0), at: $0.receivedAt, text: format == .text), $0.server)
         }
         nextState = printNew(state.feed.stateChanges, from: nextState, shown: { state.isVisible(.state, $0) }) {
-            named(TailLine.item(.stateChange($0), at: $0.receivedAt), $0.server)
+            named(TailLine.item(.stateChange($0), at: $0.receivedAt, text: format == .text), $0.server)
         }
         // A failed connection is already a connection line with its reason.
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false, shown: { seq in
@@ -209,17 +209,18 @@ struct TailLine {
         return TailLine(kind: "connection", fields: fields, text: text)
     }
 
-    static func item(_ item: Incoming, at: Double) -> TailLine {
+    /// `text: false` leaves the text line empty: NDJSON floods do not pay for a line nobody prints.
+    static func item(_ item: Incoming, at: Double, text: Bool = true) -> TailLine {
         let received: (String, JSONValue) = ("received_at", .string(Timestamp.format(at)))
         switch item {
         case .drift(let d):
             return TailLine(
                 kind: "event", fields: d.jsonFields,
-                text: "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)")
+                text: text ? "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)" : "")
         case .event(let e):
-            return TailLine(kind: "event", fields: e.jsonFields, text: "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)")
+            return TailLine(kind: "event", fields: e.jsonFields, text: text ? "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)" : "")
         case .stateChange(let s):
-            return TailLine(kind: "event", fields: s.jsonFields, text: "state_change \(s.action) \(s.resource) \(s.detail)")
+            return TailLine(kind: "event", fields: s.jsonFields, text: text ? "state_change \(s.action) \(s.resource) \(s.detail)" : "")
         case .stats(let s):
             var fields: [(String, JSONValue)] = [("type", "stats")]
             if let d = s.driftTotal { fields.append(("drift_total", .number(Double(d)))) }
