@@ -42,6 +42,17 @@ enum EventLog {
         }
     }
 
+    /// The last line of a session: how long it ran, how much arrived and how often the screen was drawn (a
+    /// flood that outruns the screen shows as few frames for many messages).
+    static func summary(_ logger: Logger, frames: Int, seconds: Double, state: State) {
+        let messages = state.diagnostics.messagesReceived
+        let elapsed = max(seconds, 0.001)
+        logger.info("session ended", metadata: [
+            "seconds": "\(String(format3: elapsed))", "messages": "\(messages)", "frames": "\(frames)",
+            "frames_per_second": "\(String(format3: Double(frames) / elapsed))",
+        ])
+    }
+
     static func name(_ reason: StopReason) -> String {
         switch reason {
         case .unauthorized: "unauthorized (401)"
@@ -50,5 +61,14 @@ enum EventLog {
         case .proxy: "proxy"
         case .gaveUp: "gave up"
         }
+    }
+}
+
+extension String {
+    /// Three decimals without Foundation's formatter: a log value, never outside data.
+    init(format3 value: Double) {
+        let thousandths = Checked.clamped((value * 1000).rounded(), to: 0...Int(Int32.max))
+        let fraction = String(thousandths % 1000)
+        self = "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

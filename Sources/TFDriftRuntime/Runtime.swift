@@ -60,6 +60,8 @@ public final class Runtime {
     let drawingShare: Double?
     /// Moving average of what one `present` costs (monotonic seconds).
     private var frameCost = 0.0
+    /// Frames drawn so far: with the messages received, what the session summary in the log reports.
+    public private(set) var framesPresented = 0
     private var inputChanged = false
     let tickInterval: Double
     /// `--log-file`: connection changes and problems.
@@ -132,7 +134,8 @@ public final class Runtime {
     @discardableResult
     public func run() -> State {
         let live = source.drivesTimers
-        var nextTick = clock.monotonic() + tickInterval
+        let started = clock.monotonic()
+        var nextTick = started + tickInterval
         if live { dispatch(.started(at: clock.now())) }
         // The frontend's first word: the terminal's size, before anything is drawn.
         for action in frontend.readInput(state: state) { dispatch(action) }
@@ -196,12 +199,18 @@ public final class Runtime {
                 actions.append(.tick(at: clock.now()))
                 nextTick = after + tickInterval
             }
-            for action in actions { dispatch(action) }
+            for action in actions {
+                // A backlog under a flood is a quarter of a second of work: `--duration` and `--count` end
+                // between its messages, not after it.
+                if frontend.wantsToStop || state.quitting { break }
+                dispatch(action)
+            }
             for action in frontend.settle(state: state) { dispatch(action) }
             if dirty, after - lastPresented >= frameInterval - 0.001 { presentFrame(at: after) }
         }
         frontend.present(state: state)
         recorder?.flush()
+        if let logger { EventLog.summary(logger, frames: framesPresented, seconds: clock.monotonic() - started, state: state) }
         return state
     }
 
@@ -212,6 +221,7 @@ public final class Runtime {
         let cost = clock.monotonic() - started
         frameCost = frameCost == 0 ? cost : frameCost * 0.8 + cost * 0.2
         lastPresented = time
+        framesPresented += 1
         dirty = false
         inputChanged = false
     }

@@ -80,6 +80,9 @@ final class DashboardOnPTY {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// Its resident memory's high-water mark so far (read while it runs).
+    var peakResidentBytes: Int { residentHighWater(of: pid) }
+
     func stop() {
         kill(pid, SIGTERM)
         var status: Int32 = 0

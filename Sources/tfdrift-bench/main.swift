@@ -33,11 +33,14 @@ let shapes = [
     #"{"type":"data","topic":"unmanaged","data":{"changes":{"instance_type":"t3.micro"},"event_name":"RunInstances","reason":"Resource i-0new%d (aws_instance) is not found in Terraform state","resource_id":"i-0new123","resource_type":"aws_instance","severity":"warning","timestamp":"","user_identity":{"Type":"IAMUser","PrincipalID":"AIDAEXAMPLE","ARN":"arn:aws:iam::123456789012:user/bob","AccountID":"123456789012","UserName":"bob"}},"timestamp":"2026-08-10T09:31:00Z"}"#,
     #"{"type":"data","topic":"policy_decision","data":{"attribute":"instance_type","decision":"deny","labels":null,"reason":"prod instances are immutable %d","resource_id":"i-0abc","resource_type":"aws_instance","severity":"high"},"timestamp":""}"#,
 ]
+if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--store-rss", let count = Int(CommandLine.arguments[2]) {
+    storeMemoryChild(messages: count, shapes: shapes)
+}
 let lines = (0..<256).map { String(format: shapes[$0 % shapes.count], $0) }
 let frame = Array(lines.joined(separator: "\n").utf8)
 let frames = 400
 let messages = frames * lines.count
-print("tfdrift-bench: \(frames) frames × \(lines.count) messages, \(frame.count / lines.count) bytes per message on average")
+print("tfdrift-bench: \(frames) frames × \(lines.count) messages, \(frame.count / lines.count) bytes per message on average, \(ProcessInfo.processInfo.activeProcessorCount) cores")
 
 // 1. Decoding: FrameDecoder (split + parse + classify) against Foundation's JSONSerialization on the same lines.
 var sink = 0
@@ -234,11 +237,47 @@ let countingRate = Double(countedTotal) / endToEndSeconds
 print(String(
     format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   (%d cores)",
     countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0, ProcessInfo.processInfo.activeProcessorCount))
+// 5b. `tail` NDJSON to /dev/null against the simulator at its maximum rate, next to the baseline client doing the
+// same job on the same server (Python `websockets` + `json`, the README's recipe), one after the other; and how
+// far the simulator can feed any client here (the frame-counting client above).
+let executableDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+let dashboard = executableDirectory.appendingPathComponent("tfdrift-tui").path
+let haveDashboard = FileManager.default.isExecutableFile(atPath: dashboard)
+if haveDashboard {
+    let tailServer = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
+    let tailPort = try tailServer.start()
+    let tailURL = "ws://127.0.0.1:\(tailPort)/ws"
+    let tailSeconds = 8.0
+    let tail = try ChildRun.run(dashboard, ["tail", "--no-config", "--url", tailURL, "--no-rest", "--duration", String(tailSeconds)])
+    var baseline = "Python websockets + json (baseline) skipped: no python3 with websockets (pip install websockets)"
+    var baselineRate = 0.0
+    if pythonWebSocketsAvailable() {
+        let python = try ChildRun.run("/usr/bin/env", ["python3", "-c", pythonTailBaseline, tailURL, String(tailSeconds)])
+        baselineRate = Double(Int(python.head.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) / tailSeconds
+        baseline = String(format: "Python websockets + json (baseline) %.0f k/s", baselineRate / 1e3)
+    }
+    tailServer.stop()
+    let tailRate = Double(tail.lines) / tailSeconds
+    print(String(
+        format: "tail     NDJSON to /dev/null at the maximum flood: %.0f k lines/s   %@   ×%.1f   peak RSS %@   --duration %.0f: last line at %.3f s, exit at %.3f s   (the frame-counting client above: %.0f k/s)",
+        tailRate / 1e3, baseline, baselineRate > 0 ? tailRate / baselineRate : 0, megabytes(tail.peakResidentBytes), tailSeconds,
+        tail.lastOutput, tail.seconds, countingRate / 1e3))
+}
+
+// 5c. Memory of the store after 1,000,000 and 10,000,000 distinct messages, each count in a child process of
+// its own (decode → reduce into one store: what grows with messages; the screen does not).
+let storeMemory = try [1_000_000, 10_000_000].map { count -> Int in
+    let child = try ChildRun.run(CommandLine.arguments[0], ["--store-rss", String(count)])
+    return Int(child.head.split(separator: " ").first ?? "") ?? 0
+}
+print(String(
+    format: "memory   store (decode → reduce, 10,000-item histories): peak RSS after 1M messages %@, after 10M %@ (×%.2f)",
+    megabytes(storeMemory[0]), megabytes(storeMemory[1]), storeMemory[0] > 0 ? Double(storeMemory[1]) / Double(storeMemory[0]) : 0))
+
 // 6. The dashboard on a pseudo-terminal (the real ncurses driver), the binary built next to this one: launch to
 // first frame with --demo (the status bar drawn), and CPU at a steady 50 events/s from a separate simulator at
 // 120x40 and 400x120.
-let dashboard = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tfdrift-tui").path
-if FileManager.default.isExecutableFile(atPath: dashboard) {
+if haveDashboard {
     var launches: [Double] = []
     for _ in 0..<5 {
         let start = Date()
@@ -265,8 +304,10 @@ if FileManager.default.isExecutableFile(atPath: dashboard) {
     let floodPort = try flood.start()
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     var missed = 0
+    let floodLog = NSTemporaryDirectory() + "tfdrift-bench-flood-\(getpid()).log"
+    defer { unlink(floodLog) }
     let floodPTY = try DashboardOnPTY(
-        executable: dashboard, arguments: ["--no-config", "--url", "ws://127.0.0.1:\(floodPort)/ws"], width: 120, height: 40)
+        executable: dashboard, arguments: ["--no-config", "--url", "ws://127.0.0.1:\(floodPort)/ws", "--log-file", floodLog], width: 120, height: 40)
     floodPTY.drain(for: 3)
     let floodCPUBefore = floodPTY.cpuSeconds
     let floodStart = Date()
@@ -282,8 +323,18 @@ if FileManager.default.isExecutableFile(atPath: dashboard) {
         floodPTY.drain(for: 0.25)
     }
     let floodCPU = (floodPTY.cpuSeconds - floodCPUBefore) / Date().timeIntervalSince(floodStart)
+    // Then the flood alone for 10 s, and `q`: the session summary in the log says how many messages the
+    // dashboard took and how many frames it drew, over its whole run.
+    floodPTY.drain(for: 10)
+    let floodPeak = floodPTY.peakResidentBytes
+    floodPTY.type("q")
+    floodPTY.drain(for: 5)
     floodPTY.stop()
     flood.stop()
+    let summaryLine = ((try? String(contentsOfFile: floodLog, encoding: .utf8)) ?? "").split(separator: "\n").last { $0.contains("session ended") }
+    let summary = summaryLine.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String] } ?? [:]
+    let floodSeconds = Double(summary["seconds"] ?? "") ?? 0
+    let floodMessages = Double(summary["messages"] ?? "") ?? 0
     let small = cpu["120x40"] ?? 0, large = cpu["400x120"] ?? 0
     print(String(format: "launch   --demo to first frame on a 120x40 pty: best %.0f ms, median %.0f ms (%d launches)",
                  (launches.min() ?? 0) * 1000, (launches.sorted()[safe: launches.count / 2] ?? 0) * 1000, launches.count))
@@ -292,6 +343,9 @@ if FileManager.default.isExecutableFile(atPath: dashboard) {
     print(String(format: "keys     under the maximum flood, 120x40 pty: key → screen p50 %.1f ms  p99 %.1f ms  max %.1f ms (%d keys, %d missed; dashboard %.0f %% of a core)",
                  Double(latency.valueAtPercentile(50)) / 1000, Double(latency.valueAtPercentile(99)) / 1000, Double(latency.max) / 1000,
                  Int(latency.totalCount), missed, floodCPU * 100))
+    print(String(format: "flood    the same dashboard over its whole run: %@ frames/s, %.0f k messages/s (%.0f %% of the frame-counting client), peak RSS %@",
+                 summary["frames_per_second"] ?? "?", floodSeconds > 0 ? floodMessages / floodSeconds / 1e3 : 0,
+                 floodSeconds > 0 && countingRate > 0 ? floodMessages / floodSeconds / countingRate * 100 : 0, megabytes(floodPeak)))
 } else {
     print("launch, cpu, keys: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
 }

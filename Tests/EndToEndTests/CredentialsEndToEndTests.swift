@@ -43,6 +43,12 @@ struct CredentialsEndToEndTests {
         #expect(drifts?["status"] == "200" && Int(drifts?["ms"] ?? "") != nil, "\(logged)")
         #expect(!logged.contains(token))
         #expect(((try FileManager.default.attributesOfItem(atPath: log)[.posixPermissions]) as? Int) == 0o600)
+        // The session's summary ends the log: the messages the tail took (the rest of its 20 came by REST), and its
+        // frames (output flushes).
+        let summary = try #require(events.last)
+        #expect(summary["event"] == "session ended", "\(logged)")
+        #expect((Int(summary["messages"] ?? "") ?? 0) >= 1 && (Int(summary["frames"] ?? "") ?? 0) >= 1, "\(summary)")
+        #expect(Double(summary["frames_per_second"] ?? "") != nil && Double(summary["seconds"] ?? "") != nil, "\(summary)")
 
         let config = try run(try productPath(), ["config", "--no-config", "--token-file", clientToken])
         #expect(config.out.contains("# credential: Bearer token from token file \(clientToken)"))

@@ -1,0 +1,96 @@
+import Foundation
+
+/// A program run to completion with its standard output read by the benchmark: lines counted, the wall time
+/// until it exited and its peak resident memory (the kernel's high-water mark, read every 50 ms while it runs).
+struct ChildRun {
+    var lines = 0
+    var seconds = 0.0
+    /// When the last output arrived, from the start.
+    var lastOutput = 0.0
+    var peakResidentBytes = 0
+    var status: Int32 = 0
+    /// The first bytes of its output, for a child whose figures are printed rather than counted.
+    var head = ""
+
+    static func run(_ executable: String, _ arguments: [String]) throws -> ChildRun {
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { throw BenchError("pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, pipeEnds[1], 1)
+        posix_spawn_file_actions_addclose(&actions, pipeEnds[0])
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { for arg in argv { free(arg) } }
+        var pid: pid_t = 0
+        let started = Date()
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        close(pipeEnds[1])
+        guard rc == 0 else {
+            close(pipeEnds[0])
+            throw BenchError("cannot start \(executable): \(String(cString: strerror(rc)))")
+        }
+        var result = ChildRun()
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var head: [UInt8] = []
+        while true {
+            // Sampled while it runs: after it exits, its status is gone (and wait4's ru_maxrss would count this
+            // process's memory, which a vfork-spawned child is charged with at exec).
+            result.peakResidentBytes = max(result.peakResidentBytes, residentHighWater(of: pid))
+            var fds = [pollfd(fd: pipeEnds[0], events: Int16(POLLIN), revents: 0)]
+            if poll(&fds, 1, 50) == 0 { continue }
+            let count = read(pipeEnds[0], &buffer, buffer.count)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            result.lastOutput = Date().timeIntervalSince(started)
+            for i in 0..<count where buffer[i] == 0x0A { result.lines += 1 }
+            if head.count < 4096 { head += buffer[0..<min(count, 4096 - head.count)] }
+        }
+        close(pipeEnds[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        result.seconds = Date().timeIntervalSince(started)
+        result.status = status
+        result.head = String(decoding: head, as: UTF8.self)
+        return result
+    }
+}
+
+/// Whether `python3` with the `websockets` package is here, for the `tail` row's baseline.
+func pythonWebSocketsAvailable() -> Bool {
+    (try? ChildRun.run("/usr/bin/env", ["python3", "-c", "import websockets"]))?.status == 0
+}
+
+/// The baseline client of the `tail` row, the README's recipe: Python `websockets` receiving, `json` decoding
+/// each newline-joined message and writing it back as one NDJSON line, to /dev/null, for `seconds`.
+let pythonTailBaseline = """
+import asyncio, json, sys, time, websockets
+async def main(url, seconds):
+    lines = 0
+    async with websockets.connect(url, max_size=None) as ws:
+        await ws.send(json.dumps({"type": "subscribe", "topic": "all"}))
+        end = time.monotonic() + seconds
+        with open("/dev/null", "w") as out:
+            while time.monotonic() < end:
+                try:
+                    frame = await asyncio.wait_for(ws.recv(), timeout=max(0.01, end - time.monotonic()))
+                except asyncio.TimeoutError:
+                    break
+                for line in frame.split("\\n"):
+                    if line:
+                        out.write(json.dumps(json.loads(line)) + "\\n")
+                        lines += 1
+    print(lines)
+asyncio.run(main(sys.argv[1], float(sys.argv[2])))
+"""
+
+/// The kernel's high-water mark of a live process's resident memory (`VmHWM`), in bytes; 0 once it is gone.
+func residentHighWater(of pid: pid_t) -> Int {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }) else { return 0 }
+    return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+}
+
+/// A figure in megabytes, for the memory rows.
+func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
