@@ -25,7 +25,7 @@ final class SessionHandler: ChannelInboundHandler {
 
     init(
         generation: Int, register: @escaping @Sendable (Channel) -> Void, deliver: @escaping @Sendable (Action) -> Void,
-        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 16_384, rawFrames: Bool = false
+        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 4096, rawFrames: Bool = false
     ) {
         self.rawFrames = rawFrames
         self.generation = generation

@@ -16,12 +16,26 @@ public protocol RuntimeClock: AnyObject {
     /// Waits until `deadline` (monotonic) or until one of `descriptors` is readable; each one's `revents`, and
     /// whether a signal interrupted the wait.
     func wait(for descriptors: [Int32], until deadline: Double) -> (events: [Int16], interrupted: Bool)
+    /// Seconds of processor time this thread has used: what a frame costs the machine. Monotonic time would also
+    /// count the time another thread or process held the core, so a busy machine would look like a dear screen.
+    func workTime() -> Double
+}
+
+extension RuntimeClock {
+    /// Virtual clocks do nothing but work.
+    public func workTime() -> Double { monotonic() }
 }
 
 public final class SystemRuntimeClock: RuntimeClock {
     public init() {}
     public func now() -> Double { SystemClock.now() }
     public func monotonic() -> Double { SystemClock.monotonic() }
+
+    public func workTime() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
 
     public func wait(for descriptors: [Int32], until deadline: Double) -> (events: [Int16], interrupted: Bool) {
         // At most a second, so a missed wake-up can never freeze the loop.

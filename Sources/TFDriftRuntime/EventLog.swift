@@ -44,12 +44,12 @@ enum EventLog {
 
     /// The last line of a session: how long it ran, how much arrived and how often the screen was drawn (a
     /// flood that outruns the screen shows as few frames for many messages).
-    static func summary(_ logger: Logger, frames: Int, seconds: Double, state: State) {
+    static func summary(_ logger: Logger, frames: Int, frameCost: Double, seconds: Double, state: State) {
         let messages = state.diagnostics.messagesReceived
         let elapsed = max(seconds, 0.001)
         logger.info("session ended", metadata: [
             "seconds": "\(String(format3: elapsed))", "messages": "\(messages)", "frames": "\(frames)",
-            "frames_per_second": "\(String(format3: Double(frames) / elapsed))",
+            "frames_per_second": "\(String(format3: Double(frames) / elapsed))", "frame_ms": "\(String(format3: frameCost * 1000))",
         ])
     }
 

@@ -58,11 +58,16 @@ public final class Runtime {
     /// data waits so that the frames' measured cost stays within this share, but never more than half a second:
     /// a 400x120 wall screen at 50 events/s need not burn a core to move its rows 30 times a second.
     let drawingShare: Double?
-    /// Moving average of what one `present` costs (monotonic seconds).
+    /// Moving average of what one `present` costs (processor seconds of this thread).
     private var frameCost = 0.0
     /// Frames drawn so far: with the messages received, what the session summary in the log reports.
     public private(set) var framesPresented = 0
     private var inputChanged = false
+    /// Actions taken from the source but not yet reduced: under a flood, work is done in slices so the
+    /// operator's next key is read within one slice, not after the whole backlog.
+    private var carried: [Action] = []
+    /// The longest stretch of reducing between two looks at the keyboard (a screen with input only).
+    static let workSlice = 0.010
     let tickInterval: Double
     /// `--log-file`: connection changes and problems.
     let logger: Logger?
@@ -140,12 +145,13 @@ public final class Runtime {
         // The frontend's first word: the terminal's size, before anything is drawn.
         for action in frontend.readInput(state: state) { dispatch(action) }
         for action in frontend.settle(state: state) { dispatch(action) }
-        while !stopped && !state.quitting && !frontend.wantsToStop && !source.exhausted {
+        while !stopped && !state.quitting && !frontend.wantsToStop && (!source.exhausted || !carried.isEmpty) {
             let now = clock.monotonic()
             var deadline = min(live ? nextTick : .infinity, timers.map(\.due).min() ?? .infinity)
             if let due = source.nextDue(now: now) { deadline = min(deadline, due) }
             if let wake = frontend.wakeAt { deadline = min(deadline, wake) }
             if dirty { deadline = min(deadline, lastPresented + frameInterval) }
+            if !carried.isEmpty { deadline = min(deadline, now) }
             var descriptors: [Int32] = []
             if let fd = source.descriptor { descriptors.append(fd) }
             let inputDescriptor = frontend.inputDescriptor
@@ -189,7 +195,8 @@ public final class Runtime {
                 for action in frontend.settle(state: state) { dispatch(action) }
                 if dirty { presentFrame(at: after) }
             }
-            var actions = arrived
+            var actions = carried + arrived
+            carried = []
             let due = timers.filter { $0.due <= after }
             if !due.isEmpty {
                 timers.removeAll { $0.due <= after }
@@ -199,10 +206,15 @@ public final class Runtime {
                 actions.append(.tick(at: clock.now()))
                 nextTick = after + tickInterval
             }
-            for action in actions {
+            let sliceStarted = clock.monotonic()
+            for (index, action) in actions.enumerated() {
                 // A backlog under a flood is a quarter of a second of work: `--duration` and `--count` end
-                // between its messages, not after it.
+                // between its messages, not after it, and a screen looks at the keyboard between slices of it.
                 if frontend.wantsToStop || state.quitting { break }
+                if inputDescriptor != nil, index % 16 == 15, clock.monotonic() - sliceStarted > Self.workSlice {
+                    carried = Array(actions[index...])
+                    break
+                }
                 dispatch(action)
             }
             for action in frontend.settle(state: state) { dispatch(action) }
@@ -210,15 +222,17 @@ public final class Runtime {
         }
         frontend.present(state: state)
         recorder?.flush()
-        if let logger { EventLog.summary(logger, frames: framesPresented, seconds: clock.monotonic() - started, state: state) }
+        if let logger {
+            EventLog.summary(logger, frames: framesPresented, frameCost: frameCost, seconds: clock.monotonic() - started, state: state)
+        }
         return state
     }
 
     /// Draws the state and notes what drawing cost, for the pace of the next data frames.
     func presentFrame(at time: Double) {
-        let started = clock.monotonic()
+        let started = clock.workTime()
         frontend.present(state: state)
-        let cost = clock.monotonic() - started
+        let cost = clock.workTime() - started
         frameCost = frameCost == 0 ? cost : frameCost * 0.8 + cost * 0.2
         lastPresented = time
         framesPresented += 1

@@ -33,6 +33,10 @@ let shapes = [
     #"{"type":"data","topic":"unmanaged","data":{"changes":{"instance_type":"t3.micro"},"event_name":"RunInstances","reason":"Resource i-0new%d (aws_instance) is not found in Terraform state","resource_id":"i-0new123","resource_type":"aws_instance","severity":"warning","timestamp":"","user_identity":{"Type":"IAMUser","PrincipalID":"AIDAEXAMPLE","ARN":"arn:aws:iam::123456789012:user/bob","AccountID":"123456789012","UserName":"bob"}},"timestamp":"2026-08-10T09:31:00Z"}"#,
     #"{"type":"data","topic":"policy_decision","data":{"attribute":"instance_type","decision":"deny","labels":null,"reason":"prod instances are immutable %d","resource_id":"i-0abc","resource_type":"aws_instance","severity":"high"},"timestamp":""}"#,
 ]
+/// Rows to run, by name (`tfdrift-bench keys tail`); all of them without arguments. The first rows (decode to
+/// render) always run: they take seconds and later rows use their corpus.
+let rowsAsked = Set(CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("-") })
+func wanted(_ row: String) -> Bool { rowsAsked.isEmpty || rowsAsked.contains(row) }
 if CommandLine.arguments.count == 3, CommandLine.arguments[1] == "--store-rss", let count = Int(CommandLine.arguments[2]) {
     storeMemoryChild(messages: count, shapes: shapes)
 }
@@ -200,50 +204,34 @@ final class CountingFrontend: Frontend {
     func present(state: State) {}
 }
 
-let endToEndSeconds = 8.0
-let server = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
-let port = try server.start()
-let url = "ws://127.0.0.1:\(port)/ws"
-let counted = NIOLockedValueBox(0)
-var countingOptions = WebSocketClient.Options()
-countingOptions.rawFrames = true
-let counterBox = NIOLockedValueBox<WebSocketClient?>(nil)
-let counter = WebSocketClient(options: countingOptions) { action in
-    switch action {
-    case .frameReceived(_, let bytes, _):
-        let messages = 1 + bytes.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-        counted.withLockedValue { $0 += messages }
-    case .connectionOpened:
-        // Everything the server publishes, as the pipeline's four topics do.
-        let client = counterBox.withLockedValue { $0 }
-        DispatchQueue.global().async { client?.send(generation: 1, .subscribe("all")) }
-    default:
-        break
-    }
+var countingRate = 0.0
+if wanted("e2e") {
+    let endToEndSeconds = 8.0
+    let server = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
+    let url = "ws://127.0.0.1:\(try server.start())/ws"
+    let counter = FrameCounter(url: url)
+    let inbox = Inbox()
+    let pipeline = WebSocketClient(options: WebSocketClient.Options(backlog: { inbox.backlog })) { inbox.post($0) }
+    var pipelineState = State(settings: Settings(url: url), topics: [.all])
+    pipelineState.settings.restEnabled = false
+    let final = Runtime(state: pipelineState, inbox: inbox, client: pipeline, frontend: CountingFrontend(seconds: endToEndSeconds)).run()
+    let countedTotal = counter.messages
+    counter.shutdown()
+    pipeline.shutdown()
+    server.stop()
+    let pipelineRate = Double(final.diagnostics.messagesReceived) / endToEndSeconds
+    countingRate = Double(countedTotal) / endToEndSeconds
+    print(String(
+        format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%",
+        countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0))
 }
-counterBox.withLockedValue { $0 = counter }
-counter.connect(generation: 1, url: url)
-let inbox = Inbox()
-let pipeline = WebSocketClient(options: WebSocketClient.Options(backlog: { inbox.backlog })) { inbox.post($0) }
-var pipelineState = State(settings: Settings(url: url), topics: [.all])
-pipelineState.settings.restEnabled = false
-let final = Runtime(state: pipelineState, inbox: inbox, client: pipeline, frontend: CountingFrontend(seconds: endToEndSeconds)).run()
-let countedTotal = counted.withLockedValue { $0 }
-counter.shutdown()
-pipeline.shutdown()
-server.stop()
-let pipelineRate = Double(final.diagnostics.messagesReceived) / endToEndSeconds
-let countingRate = Double(countedTotal) / endToEndSeconds
-print(String(
-    format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   (%d cores)",
-    countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0, ProcessInfo.processInfo.activeProcessorCount))
 // 5b. `tail` NDJSON to /dev/null against the simulator at its maximum rate, next to the baseline client doing the
 // same job on the same server (Python `websockets` + `json`, the README's recipe), one after the other; and how
 // far the simulator can feed any client here (the frame-counting client above).
 let executableDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 let dashboard = executableDirectory.appendingPathComponent("tfdrift-tui").path
 let haveDashboard = FileManager.default.isExecutableFile(atPath: dashboard)
-if haveDashboard {
+if haveDashboard, wanted("tail") {
     let tailServer = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
     let tailPort = try tailServer.start()
     let tailURL = "ws://127.0.0.1:\(tailPort)/ws"
@@ -259,25 +247,27 @@ if haveDashboard {
     tailServer.stop()
     let tailRate = Double(tail.lines) / tailSeconds
     print(String(
-        format: "tail     NDJSON to /dev/null at the maximum flood: %.0f k lines/s   %@   ×%.1f   peak RSS %@   --duration %.0f: last line at %.3f s, exit at %.3f s   (the frame-counting client above: %.0f k/s)",
+        format: "tail     NDJSON to /dev/null at the maximum flood: %.0f k lines/s   %@   ×%.1f   peak RSS %@   --duration %.0f: last line at %.3f s, exit at %.3f s   (the e2e row's frame-counting client: %.0f k/s)",
         tailRate / 1e3, baseline, baselineRate > 0 ? tailRate / baselineRate : 0, megabytes(tail.peakResidentBytes), tailSeconds,
         tail.lastOutput, tail.seconds, countingRate / 1e3))
 }
 
 // 5c. Memory of the store after 1,000,000 and 10,000,000 distinct messages, each count in a child process of
 // its own (decode → reduce into one store: what grows with messages; the screen does not).
-let storeMemory = try [1_000_000, 10_000_000].map { count -> Int in
-    let child = try ChildRun.run(CommandLine.arguments[0], ["--store-rss", String(count)])
-    return Int(child.head.split(separator: " ").first ?? "") ?? 0
+if wanted("memory") {
+    let storeMemory = try [1_000_000, 10_000_000].map { count -> Int in
+        let child = try ChildRun.run(CommandLine.arguments[0], ["--store-rss", String(count)])
+        return Int(child.head.split(separator: " ").first ?? "") ?? 0
+    }
+    print(String(
+        format: "memory   store (decode → reduce, 10,000-item histories): peak RSS after 1M messages %@, after 10M %@ (×%.2f)",
+        megabytes(storeMemory[0]), megabytes(storeMemory[1]), storeMemory[0] > 0 ? Double(storeMemory[1]) / Double(storeMemory[0]) : 0))
 }
-print(String(
-    format: "memory   store (decode → reduce, 10,000-item histories): peak RSS after 1M messages %@, after 10M %@ (×%.2f)",
-    megabytes(storeMemory[0]), megabytes(storeMemory[1]), storeMemory[0] > 0 ? Double(storeMemory[1]) / Double(storeMemory[0]) : 0))
 
 // 6. The dashboard on a pseudo-terminal (the real ncurses driver), the binary built next to this one: launch to
 // first frame with --demo (the status bar drawn), and CPU at a steady 50 events/s from a separate simulator at
 // 120x40 and 400x120.
-if haveDashboard {
+if haveDashboard, wanted("launch") {
     var launches: [Double] = []
     for _ in 0..<5 {
         let start = Date()
@@ -285,6 +275,10 @@ if haveDashboard {
         if pty.drain(for: 10, until: "help") { launches.append(Date().timeIntervalSince(start)) }
         pty.stop()
     }
+    print(String(format: "launch   --demo to first frame on a 120x40 pty: best %.0f ms, median %.0f ms (%d launches)",
+                 (launches.min() ?? 0) * 1000, (launches.sorted()[safe: launches.count / 2] ?? 0) * 1000, launches.count))
+}
+if haveDashboard, wanted("cpu") {
     let slow = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 50))
     let slowPort = try slow.start()
     var cpu: [String: Double] = [:]
@@ -298,16 +292,37 @@ if haveDashboard {
         pty.stop()
     }
     slow.stop()
+    let small = cpu["120x40"] ?? 0, large = cpu["400x120"] ?? 0
+    print(String(format: "cpu      50 events/s on a pty: 120x40 %.1f %% of a core   400x120 %.1f %% (×%.1f)",
+                 small * 100, large * 100, small > 0 ? large / small : 0))
+}
+if haveDashboard, wanted("idle") {
+    // Connected and quiet for a minute: what the war-room screen costs between incidents.
+    let quiet = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 0))
+    let pty = try DashboardOnPTY(
+        executable: dashboard, arguments: ["--no-config", "--url", "ws://127.0.0.1:\(try quiet.start())/ws"], width: 120, height: 40)
+    pty.drain(for: 3)
+    let before = pty.cpuSeconds
+    pty.drain(for: 60)
+    let idle = pty.cpuSeconds - before
+    pty.stop()
+    quiet.stop()
+    print(String(format: "idle     connected, no traffic, 120x40 pty: %.2f s of CPU in 60 s", idle))
+}
+if haveDashboard, wanted("keys") {
     // Key press to updated screen while the simulator floods at its maximum rate: `?` until the help's note is
     // drawn, then any key closes it and the screen settles before the next sample.
     let flood = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
-    let floodPort = try flood.start()
+    let floodURL = "ws://127.0.0.1:\(try flood.start())/ws"
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     var missed = 0
     let floodLog = NSTemporaryDirectory() + "tfdrift-bench-flood-\(getpid()).log"
     defer { unlink(floodLog) }
+    // A frame-counting client on the same server for the dashboard's whole run: what "keeping up" is measured by.
+    let counter = FrameCounter(url: floodURL)
+    let counterStart = Date()
     let floodPTY = try DashboardOnPTY(
-        executable: dashboard, arguments: ["--no-config", "--url", "ws://127.0.0.1:\(floodPort)/ws", "--log-file", floodLog], width: 120, height: 40)
+        executable: dashboard, arguments: ["--no-config", "--url", floodURL, "--log-file", floodLog], width: 120, height: 40)
     floodPTY.drain(for: 3)
     let floodCPUBefore = floodPTY.cpuSeconds
     let floodStart = Date()
@@ -323,31 +338,30 @@ if haveDashboard {
         floodPTY.drain(for: 0.25)
     }
     let floodCPU = (floodPTY.cpuSeconds - floodCPUBefore) / Date().timeIntervalSince(floodStart)
+    print(String(format: "keys     under the maximum flood, 120x40 pty: key → screen p50 %.1f ms  p99 %.1f ms  max %.1f ms (%d keys, %d missed; dashboard %.0f %% of a core)",
+                 Double(latency.valueAtPercentile(50)) / 1000, Double(latency.valueAtPercentile(99)) / 1000, Double(latency.max) / 1000,
+                 Int(latency.totalCount), missed, floodCPU * 100))
     // Then the flood alone for 10 s, and `q`: the session summary in the log says how many messages the
-    // dashboard took and how many frames it drew, over its whole run.
+    // dashboard took and how many frames it drew over its whole run.
     floodPTY.drain(for: 10)
     let floodPeak = floodPTY.peakResidentBytes
     floodPTY.type("q")
-    floodPTY.drain(for: 5)
+    floodPTY.drain(for: 5, until: "\u{1B}[?1049l")
+    let countedRate = Double(counter.messages) / Date().timeIntervalSince(counterStart)
+    counter.shutdown()
     floodPTY.stop()
     flood.stop()
     let summaryLine = ((try? String(contentsOfFile: floodLog, encoding: .utf8)) ?? "").split(separator: "\n").last { $0.contains("session ended") }
     let summary = summaryLine.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String] } ?? [:]
     let floodSeconds = Double(summary["seconds"] ?? "") ?? 0
     let floodMessages = Double(summary["messages"] ?? "") ?? 0
-    let small = cpu["120x40"] ?? 0, large = cpu["400x120"] ?? 0
-    print(String(format: "launch   --demo to first frame on a 120x40 pty: best %.0f ms, median %.0f ms (%d launches)",
-                 (launches.min() ?? 0) * 1000, (launches.sorted()[safe: launches.count / 2] ?? 0) * 1000, launches.count))
-    print(String(format: "cpu      50 events/s on a pty: 120x40 %.1f %% of a core   400x120 %.1f %% (×%.1f)",
-                 small * 100, large * 100, small > 0 ? large / small : 0))
-    print(String(format: "keys     under the maximum flood, 120x40 pty: key → screen p50 %.1f ms  p99 %.1f ms  max %.1f ms (%d keys, %d missed; dashboard %.0f %% of a core)",
-                 Double(latency.valueAtPercentile(50)) / 1000, Double(latency.valueAtPercentile(99)) / 1000, Double(latency.max) / 1000,
-                 Int(latency.totalCount), missed, floodCPU * 100))
-    print(String(format: "flood    the same dashboard over its whole run: %@ frames/s, %.0f k messages/s (%.0f %% of the frame-counting client), peak RSS %@",
-                 summary["frames_per_second"] ?? "?", floodSeconds > 0 ? floodMessages / floodSeconds / 1e3 : 0,
-                 floodSeconds > 0 && countingRate > 0 ? floodMessages / floodSeconds / countingRate * 100 : 0, megabytes(floodPeak)))
-} else {
-    print("launch, cpu, keys: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
+    let dashboardRate = floodSeconds > 0 ? floodMessages / floodSeconds : 0
+    print(String(format: "flood    the same run: frame-counting client (baseline) %.0f k/s   dashboard %.0f k messages/s (%.0f %%), %@ frames/s (a frame %@ ms of processor time), peak RSS %@",
+                 countedRate / 1e3, dashboardRate / 1e3, countedRate > 0 ? dashboardRate / countedRate * 100 : 0,
+                 summary["frames_per_second"] ?? "?", summary["frame_ms"] ?? "?", megabytes(floodPeak)))
+}
+if !haveDashboard {
+    print("launch, cpu, keys, tail: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
 }
 if sink == 42 { print("") }  // keeps the work observable to the optimiser
 

@@ -249,3 +249,89 @@ struct FramePacingTests {
         #expect(!gaps.isEmpty && gaps.allSatisfy { $0 <= 0.5 + 0.2 + 0.011 }, "\(gaps)")
     }
 }
+
+/// A virtual clock on which looking at the time costs time: each reading is a millisecond later, as if the loop
+/// were busy reducing between readings.
+final class BusyClock: RuntimeClock {
+    private(set) var elapsed = 0.0
+    func now() -> Double { 1_800_000_000 + elapsed }
+    func monotonic() -> Double {
+        elapsed += 0.001
+        return elapsed
+    }
+    func wait(for descriptors: [Int32], until deadline: Double) -> (events: [Int16], interrupted: Bool) {
+        var fds = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        _ = poll(&fds, nfds_t(fds.count), 0)
+        let events = fds.map(\.revents)
+        if !events.contains(where: { $0 != 0 }), deadline.isFinite, deadline > elapsed { elapsed = deadline }
+        return (events, false)
+    }
+}
+
+/// A backlog of 2,000 messages all at once; the key is pressed while the 100th is reduced.
+final class BacklogSource: ActionSource {
+    private var given = false
+    var descriptor: Int32? { nil }
+    var drivesTimers: Bool { false }
+    func take(now: Double) -> [Action] {
+        guard !given else { return [] }
+        given = true
+        return (0..<2000).map { .received(generation: 0, items: [], at: 1_800_000_000 + Double($0) / 1000) }
+    }
+    func nextDue(now: Double) -> Double? { nil }
+    func intercept(_ key: Key, state: State, now: Double) -> Bool { false }
+    func takeRestart() -> State? { nil }
+    var exhausted: Bool { given }
+}
+
+final class KeyDuringBacklog: Frontend {
+    let pipe: (read: Int32, write: Int32)
+    private(set) var observed = 0
+    private(set) var observedWhenKeyRead: Int?
+
+    init() {
+        var fds: [Int32] = [0, 0]
+        _ = Glibc.pipe(&fds)
+        pipe = (fds[0], fds[1])
+        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        close(pipe.read)
+        close(pipe.write)
+    }
+
+    var inputDescriptor: Int32? { pipe.read }
+    var wantsToStop: Bool { observed >= 2000 && observedWhenKeyRead != nil }
+
+    func observe(_ action: Action, previous: [ConnectionState], state: State) {
+        guard case .received = action else { return }
+        observed += 1
+        if observed == 100 {
+            var byte: UInt8 = 1
+            _ = write(pipe.write, &byte, 1)
+        }
+    }
+
+    func readInput(state: State) -> [Action] {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        guard read(pipe.read, &buffer, buffer.count) > 0 else { return [] }
+        observedWhenKeyRead = observed
+        return [.key(.character("j"))]
+    }
+
+    func present(state: State) {}
+}
+
+struct WorkSliceTests {
+    /// Under a flood the loop reduces in slices of about 10 ms and looks at the keyboard between them: a key
+    /// pressed early in a 2,000-message backlog is read long before the backlog's end, and nothing is lost.
+    @Test func aKeyIsReadBetweenSlicesOfABacklog() throws {
+        let screen = KeyDuringBacklog()
+        let state = State(settings: Settings(url: "ws://sliced/ws"), topics: [.drifts])
+        Runtime(state: state, source: BacklogSource(), connection: NoConnection(), frontend: screen, clock: BusyClock()).run()
+        let readAt = try #require(screen.observedWhenKeyRead)
+        #expect(readAt >= 100 && readAt < 400, "the key was read after \(readAt) of 2,000 messages")
+        #expect(screen.observed == 2000, "every message reduced: \(screen.observed)")
+    }
+}

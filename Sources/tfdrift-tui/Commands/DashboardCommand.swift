@@ -28,7 +28,7 @@ struct DashboardCommand: ParsableCommand {
     @OptionGroup(title: "Recording") var recording: RecordOptions
 
     /// Redraws for arriving data take at most this share of a core (keys and resizes redraw at once).
-    static let drawingShare = 0.04
+    static let drawingShare = 0.035
 
     func run() throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
