@@ -185,6 +185,7 @@ public final class Runtime {
                 // Seeking backwards starts over; what the viewer set up on screen stays.
                 restart.ui = state.ui
                 state = restart
+                carried = []  // what was left of the old run's slice belongs to the time left behind
                 dirty = true
             }
             let after = clock.monotonic()

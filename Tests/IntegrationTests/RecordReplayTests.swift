@@ -51,7 +51,7 @@ struct RecordReplayTests {
         let path = Self.scratch("live")
         defer { try? FileManager.default.removeItem(atPath: path) }
         let seconds = ProcessInfo.processInfo.environment["RECORD_REPLAY_SECONDS"].flatMap(Double.init) ?? 0
-        let live = CanvasCollector(every: seconds > 0 ? 97 : 7)
+        let live = CanvasCollector(every: seconds > 0 ? 97 : 3)
         var options = WebSocketClient.Options()
         options.rawFrames = true
         let restarts = seconds > 0 ? Thread {
