@@ -18,28 +18,23 @@ enum DirectDecoder {
         var envelope = InlineArray<3, Slot>(repeating: .absent)  // type, topic, timestamp
         var fields = LineFields(bytes: line)
         var body: EnvelopeField?  // which of `data` and `payload` the body came from
-        guard scanner.enterObject() else { return nil }
-        var first = true
-        while let key = scanner.nextKey(&first) {
+        let read = scanner.object { scanner, key in
             switch scanner.envelopeField(key) {
             case let field? where field == .data || field == .payload:
                 // The first `data` is the body, as in the tree; a message with both is left to the general path.
                 if body == nil {
-                    guard scanner.peek == UInt8(ascii: "{"), fields.read(&scanner) else { return nil }
                     body = field
-                } else {
-                    guard body == field, scanner.skipValue(depth: 1) else { return nil }
+                    return scanner.peek == UInt8(ascii: "{") && fields.read(&scanner)
                 }
+                return body == field && scanner.skipValue(depth: 1)
             case let field?:
-                if case .absent = envelope[field.rawValue] {
-                    guard scanner.readScalar(into: &envelope[field.rawValue]) else { return nil }
-                } else {
-                    guard scanner.skipValue(depth: 1) else { return nil }
-                }
+                guard case .absent = envelope[field.rawValue] else { return scanner.skipValue(depth: 1) }
+                return scanner.readScalar(into: &envelope[field.rawValue])
             case nil:
-                guard scanner.skipValue(depth: 1) else { return nil }
+                return scanner.skipValue(depth: 1)
             }
         }
+        guard read else { return nil }
         guard scanner.finished, body != nil, case .string(let typeBytes) = envelope[EnvelopeField.type.rawValue] else {
             return nil
         }
@@ -106,65 +101,42 @@ struct LineFields: MessageBody {
     /// Reads the body object at the scanner: the first occurrence of each known field (as the tree's lookup
     /// finds the first), everything else checked and skipped. False when anything needs the general path.
     mutating func read(_ scanner: inout LineScanner) -> Bool {
-        guard scanner.enterObject() else { return false }
-        var first = true
-        while let key = scanner.nextKey(&first) {
+        scanner.object { scanner, key in
             switch scanner.bodyField(key) {
             case .userIdentity?:
-                if identitySeen || scanner.peek != UInt8(ascii: "{") {
-                    identitySeen = true
-                    guard scanner.skipValue(depth: 2) else { return false }
-                } else {
-                    identitySeen = true
-                    guard readIdentity(&scanner) else { return false }
-                }
+                defer { identitySeen = true }
+                guard !identitySeen, scanner.peek == UInt8(ascii: "{") else { return scanner.skipValue(depth: 2) }
+                return readIdentity(&scanner)
             case .changes?:
-                if changesSeen {
-                    guard scanner.skipValue(depth: 2) else { return false }
-                } else if scanner.peek == UInt8(ascii: "{") {
-                    guard readChanges(&scanner) else { return false }
-                } else {
-                    // A `changes` that is not an object is shown as JSON: the general path's.
-                    guard scanner.literal("null") else { return false }
-                }
-                changesSeen = true
+                defer { changesSeen = true }
+                if changesSeen { return scanner.skipValue(depth: 2) }
+                // A `changes` that is not an object (or null) is shown as JSON: the general path's.
+                return scanner.peek == UInt8(ascii: "{") ? readChanges(&scanner) : scanner.literal("null")
             case let field?:
-                if case .absent = slots[field.rawValue] {
-                    guard scanner.readScalar(into: &slots[field.rawValue]) else { return false }
-                } else {
-                    guard scanner.skipValue(depth: 2) else { return false }
-                }
+                guard case .absent = slots[field.rawValue] else { return scanner.skipValue(depth: 2) }
+                return scanner.readScalar(into: &slots[field.rawValue])
             case nil:
-                guard scanner.skipValue(depth: 2) else { return false }
+                return scanner.skipValue(depth: 2)
             }
         }
-        return scanner.closed
     }
 
     mutating func readIdentity(_ scanner: inout LineScanner) -> Bool {
-        guard scanner.enterObject() else { return false }
-        var first = true
-        while let key = scanner.nextKey(&first) {
-            if let field = scanner.identityField(key), case .absent = identity[field.rawValue] {
-                guard scanner.readScalar(into: &identity[field.rawValue]) else { return false }
-            } else {
-                guard scanner.skipValue(depth: 3) else { return false }
-            }
+        scanner.object { scanner, key in
+            guard let field = scanner.identityField(key), case .absent = identity[field.rawValue] else { return scanner.skipValue(depth: 3) }
+            return scanner.readScalar(into: &identity[field.rawValue])
         }
-        return scanner.closed
     }
 
     /// Every member of `changes`, in order (the inline summary shows up to 16 of them); more is left to the
     /// general path.
     mutating func readChanges(_ scanner: inout LineScanner) -> Bool {
-        guard scanner.enterObject() else { return false }
-        var first = true
-        while let key = scanner.nextKey(&first) {
+        scanner.object { scanner, key in
             guard changesCount < changes.count, scanner.readScalar(into: &changes[changesCount].value) else { return false }
             changes[changesCount].key = key
             changesCount += 1
+            return true
         }
-        return scanner.closed
     }
 
     /// The first member of `changes` named `key`.
@@ -264,7 +236,6 @@ struct LineScanner {
 
     var peek: UInt8 { index < bytes.count ? bytes[index] : 0 }
     var finished: Bool { !failed && index == bytes.count }  // lines arrive trimmed
-    var closed: Bool { !failed }
 
     mutating func skipSpaces() {
         while index < bytes.count, bytes[index] == 0x20 { index += 1 }
@@ -322,12 +293,18 @@ struct LineScanner {
         }
     }
 
-    mutating func enterObject() -> Bool {
+    /// Reads the object at the index: `member` gets each key with the index at its value, and must read or skip
+    /// the value; false when it does not, or when the object is not valid JSON.
+    mutating func object(_ member: (inout LineScanner, Range<Int>) -> Bool) -> Bool {
         skipSpaces()
         guard peek == UInt8(ascii: "{") else { return false }
         index += 1
         values += 1
-        return true
+        var first = true
+        while let key = nextKey(&first) {
+            guard member(&self, key) else { return false }
+        }
+        return !failed
     }
 
     /// The next member's key, with the index at its value; nil at the object's end or (setting `failed`) at
@@ -433,12 +410,7 @@ struct LineScanner {
         switch peek {
         case UInt8(ascii: "\""): return quoted() != nil
         case UInt8(ascii: "{"):
-            index += 1
-            var first = true
-            while nextKey(&first) != nil {
-                guard skipValue(depth: depth + 1) else { return false }
-            }
-            return !failed
+            return object { scanner, _ in scanner.skipValue(depth: depth + 1) }
         case UInt8(ascii: "["):
             index += 1
             skipSpaces()

@@ -165,11 +165,40 @@ final class SteadyData: ActionSource {
 
 /// A screen whose every frame costs `cost` seconds of virtual time; the first frame after `keyAt` presses a key
 /// (a byte into its input pipe), and the times of frames and of the key's reading are noted.
+/// A keyboard for test frontends: a non-blocking pipe whose read end the runtime polls as its input.
+final class KeyPipe {
+    let read: Int32
+    let write: Int32
+
+    init() {
+        var fds: [Int32] = [0, 0]
+        _ = Glibc.pipe(&fds)
+        (read, write) = (fds[0], fds[1])
+        _ = fcntl(read, F_SETFL, fcntl(read, F_GETFL) | O_NONBLOCK)
+    }
+
+    deinit {
+        close(read)
+        close(write)
+    }
+
+    func press() {
+        var byte: UInt8 = 1
+        _ = Glibc.write(write, &byte, 1)
+    }
+
+    /// Whether a key was waiting (and is now taken).
+    func take() -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return Glibc.read(read, &buffer, buffer.count) > 0
+    }
+}
+
 final class CostlyScreen: Frontend {
     let clock: VirtualClock
     let cost: Double
     let keyAt: Double
-    let pipe: (read: Int32, write: Int32)
+    let keys = KeyPipe()
     private var pressed = false
     private(set) var frames: [Double] = []
     private(set) var keyReadAt: Double?
@@ -178,23 +207,13 @@ final class CostlyScreen: Frontend {
         self.clock = clock
         self.cost = cost
         self.keyAt = keyAt
-        var fds: [Int32] = [0, 0]
-        _ = Glibc.pipe(&fds)
-        pipe = (fds[0], fds[1])
-        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
     }
 
-    deinit {
-        close(pipe.read)
-        close(pipe.write)
-    }
-
-    var inputDescriptor: Int32? { pipe.read }
+    var inputDescriptor: Int32? { keys.read }
     var wantsToStop: Bool { false }
 
     func readInput(state: State) -> [Action] {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        guard read(pipe.read, &buffer, buffer.count) > 0 else { return [] }
+        guard keys.take() else { return [] }
         keyReadAt = clock.monotonic()
         return [.key(.character("j"))]
     }
@@ -204,8 +223,7 @@ final class CostlyScreen: Frontend {
         clock.advance(by: cost)
         if !pressed, clock.monotonic() >= keyAt {
             pressed = true
-            var byte: UInt8 = 1
-            _ = write(pipe.write, &byte, 1)
+            keys.press()
         }
     }
 }
@@ -285,37 +303,21 @@ final class BacklogSource: ActionSource {
 }
 
 final class KeyDuringBacklog: Frontend {
-    let pipe: (read: Int32, write: Int32)
+    let keys = KeyPipe()
     private(set) var observed = 0
     private(set) var observedWhenKeyRead: Int?
 
-    init() {
-        var fds: [Int32] = [0, 0]
-        _ = Glibc.pipe(&fds)
-        pipe = (fds[0], fds[1])
-        _ = fcntl(fds[0], F_SETFL, fcntl(fds[0], F_GETFL) | O_NONBLOCK)
-    }
-
-    deinit {
-        close(pipe.read)
-        close(pipe.write)
-    }
-
-    var inputDescriptor: Int32? { pipe.read }
+    var inputDescriptor: Int32? { keys.read }
     var wantsToStop: Bool { observed >= 2000 && observedWhenKeyRead != nil }
 
     func observe(_ action: Action, previous: [ConnectionState], state: State) {
         guard case .received = action else { return }
         observed += 1
-        if observed == 100 {
-            var byte: UInt8 = 1
-            _ = write(pipe.write, &byte, 1)
-        }
+        if observed == 100 { keys.press() }
     }
 
     func readInput(state: State) -> [Action] {
-        var buffer = [UInt8](repeating: 0, count: 16)
-        guard read(pipe.read, &buffer, buffer.count) > 0 else { return [] }
+        guard keys.take() else { return [] }
         observedWhenKeyRead = observed
         return [.key(.character("j"))]
     }
