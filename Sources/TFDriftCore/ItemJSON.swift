@@ -1,37 +1,122 @@
 import TFDriftWire
 
-/// One JSON shape per kind of item, shared by `tail`'s NDJSON, the export file and the clipboard copy, so the
-/// three can never disagree about what a drift looks like.
+/// Takes an item's JSON fields in order. Each kind of item describes its shape once (`writeFields`), and every
+/// consumer follows it: `jsonFields` for the export file and the clipboard copy, `NDJSONFieldWriter` for `tail`,
+/// so the three can never disagree about what a drift looks like.
+public protocol JSONFieldSink {
+    mutating func field(_ key: String, _ value: JSONValue)
+    /// A time, written as `2026-11-27T03:01:43Z`.
+    mutating func time(_ key: String, _ seconds: Double)
+}
+
+/// Collects the fields as pairs.
+struct JSONFieldList: JSONFieldSink {
+    var fields: [(String, JSONValue)] = []
+    mutating func field(_ key: String, _ value: JSONValue) { fields.append((key, value)) }
+    mutating func time(_ key: String, _ seconds: Double) { fields.append((key, .string(Timestamp.format(seconds)))) }
+}
+
+/// Writes the fields straight into an NDJSON byte buffer (`,"key":value` each), formatting a timestamp only when
+/// its second changes: what `tail` does for every line of a flood.
+public struct NDJSONFieldWriter: JSONFieldSink {
+    public var out: [UInt8] = []
+    private var second = Double.nan
+    private var secondText: [UInt8] = []
+
+    public init() {}
+
+    public mutating func field(_ key: String, _ value: JSONValue) {
+        out.append(UInt8(ascii: ","))
+        JSONValue.writeString(key, to: &out)
+        out.append(UInt8(ascii: ":"))
+        value.write(to: &out)
+    }
+
+    public mutating func time(_ key: String, _ seconds: Double) {
+        let floor = seconds.rounded(.down)
+        if floor != second {
+            second = floor
+            secondText = Array(Timestamp.format(seconds).utf8)
+        }
+        out.append(UInt8(ascii: ","))
+        JSONValue.writeString(key, to: &out)
+        out.append(contentsOf: #":""#.utf8)
+        out.append(contentsOf: secondText)
+        out.append(UInt8(ascii: "\""))
+    }
+}
+
 extension DriftRecord {
-    public var jsonFields: [(String, JSONValue)] {
-        [
-            ("topic", "drift"), ("severity", .string(severity.label)), ("resource_type", .string(resourceType)),
-            ("resource_name", .string(resourceName)), ("resource_id", .string(resourceID)),
-            ("attribute", .string(attribute)), ("old_value", .string(oldValue)), ("new_value", .string(newValue)),
-            ("user", .string(user)), ("time", .string(Timestamp.format(time))), ("backfilled", .bool(backfilled)),
-            ("history", .bool(history)), ("received_at", .string(Timestamp.format(receivedAt))),
-        ]
+    public func writeFields(to sink: inout some JSONFieldSink) {
+        sink.field("topic", "drift")
+        sink.field("severity", .string(severity.label))
+        sink.field("resource_type", .string(resourceType))
+        sink.field("resource_name", .string(resourceName))
+        sink.field("resource_id", .string(resourceID))
+        sink.field("attribute", .string(attribute))
+        sink.field("old_value", .string(oldValue))
+        sink.field("new_value", .string(newValue))
+        sink.field("user", .string(user))
+        sink.time("time", time)
+        sink.field("backfilled", .bool(backfilled))
+        sink.field("history", .bool(history))
+        sink.time("received_at", receivedAt)
     }
 }
 
 extension EventRecord {
-    public var jsonFields: [(String, JSONValue)] {
-        [
-            ("topic", .string(topic.wireName)), ("severity", .string(severity.label)), ("title", .string(title)),
-            ("resource", .string(resource)), ("detail", .string(detail)), ("user", .string(user)),
-            ("time", .string(Timestamp.format(time))), ("received_at", .string(Timestamp.format(receivedAt))),
-        ]
+    public func writeFields(to sink: inout some JSONFieldSink) {
+        sink.field("topic", .string(topic.wireName))
+        sink.field("severity", .string(severity.label))
+        sink.field("title", .string(title))
+        sink.field("resource", .string(resource))
+        sink.field("detail", .string(detail))
+        sink.field("user", .string(user))
+        sink.time("time", time)
+        sink.time("received_at", receivedAt)
     }
 }
 
 extension StateRecord {
-    public var jsonFields: [(String, JSONValue)] {
-        [
-            ("topic", "state_change"), ("resource", .string(resource)), ("action", .string(action)),
-            ("detail", .string(detail)), ("time", .string(Timestamp.format(time))),
-            ("received_at", .string(Timestamp.format(receivedAt))),
-        ]
+    public func writeFields(to sink: inout some JSONFieldSink) {
+        sink.field("topic", "state_change")
+        sink.field("resource", .string(resource))
+        sink.field("action", .string(action))
+        sink.field("detail", .string(detail))
+        sink.time("time", time)
+        sink.time("received_at", receivedAt)
     }
+}
+
+extension Incoming {
+    /// A record's fields into `sink`; other items have none here.
+    public func writeFields(to sink: inout some JSONFieldSink) {
+        switch self {
+        case .drift(let d): d.writeFields(to: &sink)
+        case .event(let e): e.writeFields(to: &sink)
+        case .stateChange(let s): s.writeFields(to: &sink)
+        default: break
+        }
+    }
+
+    /// The fields as pairs, for the export file and the clipboard.
+    public var jsonFields: [(String, JSONValue)] {
+        var list = JSONFieldList()
+        writeFields(to: &list)
+        return list.fields
+    }
+}
+
+extension DriftRecord {
+    public var jsonFields: [(String, JSONValue)] { Incoming.drift(self).jsonFields }
+}
+
+extension EventRecord {
+    public var jsonFields: [(String, JSONValue)] { Incoming.event(self).jsonFields }
+}
+
+extension StateRecord {
+    public var jsonFields: [(String, JSONValue)] { Incoming.stateChange(self).jsonFields }
 }
 
 extension State {

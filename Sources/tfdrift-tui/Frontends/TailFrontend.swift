@@ -20,7 +20,8 @@ final class TailFrontend: Frontend {
         self.deadline = duration.map { SystemClock.monotonic() + $0 }
     }
 
-    private var buffer: [UInt8] = []
+    /// The output waiting for the next flush; NDJSON lines are written into it directly.
+    private var writer = NDJSONFieldWriter()
 
     var inputDescriptor: Int32? { nil }
     func readInput(state: State) -> [Action] { [] }
@@ -31,9 +32,9 @@ final class TailFrontend: Frontend {
     }
 
     private func flush() {
-        guard !buffer.isEmpty else { return }
-        Console.write(buffer, to: STDOUT_FILENO)
-        buffer.removeAll(keepingCapacity: true)
+        guard !writer.out.isEmpty else { return }
+        Console.write(writer.out, to: STDOUT_FILENO)
+        writer.out.removeAll(keepingCapacity: true)
     }
 
     /// `--duration` ends on time: the loop wakes for it even when nothing arrives.
@@ -123,12 +124,12 @@ final class TailFrontend: Frontend {
     /// goes through the sanitiser once more, whatever its parts were, before it reaches a terminal or a pipe.
     func emit(_ line: TailLine) {
         if format == .ndjson {
-            line.write(into: &buffer)
+            line.write(into: &writer)
         } else {
-            buffer.append(contentsOf: Sanitizer.clean(line.textLine, limit: 1 << 20).utf8)
+            writer.out.append(contentsOf: Sanitizer.clean(line.textLine, limit: 1 << 20).utf8)
         }
-        buffer.append(0x0A)
-        if buffer.count >= 1 << 16 { flush() }
+        writer.out.append(0x0A)
+        if writer.out.count >= 1 << 16 { flush() }
     }
 }
 
@@ -137,27 +138,32 @@ struct TailLine {
     var kind: String
     var fields: [(String, JSONValue)]
     var text: String
+    /// A record whose fields follow `fields` (written straight from the record, not through pairs).
+    var record: Incoming?
+
+    init(kind: String, fields: [(String, JSONValue)], text: String, record: Incoming? = nil) {
+        self.kind = kind
+        self.fields = fields
+        self.text = text
+        self.record = record
+    }
 
     var isEvent: Bool { kind == "event" }
 
-    /// The NDJSON object, straight into `out`.
-    func write(into out: inout [UInt8]) {
-        out.append(contentsOf: #"{"kind":"#.utf8)
-        JSONValue.writeString(kind, to: &out)
-        for (key, value) in fields {
-            out.append(UInt8(ascii: ","))
-            JSONValue.writeString(key, to: &out)
-            out.append(UInt8(ascii: ":"))
-            value.write(to: &out)
-        }
-        out.append(UInt8(ascii: "}"))
+    /// The NDJSON object, straight into the writer's buffer.
+    func write(into writer: inout NDJSONFieldWriter) {
+        writer.out.append(contentsOf: #"{"kind":"#.utf8)
+        JSONValue.writeString(kind, to: &writer.out)
+        for (key, value) in fields { writer.field(key, value) }
+        record?.writeFields(to: &writer)
+        writer.out.append(UInt8(ascii: "}"))
     }
 
     var textLine: String { "\(kind.padding(10)) \(text)" }
 
     /// The line as one of several servers printed it: `"server":"prod"` after the kind, the name before the text.
     func from(_ server: String) -> TailLine {
-        TailLine(kind: kind, fields: [("server", .string(server))] + fields, text: "[\(server)] \(text)")
+        TailLine(kind: kind, fields: [("server", .string(server))] + fields, text: "[\(server)] \(text)", record: record)
     }
 
     static func problem(_ p: Problem) -> TailLine {
@@ -215,12 +221,13 @@ struct TailLine {
         switch item {
         case .drift(let d):
             return TailLine(
-                kind: "event", fields: d.jsonFields,
-                text: text ? "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)" : "")
+                kind: "event", fields: [],
+                text: text ? "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)" : "",
+                record: item)
         case .event(let e):
-            return TailLine(kind: "event", fields: e.jsonFields, text: text ? "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)" : "")
+            return TailLine(kind: "event", fields: [], text: text ? "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)" : "", record: item)
         case .stateChange(let s):
-            return TailLine(kind: "event", fields: s.jsonFields, text: text ? "state_change \(s.action) \(s.resource) \(s.detail)" : "")
+            return TailLine(kind: "event", fields: [], text: text ? "state_change \(s.action) \(s.resource) \(s.detail)" : "", record: item)
         case .stats(let s):
             var fields: [(String, JSONValue)] = [("type", "stats")]
             if let d = s.driftTotal { fields.append(("drift_total", .number(Double(d)))) }
