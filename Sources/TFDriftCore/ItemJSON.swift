@@ -72,19 +72,23 @@ extension EventRecord {
         sink.field("resource", .string(resource))
         sink.field("detail", .string(detail))
         sink.field("user", .string(user))
-        sink.time("time", time)
-        sink.time("received_at", receivedAt)
+        sink.times(time, receivedAt: receivedAt)
     }
 }
 
 extension StateRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
         sink.field("topic", "state_change")
-        sink.field("resource", .string(resource))
-        sink.field("action", .string(action))
-        sink.field("detail", .string(detail))
-        sink.time("time", time)
-        sink.time("received_at", receivedAt)
+        for (key, value) in [("resource", resource), ("action", action), ("detail", detail)] { sink.field(key, .string(value)) }
+        sink.times(time, receivedAt: receivedAt)
+    }
+}
+
+extension JSONFieldSink {
+    /// When it happened and when it arrived: the last two fields of events and state changes.
+    mutating func times(_ time: Double, receivedAt: Double) {
+        self.time("time", time)
+        self.time("received_at", receivedAt)
     }
 }
 
