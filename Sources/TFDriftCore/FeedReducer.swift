@@ -14,6 +14,7 @@ enum FeedReducer {
             return KioskReducer.alert(for: drift, &state, at: at)
         case .event(var event):
             event.server = state.serverIndex
+            if !state.feed.keepsRawLines { event.raw = "" }
             state.feed.events.append(event)
             var known = true
             if case .other = event.topic { known = false }
@@ -21,6 +22,7 @@ enum FeedReducer {
             UIReducer.holdSelection(&state, pane: .events)
         case .stateChange(var change):
             change.server = state.serverIndex
+            if !state.feed.keepsRawLines { change.raw = "" }
             state.feed.stateChanges.append(change)
             count(&state) { $0.record(kind: "state", severity: nil, resourceType: change.resourceType, at: at) }
             UIReducer.holdSelection(&state, pane: .state)
@@ -44,6 +46,7 @@ enum FeedReducer {
     static func show(_ drift: DriftRecord, key: DriftDigest, in state: inout State, at: Double) {
         var drift = drift
         drift.server = state.serverIndex
+        if !state.feed.keepsRawLines { drift.raw = "" }
         state.server.driftKeys.insert(key, backfill: drift.backfilled)
         state.feed.drifts.append(drift)
         count(&state) { $0.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, user: drift.user, at: at) }

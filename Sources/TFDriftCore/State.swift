@@ -459,6 +459,9 @@ public struct FeedState: Sendable, Equatable {
     public var stateChanges: History<StateRecord>
     public var stats = Statistics()
     public var gaps: [Gap] = []
+    /// Whether records keep the message they came from, for the detail view's `r`. `tail` prints fields only:
+    /// without them its store is a third smaller.
+    public var keepsRawLines = true
 
     public init(historyLimit: Int) {
         drifts = History(capacity: historyLimit)

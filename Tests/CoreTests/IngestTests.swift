@@ -127,3 +127,30 @@ struct HistoryTests {
         #expect(h.clamp(0) == 2)
     }
 }
+
+/// What the store keeps of each message: the dashboard keeps the raw line for the detail view's `r`; `tail`,
+/// which prints fields only, keeps none (its store is a third smaller under a flood).
+struct RawLineKeepingTests {
+    func stored(keepingRawLines: Bool) -> State {
+        var state = State(settings: Settings(url: "ws://x/ws"), topics: [.all])
+        state.feed.keepsRawLines = keepingRawLines
+        _ = Reducer.reduce(&state, .started(at: 1000))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 1000))
+        let frame = DirectDecoderTests.corpus.joined(separator: "\n")
+        _ = Reducer.reduce(&state, .received(generation: 1, items: Ingest.items(fromFrame: Array(frame.utf8), receivedAt: 1000), at: 1000))
+        return state
+    }
+
+    @Test func theDashboardKeepsRawLinesAndTailDoesNot() throws {
+        let dashboard = stored(keepingRawLines: true)
+        let tail = stored(keepingRawLines: false)
+        let drifts = try #require(dashboard.retained(.drifts))
+        #expect(drifts.count >= 3 && dashboard.feed.stateChanges.nextSeq >= 2 && dashboard.feed.events.nextSeq >= 4)
+        #expect(drifts.allSatisfy { !(dashboard.feed.drifts[$0]?.raw.isEmpty ?? true) })
+        #expect((0..<tail.feed.drifts.nextSeq).allSatisfy { tail.feed.drifts[$0]?.raw == "" })
+        #expect((0..<tail.feed.events.nextSeq).allSatisfy { tail.feed.events[$0]?.raw == "" })
+        #expect((0..<tail.feed.stateChanges.nextSeq).allSatisfy { tail.feed.stateChanges[$0]?.raw == "" })
+        // Everything else is the same: the same items, counted the same.
+        #expect(tail.feed.drifts.nextSeq == dashboard.feed.drifts.nextSeq && tail.feed.stats == dashboard.feed.stats)
+    }
+}
