@@ -172,11 +172,7 @@ public final class Runtime {
                 if inputEvents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 && inputEvents & Int16(POLLIN) == 0 {
                     input.append(.command(.quit))  // the terminal went away
                 } else {
-                    // A replay's controls are the source's; everything else is the store's.
-                    input += frontend.readInput(state: state).filter { action in
-                        guard case .key(let key) = action else { return true }
-                        return !source.intercept(key, state: state, now: clock.monotonic())
-                    }
+                    input += frontend.readInput(state: state)
                     dirty = true  // a resize needs a redraw even without a state change
                     inputChanged = true
                 }
@@ -191,7 +187,12 @@ public final class Runtime {
             let after = clock.monotonic()
             // The operator's input first, and its frame at once: under a flood, the backlog of messages must not
             // stand between a key and the screen that answers it.
-            for action in input { dispatch(action) }
+            for action in input {
+                // A replay's controls are the source's, everything else is the store's; decided key by key as
+                // each is reached, so a space typed right after `:` goes to the palette `:` opened.
+                if case .key(let key) = action, source.intercept(key, state: state, now: clock.monotonic()) { continue }
+                dispatch(action)
+            }
             if inputChanged {
                 for action in frontend.settle(state: state) { dispatch(action) }
                 if dirty { presentFrame(at: after) }

@@ -67,8 +67,8 @@ struct RecordReplayEndToEndTests {
         try tmux.send("Escape")
         let export = scratchFile("replay-export.ndjson")
         defer { unlink(export) }
-        try tmux.send(":")
-        try tmux.type("export \(export)")
+        // `:` and the command in one write: the space must reach the palette `:` opens, not pause the replay.
+        try tmux.type(":export \(export)")
         try tmux.waitFor("the export confirmed") { $0.contains("exported") }
         let lines = try String(contentsOfFile: export, encoding: .utf8).split(separator: "\n")
         #expect(!lines.isEmpty && lines.allSatisfy { $0.contains("\"severity\":\"critical\"") }, "\(lines.prefix(3))")
