@@ -12,7 +12,8 @@ import TFDriftWire
 /// an unexpected type, a body that is both `data` and `payload`) answers `nil` and takes the general path,
 /// so both paths give identical records (`DirectDecoderTests` compares them on the corpus and random input).
 enum DirectDecoder {
-    /// The line's record without its raw text, or nil for the general path. A line it decodes is `plain`.
+    /// The line's record without its raw text, or nil for the general path. A line it decodes is printable
+    /// ASCII without a backslash: its strings need no decoding and nothing in it needs the sanitiser's repairs.
     static func item(_ line: UnsafeBufferPointer<UInt8>, receivedAt: Double) -> Incoming? {
         var scanner = LineScanner(bytes: line)
         var envelope = InlineArray<3, Slot>(repeating: .absent)  // type, topic, timestamp
@@ -38,10 +39,10 @@ enum DirectDecoder {
         guard scanner.finished, body != nil, case .string(let typeBytes) = envelope[EnvelopeField.type.rawValue] else {
             return nil
         }
-        let type = scanner.string(typeBytes)
+        let type = line.text(typeBytes)
         var topic = ""
         switch envelope[EnvelopeField.topic.rawValue] {
-        case .string(let r): topic = scanner.string(r)
+        case .string(let r): topic = line.text(r)
         case .absent: break
         default: return nil
         }
@@ -63,12 +64,11 @@ enum DirectDecoder {
         }
     }
 
-    /// Printable ASCII with no backslash: no escapes to decode, nothing to repair, nothing for the sanitiser
-    /// to replace, and the only JSON whitespace inside is the space. Every line `item` decodes is plain.
-    static func plain(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in line where byte < 0x20 || byte > 0x7E || byte == UInt8(ascii: "\\") { return false }
-        return true
-    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// The bytes at `r` as a string (the scanner has proven them plain ASCII).
+    func text(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: self[r]), as: UTF8.self) }
 }
 
 /// The envelope keys read; their values are scalars except `data` / `payload`, the body.
@@ -148,33 +148,32 @@ struct LineFields: MessageBody {
     }
 
     func changesString(_ key: String) -> String? {
-        if case .string(let r)? = change(key) { return text(r) }
+        if case .string(let r)? = change(key) { return bytes.text(r) }
         return nil
     }
 
     func changesText(_ key: String) -> String? {
-        change(key).map { value in
-            switch value {
-            case .string(let r), .verbatim(let r): Sanitizer.clean(plainASCII: text(r), limit: 256)
-            case .null, .absent: ""
-            }
-        }
+        change(key).map { shown($0, limit: 256, null: "") }
     }
 
     func changesInline(excluding: String?) -> String {
         var parts: [String] = []
         for i in 0..<changesCount where parts.count < 16 {
-            let key = text(changes[i].key)
+            let key = bytes.text(changes[i].key)
             guard key != excluding else { continue }
-            let value: String
-            switch changes[i].value {
-            case .string(let r), .verbatim(let r): value = Sanitizer.clean(plainASCII: text(r), limit: 120)
-            case .null: value = "null"
-            case .absent: value = ""
-            }
-            parts.append(Sanitizer.clean(plainASCII: key, limit: 40) + "=" + value)
+            parts.append(Sanitizer.clean(plainASCII: key, limit: 40) + "=" + shown(changes[i].value, limit: 120, null: "null"))
         }
         return Sanitizer.clean(parts.joined(separator: " "), limit: 300)
+    }
+
+    /// A value as the builders show it: a string or a verbatim value cleaned and cut at `limit`, `null` as
+    /// `nullText` (`text` shows it as nothing, `display` as `null`), nothing when absent.
+    func shown(_ slot: Slot, limit: Int, null nullText: String) -> String {
+        switch slot {
+        case .string(let r), .verbatim(let r): Sanitizer.clean(plainASCII: bytes.text(r), limit: limit)
+        case .null: nullText
+        case .absent: ""
+        }
     }
 
     func isMissing(_ field: BodyField) -> Bool {
@@ -184,32 +183,17 @@ struct LineFields: MessageBody {
         }
     }
 
-    func text(_ bytes: Range<Int>) -> String {
-        String(decoding: UnsafeBufferPointer(rebasing: self.bytes[bytes]), as: UTF8.self)
-    }
-
     func string(_ field: BodyField) -> String? {
-        if case .string(let r) = slots[field.rawValue] { return text(r) }
+        if case .string(let r) = slots[field.rawValue] { return bytes.text(r) }
         return nil
     }
 
-    func text(_ field: BodyField, limit: Int) -> String {
-        switch slots[field.rawValue] {
-        case .string(let r), .verbatim(let r): Sanitizer.clean(plainASCII: text(r), limit: limit)
-        case .null, .absent: ""
-        }
-    }
+    func text(_ field: BodyField, limit: Int) -> String { shown(slots[field.rawValue], limit: limit, null: "") }
 
-    func display(_ field: BodyField, limit: Int) -> String {
-        switch slots[field.rawValue] {
-        case .string(let r), .verbatim(let r): Sanitizer.clean(plainASCII: text(r), limit: limit)
-        case .null: "null"
-        case .absent: ""
-        }
-    }
+    func display(_ field: BodyField, limit: Int) -> String { shown(slots[field.rawValue], limit: limit, null: "null") }
 
     func identity(_ field: IdentityField) -> String? {
-        if case .string(let r) = identity[field.rawValue] { return text(r) }
+        if case .string(let r) = identity[field.rawValue] { return bytes.text(r) }
         return nil
     }
 
@@ -219,7 +203,7 @@ struct LineFields: MessageBody {
     }
 }
 
-/// A strict reader of one plain line (see `DirectDecoder.plain`): validates what it skips as the general
+/// A strict reader of one line for the direct decoder: validates what it skips as the general
 /// parser would, and gives up (false or nil) on whatever it leaves to it.
 struct LineScanner {
     let bytes: UnsafeBufferPointer<UInt8>
@@ -240,8 +224,6 @@ struct LineScanner {
     mutating func skipSpaces() {
         while index < bytes.count, bytes[index] == 0x20 { index += 1 }
     }
-
-    func string(_ r: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[r]), as: UTF8.self) }
 
     /// Whether the bytes at `r` are `word`.
     func bytes(_ r: Range<Int>, are word: StaticString) -> Bool {

@@ -33,7 +33,7 @@ public enum Ingest {
             FrameDecoder.decodeLine(line) { decoded in
                 switch decoded {
                 case .message(let message, let line):
-                    items.append(withRaw(item(message, receivedAt: receivedAt), rawText(line, plain: DirectDecoder.plain(line))))
+                    items.append(withRaw(item(message, receivedAt: receivedAt), rawText(line, plain: false)))
                 case .failure(let failure): items.append(malformed(failure))
                 }
             }
@@ -44,12 +44,12 @@ public enum Ingest {
     /// Longest raw line kept with a record for the detail view's `r` (UTF-8 bytes); longer ones are cut.
     public static let maximumRawBytes = 2048
 
-    /// The line as received, cleaned and capped: what `r` in the detail view shows. A plain line (printable
-    /// ASCII, the common case, checked once by the caller) has nothing to clean but credentials to hide.
+    /// The line as received, cleaned and capped: what `r` in the detail view shows. A line the direct decoder
+    /// took is known to be printable ASCII, so the sanitiser need not look at its bytes again.
     static func rawText(_ line: UnsafeBufferPointer<UInt8>, plain: Bool) -> String {
         let kept = UnsafeBufferPointer(rebasing: line[0..<min(line.count, maximumRawBytes)])
         let text = String(decoding: kept, as: UTF8.self)
-        return plain ? Secrets.redact(text) : Sanitizer.clean(text, limit: maximumRawBytes)
+        return plain ? Sanitizer.clean(plainASCII: text, limit: maximumRawBytes) : Sanitizer.clean(text, limit: maximumRawBytes)
     }
 
     static func malformed(_ failure: DecodeFailure) -> Incoming {

@@ -79,7 +79,9 @@ extension EventRecord {
 extension StateRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
         sink.field("topic", "state_change")
-        for (key, value) in [("resource", resource), ("action", action), ("detail", detail)] { sink.field(key, .string(value)) }
+        sink.field("resource", .string(resource))
+        sink.field("action", .string(action))
+        sink.field("detail", .string(detail))
         sink.times(time, receivedAt: receivedAt)
     }
 }
