@@ -405,6 +405,7 @@ public struct RestState: Sendable, Equatable {
 /// Fixed size whatever the fields hold, so the dedupe window's memory does not depend on the server.
 public struct DriftDigest: Hashable, Sendable {
     public let high: UInt64
+    /// Never 0: `DriftKeys` marks its empty slots with it.
     public let low: UInt64
 
     public init(_ d: DriftRecord) {
@@ -414,41 +415,121 @@ public struct DriftDigest: Hashable, Sendable {
         var b = Hasher()
         a.combine(0 as UInt8)
         b.combine(1 as UInt8)
-        for field in [d.resourceType, d.resourceID, d.attribute, d.oldValue, d.newValue] {
+        func both(_ field: String) {
             a.combine(field)
             b.combine(field)
         }
+        both(d.resourceType)
+        both(d.resourceID)
+        both(d.attribute)
+        both(d.oldValue)
+        both(d.newValue)
         high = UInt64(bitPattern: Int64(a.finalize()))
-        low = UInt64(bitPattern: Int64(b.finalize()))
+        low = UInt64(bitPattern: Int64(b.finalize())) | 1
     }
+
+    fileprivate init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// The halves are already keyed hashes: one of them is the whole hash, no second SipHash round.
+    public func hash(into hasher: inout Hasher) { hasher.combine(high) }
 }
 
 /// Remembers recent drifts so one drift is never shown twice when live data and REST backfill overlap.
 /// The real server has no drift ids, so the key is composite, kept as a fixed-size digest.
+///
+/// An open-addressed table indexed by the digest's own bits rather than a `Dictionary`: the digest is already a
+/// keyed hash, and hashing it again cost a third of the reducer's time under a flood (four SipHash rounds and
+/// a dictionary delete per drift). Linear probing, deletion by backward shift, grown by doubling as it fills, so
+/// a large history limit costs memory only once that many drifts arrived.
 public struct DriftKeys: Sendable, Equatable {
     public let capacity: Int
+    /// Oldest first from `head` once full: the order in which keys are forgotten.
     private var order: [DriftDigest] = []
     private var head = 0
-    private var seen: [DriftDigest: Bool] = [:]  // digest → came from backfill
+    private var slots: [Slot] = []
+
+    private struct Slot: Sendable {
+        var high: UInt64 = 0
+        var low: UInt64 = 0  // 0: empty
+        var backfill = false
+    }
 
     public init(capacity: Int) { self.capacity = max(1, capacity) }
 
     /// Large enough to cover any overlap of live data and a backfill, and bounded by what the user chose.
     public static func capacity(forHistory history: Int) -> Int { max(4_096, min(history, 1 << 24) * 2) }
 
-    public func contains(_ key: DriftDigest) -> Bool { seen[key] != nil }
-    public func cameFromBackfill(_ key: DriftDigest) -> Bool { seen[key] == true }
+    public func contains(_ key: DriftDigest) -> Bool { find(key).found }
+    public func cameFromBackfill(_ key: DriftDigest) -> Bool {
+        let (index, found) = find(key)
+        return found && slots[index].backfill
+    }
 
     public mutating func insert(_ key: DriftDigest, backfill: Bool) {
-        if seen[key] != nil { return }
+        if find(key).found { return }
         if order.count < capacity {
             order.append(key)
         } else {
-            seen[order[head]] = nil
+            remove(order[head])
             order[head] = key
             head = (head + 1) % capacity
         }
-        seen[key] = backfill
+        // At most three quarters full, so probes stay short.
+        if order.count * 4 > slots.count * 3 { grow() }
+        let index = find(key).index
+        slots[index] = Slot(high: key.high, low: key.low, backfill: backfill)
+    }
+
+    public static func == (a: DriftKeys, b: DriftKeys) -> Bool {
+        guard a.capacity == b.capacity, a.head == b.head, a.order == b.order else { return false }
+        return a.order.allSatisfy { a.cameFromBackfill($0) == b.cameFromBackfill($0) }
+    }
+
+    private func home(_ key: DriftDigest) -> Int { Int(truncatingIfNeeded: key.high) & (slots.count - 1) }
+
+    /// The key's slot if present, else the empty slot where it would go.
+    private func find(_ key: DriftDigest) -> (index: Int, found: Bool) {
+        guard !slots.isEmpty else { return (0, false) }
+        var index = home(key)
+        while true {
+            let slot = slots[index]
+            if slot.low == 0 { return (index, false) }
+            if slot.low == key.low && slot.high == key.high { return (index, true) }
+            index = (index + 1) & (slots.count - 1)
+        }
+    }
+
+    private mutating func remove(_ key: DriftDigest) {
+        var (hole, found) = find(key)
+        guard found else { return }
+        slots[hole] = Slot()
+        // Backward shift: pull later entries of the run into the hole when their home allows it.
+        let mask = slots.count - 1
+        var index = (hole + 1) & mask
+        while slots[index].low != 0 {
+            let wanted = Int(truncatingIfNeeded: slots[index].high) & mask
+            // The entry may move to the hole unless its home lies cyclically in (hole, index].
+            let distanceToIndex = (index - wanted) & mask
+            let distanceToHole = (hole - wanted) & mask
+            if distanceToHole < distanceToIndex {
+                slots[hole] = slots[index]
+                slots[index] = Slot()
+                hole = index
+            }
+            index = (index + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let old = slots
+        slots = Array(repeating: Slot(), count: max(64, old.count * 2))
+        for slot in old where slot.low != 0 {
+            let index = find(DriftDigest(high: slot.high, low: slot.low)).index
+            slots[index] = slot
+        }
     }
 }
 

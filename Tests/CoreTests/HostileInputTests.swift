@@ -81,6 +81,38 @@ struct HostileInputTests {
         #expect(!keys.contains(DriftDigest(a)) && !keys.contains(DriftDigest(b)), "oldest forgotten")
     }
 
+    /// The dedupe window's own table against a plain model (a FIFO of keys and a dictionary): the same answers
+    /// after every insert, through growth, eviction and the backward-shift deletions eviction makes, with keys
+    /// drawn from a small pool so that repeats, re-insertions after eviction and long probe runs all occur.
+    @Test func theDedupeWindowAnswersLikeAPlainModel() {
+        var rng = SplitMix64(seed: 7)
+        let pool = (0..<600).map { i in
+            DriftDigest(DriftRecord(receivedAt: 0, severity: .low, resourceType: "t", resourceID: "id-\(i)"))
+        }
+        for capacity in [1, 5, 97, 400] {
+            var keys = DriftKeys(capacity: capacity)
+            var order: [DriftDigest] = []
+            var model: [DriftDigest: Bool] = [:]
+            for step in 0..<6_000 {
+                let key = pool[Int(rng.next() % UInt64(pool.count))]
+                let backfill = rng.next() % 3 == 0
+                keys.insert(key, backfill: backfill)
+                if model[key] == nil {
+                    if order.count == capacity { model[order.removeFirst()] = nil }
+                    order.append(key)
+                    model[key] = backfill
+                }
+                if step % 50 == 0 || step > 5_900 {
+                    let wrong = pool.filter { keys.contains($0) != (model[$0] != nil) || keys.cameFromBackfill($0) != (model[$0] == true) }
+                    guard wrong.isEmpty else {
+                        Issue.record("capacity \(capacity), step \(step): \(wrong.count) keys answered differently")
+                        break
+                    }
+                }
+            }
+        }
+    }
+
     @Test func distinctSeveritiesAndKindsAreKeptInBoundedTallies() {
         var stats = Statistics()
         for i in 0..<100_000 {
