@@ -14,26 +14,29 @@ public enum Ingest {
     }
 
     /// Straight from a WebSocket message's bytes to items, one line at a time (the network thread's path).
-    public static func items(fromFrame bytes: [UInt8], receivedAt: Double) -> [Incoming] {
-        bytes.withUnsafeBufferPointer { items(fromFrame: $0, receivedAt: receivedAt) }
+    /// `keepingRaw: false` (tail, which prints fields) skips the cleaned copy of each line the detail view shows.
+    public static func items(fromFrame bytes: [UInt8], receivedAt: Double, keepingRaw: Bool = true) -> [Incoming] {
+        bytes.withUnsafeBufferPointer { items(fromFrame: $0, receivedAt: receivedAt, keepingRaw: keepingRaw) }
     }
 
-    public static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double) -> [Incoming] {
-        items(fromFrame: bytes, receivedAt: receivedAt, direct: true)
+    public static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double, keepingRaw: Bool = true) -> [Incoming] {
+        items(fromFrame: bytes, receivedAt: receivedAt, direct: true, keepingRaw: keepingRaw)
     }
 
     /// `direct: false` sends every line through the general path: what the differential tests compare with.
-    static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double, direct: Bool) -> [Incoming] {
+    static func items(fromFrame bytes: UnsafeBufferPointer<UInt8>, receivedAt: Double, direct: Bool, keepingRaw: Bool = true) -> [Incoming] {
         var items: [Incoming] = []
+        // Sized once: a batch of a few hundred messages would otherwise be copied each time the array doubles.
+        items.reserveCapacity(FrameDecoder.lineCount(bytes))
         FrameDecoder.forEachLineOfBytes(bytes) { line in
-            if direct, let item = DirectDecoder.item(line, receivedAt: receivedAt) {
-                items.append(withRaw(item, rawText(line, plain: true)))
+            if direct, let item = DirectDecoder.item(line, receivedAt: receivedAt, raw: keepingRaw ? rawText(line, plain: true) : "") {
+                items.append(item)
                 return
             }
             FrameDecoder.decodeLine(line) { decoded in
                 switch decoded {
                 case .message(let message, let line):
-                    items.append(withRaw(item(message, receivedAt: receivedAt), rawText(line, plain: false)))
+                    items.append(withRaw(item(message, receivedAt: receivedAt), keepingRaw ? rawText(line, plain: false) : ""))
                 case .failure(let failure): items.append(malformed(failure))
                 }
             }

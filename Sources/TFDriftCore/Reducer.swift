@@ -74,7 +74,7 @@ public enum Reducer {
             return effects
 
         case .frameReceived(let generation, let bytes, let at):
-            return reduce(&state, .received(generation: generation, items: Ingest.items(fromFrame: bytes, receivedAt: at), at: at))
+            return reduce(&state, .received(generation: generation, items: Ingest.items(fromFrame: bytes, receivedAt: at, keepingRaw: state.feed.keepsRawLines), at: at))
 
         case .sendFailed(_, let message, let reason):
             state.diagnostics.sendFailures += 1

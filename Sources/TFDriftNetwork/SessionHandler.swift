@@ -17,6 +17,8 @@ final class SessionHandler: ChannelInboundHandler {
     let maximumBacklog: Int
     /// Recording: deliver each message's bytes undecoded (`.frameReceived`), so the recording holds them exactly.
     let rawFrames: Bool
+    /// Whether records carry the cleaned line for the detail view (`tail` prints fields and asks for none).
+    let keepsRawLines: Bool
     private var closeReason: String?
     private var reported = false
     private var paused = false
@@ -25,9 +27,11 @@ final class SessionHandler: ChannelInboundHandler {
 
     init(
         generation: Int, register: @escaping @Sendable (Channel) -> Void, deliver: @escaping @Sendable (Action) -> Void,
-        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 4096, rawFrames: Bool = false
+        backlog: (@Sendable () -> Int)? = nil, maximumBacklog: Int = 4096, rawFrames: Bool = false,
+        keepsRawLines: Bool = true
     ) {
         self.rawFrames = rawFrames
+        self.keepsRawLines = keepsRawLines
         self.generation = generation
         self.register = register
         self.deliver = deliver
@@ -51,7 +55,7 @@ final class SessionHandler: ChannelInboundHandler {
                 deliver(.frameReceived(generation: generation, bytes: Array(payload.readableBytesView), at: at))
             } else {
                 let items = payload.withUnsafeReadableBytes { raw in
-                    Ingest.items(fromFrame: raw.bindMemory(to: UInt8.self), receivedAt: at)
+                    Ingest.items(fromFrame: raw.bindMemory(to: UInt8.self), receivedAt: at, keepingRaw: keepsRawLines)
                 }
                 deliver(.received(generation: generation, items: items, at: at))
             }

@@ -28,6 +28,8 @@ public final class WebSocketClient: Sendable {
         public var logger: Logger?
         /// `--record`: messages arrive undecoded, to be recorded byte for byte (decoded on the main thread).
         public var rawFrames = false
+        /// `false` for `tail`: records come without the cleaned line the dashboard's detail view shows.
+        public var keepsRawLines = true
 
         public init(
             connectTimeout: Double = 10, handshakeTimeout: Double = 10, headers: [(String, String)] = [],
@@ -111,7 +113,8 @@ public final class WebSocketClient: Sendable {
                                 maxAccumulatedFrameSize: HandshakeHandler.maximumMessageBytes),
                             SessionHandler(
                                 generation: generation, register: register, deliver: deliver,
-                                backlog: options.backlog, maximumBacklog: options.maximumBacklog, rawFrames: options.rawFrames),
+                                backlog: options.backlog, maximumBacklog: options.maximumBacklog, rawFrames: options.rawFrames,
+                                keepsRawLines: options.keepsRawLines),
                         ], position: .last)
                 },
                 onFailed: { failure in

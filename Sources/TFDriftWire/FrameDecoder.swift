@@ -41,6 +41,19 @@ public enum FrameDecoder {
         forEachLineOfBytes(bytes) { decodeLine($0, body) }
     }
 
+    /// How many lines `bytes` holds, counting at most `limit`: enough to size an array once. The cap keeps a
+    /// frame of nothing but newlines from reserving room for millions of items.
+    public static func lineCount(_ bytes: UnsafeBufferPointer<UInt8>, limit: Int = 4096) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        var lines = 1
+        var from = 0
+        while lines < limit, from < bytes.count, let hit = memchr(base + from, 0x0A, bytes.count - from) {
+            lines += 1
+            from = UnsafeRawPointer(hit) - UnsafeRawPointer(base) + 1
+        }
+        return lines
+    }
+
     /// Calls `body` with each non-empty line's bytes, trimmed of spaces, tabs and carriage returns, in order.
     public static func forEachLineOfBytes(_ bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
         guard let base = bytes.baseAddress else { return }

@@ -22,7 +22,7 @@ struct DirectDecoderTests {
         var bytes = Array(line.utf8)
         return bytes.withUnsafeMutableBufferPointer { buffer in
             let b = UnsafeBufferPointer(buffer)
-            let taken = DirectDecoder.item(b, receivedAt: receivedAt) != nil
+            let taken = DirectDecoder.item(b, receivedAt: receivedAt, raw: "") != nil
             // A directly decoded line skips the sanitiser's byte scan (credentials and length only): it must be plain.
             #expect(!taken || b.allSatisfy { $0 >= 0x20 && $0 <= 0x7E && $0 != UInt8(ascii: "\\") })
             return taken
@@ -58,6 +58,22 @@ struct DirectDecoderTests {
         // A frame of them, newline-joined as the real server sends.
         let (direct, general) = Self.both(Self.corpus.joined(separator: "\n"))
         #expect(direct.count == Self.corpus.count && direct == general)
+    }
+
+    /// `tail` asks for no raw lines: the same records on both paths, with nothing in `raw`; a frame of a
+    /// hundred thousand newlines sizes its array by the cap, not by the newlines.
+    @Test func withoutRawLinesTheRecordsAreTheSameAndTheirRawIsEmpty() {
+        var frame = Array(Self.corpus.joined(separator: "\n").utf8)
+        frame += Array(repeating: UInt8(ascii: "\n"), count: 100_000)
+        frame += Array(#"{"type":"data","topic":"drift","data":not-json}"#.utf8)
+        let kept = Ingest.items(fromFrame: frame, receivedAt: Self.receivedAt)
+        let bare = Ingest.items(fromFrame: frame, receivedAt: Self.receivedAt, keepingRaw: false)
+        #expect(kept.count == Self.corpus.count + 1 && bare == kept.map { Ingest.withRaw($0, "") })
+        #expect(kept.contains { if case .drift(let d) = $0 { !d.raw.isEmpty } else { false } }, "the dashboard keeps them")
+        frame.withUnsafeBufferPointer { bytes in
+            #expect(FrameDecoder.lineCount(bytes) == 4096)
+            #expect(FrameDecoder.lineCount(UnsafeBufferPointer(rebasing: bytes[0..<10])) == 1)
+        }
     }
 
     /// A server that echoes a credential back: hidden in every field and in the raw line `r` shows, on the

@@ -240,16 +240,19 @@ struct ConnectionSettings {
 
     /// What a live run (dashboard or `tail`) connects with: the log, the recorder, the initial state and one
     /// client per server delivering into `inbox` (messages undecoded while recording, so they are recorded as
-    /// received; with several servers each client addresses what it delivers to its server).
-    static func live(_ servers: [LiveServer], inbox: Inbox, recording: RecordOptions) throws -> LiveRun {
+    /// received; with several servers each client addresses what it delivers to its server). `keepsRawLines:
+    /// false` (tail) leaves out the cleaned lines the dashboard's detail view shows, from decoding on.
+    static func live(_ servers: [LiveServer], inbox: Inbox, recording: RecordOptions, keepsRawLines: Bool = true) throws -> LiveRun {
         let logger = try servers[0].settings.openLog(url: servers.map(\.url).joined(separator: " "))
-        let state = initialState(servers)
+        var state = initialState(servers)
+        state.feed.keepsRawLines = keepsRawLines
         let recorder = try recording.recorder(state: state, startedAt: SystemClock.now())
         let clients = inbox.clients(for: state) { index in
             var log = logger
             if state.isMultiServer { log?[metadataKey: "server"] = "\(state.serverName(index))" }
             var options = servers[index].settings.clientOptions(backlog: { inbox.backlog }, logger: log)
             options.rawFrames = recorder != nil
+            options.keepsRawLines = keepsRawLines
             return options
         }
         return LiveRun(state: state, clients: clients, logger: logger, recorder: recorder)

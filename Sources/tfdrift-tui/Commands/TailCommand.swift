@@ -46,12 +46,11 @@ struct TailCommand: ParsableCommand {
         let servers = try LiveServer.all(connection, try connection.configuration())
         let inbox = Inbox()
         SignalTrap.install(wakingFD: inbox.writeFD)
-        let run = try ConnectionSettings.live(servers, inbox: inbox, recording: recording)
+        // tail prints fields; the raw lines are for the dashboard's detail view.
+        let run = try ConnectionSettings.live(servers, inbox: inbox, recording: recording, keepsRawLines: false)
         defer { for client in run.clients { client.shutdown() } }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        var state = run.state
-        state.feed.keepsRawLines = false  // tail prints fields; the raw lines are for the dashboard's detail view
-        let final = Runtime(state: state, inbox: inbox, clients: run.clients, frontend: frontend, logger: run.logger, recorder: run.recorder).run()
+        let final = Runtime(state: run.state, inbox: inbox, clients: run.clients, frontend: frontend, logger: run.logger, recorder: run.recorder).run()
         if let problem = run.recorder?.failure { Console.print("tfdrift-tui: \(problem)", to: STDERR_FILENO) }
         // Exit 1 only when no server could ever be reached; the lines said what happened to each.
         if !final.servers.contains(where: \.connection.everOpened) {
