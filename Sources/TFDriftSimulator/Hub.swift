@@ -224,6 +224,9 @@ final class Hub: @unchecked Sendable {
             }
             for client in clients.values where client.subscriptions.contains("all") || topicNames.contains(where: client.subscriptions.contains) {
                 client.pending.append(line)
+                // Like the real server's 256-slot client buffer: a full batch goes out (or is dropped) at once, so
+                // a flood is a steady stream and a slow client loses a batch, not a whole tick of tens of thousands.
+                if client.pending.count >= options.maximumBatch { flush(client) }
             }
         }
     }
