@@ -94,3 +94,22 @@ func residentHighWater(of pid: pid_t) -> Int {
 
 /// A figure in megabytes, for the memory rows.
 func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+
+/// CPU seconds (user + system) from a `/proc/…/stat` file: a process's, or one thread's under `task/`.
+func processorSeconds(stat path: String) -> Double {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8), let close = text.lastIndex(of: ")") else { return 0 }
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    // After the command: state is field 3, utime 14, stime 15 (1-based in proc(5)).
+    guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+    return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+}
+
+/// This process's threads, by id: taken before and after something starts its own, the difference is its threads.
+func threadIDs() -> Set<String> {
+    Set((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? [])
+}
+
+/// CPU seconds the given threads of this process have used so far.
+func processorSeconds(threads: Set<String>) -> Double {
+    threads.reduce(0) { $0 + processorSeconds(stat: "/proc/self/task/\($1)/stat") }
+}

@@ -71,14 +71,7 @@ final class DashboardOnPTY {
     }
 
     /// CPU seconds used so far (user + system), from /proc.
-    var cpuSeconds: Double {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return 0 }
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        // After the command: state is field 3, utime 14, stime 15 (1-based in proc(5)).
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
+    var cpuSeconds: Double { processorSeconds(stat: "/proc/\(pid)/stat") }
 
     /// Its resident memory's high-water mark so far (read while it runs).
     var peakResidentBytes: Int { residentHighWater(of: pid) }

@@ -215,23 +215,35 @@ final class CountingFrontend: Frontend {
 var countingRate = 0.0
 if wanted("e2e") {
     let endToEndSeconds = 8.0
+    let before = threadIDs()
     let server = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
     let url = "ws://127.0.0.1:\(try server.start())/ws"
+    let simulatorThreads = threadIDs().subtracting(before)
     let counter = FrameCounter(url: url)
     let inbox = Inbox()
+    let beforePipeline = threadIDs()
     let pipeline = WebSocketClient(options: WebSocketClient.Options(backlog: { inbox.backlog })) { inbox.post($0) }
+    let networkThreads = threadIDs().subtracting(beforePipeline)
     var pipelineState = State(settings: Settings(url: url), topics: [.all])
     pipelineState.settings.restEnabled = false
+    // Where the processor time goes while both clients run: the pipeline's network thread, its main loop (this
+    // thread) and the simulator, so the row says what a message costs, not only what fraction arrived.
+    let cpuBefore = (network: processorSeconds(threads: networkThreads), simulator: processorSeconds(threads: simulatorThreads), main: SystemRuntimeClock().workTime())
     let final = Runtime(state: pipelineState, inbox: inbox, client: pipeline, frontend: CountingFrontend(seconds: endToEndSeconds)).run()
+    let networkCPU = processorSeconds(threads: networkThreads) - cpuBefore.network
+    let simulatorCPU = processorSeconds(threads: simulatorThreads) - cpuBefore.simulator
+    let mainCPU = SystemRuntimeClock().workTime() - cpuBefore.main
     let countedTotal = counter.messages
     counter.shutdown()
     pipeline.shutdown()
     server.stop()
+    let delivered = max(1, final.diagnostics.messagesReceived)
     let pipelineRate = Double(final.diagnostics.messagesReceived) / endToEndSeconds
     countingRate = Double(countedTotal) / endToEndSeconds
     print(String(
-        format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%",
-        countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0))
+        format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   pipeline CPU a message: network thread %.1f µs + main loop %.1f µs   simulator %.0f %% of a core",
+        countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0,
+        networkCPU / Double(delivered) * 1e6, mainCPU / Double(delivered) * 1e6, simulatorCPU / endToEndSeconds * 100))
 }
 // 5b. `tail` NDJSON to /dev/null against the simulator at its maximum rate, next to the baseline client doing the
 // same job on the same server (Python `websockets` + `json`, the README's recipe), one after the other; and how
