@@ -118,11 +118,19 @@ public final class Runtime {
             drawingShare: drawingShare, tickInterval: tickInterval, logger: logger, recorder: recorder)
     }
 
+    /// Data frames come at least this often whenever that costs at most `smoothShare` of a core (frames of up to
+    /// 3 ms): a terminal-sized screen under a flood keeps moving smoothly, while a wall screen, whose frames cost
+    /// several times more, stays paced by `drawingShare`.
+    static let smoothInterval = 1.0 / 20
+    static let smoothShare = 0.06
+
     /// How long after the last frame the next may be drawn: at once for the operator's input, paced for data.
     var frameInterval: Double {
         let fastest = 1 / maximumFramesPerSecond
         guard let drawingShare, !inputChanged else { return fastest }
-        return min(max(fastest, frameCost / drawingShare), 0.5)
+        var paced = frameCost / drawingShare
+        if frameCost <= Runtime.smoothShare * Runtime.smoothInterval { paced = min(paced, Runtime.smoothInterval) }
+        return min(max(fastest, paced), 0.5)
     }
 
     public convenience init(

@@ -250,6 +250,17 @@ struct FramePacingTests {
         #expect(gaps.allSatisfy { $0 >= 0.19 }, "\(gaps)")
     }
 
+    /// Frames cheap enough that 20 a second cost at most 6 % of a core come 20 times a second even when the
+    /// share alone would space them further (2 ms / 3.5 % = 57 ms); a frame just above that line is paced by the share.
+    @Test func cheapFramesKeepTwentyASecond() {
+        let steady = { (frames: [Double]) in frames.filter { $0 > 0.5 && $0 < 1.5 } }
+        let cheap = steady(frames(cost: 0.002, share: 0.035).frames)
+        #expect(cheap.count >= 19 && cheap.count <= 21, "\(cheap.count) frames in a second")
+        let dearer = steady(frames(cost: 0.0035, share: 0.035).frames)
+        let gaps = zip(dearer.dropFirst(), dearer).map { $0 - $1 }
+        #expect(!gaps.isEmpty && gaps.allSatisfy { $0 >= 0.099 }, "one frame per 100 ms: \(gaps)")
+    }
+
     /// The operator's key is answered at the next frame slot, not at the data's pace.
     @Test func aKeyIsDrawnAtOnceWhateverThePace() throws {
         let paced = frames(cost: 0.01, share: 0.05)
