@@ -126,8 +126,11 @@ public final class Runtime {
 
     /// How long after the last frame the next may be drawn: at once for the operator's input, paced for data.
     var frameInterval: Double {
+        // The operator's input is drawn at once: waiting for the next frame slot added up to a frame time (33 ms)
+        // to every key, and most of it under a flood, when a data frame had always just been drawn.
+        if inputChanged { return 0 }
         let fastest = 1 / maximumFramesPerSecond
-        guard let drawingShare, !inputChanged else { return fastest }
+        guard let drawingShare else { return fastest }
         var paced = frameCost / drawingShare
         if frameCost <= Runtime.smoothShare * Runtime.smoothInterval { paced = min(paced, Runtime.smoothInterval) }
         return min(max(fastest, paced), 0.5)
