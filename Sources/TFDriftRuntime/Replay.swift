@@ -242,7 +242,7 @@ public final class ReplaySource: ActionSource {
             guard case .success(let decoded) = RecordingCodec.decode(entry.line) else { return nil }
             for action in decoded.actions {
                 let before = scratch.feed.drifts.nextSeq
-                _ = Reducer.reduce(&scratch, Runtime.decoded(action))
+                _ = Reducer.reduce(&scratch, Runtime.decoded(action, keepingRaw: false))
                 let critical = (before..<scratch.feed.drifts.nextSeq).contains { scratch.feed.drifts[$0]?.severity == .critical }
                 if critical || scratch.feed.gaps.count > gaps { return entry.t }
             }

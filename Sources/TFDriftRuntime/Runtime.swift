@@ -254,15 +254,15 @@ public final class Runtime {
     }
 
     /// A message recorded (or to be recorded) as bytes becomes the items it holds, through the same `Ingest` the
-    /// network thread uses; every other action stays as it is.
-    public static func decoded(_ action: Action) -> Action {
-        if case .server(let index, let inner) = action { return .server(index, decoded(inner)) }
+    /// network thread uses; every other action stays as it is. `keepingRaw: false` as the store keeps none (tail).
+    public static func decoded(_ action: Action, keepingRaw: Bool = true) -> Action {
+        if case .server(let index, let inner) = action { return .server(index, decoded(inner, keepingRaw: keepingRaw)) }
         guard case .frameReceived(let generation, let bytes, let at) = action else { return action }
-        return .received(generation: generation, items: Ingest.items(fromFrame: bytes, receivedAt: at), at: at)
+        return .received(generation: generation, items: Ingest.items(fromFrame: bytes, receivedAt: at, keepingRaw: keepingRaw), at: at)
     }
 
     func dispatch(_ original: Action) {
-        let action = Runtime.decoded(original)
+        let action = Runtime.decoded(original, keepingRaw: state.feed.keepsRawLines)
         let previous = state.servers.map(\.connection)
         let problemsBefore = state.diagnostics.problems.nextSeq
         // Only a user's action can change topics or filters; copying the state for every message would make the
