@@ -14,7 +14,7 @@ import TFDriftWire
 enum DirectDecoder {
     /// The line's record without its raw text, or nil for the general path. A line it decodes is printable
     /// ASCII without a backslash: its strings need no decoding and nothing in it needs the sanitiser's repairs.
-    /// `raw` goes into the record as it is built (the line as the detail view shows it), not into a copy after.
+    /// `raw` is the line as the detail view shows it, built only for a line this path takes.
     static func item(_ line: UnsafeBufferPointer<UInt8>, receivedAt: Double, raw: @autoclosure () -> String) -> Incoming? {
         var scanner = LineScanner(bytes: line)
         var envelope = InlineArray<3, Slot>(repeating: .absent)  // type, topic, timestamp
@@ -55,25 +55,16 @@ enum DirectDecoder {
         } else {
             time = nil
         }
+        let item: Incoming
         switch ServerMessage.classify(type: type, topic: topic, hasData: true) {
-        case .event(.drift):
-            var record = Ingest.drift(fields, receivedAt: receivedAt, time: time)
-            record.raw = raw()
-            return .drift(record)
-        case .event(.stateChange):
-            var record = Ingest.stateChange(fields, receivedAt: receivedAt, time: time)
-            record.raw = raw()
-            return .stateChange(record)
-        case .event(.falco):
-            var record = Ingest.falco(fields, receivedAt: receivedAt, time: time)
-            record.raw = raw()
-            return .event(record)
+        case .event(.drift): item = .drift(Ingest.drift(fields, receivedAt: receivedAt, time: time))
+        case .event(.stateChange): item = .stateChange(Ingest.stateChange(fields, receivedAt: receivedAt, time: time))
+        case .event(.falco): item = .event(Ingest.falco(fields, receivedAt: receivedAt, time: time))
         case .event(let kind) where kind == .unmanaged || kind == .policyDecision || kind == .remediationProposal:
-            var record = Ingest.event(kind, fields, receivedAt: receivedAt, time: time)
-            record.raw = raw()
-            return .event(record)
+            item = .event(Ingest.event(kind, fields, receivedAt: receivedAt, time: time))
         default: return nil
         }
+        return Ingest.withRaw(item, raw())
     }
 
 }

@@ -428,7 +428,10 @@ public struct DriftDigest: Hashable, Sendable {
         low = UInt64(bitPattern: Int64(b.finalize())) | 1
     }
 
-    fileprivate init(high: UInt64, low: UInt64) {
+    /// What an empty slot of `DriftKeys` holds: no built digest equals it.
+    fileprivate static let empty = DriftDigest(high: 0, low: 0)
+
+    private init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
     }
@@ -452,9 +455,9 @@ public struct DriftKeys: Sendable, Equatable {
     private var slots: [Slot] = []
 
     private struct Slot: Sendable {
-        var high: UInt64 = 0
-        var low: UInt64 = 0  // 0: empty
+        var key = DriftDigest.empty
         var backfill = false
+        var isEmpty: Bool { key == .empty }
     }
 
     public init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -480,7 +483,7 @@ public struct DriftKeys: Sendable, Equatable {
         // At most three quarters full, so probes stay short.
         if order.count * 4 > slots.count * 3 { grow() }
         let index = find(key).index
-        slots[index] = Slot(high: key.high, low: key.low, backfill: backfill)
+        slots[index] = Slot(key: key, backfill: backfill)
     }
 
     public static func == (a: DriftKeys, b: DriftKeys) -> Bool {
@@ -488,16 +491,16 @@ public struct DriftKeys: Sendable, Equatable {
         return a.order.allSatisfy { a.cameFromBackfill($0) == b.cameFromBackfill($0) }
     }
 
-    private func home(_ key: DriftDigest) -> Int { Int(truncatingIfNeeded: key.high) & (slots.count - 1) }
+    private func home(_ key: DriftDigest, mask: Int) -> Int { Int(truncatingIfNeeded: key.high) & mask }
 
     /// The key's slot if present, else the empty slot where it would go.
     private func find(_ key: DriftDigest) -> (index: Int, found: Bool) {
         guard !slots.isEmpty else { return (0, false) }
-        var index = home(key)
+        var index = home(key, mask: slots.count - 1)
         while true {
             let slot = slots[index]
-            if slot.low == 0 { return (index, false) }
-            if slot.low == key.low && slot.high == key.high { return (index, true) }
+            if slot.isEmpty { return (index, false) }
+            if slot.key == key { return (index, true) }
             index = (index + 1) & (slots.count - 1)
         }
     }
@@ -509,8 +512,8 @@ public struct DriftKeys: Sendable, Equatable {
         // Backward shift: pull later entries of the run into the hole when their home allows it.
         let mask = slots.count - 1
         var index = (hole + 1) & mask
-        while slots[index].low != 0 {
-            let wanted = Int(truncatingIfNeeded: slots[index].high) & mask
+        while !slots[index].isEmpty {
+            let wanted = home(slots[index].key, mask: mask)
             // The entry may move to the hole unless its home lies cyclically in (hole, index].
             let distanceToIndex = (index - wanted) & mask
             let distanceToHole = (hole - wanted) & mask
@@ -526,8 +529,8 @@ public struct DriftKeys: Sendable, Equatable {
     private mutating func grow() {
         let old = slots
         slots = Array(repeating: Slot(), count: max(64, old.count * 2))
-        for slot in old where slot.low != 0 {
-            let index = find(DriftDigest(high: slot.high, low: slot.low)).index
+        for slot in old where !slot.isEmpty {
+            let index = find(slot.key).index
             slots[index] = slot
         }
     }
