@@ -93,7 +93,10 @@ func residentHighWater(of pid: pid_t) -> Int {
 }
 
 /// A figure in megabytes, for the memory rows.
-func megabytes(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
+func megabytes(_ bytes: Int) -> String { fixed(Double(bytes) / 1_000_000, 1) + " MB" }
+
+/// A number with `digits` decimals, for rows that put text and numbers in one line.
+func fixed(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
 
 /// CPU seconds (user + system) from a `/proc/…/stat` file: a process's, or one thread's under `task/`.
 func processorSeconds(stat path: String) -> Double {

@@ -212,7 +212,6 @@ final class CountingFrontend: Frontend {
     func present(state: State) {}
 }
 
-var countingRate = 0.0
 if wanted("e2e") {
     let endToEndSeconds = 8.0
     let before = threadIDs()
@@ -239,11 +238,31 @@ if wanted("e2e") {
     server.stop()
     let delivered = max(1, final.diagnostics.messagesReceived)
     let pipelineRate = Double(final.diagnostics.messagesReceived) / endToEndSeconds
-    countingRate = Double(countedTotal) / endToEndSeconds
+    let countingRate = Double(countedTotal) / endToEndSeconds
     print(String(
         format: "e2e      frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   pipeline CPU a message: network thread %.1f µs + main loop %.1f µs   simulator %.0f %% of a core",
         countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0,
         networkCPU / Double(delivered) * 1e6, mainCPU / Double(delivered) * 1e6, simulatorCPU / endToEndSeconds * 100))
+
+    // The same contest with the cheapest client that decodes: every message into records on its network thread,
+    // dropped there (no store, no hand-over, memory freed where it was allocated). What it keeps is the most any
+    // decoding client can keep on this machine while the simulator and a counting client share its two cores.
+    let ceilingServer = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
+    let ceilingURL = "ws://127.0.0.1:\(try ceilingServer.start())/ws"
+    let ceilingCounter = FrameCounter(url: ceilingURL)
+    let decoder = FrameCounter(url: ceilingURL, mode: .records)
+    let decoderCPUBefore = processorSeconds(threads: decoder.threads)
+    let countedBefore = ceilingCounter.messages, decodedBefore = decoder.messages
+    Thread.sleep(forTimeInterval: endToEndSeconds)
+    let decoderCPU = processorSeconds(threads: decoder.threads) - decoderCPUBefore
+    let counted = ceilingCounter.messages - countedBefore, decoded = decoder.messages - decodedBefore
+    ceilingCounter.shutdown()
+    decoder.shutdown()
+    ceilingServer.stop()
+    print(String(
+        format: "e2e      ceiling: frame-counting client (baseline) %.0f k/s   decode-only client (records dropped on its network thread) %.0f k/s   %.0f %%   %.1f µs a message",
+        Double(counted) / endToEndSeconds / 1e3, Double(decoded) / endToEndSeconds / 1e3, counted > 0 ? Double(decoded) / Double(counted) * 100 : 0,
+        decoderCPU / Double(max(1, decoded)) * 1e6))
 }
 // 5b. `tail` NDJSON to /dev/null against the simulator at its maximum rate, next to the baseline client doing the
 // same job on the same server (Python `websockets` + `json`, the README's recipe), one after the other; and how
@@ -264,12 +283,19 @@ if haveDashboard, wanted("tail") {
         baselineRate = Double(Int(python.head.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) / tailSeconds
         baseline = String(format: "Python websockets + json (baseline) %.0f k/s", baselineRate / 1e3)
     }
+    // Then the frame-counting client alone on the same server for as long: the most the simulator feeds one
+    // client here, the ceiling of both figures above.
+    let tailCounter = FrameCounter(url: tailURL)
+    Thread.sleep(forTimeInterval: tailSeconds)
+    let ceilingRate = Double(tailCounter.messages) / tailSeconds
+    tailCounter.shutdown()
     tailServer.stop()
     let tailRate = Double(tail.lines) / tailSeconds
-    print(String(
-        format: "tail     NDJSON to /dev/null at the maximum flood: %.0f k lines/s   %@   ×%.1f   peak RSS %@   --duration %.0f: last line at %.3f s, exit at %.3f s   (the e2e row's frame-counting client: %.0f k/s)",
-        tailRate / 1e3, baseline, baselineRate > 0 ? tailRate / baselineRate : 0, megabytes(tail.peakResidentBytes), tailSeconds,
-        tail.lastOutput, tail.seconds, countingRate / 1e3))
+    // Text goes in by interpolation: `%@` with a Swift String is not reliable in Foundation's formatter on Linux
+    // (it printed "(null)" and shifted the later numbers when the baseline was skipped).
+    let ratio = baselineRate > 0 ? "   ×" + fixed(tailRate / baselineRate, 1) : ""
+    let ceiling = "   (a frame-counting client alone on the same server: \(fixed(ceilingRate / 1e3)) k/s)"
+    print("tail     NDJSON to /dev/null at the maximum flood: \(fixed(tailRate / 1e3)) k lines/s   \(baseline)\(ratio)   peak RSS \(megabytes(tail.peakResidentBytes))   --duration \(fixed(tailSeconds)): last line at \(fixed(tail.lastOutput, 3)) s, exit at \(fixed(tail.seconds, 3)) s\(ceiling)")
 }
 
 // 5c. Memory of the store after 1,000,000 and 10,000,000 distinct messages, each count in a child process of
@@ -279,9 +305,8 @@ if wanted("memory") {
         let child = try ChildRun.run(CommandLine.arguments[0], ["--store-rss", String(count)])
         return Int(child.head.split(separator: " ").first ?? "") ?? 0
     }
-    print(String(
-        format: "memory   store (decode → reduce, 10,000-item histories): peak RSS after 1M messages %@, after 10M %@ (×%.2f)",
-        megabytes(storeMemory[0]), megabytes(storeMemory[1]), storeMemory[0] > 0 ? Double(storeMemory[1]) / Double(storeMemory[0]) : 0))
+    let growth = storeMemory[0] > 0 ? Double(storeMemory[1]) / Double(storeMemory[0]) : 0
+    print("memory   store (decode → reduce, 10,000-item histories): peak RSS after 1M messages \(megabytes(storeMemory[0])), after 10M \(megabytes(storeMemory[1])) (×\(fixed(growth, 2)))")
 }
 
 // 6. The dashboard on a pseudo-terminal (the real ncurses driver), the binary built next to this one: launch to
@@ -376,9 +401,9 @@ if haveDashboard, wanted("keys") {
     let floodSeconds = Double(summary["seconds"] ?? "") ?? 0
     let floodMessages = Double(summary["messages"] ?? "") ?? 0
     let dashboardRate = floodSeconds > 0 ? floodMessages / floodSeconds : 0
-    print(String(format: "flood    the same run: frame-counting client (baseline) %.0f k/s   dashboard %.0f k messages/s (%.0f %%), %@ frames/s (a frame %@ ms of processor time), peak RSS %@",
-                 countedRate / 1e3, dashboardRate / 1e3, countedRate > 0 ? dashboardRate / countedRate * 100 : 0,
-                 summary["frames_per_second"] ?? "?", summary["frame_ms"] ?? "?", megabytes(floodPeak)))
+    let kept = countedRate > 0 ? dashboardRate / countedRate * 100 : 0
+    let frames = summary["frames_per_second"] ?? "?", frameCost = summary["frame_ms"] ?? "?"
+    print("flood    the same run: frame-counting client (baseline) \(fixed(countedRate / 1e3)) k/s   dashboard \(fixed(dashboardRate / 1e3)) k messages/s (\(fixed(kept)) %), \(frames) frames/s (a frame \(frameCost) ms of processor time), peak RSS \(megabytes(floodPeak))")
 }
 if !haveDashboard {
     print("launch, cpu, keys, tail: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
