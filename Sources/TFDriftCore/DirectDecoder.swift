@@ -320,7 +320,7 @@ struct LineScanner {
         guard peek == UInt8(ascii: "\""), let base = bytes.baseAddress else { return nil }
         let start = index + 1
         var i = start
-        while i + 8 <= bytes.count, !Self.special(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
+        while i + 8 <= bytes.count, !JSONValue.needsEscaping(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { i += 8 }
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
@@ -331,17 +331,6 @@ struct LineScanner {
             i += 1
         }
         return nil
-    }
-
-    /// Whether any of eight bytes is a quote, a backslash, a control character or not ASCII (the usual
-    /// has-zero-byte / has-less / has-more tricks; a false alarm only sends the caller to its byte loop).
-    static func special(_ x: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & high }
-        let control = (x &- ones &* 0x20) & ~x & high
-        let above = ((x &+ ones) | x) & high
-        return (control | above | hasZeroByte(x ^ (ones &* 0x22)) | hasZeroByte(x ^ (ones &* 0x5C))) != 0
     }
 
     /// A string, `null`, a boolean or a plain integer into `slot`; false for any other value.

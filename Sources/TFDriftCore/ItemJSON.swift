@@ -46,7 +46,13 @@ public struct NDJSONFieldWriter: JSONFieldSink {
     }
 }
 
-extension DriftRecord {
+/// A drift, event or state change: a record that describes its own JSON fields and knows its server.
+public protocol FieldRecord {
+    var server: Int { get }
+    func writeFields(to sink: inout some JSONFieldSink)
+}
+
+extension DriftRecord: FieldRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
         sink.field("topic", "drift")
         sink.field("severity", .string(severity.label))
@@ -64,7 +70,7 @@ extension DriftRecord {
     }
 }
 
-extension EventRecord {
+extension EventRecord: FieldRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
         sink.field("topic", .string(topic.wireName))
         sink.field("severity", .string(severity.label))
@@ -76,7 +82,7 @@ extension EventRecord {
     }
 }
 
-extension StateRecord {
+extension StateRecord: FieldRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
         sink.field("topic", "state_change")
         sink.field("resource", .string(resource))

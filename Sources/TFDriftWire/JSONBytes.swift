@@ -54,8 +54,22 @@ extension JSONValue {
         out.append(contentsOf: formatNumber(n).utf8)
     }
 
-    /// A JSON string: printable ASCII other than `"` and `\` is copied in runs; other scalars are decoded only to
-    /// ask whether they are unsafe for a terminal (controls, bidi, invisible), which are escaped as `\uXXXX`.
+    /// Whether any of eight bytes (a little-endian word) is a quote, a backslash, a control character or not
+    /// ASCII: the usual has-zero-byte / has-less / has-more tricks. A false alarm only sends the caller to its
+    /// byte loop; a plain word is never reported.
+    @inline(__always)
+    public static func needsEscaping(_ x: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        func hasZeroByte(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & high }
+        let control = (x &- ones &* 0x20) & ~x & high
+        let above = ((x &+ ones) | x) & high
+        return (control | above | hasZeroByte(x ^ (ones &* 0x22)) | hasZeroByte(x ^ (ones &* 0x5C))) != 0
+    }
+
+    /// A JSON string: printable ASCII other than `"` and `\` is copied in runs (found eight bytes at a time);
+    /// other scalars are decoded only to ask whether they are unsafe for a terminal (controls, bidi,
+    /// invisible), which are escaped as `\uXXXX`.
     public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
@@ -66,7 +80,12 @@ extension JSONValue {
             @inline(__always) func flushRun(_ end: Int) {
                 if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
             }
+            let base = UnsafeRawPointer(bytes.baseAddress)
             while i < count {
+                if let base, i + 8 <= count, !needsEscaping(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                    i += 8
+                    continue
+                }
                 let byte = bytes[i]
                 if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
                     i += 1

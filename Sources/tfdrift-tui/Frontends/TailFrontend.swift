@@ -84,19 +84,19 @@ final class TailFrontend: Frontend {
             break
         }
         // `--filter` applies through the same visibility rule as the dashboard's panes.
-        nextDrift = printNew(state.feed.drifts, from: nextDrift, shown: { state.isVisible(.drifts, $0) }) {
-            named(TailLine.item(.drift($0), at: $0.receivedAt, text: format == .text), $0.server)
+        nextDrift = printNew(state.feed.drifts, from: nextDrift, shown: { state.isVisible(.drifts, $0) }) { drift in
+            emitRecord(drift, names: names) { named(TailLine.item(.drift(drift), at: drift.receivedAt), drift.server) }
         }
-        nextEvent = printNew(state.feed.events, from: nextEvent, shown: { state.isVisible(.events, $0) }) {
-            named(TailLine.item(.event($0), at: $0.receivedAt, text: format == .text), $0.server)
+        nextEvent = printNew(state.feed.events, from: nextEvent, shown: { state.isVisible(.events, $0) }) { event in
+            emitRecord(event, names: names) { named(TailLine.item(.event(event), at: event.receivedAt), event.server) }
         }
-        nextState = printNew(state.feed.stateChanges, from: nextState, shown: { state.isVisible(.state, $0) }) {
-            named(TailLine.item(.stateChange($0), at: $0.receivedAt, text: format == .text), $0.server)
+        nextState = printNew(state.feed.stateChanges, from: nextState, shown: { state.isVisible(.state, $0) }) { change in
+            emitRecord(change, names: names) { named(TailLine.item(.stateChange(change), at: change.receivedAt), change.server) }
         }
         // A failed connection is already a connection line with its reason.
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false, shown: { seq in
             state.diagnostics.problems[seq]?.source != .connection
-        }) { problem in problem.server.map { named(TailLine.problem(problem), $0) } ?? TailLine.problem(problem) }
+        }) { problem in emit(problem.server.map { named(TailLine.problem(problem), $0) } ?? TailLine.problem(problem)) }
         while gapsPrinted < state.feed.gaps.count {
             let gap = state.feed.gaps[gapsPrinted]
             emit(named(TailLine.gap(gap), gap.server))
@@ -106,18 +106,29 @@ final class TailFrontend: Frontend {
 
     private func printNew<Element>(
         _ history: History<Element>, from start: Int, counted: Bool = true, shown: (Int) -> Bool = { _ in true },
-        line: (Element) -> TailLine
+        print: (Element) -> Void
     ) -> Int {
         var seq = max(start, history.oldestSeq ?? start)
         while seq < history.nextSeq {
             if counted, let count, printedEvents >= count { return history.nextSeq }
             if let element = history[seq], shown(seq) {
-                emit(line(element))
+                print(element)
                 if counted { printedEvents += 1 }
             }
             seq += 1
         }
         return seq
+    }
+
+    /// A record's line. NDJSON goes from the record's fields straight into the output (the line `TailLine` would
+    /// write, byte for byte, without building it: every line of a flood comes this way); text through its line.
+    private func emitRecord(_ record: some FieldRecord, names: [String]?, textLine: () -> TailLine) {
+        guard format == .ndjson else { return emit(textLine()) }
+        writer.out.append(contentsOf: #"{"kind":"event""#.utf8)
+        if let names, names.indices.contains(record.server) { writer.field("server", .string(names[record.server])) }
+        record.writeFields(to: &writer)
+        writer.out.append(UInt8(ascii: "}"))
+        endLine()
     }
 
     /// NDJSON is inert by construction (the JSON writer escapes controls and bidi characters); a text line
@@ -128,6 +139,10 @@ final class TailFrontend: Frontend {
         } else {
             writer.out.append(contentsOf: Sanitizer.clean(line.textLine, limit: 1 << 20).utf8)
         }
+        endLine()
+    }
+
+    private func endLine() {
         writer.out.append(0x0A)
         if writer.out.count >= 1 << 16 { flush() }
     }
@@ -215,19 +230,18 @@ struct TailLine {
         return TailLine(kind: "connection", fields: fields, text: text)
     }
 
-    /// `text: false` leaves the text line empty: NDJSON floods do not pay for a line nobody prints.
-    static func item(_ item: Incoming, at: Double, text: Bool = true) -> TailLine {
+    static func item(_ item: Incoming, at: Double) -> TailLine {
         let received: (String, JSONValue) = ("received_at", .string(Timestamp.format(at)))
         switch item {
         case .drift(let d):
             return TailLine(
                 kind: "event", fields: [],
-                text: text ? "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)" : "",
+                text: "drift \(d.severity.label) \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName) \(d.attribute) \(d.oldValue) -> \(d.newValue) \(d.user)",
                 record: item)
         case .event(let e):
-            return TailLine(kind: "event", fields: [], text: text ? "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)" : "", record: item)
+            return TailLine(kind: "event", fields: [], text: "\(e.topic.wireName) \(e.severity.label) \(e.title) \(e.resource) \(e.detail)", record: item)
         case .stateChange(let s):
-            return TailLine(kind: "event", fields: [], text: text ? "state_change \(s.action) \(s.resource) \(s.detail)" : "", record: item)
+            return TailLine(kind: "event", fields: [], text: "state_change \(s.action) \(s.resource) \(s.detail)", record: item)
         case .stats(let s):
             var fields: [(String, JSONValue)] = [("type", "stats")]
             if let d = s.driftTotal { fields.append(("drift_total", .number(Double(d)))) }
