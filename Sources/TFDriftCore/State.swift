@@ -122,6 +122,12 @@ public struct UIState: Sendable, Equatable {
     public var pageRows: [Pane: Int] = [:]
     /// The filter of each pane (`--filter` sets them all at start).
     public var filters: [Pane: Filter] = [:]
+
+    /// `--filter`: the same filter on every list pane (and so on what `tail` prints).
+    public mutating func filterEveryPane(_ text: String) {
+        guard !text.isEmpty else { return }
+        for pane in Pane.allCases where pane != .stats { filters[pane] = Filter(text) }
+    }
     /// The filter line is open for the focused pane.
     public var editingFilter = false
     /// Shown in every pane: this severity and above (`s` cycles).

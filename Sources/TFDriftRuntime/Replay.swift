@@ -264,11 +264,15 @@ public final class ReplaySource: ActionSource {
     }
 
     /// Plays all of `recording` into `frontend` as fast as possible (`tail --replay`, tests).
-    public static func play(_ recording: Recording, into frontend: Frontend, speed: Double? = nil) throws(RecordingError) -> (state: State, stoppedAt: String?) {
+    /// `filter` (`tail --replay … --filter`) replaces the filters the recording started with on every list pane.
+    public static func play(
+        _ recording: Recording, into frontend: Frontend, speed: Double? = nil, filter: String? = nil
+    ) throws(RecordingError) -> (state: State, stoppedAt: String?) {
         let source = try ReplaySource(recording: recording, speed: speed, exitsAtEnd: true)
-        let runtime = Runtime(state: source.initialState, source: source, connection: NoConnection(), frontend: frontend)
-        let state = runtime.run()
-        return (state, source.stoppedAt ?? recording.damage)
+        var start = source.initialState
+        if let filter { start.ui.filterEveryPane(filter) }
+        let runtime = Runtime(state: start, source: source, connection: NoConnection(), frontend: frontend)
+        return (runtime.run(), source.stoppedAt ?? recording.damage)
     }
 }
 

@@ -29,6 +29,15 @@ struct RecordReplayEndToEndTests {
         }
         let mode = try FileManager.default.attributesOfItem(atPath: recording)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+
+        // `--filter` narrows a replay as it narrows a live tail: exactly the live run's high and critical records.
+        let filtered = try run(try productPath(), ["tail", "--replay", recording, "--filter", "sev:high+"])
+        #expect(filtered.status == 0, "\(filtered.err)")
+        func records(_ lines: [Substring]) -> [Substring] { lines.filter { $0.hasPrefix(#"{"kind":"event""#) } }
+        let severe = records(liveLines).filter { $0.contains(#""severity":"high""#) || $0.contains(#""severity":"critical""#) }
+        let filteredRecords = records(filtered.out.split(separator: "\n"))
+        #expect(!severe.isEmpty && severe.count < records(liveLines).count, "the run had severe and other records")
+        #expect(filteredRecords == severe)
     }
 
     /// The dashboard replays a recording: the status bar says where it is, Space pauses, ] jumps, q quits.

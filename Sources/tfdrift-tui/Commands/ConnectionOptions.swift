@@ -266,9 +266,7 @@ struct ConnectionSettings {
             ServerState(name: servers.count > 1 ? server.name : "", settings: server.settings.settings(url: server.url), topics: server.settings.topics)
         })
         let shared = servers[0].settings.config
-        if let filter = shared.value("filter")?.string, !filter.isEmpty {
-            for pane in Pane.allCases where pane != .stats { state.ui.filters[pane] = Filter(filter) }
-        }
+        if let filter = shared.value("filter")?.string { state.ui.filterEveryPane(filter) }
         for problem in shared.problems + LiveServer.credentialWarnings(servers) { state.noteConfigurationProblem(problem.shortDescription) }
         return state
     }

@@ -72,7 +72,7 @@ struct TailCommand: ParsableCommand {
         case .failure(let error): throw ValidationError("--replay: \(error.reason)")
         }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        let (_, stoppedAt) = try ReplaySource.play(recording, into: frontend, speed: speed)
+        let (_, stoppedAt) = try ReplaySource.play(recording, into: frontend, speed: speed, filter: connection.filter)
         if let stopped = stoppedAt {
             Console.print("tfdrift-tui: replay stopped at \(stopped)", to: STDERR_FILENO)
             throw ExitCode(1)
