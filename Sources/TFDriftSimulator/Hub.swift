@@ -210,24 +210,42 @@ final class Hub: @unchecked Sendable {
             seq += 1
             eventsGenerated += 1
             record(template, index: index)
-            let line: String
-            let topicNames: [String]
+            let documented = kind.documented
+            let topicName: String
             switch options.dialect {
-            case .real:
-                let stamp = kind == .policyDecision || kind == .remediationProposal ? "" : ts
-                line = "{\"type\":\"data\",\"topic\":\"\(kind.rawValue)\",\"data\":\(template.realPayload(seq: seq)),\"timestamp\":\"\(stamp)\"}"
-                topicNames = [kind.rawValue]
+            case .real: topicName = kind.rawValue
             case .documented:
-                guard let doc = kind.documented else { continue }
-                line = "{\"type\":\"\(doc.type)\",\"topic\":\"\(doc.topic)\",\"timestamp\":\"\(ts)\",\"payload\":\(template.documentedPayload(seq: seq))}"
-                topicNames = [doc.topic]
+                guard let documented else { continue }
+                topicName = documented.topic
             }
-            for client in clients.values where client.subscriptions.contains("all") || topicNames.contains(where: client.subscriptions.contains) {
-                client.pending.append(line)
+            // The line is built once, for the first client that will send it. A client whose socket is not writable
+            // drops it at the next flush anyway (nothing between here and that flush lets its socket drain: this
+            // runs on the event loop), so under a flood no line is formatted that no client can take: the
+            // simulator's cost follows what it sends, not what it throws away, and it leaves the processor to the
+            // clients sharing the machine with it.
+            var line: String?
+            for client in clients.values where client.subscriptions.contains("all") || client.subscriptions.contains(topicName) {
+                guard client.channel.isWritable || faults.silent else {
+                    client.dropped += 1
+                    continue
+                }
+                if line == nil { line = render(kind, documented, template, ts: ts) }
+                client.pending.append(line!)
                 // Like the real server's 256-slot client buffer: a full batch goes out (or is dropped) at once, so
                 // a flood is a steady stream and a slow client loses a batch, not a whole tick of tens of thousands.
                 if client.pending.count >= options.maximumBatch { flush(client) }
             }
+        }
+    }
+
+    /// One event's line in the dialect spoken.
+    func render(_ kind: SimulatedKind, _ documented: (type: String, topic: String)?, _ template: EventTemplate, ts: String) -> String {
+        switch (options.dialect, documented) {
+        case (.real, _), (.documented, nil):
+            let stamp = kind == .policyDecision || kind == .remediationProposal ? "" : ts
+            return "{\"type\":\"data\",\"topic\":\"\(kind.rawValue)\",\"data\":\(template.realPayload(seq: seq)),\"timestamp\":\"\(stamp)\"}"
+        case (.documented, let doc?):
+            return "{\"type\":\"\(doc.type)\",\"topic\":\"\(doc.topic)\",\"timestamp\":\"\(ts)\",\"payload\":\(template.documentedPayload(seq: seq))}"
         }
     }
 
