@@ -5,8 +5,14 @@ import TFDriftWire
 /// so the three can never disagree about what a drift looks like.
 public protocol JSONFieldSink {
     mutating func field(_ key: String, _ value: JSONValue)
+    /// A string field: most of a record's fields, written without wrapping the text in a `JSONValue`.
+    mutating func string(_ key: String, _ value: String)
     /// A time, written as `2026-11-27T03:01:43Z`.
     mutating func time(_ key: String, _ seconds: Double)
+}
+
+extension JSONFieldSink {
+    public mutating func string(_ key: String, _ value: String) { field(key, .string(value)) }
 }
 
 /// Collects the fields as pairs.
@@ -26,10 +32,20 @@ public struct NDJSONFieldWriter: JSONFieldSink {
     public init() {}
 
     public mutating func field(_ key: String, _ value: JSONValue) {
+        self.key(key)
+        value.write(to: &out)
+    }
+
+    public mutating func string(_ key: String, _ value: String) {
+        self.key(key)
+        JSONValue.writeString(value, to: &out)
+    }
+
+    /// `,"key":`
+    private mutating func key(_ key: String) {
         out.append(UInt8(ascii: ","))
         JSONValue.writeString(key, to: &out)
         out.append(UInt8(ascii: ":"))
-        value.write(to: &out)
     }
 
     public mutating func time(_ key: String, _ seconds: Double) {
@@ -38,9 +54,8 @@ public struct NDJSONFieldWriter: JSONFieldSink {
             second = floor
             secondText = Array(Timestamp.format(seconds).utf8)
         }
-        out.append(UInt8(ascii: ","))
-        JSONValue.writeString(key, to: &out)
-        out.append(contentsOf: #":""#.utf8)
+        self.key(key)
+        out.append(UInt8(ascii: "\""))
         out.append(contentsOf: secondText)
         out.append(UInt8(ascii: "\""))
     }
@@ -54,15 +69,15 @@ public protocol FieldRecord {
 
 extension DriftRecord: FieldRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
-        sink.field("topic", "drift")
-        sink.field("severity", .string(severity.label))
-        sink.field("resource_type", .string(resourceType))
-        sink.field("resource_name", .string(resourceName))
-        sink.field("resource_id", .string(resourceID))
-        sink.field("attribute", .string(attribute))
-        sink.field("old_value", .string(oldValue))
-        sink.field("new_value", .string(newValue))
-        sink.field("user", .string(user))
+        sink.string("topic", "drift")
+        sink.string("severity", severity.label)
+        sink.string("resource_type", resourceType)
+        sink.string("resource_name", resourceName)
+        sink.string("resource_id", resourceID)
+        sink.string("attribute", attribute)
+        sink.string("old_value", oldValue)
+        sink.string("new_value", newValue)
+        sink.string("user", user)
         sink.time("time", time)
         sink.field("backfilled", .bool(backfilled))
         sink.field("history", .bool(history))
@@ -72,22 +87,22 @@ extension DriftRecord: FieldRecord {
 
 extension EventRecord: FieldRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
-        sink.field("topic", .string(topic.wireName))
-        sink.field("severity", .string(severity.label))
-        sink.field("title", .string(title))
-        sink.field("resource", .string(resource))
-        sink.field("detail", .string(detail))
-        sink.field("user", .string(user))
+        sink.string("topic", topic.wireName)
+        sink.string("severity", severity.label)
+        sink.string("title", title)
+        sink.string("resource", resource)
+        sink.string("detail", detail)
+        sink.string("user", user)
         sink.times(time, receivedAt: receivedAt)
     }
 }
 
 extension StateRecord: FieldRecord {
     public func writeFields(to sink: inout some JSONFieldSink) {
-        sink.field("topic", "state_change")
-        sink.field("resource", .string(resource))
-        sink.field("action", .string(action))
-        sink.field("detail", .string(detail))
+        sink.string("topic", "state_change")
+        sink.string("resource", resource)
+        sink.string("action", action)
+        sink.string("detail", detail)
         sink.times(time, receivedAt: receivedAt)
     }
 }

@@ -57,7 +57,8 @@ extension JSONValue {
     /// Whether any of eight bytes (a little-endian word) is a quote, a backslash, a control character or not
     /// ASCII: the usual has-zero-byte / has-less / has-more tricks. A false alarm only sends the caller to its
     /// byte loop; a plain word is never reported.
-    @inline(__always)
+    /// Inlinable: the decoder in TFDriftCore calls it for every eight bytes of every string.
+    @inlinable @inline(__always)
     public static func needsEscaping(_ x: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101
         let high: UInt64 = 0x8080_8080_8080_8080
@@ -72,55 +73,60 @@ extension JSONValue {
     /// invisible), which are escaped as `\uXXXX`.
     public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { bytes in
-            var runStart = 0
-            var i = 0
-            let count = bytes.count
-            @inline(__always) func flushRun(_ end: Int) {
-                if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
-            }
-            let base = UnsafeRawPointer(bytes.baseAddress)
-            while i < count {
-                if let base, i + 8 <= count, !needsEscaping(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let byte = bytes[i]
-                if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
-                    i += 1
-                    continue
-                }
-                if byte < 0x80 {
-                    flushRun(i)
-                    switch byte {
-                    case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                    case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                    case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-                    case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-                    case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-                    default: escape(UInt32(byte), to: &out)
-                    }
-                    i += 1
-                    runStart = i
-                    continue
-                }
-                // A multi-byte scalar (the String is valid UTF-8).
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
-                var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
-                for j in 1..<length where i + j < count { scalar = scalar << 6 | UInt32(bytes[i + j] & 0x3F) }
-                if TerminalSafety.isUnsafe(scalar) {
-                    flushRun(i)
-                    escape(scalar, to: &out)
-                    i += length
-                    runStart = i
-                } else {
-                    i += length
-                }
-            }
-            flushRun(count)
+        // Native strings are read in place (no copy, no uniqueness check); others are made contiguous first.
+        if s.utf8.withContiguousStorageIfAvailable({ writeStringBody($0, to: &out) }) == nil {
+            var copy = s
+            copy.withUTF8 { writeStringBody($0, to: &out) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeStringBody(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        var runStart = 0
+        var i = 0
+        let count = bytes.count
+        @inline(__always) func flushRun(_ end: Int) {
+            if end > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<end])) }
+        }
+        let base = UnsafeRawPointer(bytes.baseAddress)
+        while i < count {
+            if let base, i + 8 <= count, !needsEscaping(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) {
+                i += 8
+                continue
+            }
+            let byte = bytes[i]
+            if byte >= 0x20, byte < 0x7F, byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\") {
+                i += 1
+                continue
+            }
+            if byte < 0x80 {
+                flushRun(i)
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                default: escape(UInt32(byte), to: &out)
+                }
+                i += 1
+                runStart = i
+                continue
+            }
+            // A multi-byte scalar (the String is valid UTF-8).
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+            var scalar = UInt32(byte) & (length == 2 ? 0x1F : length == 3 ? 0x0F : 0x07)
+            for j in 1..<length where i + j < count { scalar = scalar << 6 | UInt32(bytes[i + j] & 0x3F) }
+            if TerminalSafety.isUnsafe(scalar) {
+                flushRun(i)
+                escape(scalar, to: &out)
+                i += length
+                runStart = i
+            } else {
+                i += length
+            }
+        }
+        flushRun(count)
     }
 
     /// `\uXXXX`, as a surrogate pair above the BMP.
