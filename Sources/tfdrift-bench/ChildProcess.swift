@@ -8,6 +8,8 @@ struct ChildRun {
     /// When the last output arrived, from the start.
     var lastOutput = 0.0
     var peakResidentBytes = 0
+    /// User + system time of the child, all its threads.
+    var processorSeconds = 0.0
     var status: Int32 = 0
     /// The first bytes of its output, for a child whose figures are printed rather than counted.
     var head = ""
@@ -44,18 +46,31 @@ struct ChildRun {
             if count < 0, errno == EINTR { continue }
             guard count > 0 else { break }
             result.lastOutput = Date().timeIntervalSince(started)
-            for i in 0..<count where buffer[i] == 0x0A { result.lines += 1 }
+            // memchr, not a byte loop: this process shares the two cores with the child it measures.
+            buffer.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                var at = base
+                let end = base + count
+                while at < end, let hit = memchr(at, 0x0A, end - at) {
+                    result.lines += 1
+                    at = UnsafeRawPointer(hit) + 1
+                }
+            }
             if head.count < 4096 { head += buffer[0..<min(count, 4096 - head.count)] }
         }
         close(pipeEnds[0])
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) < 0, errno == EINTR {}
         result.seconds = Date().timeIntervalSince(started)
+        result.processorSeconds = secondsOf(usage.ru_utime) + secondsOf(usage.ru_stime)
         result.status = status
         result.head = String(decoding: head, as: UTF8.self)
         return result
     }
 }
+
+private func secondsOf(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
 
 /// Whether `python3` with the `websockets` package is here, for the `tail` row's baseline.
 func pythonWebSocketsAvailable() -> Bool {

@@ -291,7 +291,8 @@ if haveDashboard, wanted("tail") {
     if pythonWebSocketsAvailable() {
         let python = try ChildRun.run("/usr/bin/env", ["python3", "-c", pythonTailBaseline, tailURL, String(tailSeconds)])
         baselineRate = Double(Int(python.head.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0) / tailSeconds
-        baseline = String(format: "Python websockets + json (baseline) %.0f k/s", baselineRate / 1e3)
+        let perLine = python.processorSeconds / max(1, baselineRate * tailSeconds) * 1e6
+        baseline = String(format: "Python websockets + json (baseline) %.0f k/s, %.1f µs of processor time a line", baselineRate / 1e3, perLine)
     }
     // Then the frame-counting client alone on the same server for as long: the most the simulator feeds one
     // client here, the ceiling of both figures above.
@@ -305,7 +306,8 @@ if haveDashboard, wanted("tail") {
     // (it printed "(null)" and shifted the later numbers when the baseline was skipped).
     let ratio = baselineRate > 0 ? "   ×" + fixed(tailRate / baselineRate, 1) : ""
     let ceiling = "   (a frame-counting client alone on the same server: \(fixed(ceilingRate / 1e3)) k/s)"
-    print("tail     NDJSON to /dev/null at the maximum flood: \(fixed(tailRate / 1e3)) k lines/s   \(baseline)\(ratio)   peak RSS \(megabytes(tail.peakResidentBytes))   --duration \(fixed(tailSeconds)): last line at \(fixed(tail.lastOutput, 3)) s, exit at \(fixed(tail.seconds, 3)) s\(ceiling)")
+    let tailPerLine = tail.processorSeconds / Double(max(1, tail.lines)) * 1e6
+    print("tail     NDJSON at the maximum flood: \(fixed(tailRate / 1e3)) k lines/s, \(fixed(tailPerLine, 1)) µs of processor time a line   \(baseline)\(ratio)   peak RSS \(megabytes(tail.peakResidentBytes))   --duration \(fixed(tailSeconds)): last line at \(fixed(tail.lastOutput, 3)) s, exit at \(fixed(tail.seconds, 3)) s\(ceiling)")
 }
 
 // 5c. Memory of the store after 1,000,000 and 10,000,000 distinct messages, each count in a child process of
