@@ -401,22 +401,39 @@ if haveDashboard, wanted("keys") {
     // Then the flood alone for 10 s, and `q`: the session summary in the log says how many messages the
     // dashboard took and how many frames it drew over its whole run.
     floodPTY.drain(for: 10)
-    let floodPeak = floodPTY.peakResidentBytes
-    floodPTY.type("q")
-    floodPTY.drain(for: 5, until: "\u{1B}[?1049l")
-    let countedRate = Double(counter.messages) / Date().timeIntervalSince(counterStart)
+    finishFloodRun("the same run", floodPTY, counter: counter, since: counterStart, log: floodLog, server: flood)
+    // The same screen against a steady 100 k/s (three times what the real server can send), for 10 s.
+    let steady = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 100_000))
+    let steadyURL = "ws://127.0.0.1:\(try steady.start())/ws"
+    let steadyLog = NSTemporaryDirectory() + "tfdrift-bench-steady-\(getpid()).log"
+    defer { unlink(steadyLog) }
+    let steadyCounter = FrameCounter(url: steadyURL)
+    let steadyStart = Date()
+    let steadyPTY = try DashboardOnPTY(
+        executable: dashboard, arguments: ["--no-config", "--url", steadyURL, "--log-file", steadyLog], width: 120, height: 40)
+    steadyPTY.drain(for: 10)
+    finishFloodRun("a steady 100 k/s", steadyPTY, counter: steadyCounter, since: steadyStart, log: steadyLog, server: steady)
+}
+
+/// Ends a dashboard's run on a flood with `q` and prints what its session summary says against the counter.
+func finishFloodRun(_ label: String, _ pty: DashboardOnPTY, counter: FrameCounter, since start: Date, log: String, server: DemoServer) {
+    let peak = pty.peakResidentBytes
+    pty.type("q")
+    pty.drain(for: 5, until: "\u{1B}[?1049l")
+    let countedRate = Double(counter.messages) / Date().timeIntervalSince(start)
     counter.shutdown()
-    floodPTY.stop()
-    flood.stop()
-    let summaryLine = ((try? String(contentsOfFile: floodLog, encoding: .utf8)) ?? "").split(separator: "\n").last { $0.contains("session ended") }
+    pty.stop()
+    server.stop()
+    let summaryLine = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").last { $0.contains("session ended") }
     let summary = summaryLine.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String] } ?? [:]
-    let floodSeconds = Double(summary["seconds"] ?? "") ?? 0
-    let floodMessages = Double(summary["messages"] ?? "") ?? 0
-    let dashboardRate = floodSeconds > 0 ? floodMessages / floodSeconds : 0
+    let seconds = Double(summary["seconds"] ?? "") ?? 0
+    let messages = Double(summary["messages"] ?? "") ?? 0
+    let dashboardRate = seconds > 0 ? messages / seconds : 0
     let kept = countedRate > 0 ? dashboardRate / countedRate * 100 : 0
     let frames = summary["frames_per_second"] ?? "?", frameCost = summary["frame_ms"] ?? "?"
-    print("flood    the same run: frame-counting client (baseline) \(fixed(countedRate / 1e3)) k/s   dashboard \(fixed(dashboardRate / 1e3)) k messages/s (\(fixed(kept)) %), \(frames) frames/s (a frame \(frameCost) ms of processor time), peak RSS \(megabytes(floodPeak))")
+    print("flood    \(label): frame-counting client (baseline) \(fixed(countedRate / 1e3)) k/s   dashboard \(fixed(dashboardRate / 1e3)) k messages/s (\(fixed(kept)) %), \(frames) frames/s (a frame \(frameCost) ms of processor time), peak RSS \(megabytes(peak))")
 }
+
 if !haveDashboard {
     print("launch, cpu, keys, tail: skipped (no tfdrift-tui next to this binary; `swift build -c release` builds both)")
 }
