@@ -7,8 +7,8 @@ import TFDriftNetwork
 /// - `.frames` counts the messages in the frames it receives (newlines + 1) and decodes nothing, so it shows
 ///   how much the simulator can send here;
 /// - `.records` decodes every message into records on its network thread (the pipeline's own decoder) and
-///   drops them there: no store, no hand-over to another thread. It shows the most any client that decodes
-///   can keep on this machine, whatever its store costs.
+///   drops them there: no store, no hand-over to another thread. It shows how much a client that decodes at
+///   all keeps on this machine (not a strict bound: it decodes and frees on one thread, the pipeline uses two).
 final class FrameCounter: Sendable {
     enum Mode { case frames, records }
 
@@ -20,7 +20,6 @@ final class FrameCounter: Sendable {
     init(url: String, mode: Mode = .frames) {
         var options = WebSocketClient.Options()
         options.rawFrames = mode == .frames
-        options.keepsRawLines = true
         let before = threadIDs()
         let client = WebSocketClient(options: options) { [counted, client = self.client] action in
             switch action {

@@ -240,9 +240,9 @@ func endToEnd(rate: Double, seconds: Double) throws {
     let pipelineRate = Double(final.diagnostics.messagesReceived) / seconds
     let countingRate = Double(countedTotal) / seconds
     let offered = rate >= 1_000_000 ? "simulator at max" : "simulator at a steady \(fixed(rate / 1e3)) k/s"
-    print(String(
-        format: "e2e      %@: frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   pipeline CPU a message: network thread %.1f µs + main loop %.1f µs   simulator %.0f %% of a core",
-        offered as NSString, countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0,
+    print("e2e      \(offered): " + String(
+        format: "frame-counting client (baseline) %.0f k/s   full pipeline, no screen %.0f k/s   %.0f %%   pipeline CPU a message: network thread %.1f µs + main loop %.1f µs   simulator %.0f %% of a core",
+        countingRate / 1e3, pipelineRate / 1e3, countingRate > 0 ? pipelineRate / countingRate * 100 : 0,
         networkCPU / Double(delivered) * 1e6, mainCPU / Double(delivered) * 1e6, simulatorCPU / seconds * 100))
 }
 
@@ -257,18 +257,18 @@ if wanted("e2e") {
     // dropped there (no store, no main loop, memory freed where it was allocated). What it keeps says how far a
     // client that decodes at all gets on this machine while the simulator and a counting client share its two
     // cores. (Not a strict bound: it does decoding and freeing on one thread, the pipeline spreads them over two.)
-    let ceilingServer = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
-    let ceilingURL = "ws://127.0.0.1:\(try ceilingServer.start())/ws"
-    let ceilingCounter = FrameCounter(url: ceilingURL)
-    let decoder = FrameCounter(url: ceilingURL, mode: .records)
+    let decodeServer = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
+    let decodeURL = "ws://127.0.0.1:\(try decodeServer.start())/ws"
+    let decodeCounter = FrameCounter(url: decodeURL)
+    let decoder = FrameCounter(url: decodeURL, mode: .records)
     let decoderCPUBefore = processorSeconds(threads: decoder.threads)
-    let countedBefore = ceilingCounter.messages, decodedBefore = decoder.messages
+    let countedBefore = decodeCounter.messages, decodedBefore = decoder.messages
     Thread.sleep(forTimeInterval: endToEndSeconds)
     let decoderCPU = processorSeconds(threads: decoder.threads) - decoderCPUBefore
-    let counted = ceilingCounter.messages - countedBefore, decoded = decoder.messages - decodedBefore
-    ceilingCounter.shutdown()
+    let counted = decodeCounter.messages - countedBefore, decoded = decoder.messages - decodedBefore
+    decodeCounter.shutdown()
     decoder.shutdown()
-    ceilingServer.stop()
+    decodeServer.stop()
     print(String(
         format: "e2e      decode only: frame-counting client (baseline) %.0f k/s   client that decodes into records and drops them on its network thread %.0f k/s   %.0f %%   %.1f µs a message",
         Double(counted) / endToEndSeconds / 1e3, Double(decoded) / endToEndSeconds / 1e3, counted > 0 ? Double(decoded) / Double(counted) * 100 : 0,
@@ -369,17 +369,10 @@ if haveDashboard, wanted("idle") {
 if haveDashboard, wanted("keys") {
     // Key press to updated screen while the simulator floods at its maximum rate: `?` until the help's note is
     // drawn, then any key closes it and the screen settles before the next sample.
-    let flood = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 1_000_000))
-    let floodURL = "ws://127.0.0.1:\(try flood.start())/ws"
     var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
     var missed = 0
-    let floodLog = NSTemporaryDirectory() + "tfdrift-bench-flood-\(getpid()).log"
-    defer { unlink(floodLog) }
-    // A frame-counting client on the same server for the dashboard's whole run: what "keeping up" is measured by.
-    let counter = FrameCounter(url: floodURL)
-    let counterStart = Date()
-    let floodPTY = try DashboardOnPTY(
-        executable: dashboard, arguments: ["--no-config", "--url", floodURL, "--log-file", floodLog], width: 120, height: 40)
+    let flood = try FloodRun(dashboard: dashboard, rate: 1_000_000)
+    let floodPTY = flood.pty
     floodPTY.drain(for: 3)
     let floodCPUBefore = floodPTY.cpuSeconds
     let floodStart = Date()
@@ -401,37 +394,48 @@ if haveDashboard, wanted("keys") {
     // Then the flood alone for 10 s, and `q`: the session summary in the log says how many messages the
     // dashboard took and how many frames it drew over its whole run.
     floodPTY.drain(for: 10)
-    finishFloodRun("the same run", floodPTY, counter: counter, since: counterStart, log: floodLog, server: flood)
+    flood.finish("the same run")
     // The same screen against a steady 100 k/s (three times what the real server can send), for 10 s.
-    let steady = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 100_000))
-    let steadyURL = "ws://127.0.0.1:\(try steady.start())/ws"
-    let steadyLog = NSTemporaryDirectory() + "tfdrift-bench-steady-\(getpid()).log"
-    defer { unlink(steadyLog) }
-    let steadyCounter = FrameCounter(url: steadyURL)
-    let steadyStart = Date()
-    let steadyPTY = try DashboardOnPTY(
-        executable: dashboard, arguments: ["--no-config", "--url", steadyURL, "--log-file", steadyLog], width: 120, height: 40)
-    steadyPTY.drain(for: 10)
-    finishFloodRun("a steady 100 k/s", steadyPTY, counter: steadyCounter, since: steadyStart, log: steadyLog, server: steady)
+    let steady = try FloodRun(dashboard: dashboard, rate: 100_000)
+    steady.pty.drain(for: 10)
+    steady.finish("a steady 100 k/s")
 }
 
-/// Ends a dashboard's run on a flood with `q` and prints what its session summary says against the counter.
-func finishFloodRun(_ label: String, _ pty: DashboardOnPTY, counter: FrameCounter, since start: Date, log: String, server: DemoServer) {
-    let peak = pty.peakResidentBytes
-    pty.type("q")
-    pty.drain(for: 5, until: "\u{1B}[?1049l")
-    let countedRate = Double(counter.messages) / Date().timeIntervalSince(start)
-    counter.shutdown()
-    pty.stop()
-    server.stop()
-    let summaryLine = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").last { $0.contains("session ended") }
-    let summary = summaryLine.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String] } ?? [:]
-    let seconds = Double(summary["seconds"] ?? "") ?? 0
-    let messages = Double(summary["messages"] ?? "") ?? 0
-    let dashboardRate = seconds > 0 ? messages / seconds : 0
-    let kept = countedRate > 0 ? dashboardRate / countedRate * 100 : 0
-    let frames = summary["frames_per_second"] ?? "?", frameCost = summary["frame_ms"] ?? "?"
-    print("flood    \(label): frame-counting client (baseline) \(fixed(countedRate / 1e3)) k/s   dashboard \(fixed(dashboardRate / 1e3)) k messages/s (\(fixed(kept)) %), \(frames) frames/s (a frame \(frameCost) ms of processor time), peak RSS \(megabytes(peak))")
+/// The dashboard on a 120x40 pty against its own simulator at `rate`, with a frame-counting client on the same
+/// server for the dashboard's whole run: what "keeping up" is measured by. `finish` ends it with `q` and prints
+/// what the dashboard's session summary says against the counter.
+final class FloodRun {
+    let server: DemoServer
+    let counter: FrameCounter
+    let started = Date()
+    let log = NSTemporaryDirectory() + "tfdrift-bench-flood-\(getpid()).log"
+    let pty: DashboardOnPTY
+
+    init(dashboard: String, rate: Double) throws {
+        server = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: rate))
+        let url = "ws://127.0.0.1:\(try server.start())/ws"
+        counter = FrameCounter(url: url)
+        pty = try DashboardOnPTY(executable: dashboard, arguments: ["--no-config", "--url", url, "--log-file", log], width: 120, height: 40)
+    }
+
+    func finish(_ label: String) {
+        defer { unlink(log) }
+        let peak = pty.peakResidentBytes
+        pty.type("q")
+        pty.drain(for: 5, until: "\u{1B}[?1049l")
+        let countedRate = Double(counter.messages) / Date().timeIntervalSince(started)
+        counter.shutdown()
+        pty.stop()
+        server.stop()
+        let summaryLine = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").last { $0.contains("session ended") }
+        let summary = summaryLine.flatMap { (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: String] } ?? [:]
+        let seconds = Double(summary["seconds"] ?? "") ?? 0
+        let messages = Double(summary["messages"] ?? "") ?? 0
+        let dashboardRate = seconds > 0 ? messages / seconds : 0
+        let kept = countedRate > 0 ? dashboardRate / countedRate * 100 : 0
+        let frames = summary["frames_per_second"] ?? "?", frameCost = summary["frame_ms"] ?? "?"
+        print("flood    \(label): frame-counting client (baseline) \(fixed(countedRate / 1e3)) k/s   dashboard \(fixed(dashboardRate / 1e3)) k messages/s (\(fixed(kept)) %), \(frames) frames/s (a frame \(frameCost) ms of processor time), peak RSS \(megabytes(peak))")
+    }
 }
 
 if !haveDashboard {
