@@ -210,14 +210,15 @@ final class Hub: @unchecked Sendable {
             seq += 1
             eventsGenerated += 1
             record(template, index: index)
-            let documented = kind.documented
-            let topicName: String
+            // nil: the real server's envelope; the documented API has no message for some kinds.
+            let documented: (type: String, topic: String)?
             switch options.dialect {
-            case .real: topicName = kind.rawValue
+            case .real: documented = nil
             case .documented:
-                guard let documented else { continue }
-                topicName = documented.topic
+                guard let names = kind.documented else { continue }
+                documented = names
             }
+            let topicName = documented?.topic ?? kind.rawValue
             // The line is built once, for the first client that will send it. A client whose socket is not writable
             // drops it at the next flush anyway (nothing between here and that flush lets its socket drain: this
             // runs on the event loop), so under a flood no line is formatted that no client can take: the
@@ -229,8 +230,9 @@ final class Hub: @unchecked Sendable {
                     client.dropped += 1
                     continue
                 }
-                if line == nil { line = render(kind, documented, template, ts: ts) }
-                client.pending.append(line!)
+                let text = line ?? render(kind, documented, template, ts: ts)
+                line = text
+                client.pending.append(text)
                 // Like the real server's 256-slot client buffer: a full batch goes out (or is dropped) at once, so
                 // a flood is a steady stream and a slow client loses a batch, not a whole tick of tens of thousands.
                 if client.pending.count >= options.maximumBatch { flush(client) }
@@ -238,15 +240,13 @@ final class Hub: @unchecked Sendable {
         }
     }
 
-    /// One event's line in the dialect spoken.
+    /// One event's line: in the documented API's shape with its `documented` names, else as the real server sends it.
     func render(_ kind: SimulatedKind, _ documented: (type: String, topic: String)?, _ template: EventTemplate, ts: String) -> String {
-        switch (options.dialect, documented) {
-        case (.real, _), (.documented, nil):
+        guard let doc = documented else {
             let stamp = kind == .policyDecision || kind == .remediationProposal ? "" : ts
             return "{\"type\":\"data\",\"topic\":\"\(kind.rawValue)\",\"data\":\(template.realPayload(seq: seq)),\"timestamp\":\"\(stamp)\"}"
-        case (.documented, let doc?):
-            return "{\"type\":\"\(doc.type)\",\"topic\":\"\(doc.topic)\",\"timestamp\":\"\(ts)\",\"payload\":\(template.documentedPayload(seq: seq))}"
         }
+        return "{\"type\":\"\(doc.type)\",\"topic\":\"\(doc.topic)\",\"timestamp\":\"\(ts)\",\"payload\":\(template.documentedPayload(seq: seq))}"
     }
 
     func pickKind() -> SimulatedKind {
