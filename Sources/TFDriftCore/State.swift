@@ -122,12 +122,6 @@ public struct UIState: Sendable, Equatable {
     public var pageRows: [Pane: Int] = [:]
     /// The filter of each pane (`--filter` sets them all at start).
     public var filters: [Pane: Filter] = [:]
-
-    /// `--filter`: the same filter on every list pane (and so on what `tail` prints).
-    public mutating func filterEveryPane(_ text: String) {
-        guard !text.isEmpty else { return }
-        for pane in Pane.allCases where pane != .stats { filters[pane] = Filter(text) }
-    }
     /// The filter line is open for the focused pane.
     public var editingFilter = false
     /// Shown in every pane: this severity and above (`s` cycles).
@@ -158,6 +152,14 @@ public struct UIState: Sendable, Equatable {
     public func scroll(of pane: Pane) -> PaneScroll { scroll[pane] ?? PaneScroll() }
     public func filter(of pane: Pane) -> Filter? { filters[pane].flatMap { $0.isEmpty && $0.invalidTerms.isEmpty ? nil : $0 } }
     public func page(of pane: Pane) -> Int { max(1, pageRows[pane] ?? 10) }
+}
+
+extension UIState {
+    /// `--filter`: the same filter on every list pane (and so on what `tail` prints).
+    public mutating func filterEveryPane(_ text: String) {
+        guard !text.isEmpty else { return }
+        for pane in Pane.allCases where pane != .stats { filters[pane] = Filter(text) }
+    }
 }
 
 public enum ConnectionPhase: Sendable, Equatable {
