@@ -116,6 +116,12 @@ public enum RestRequest: Sendable, Hashable {
         }
     }
 
+    /// Whether `id` can stand as one path segment: not empty, not a dot-segment (RFC 3986 §5.2.4 removes
+    /// `.` and `..`, percent-encoded or not, in many proxies and servers).
+    public static func isPathSegment(_ id: String) -> Bool {
+        !id.isEmpty && id != "." && id != ".."
+    }
+
     /// Percent-encodes everything but RFC 3986's unreserved characters: an id from the server (an ARN with
     /// `/` and `:`) stays one path segment.
     static func pathSegment(_ text: String) -> String {

@@ -41,6 +41,7 @@ enum ConnectionReducer {
         case .send(let message):
             if state.connection.phase == .open, state.connection.subscribed {
                 if message == .ping { notePingSent(&state) }
+                noteAsked(&state, message)
                 return [.send(generation: state.connection.generation, message)]
             }
             state.connection.outbox.append(message)
@@ -103,6 +104,7 @@ enum ConnectionReducer {
         }
         effects += state.connection.outbox.map { .send(generation: generation, $0) }
         if state.connection.outbox.contains(.ping) { notePingSent(&state) }
+        for message in state.connection.outbox { noteAsked(&state, message) }
         state.connection.outbox.removeAll()
         if state.settings.restEnabled { effects += RestSync.requestDrifts(&state) }
         return effects
@@ -235,6 +237,10 @@ enum ConnectionReducer {
             state.connection.serverVersion = version
             return subscribeIfNeeded(&state)
         case .subscribed(let topic):
+            guard state.connection.subscriptions[topic] != nil else {
+                unrequestedAcknowledgement(&state, topic)
+                return []
+            }
             state.connection.subscriptions[topic] = .acknowledged
         case .unsubscribed(let topic):
             if state.connection.subscriptions[topic] == .acknowledged || state.connection.subscriptions[topic] == .sent {
@@ -257,6 +263,27 @@ enum ConnectionReducer {
             Problems.note(&state, .server, "server: \(message)")
         }
         return []
+    }
+
+    /// A subscription the operator typed (`:send subscribe x`) is asked for like the desired ones, so its
+    /// acknowledgement is expected.
+    static func noteAsked(_ state: inout State, _ message: ClientMessage) {
+        if case .subscribe(let name) = message, state.connection.subscriptions[name] == nil {
+            state.connection.subscriptions[name] = .sent
+        }
+    }
+
+    /// An acknowledgement of a topic this socket never asked for is dropped, not stored: what a server may
+    /// acknowledge is its to choose, and storing each one let a flood grow the table (and the cost of every
+    /// snapshot of it) without bound. Counted, and reported at 1, 10, 100… so the problem log stays small.
+    static func unrequestedAcknowledgement(_ state: inout State, _ topic: String) {
+        state.diagnostics.unrequestedAcks += 1
+        let count = state.diagnostics.unrequestedAcks
+        var power = 1
+        while power < count, power <= Int.max / 10 { power *= 10 }
+        guard power == count else { return }
+        let what = count == 1 ? "a topic" : "\(count) topics"
+        Problems.note(&state, .server, "server acknowledged \(what) the client never asked for (latest \"\(topic)\"); dropped")
     }
 
     /// Records `answer` for a query still waiting for one; false when none is waiting.

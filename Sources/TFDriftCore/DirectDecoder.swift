@@ -191,6 +191,17 @@ struct LineFields: MessageBody {
         return nil
     }
 
+    /// Compared in place: on this path a shown text differs from the bytes only when cut or redacted, so the
+    /// common case costs a length check and no string.
+    func ownText(_ field: BodyField, differingFrom shown: String) -> String? {
+        guard case .string(let r) = slots[field.rawValue] else { return nil }
+        var shown = shown
+        let same = shown.withUTF8 { s in
+            s.count == r.count && (r.isEmpty || memcmp(s.baseAddress!, bytes.baseAddress! + r.lowerBound, r.count) == 0)
+        }
+        return same ? nil : bytes.text(r)
+    }
+
     func text(_ field: BodyField, limit: Int) -> String { shown(slots[field.rawValue], limit: limit, null: "") }
 
     func display(_ field: BodyField, limit: Int) -> String { shown(slots[field.rawValue], limit: limit, null: "null") }

@@ -106,11 +106,16 @@ public enum Ingest {
     }
 
     static func drift(_ body: some MessageBody, receivedAt: Double, time: Double?) -> DriftRecord {
-        DriftRecord(
+        var drift = DriftRecord(
             receivedAt: receivedAt, eventTime: time, severity: Severity(body.string(.severity) ?? ""),
             resourceType: body.text(.resourceType, limit: 128), resourceName: body.text(.resourceName),
             resourceID: body.text(.resourceID), attribute: body.text(.attribute),
             oldValue: body.display(.oldValue), newValue: body.display(.newValue), user: user(body))
+        // The detail view's REST lookups must name the resource as the server does, not as it is shown.
+        if let own = body.ownText(.resourceID, differingFrom: drift.resourceID) {
+            drift.serverResourceID = own.utf8.count <= DriftRecord.maximumLookupIDBytes ? own : ""
+        }
+        return drift
     }
 
     /// A drift from `GET /api/v1/drifts`: the item is the payload itself, and it is also its raw text.

@@ -65,6 +65,8 @@ enum IdentityField: Int, CaseIterable {
 protocol MessageBody {
     /// The field when it is a JSON string, as sent (not cleaned).
     func string(_ field: BodyField) -> String?
+    /// The field as sent when that differs from `shown` (its cleaned, cut text); nil when they are the same.
+    func ownText(_ field: BodyField, differingFrom shown: String) -> String?
     /// A string field cleaned and cut at `limit` bytes; `""` when absent or null; other values as JSON.
     func text(_ field: BodyField, limit: Int) -> String
     /// Like `text`, but `null` shows as `null`.
@@ -95,6 +97,10 @@ struct JSONBody: MessageBody {
     init(_ value: JSONValue) { self.value = value }
 
     func string(_ field: BodyField) -> String? { value[field.key]?.stringValue }
+    func ownText(_ field: BodyField, differingFrom shown: String) -> String? {
+        guard let own = string(field), own != shown else { return nil }
+        return own
+    }
     func text(_ field: BodyField, limit: Int) -> String { Ingest.text(value[field.key], limit: limit) }
     func display(_ field: BodyField, limit: Int) -> String { Ingest.display(value[field.key], limit: limit) }
     func identity(_ field: IdentityField) -> String? { value[BodyField.userIdentity.key]?[field.key]?.stringValue }

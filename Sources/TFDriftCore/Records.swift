@@ -75,8 +75,21 @@ public struct DriftRecord: Sendable, Equatable {
     public var raw = ""
     /// Which server sent it (an index into `State.servers`).
     public var server = 0
+    /// The server's own resource id when `resourceID` (cleaned, cut) differs from it; `""` when it was longer
+    /// than `maximumLookupIDBytes` and so was not kept.
+    public var serverResourceID: String?
+
+    public static let maximumLookupIDBytes = 2048
 
     public var time: Double { eventTime ?? receivedAt }
+
+    /// The id a REST lookup puts in its path: the server's own text; nil when it cannot name one resource
+    /// there (empty, `.` or `..`, which a normalising proxy or server would turn into another endpoint, or too
+    /// long to have been kept).
+    public var lookupID: String? {
+        let id = serverResourceID ?? resourceID
+        return RestRequest.isPathSegment(id) ? id : nil
+    }
 
     public init(
         receivedAt: Double, eventTime: Double? = nil, severity: Severity, resourceType: String,

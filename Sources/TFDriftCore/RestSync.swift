@@ -8,6 +8,15 @@ enum RestSync {
     static let pageSize = 250
     static let maximumGaps = 100
 
+    /// The list index of a page's first item; nil for a page or limit the client never asks for, so no outside
+    /// number reaches unchecked arithmetic (a recording's request, replayed, is one).
+    static func firstIndex(page: Int, limit: Int) -> Int? {
+        guard page >= 1, (1...pageSize).contains(limit) else { return nil }
+        let (first, overflow) = (page - 1).multipliedReportingOverflow(by: limit)
+        // Within 2^53, the index plus a page's offsets and the next page number cannot overflow either.
+        return overflow || first > Int(Checked.largestExactInteger) ? nil : first
+    }
+
     /// The next `/api/v1/drifts` page to read, the one holding index `cursor` (and, unless the cursor sits
     /// on a page boundary, `cursor - 1` too, to check the anchor); unless a read is already on its way.
     static func requestDrifts(_ state: inout State) -> [Effect] {
@@ -33,7 +42,7 @@ enum RestSync {
             applyTerraformState(&state, outcome, at: at)
             return []
         case .driftContext(let id), .declaredResource(let id):
-            guard var context = state.ui.detail?.context, context.resourceID == id else { return [] }
+            guard var context = state.ui.detail?.context, context.lookupID == id else { return [] }
             let lookup = lookup(from: outcome)
             if case .driftContext = request { context.drift = lookup } else { context.declared = lookup }
             state.ui.detail?.context = context
@@ -96,18 +105,19 @@ enum RestSync {
 
     /// From a drift's detail: the server's record of that resource's drift and what Terraform declares for it.
     static func fetchContext(_ state: inout State) -> [Effect] {
-        guard let detail = state.ui.detail, detail.pane == .drifts, let drift = state.feed.drifts[detail.seq],
-            !drift.resourceID.isEmpty
-        else { return [] }
-        var context = DriftContext(resourceID: drift.resourceID)
-        guard state.settings.restEnabled else {
-            context.drift = .failed("REST is off (--no-rest)")
+        guard let detail = state.ui.detail, detail.pane == .drifts, let drift = state.feed.drifts[detail.seq] else { return [] }
+        var context = DriftContext(resourceID: drift.resourceID, lookupID: drift.lookupID)
+        guard let id = drift.lookupID, state.settings.restEnabled else {
+            context.drift = .failed(
+                !state.settings.restEnabled ? "REST is off (--no-rest)"
+                    : drift.resourceID.isEmpty ? "the drift names no resource id"
+                    : "the server's id \"\(drift.resourceID)\" cannot be looked up (not one path segment)")
             context.declared = context.drift
             state.ui.detail?.context = context
             return []
         }
         state.ui.detail?.context = context
-        return [.fetch(.driftContext(resourceID: drift.resourceID)), .fetch(.declaredResource(resourceID: drift.resourceID))]
+        return [.fetch(.driftContext(resourceID: id)), .fetch(.declaredResource(resourceID: id))]
     }
 
     /// The Terraform state summary; a change of serial or resource count becomes an entry in the State pane,
@@ -173,9 +183,13 @@ enum RestSync {
             closeGap(&state, at: at)
             return []
         }
+        guard let first = firstIndex(page: page, limit: limit) else {
+            malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
+            closeGap(&state, at: at)
+            return []
+        }
         // A server may answer with more than was asked for; what lies beyond the page is not believed.
         let items = list.prefix(limit)
-        let first = (page - 1) * limit
         guard let cursor = state.rest.cursor else {
             state.rest.cursor = total
             closeGap(&state, at: at)
@@ -242,8 +256,11 @@ enum RestSync {
             malformed(&state, "/api/v1/drifts: no data list")
             return []
         }
+        guard let first = firstIndex(page: page, limit: limit), total <= Int(Checked.largestExactInteger) else {
+            malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
+            return []
+        }
         let items = list.prefix(limit)
-        let first = (page - 1) * limit
         var shown = 0
         for (offset, item) in items.enumerated() where first + offset >= from && first + offset < total {
             var drift = Ingest.restDrift(item, receivedAt: at)
@@ -275,5 +292,27 @@ enum RestSync {
         if state.feed.gaps.count > maximumGaps { state.feed.gaps.removeFirst(state.feed.gaps.count - maximumGaps) }
         state.rest.openGap = nil
         state.rest.gapBackfilled = 0
+    }
+}
+
+extension RestRequest {
+    /// Why the client could never have made this request, or nil when it could. A recording's REST lines hold the
+    /// request they answer; the file is as hostile as a server, so a page or limit the client never asks for
+    /// is a damaged line, not arithmetic to trap on.
+    public var implausible: String? {
+        let largest = Int(Checked.largestExactInteger)
+        switch self {
+        case .drifts(let page, let limit), .history(let page, let limit, _, _):
+            if !(1...largest).contains(page) { return "a page of \(page) (the client asks for pages 1 to 2^53)" }
+            if !(1...RestSync.pageSize).contains(limit) { return "a limit of \(limit) (the client asks for 1 to \(RestSync.pageSize))" }
+            if case .history(_, _, let from, let total) = self, !(0...largest).contains(total) || !(0..<max(total, 1)).contains(from) {
+                return "history from \(from) of \(total) (the client asks from 0 up to a total of at most 2^53)"
+            }
+            return nil
+        case .driftContext(let id), .declaredResource(let id):
+            return RestRequest.isPathSegment(id) ? nil : "a lookup of \"\(Sanitizer.clean(id, limit: 40))\", which the client never puts in a path"
+        case .health, .stats, .terraformState:
+            return nil
+        }
     }
 }

@@ -69,11 +69,17 @@ public enum Lookup: Sendable, Equatable {
 
 /// More about one drift, asked for from its detail: the server's own record and what Terraform declares.
 public struct DriftContext: Sendable, Equatable {
+    /// As shown (cleaned).
     public var resourceID: String
+    /// As the server sent it, for the REST paths; nil when it cannot be put in one.
+    public var lookupID: String?
     public var drift: Lookup = .loading
     public var declared: Lookup = .loading
 
-    public init(resourceID: String) { self.resourceID = resourceID }
+    public init(resourceID: String, lookupID: String?) {
+        self.resourceID = resourceID
+        self.lookupID = lookupID
+    }
 }
 
 /// Where a list pane is looking: following the newest item, or held on one item by sequence number
@@ -278,6 +284,8 @@ public struct Diagnostics: Sendable, Equatable {
     public var sendFailures = 0
     /// Client messages dropped from the full outbox while disconnected.
     public var outboxDropped = 0
+    /// `subscribed` replies for topics the client never asked for, dropped.
+    public var unrequestedAcks = 0
     public var lastError: String?
     public var lastErrorAt: Double?
 

@@ -32,7 +32,7 @@ struct DiagnosticsWidget {
         guard inner.height > 3, inner.width > 10 else { return }
         let counters = [
             "received \(Format.count(d.messagesReceived)) · malformed \(Format.count(d.malformed)) · unknown \(Format.count(d.unknown)) · server errors \(Format.count(d.serverErrors))",
-            "refused sends \(Format.count(d.sendFailures)) · outbox dropped \(Format.count(d.outboxDropped)) · configuration \(Format.count(d.configProblems))",
+            "refused sends \(Format.count(d.sendFailures)) · outbox dropped \(Format.count(d.outboxDropped)) · unasked acks \(Format.count(d.unrequestedAcks)) · configuration \(Format.count(d.configProblems))",
         ]
         for (i, line) in counters.enumerated() {
             painter.canvas.draw(line, x: inner.x + 1, y: inner.y + i, style: painter.style(.dim), maxWidth: inner.width - 1)

@@ -382,9 +382,10 @@ struct Painter {
             segments.append(("last close: \(reason)", .statusWarn, 2))
         }
         let d = state.diagnostics
-        if d.errorCount > 0 || d.unknown > 0 {
+        if d.errorCount > 0 || d.unknown > 0 || d.unrequestedAcks > 0 {
             var text = "err \(d.errorCount)"
             if d.unknown > 0 { text += " · \(d.unknown) unknown" }
+            if d.unrequestedAcks > 0 { text += " · \(d.unrequestedAcks) unasked acks" }
             if let last = d.lastError { text += ": \(last)" }
             segments.append((text, d.errorCount > 0 ? .statusBad : .statusWarn, 3))
         }

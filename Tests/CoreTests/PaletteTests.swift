@@ -197,7 +197,7 @@ struct ContextAndStateSummaryTests {
         let id = "arn:aws:iam::1:role/admin"
         #expect(RestRequest.declaredResource(resourceID: id).path == "/api/v1/state/resource/arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fadmin")
         store.send(.key(.character("c")), effects: [.fetch(.driftContext(resourceID: id)), .fetch(.declaredResource(resourceID: id))]) {
-            $0.ui.detail?.context = DriftContext(resourceID: id)
+            $0.ui.detail?.context = DriftContext(resourceID: id, lookupID: id)
         }
         let record: JSONValue = ["resource_id": .string(id), "severity": "critical"]
         store.send(.restResponse(.driftContext(resourceID: id), .body(["success": true, "data": record]), at: 102)) {

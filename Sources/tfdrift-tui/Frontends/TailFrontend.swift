@@ -77,6 +77,8 @@ final class TailFrontend: Frontend {
                 switch item {
                 case .drift, .event, .stateChange: continue  // printed from the store below
                 case .malformed, .control(.error): continue  // printed from the problem log below
+                // Acknowledgements of topics never asked for are dropped and counted; the problem log says so.
+                case .control(.subscribed(let topic)) where state.servers[index].connection.subscriptions[topic] == nil: continue
                 default: emit(named(TailLine.item(item, at: at), index))
                 }
             }
