@@ -221,6 +221,7 @@ public enum RecordingCodec {
             case "poll_due": actions = [.pollDue]
             case "rest":
                 guard let request = line["request"].flatMap(decodeRequest) else { throw RecordingError("rest without a known request") }
+                if let why = request.implausible { throw RecordingError("a REST answer to \(why)") }
                 if let body = line["body"] {
                     actions = [.restResponse(request, .body(body), at: at)]
                 } else {

@@ -7,68 +7,193 @@ import TFDriftCore
 import TFDriftNetwork
 import TFDriftWire
 
-/// A recording read back: its first file's header, and the lines of every file in order. A damaged file
-/// (cut mid-line, garbage, an unknown format) is read up to the damage; `damage` says where and why.
+/// A recording read back: its first file's header, and an index of the lines of every file in order; each
+/// line is read from its file again when it plays, so memory follows the index (32 bytes a line), not the
+/// files. A damaged file (cut mid-line, garbage, an unknown format, a line over `maximumLineBytes`) is read up
+/// to the damage; `damage` says where and why.
 public struct Recording: Sendable {
     public struct Entry: Sendable {
-        public var line: JSONValue
         public var t: Double
-        public var file: String
-        public var lineNumber: Int
+        /// Where the line starts in its file, and its length without the newline.
+        var offset: Int
+        var length: Int32
+        var file: Int32
+        public var lineNumber: Int32
     }
+
+    /// The longest line read: a whole 8 MiB message written as JSON text with every byte escaped (`\u0001`)
+    /// is 48 MiB; anything longer is not a line this program wrote.
+    public static let maximumLineBytes = 64 << 20
 
     public var header: JSONValue
     public var entries: [Entry] = []
     /// `file:line: reason` where reading stopped early; nil when every file was read to its end.
     public var damage: String?
+    let files: RecordingFiles
 
     public var startedAt: Double { header["started_at"]?.numberValue ?? entries.first?.t ?? 0 }
     public var endsAt: Double { entries.last?.t ?? startedAt }
 
+    /// `file:line` of an entry, for messages.
+    public func place(_ entry: Entry) -> String {
+        "\(Sanitizer.clean(files.paths[Int(entry.file)], limit: 200)):\(entry.lineNumber)"
+    }
+
+    /// An entry's line, read from its file again and parsed.
+    public func line(_ entry: Entry) -> Result<JSONValue, RecordingError> {
+        guard let bytes = files.read(file: Int(entry.file), offset: entry.offset, length: Int(entry.length)),
+            let json = try? JSONParser.parse(bytes)
+        else { return .failure(RecordingError("\(place(entry)): the file changed while it played")) }
+        return .success(json)
+    }
+
+    /// An entry's actions, or where and why it cannot be played.
+    public func actions(_ entry: Entry) -> Result<(t: Double, actions: [Action]), RecordingError> {
+        switch line(entry) {
+        case .failure(let error): return .failure(error)
+        case .success(let json):
+            return RecordingCodec.decode(json).mapError { RecordingError("\(place(entry)): \($0.reason)") }
+        }
+    }
+
     /// Reads `paths` in order (a rotated recording: `FILE`, `FILE.1`, …). Fails only when not even the first
     /// header can be read.
     public static func load(_ paths: [String]) -> Result<Recording, RecordingError> {
+        guard !paths.isEmpty else { return .failure(RecordingError("no recording given")) }
+        let files = RecordingFiles(paths)
         var recording: Recording?
-        for path in paths {
-            let text: [UInt8]
-            switch FileInput.bytes(of: path) {
-            case .failure(let error):
-                guard var partial = recording else { return .failure(error) }
-                partial.damage = error.reason
-                return .success(partial)
-            case .success(let bytes): text = bytes
-            }
-            var lineNumber = 0
-            var start = 0
+        for (fileIndex, path) in paths.enumerated() {
             var sawHeader = false
-            while start < text.count {
+            var lineNumber: Int32 = 0
+            let place = { (line: Int32) in "\(Sanitizer.clean(path, limit: 200)):\(line)" }
+            // One line: the header once per file, then entries; the reason when it cannot be read.
+            func take(_ bytes: UnsafeRawBufferPointer, at offset: Int, last: Bool) -> String? {
                 lineNumber += 1
-                let end = text[start...].firstIndex(of: 0x0A)
-                let lineBytes = text[start..<(end ?? text.count)]
-                start = (end ?? text.count) + 1
-                func stop(_ reason: String) -> Result<Recording, RecordingError> {
-                    let place = "\(Sanitizer.clean(path, limit: 200)):\(lineNumber): \(reason)"
-                    guard var partial = recording else { return .failure(RecordingError(place)) }
-                    partial.damage = place
-                    return .success(partial)
-                }
-                if lineBytes.isEmpty { continue }
-                guard let json = try? JSONParser.parse(lineBytes) else {
-                    return stop(end == nil ? "the last line is cut short (the recording ended mid-write)" : "not a JSON line")
+                if bytes.isEmpty { return nil }
+                guard let json = try? JSONParser.parse(bytes.bindMemory(to: UInt8.self)) else {
+                    return last ? "the last line is cut short (the recording ended mid-write)" : "not a JSON line"
                 }
                 if !sawHeader {
                     sawHeader = true
-                    if case .failure(let error) = RecordingCodec.initialState(header: json) { return stop(error.reason) }
-                    if recording == nil { recording = Recording(header: json) }
-                    continue
+                    if case .failure(let error) = RecordingCodec.initialState(header: json) { return error.reason }
+                    if recording == nil { recording = Recording(header: json, files: files) }
+                    return nil
                 }
-                guard let t = json["t"]?.numberValue, t.isFinite else { return stop("a line without its time \"t\"") }
-                recording?.entries.append(Entry(line: json, t: t, file: path, lineNumber: lineNumber))
+                guard let t = json["t"]?.numberValue, t.isFinite else { return "a line without its time \"t\"" }
+                recording?.entries.append(Entry(t: t, offset: offset, length: Int32(bytes.count), file: Int32(fileIndex), lineNumber: lineNumber))
+                return nil
             }
-            if !sawHeader { return recording.map { var r = $0; r.damage = "\(path): empty"; return .success(r) } ?? .failure(RecordingError("\(path): empty")) }
+            let outcome = files.scanLines(file: fileIndex, maximumLine: maximumLineBytes, take)
+            let stop: String?
+            switch outcome {
+            case .failure(let error): stop = error.reason
+            case .success(let reason?):
+                // A line too long never reached `take`, which counts the lines.
+                stop = "\(place(reason == RecordingFiles.tooLong(maximumLineBytes) ? lineNumber + 1 : lineNumber)): \(reason)"
+            case .success(nil): stop = sawHeader ? nil : "\(Sanitizer.clean(path, limit: 200)): empty"
+            }
+            if let stop {
+                guard var partial = recording else { return .failure(RecordingError(stop)) }
+                partial.damage = stop
+                return .success(partial)
+            }
         }
         guard let recording else { return .failure(RecordingError("no recording given")) }
         return .success(recording)
+    }
+}
+
+/// The files of a recording, open for reading lines back at their offsets (`pread`, so copies of a recording
+/// may read at once); closed with the last copy.
+final class RecordingFiles: Sendable {
+    let paths: [String]
+    let descriptors: [Int32]
+    /// Why a file could not be opened (its `errno`), or 0.
+    let openErrors: [Int32]
+
+    init(_ paths: [String]) {
+        self.paths = paths
+        var descriptors: [Int32] = []
+        var openErrors: [Int32] = []
+        for path in paths {
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            descriptors.append(fd)
+            openErrors.append(fd < 0 ? errno : 0)
+        }
+        self.descriptors = descriptors
+        self.openErrors = openErrors
+    }
+
+    static func tooLong(_ maximum: Int) -> String { "a line longer than \(maximum >> 20) MiB (not one this program wrote)" }
+
+    deinit {
+        for fd in descriptors where fd >= 0 { close(fd) }
+    }
+
+    func read(file: Int, offset: Int, length: Int) -> [UInt8]? {
+        guard descriptors.indices.contains(file), descriptors[file] >= 0 else { return nil }
+        var bytes = [UInt8](repeating: 0, count: length)
+        var done = 0
+        while done < length {
+            let n = bytes.withUnsafeMutableBytes { pread(descriptors[file], $0.baseAddress! + done, length - done, off_t(offset + done)) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        return bytes
+    }
+
+    /// Calls `take` with each line of `file` (without its newline), its offset, and whether it is an unfinished
+    /// last line, in 1 MiB reads: only a line that spans reads is copied, and none beyond `maximumLine`.
+    /// Stops at the first reason `take` gives, or at a line too long; fails when the file cannot be read.
+    func scanLines(
+        file: Int, maximumLine: Int, _ take: (UnsafeRawBufferPointer, Int, Bool) -> String?
+    ) -> Result<String?, RecordingError> {
+        let fd = descriptors[file]
+        func failure(_ code: Int32 = errno) -> Result<String?, RecordingError> {
+            .failure(RecordingError("\(Sanitizer.clean(paths[file], limit: 200)): \(FileOutput.reason(code))"))
+        }
+        guard fd >= 0 else { return failure(openErrors[file]) }
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        var carry: [UInt8] = []
+        var carryStart = 0
+        var chunkStart = 0
+        let tooLong = RecordingFiles.tooLong(maximumLine)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, off_t(chunkStart)) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return failure()
+            }
+            if count == 0 { break }
+            let stop: String?? = chunk.withUnsafeBytes { raw -> String?? in
+                var start = 0
+                while start < count, let found = memchr(raw.baseAddress! + start, 0x0A, count - start) {
+                    let end = raw.baseAddress!.distance(to: UnsafeRawPointer(found))
+                    let reason: String?
+                    if carry.isEmpty {
+                        reason = take(UnsafeRawBufferPointer(rebasing: raw[start..<end]), chunkStart + start, false)
+                    } else {
+                        guard carry.count + (end - start) <= maximumLine else { return .some(tooLong) }
+                        carry.append(contentsOf: raw[start..<end])
+                        reason = carry.withUnsafeBytes { take($0, carryStart, false) }
+                        carry = []
+                    }
+                    if let reason { return .some(reason) }
+                    start = end + 1
+                }
+                if start < count {
+                    if carry.isEmpty { carryStart = chunkStart + start }
+                    guard carry.count + (count - start) <= maximumLine else { return .some(tooLong) }
+                    carry.append(contentsOf: raw[start..<count])
+                }
+                return .none
+            }
+            if let stop { return .success(stop) }
+            chunkStart += count
+        }
+        if !carry.isEmpty, let reason = carry.withUnsafeBytes({ take($0, carryStart, true) }) { return .success(reason) }
+        return .success(nil)
     }
 }
 
@@ -149,9 +274,9 @@ public final class ReplaySource: ActionSource {
         var actions: [Action] = []
         while !ended, budget > 0, recording.entries[index].t <= limit {
             let entry = recording.entries[index]
-            switch RecordingCodec.decode(entry.line) {
+            switch recording.actions(entry) {
             case .failure(let error):
-                stoppedAt = "\(Sanitizer.clean(entry.file, limit: 200)):\(entry.lineNumber): \(error.reason)"
+                stoppedAt = error.reason
             case .success(let decoded):
                 actions += decoded.actions
                 index += 1
@@ -239,7 +364,7 @@ public final class ReplaySource: ActionSource {
         var scanned = 0
         while cursor < recording.entries.count, scanned < 500_000 {
             let entry = recording.entries[cursor]
-            guard case .success(let decoded) = RecordingCodec.decode(entry.line) else { return nil }
+            guard case .success(let decoded) = recording.actions(entry) else { return nil }
             for action in decoded.actions {
                 let before = scratch.feed.drifts.nextSeq
                 _ = Reducer.reduce(&scratch, Runtime.decoded(action, keepingRaw: false))
@@ -273,26 +398,5 @@ public final class ReplaySource: ActionSource {
         if let filter { start.ui.filterEveryPane(filter) }
         let runtime = Runtime(state: start, source: source, connection: NoConnection(), frontend: frontend)
         return (runtime.run(), source.stoppedAt ?? recording.damage)
-    }
-}
-
-/// Whole files read without Foundation, with the reason in words.
-enum FileInput {
-    static func bytes(of path: String) -> Result<[UInt8], RecordingError> {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return .failure(RecordingError("\(Sanitizer.clean(path, limit: 200)): \(FileOutput.reason(errno))")) }
-        defer { close(fd) }
-        var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                return .failure(RecordingError("\(Sanitizer.clean(path, limit: 200)): \(FileOutput.reason(errno))"))
-            }
-            if count == 0 { break }
-            result += chunk[0..<count]
-        }
-        return .success(result)
     }
 }

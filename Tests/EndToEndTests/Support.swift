@@ -59,6 +59,24 @@ struct Child {
         return (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     }
 
+    /// Waits for the exit, sampling the child's peak resident set (`VmHWM`, KiB) every 5 ms meanwhile: wait4's
+    /// `ru_maxrss` would charge it with this test process's memory, which a vfork-spawned child shares until exec.
+    func waitSamplingPeak() -> (status: Int32, peakKB: Int) {
+        var status: Int32 = 0
+        var peak = 0
+        while true {
+            if let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+            {
+                peak = max(peak, Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0)
+            }
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid || (reaped < 0 && errno != EINTR) { break }
+            usleep(5000)
+        }
+        return ((status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F), peak)
+    }
+
     func terminate() {
         kill(pid, SIGTERM)
         _ = wait()
@@ -81,6 +99,19 @@ func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, 
     let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
     let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
     return (status, out, err)
+}
+
+/// Like `run`, with the command's peak resident set in KiB as sampled while it ran.
+func runSamplingPeak(_ executable: String, _ arguments: [String]) throws -> (status: Int32, out: String, err: String, peakKB: Int) {
+    let outPath = scratchFile("out"), errPath = scratchFile("err")
+    defer {
+        unlink(outPath)
+        unlink(errPath)
+    }
+    let (status, peak) = try Child.spawn(executable, arguments, stdout: outPath, stderr: errPath).waitSamplingPeak()
+    let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+    let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+    return (status, out, err, peak)
 }
 
 /// A `demo-server` child process on a free loopback port.

@@ -76,6 +76,12 @@ struct ReplayCommand: ParsableCommand {
             state: state, source: source, connection: NoConnection(), frontend: frontend, maximumFramesPerSecond: fps,
             drawingShare: DashboardCommand.drawingShare
         ).run()
+        // Said after the screen is restored, so it stays on the terminal; a script sees the damage by the status.
+        if let stopped = source.stoppedAt ?? recording.damage {
+            frontend.close()
+            Console.print("tfdrift-tui: replay stopped at \(stopped)", to: STDERR_FILENO)
+            throw ExitCode(1)
+        }
     }
 
     /// `2026-11-27T02:14:00Z`, `02:14` or `02:14:07` (UTC, on the day the recording starts, or the next if that is
