@@ -118,6 +118,14 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             fail(context, HandshakeFailure(status: 101, message: "server sent a wrong Sec-WebSocket-Accept"))
             return
         }
+        // The client asks for no subprotocol and no extension; one the server picks anyway means frames this
+        // client cannot read (a compressed frame, say), so the connection fails (RFC 6455 §4.1, items 5 and 6).
+        for (name, header) in [("subprotocol", "sec-websocket-protocol"), ("extension", "sec-websocket-extensions")] {
+            if let value = headers[header], !value.isEmpty {
+                fail(context, HandshakeFailure(status: 101, message: "server chose the \(name) \"\(Sanitizer.clean(value, limit: 60))\", which the client did not ask for"))
+                return
+            }
+        }
         done = true
         var leftover = buffer
         leftover.moveReaderIndex(forwardBy: end - view.startIndex + 4)

@@ -114,8 +114,11 @@ final class ResponseHandler: ChannelInboundHandler {
         sent = true
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
-        // A server that never answers must not leave a request hanging for ever.
-        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) {
+        // A server that never answers (or drips its body) must not leave a request hanging for ever; answered
+        // first, so the close that follows is not reported as a body cut short.
+        let words = "timed out after " + ResponseHandler.duration(timeout)
+        timer = context.eventLoop.assumeIsolated().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) { [self] in
+            answer(.failure(status: nil, message: words))
             context.close(promise: nil)
         }
     }
@@ -164,6 +167,11 @@ final class ResponseHandler: ChannelInboundHandler {
             answer(.failure(status: nil, message: message))
         }
         context.close(promise: nil)
+    }
+
+    /// `10 s`, or `250 ms` below a second.
+    static func duration(_ seconds: Double) -> String {
+        seconds >= 1 ? "\(Checked.clamped(seconds.rounded(), to: 1...86_400)) s" : "\(Checked.clamped((seconds * 1000).rounded(), to: 0...999)) ms"
     }
 
     /// Server text, made safe and short before it goes anywhere.

@@ -64,7 +64,7 @@ final class SessionHandler: ChannelInboundHandler {
             // A peer that pings while it stops reading would make the pongs queue without end: once the
             // outbound side is full, the connection is dead whatever arrives, and pings stop counting as life.
             guard context.channel.isWritable else {
-                closeReason = "server stopped reading while it kept pinging (outbound queue full); connection dropped"
+                closeReason = "outbound queue full while the server kept pinging (its pongs could not be written); connection dropped"
                 context.close(promise: nil)
                 return
             }
@@ -85,7 +85,11 @@ final class SessionHandler: ChannelInboundHandler {
                 failConnection(context, ProtocolViolation(code: .protocolError, description: "invalid close code \(code)"))
                 return
             }
-            let text = data.readString(length: data.readableBytes) ?? ""
+            // A close reason must be UTF-8 (RFC 6455 §5.5.1); one that is not fails the connection with 1007.
+            guard let text = String(validating: data.readableBytesView, as: UTF8.self) else {
+                failConnection(context, ProtocolViolation(code: .dataInconsistentWithMessage, description: "close reason that is not UTF-8"))
+                return
+            }
             closeReason = SessionHandler.describe(code: code, text: text)
             // Echo the close (RFC 6455 §5.5.1), then drop the connection.
             close(context, code: code)

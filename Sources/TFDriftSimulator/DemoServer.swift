@@ -144,7 +144,7 @@ public final class DemoServer: Sendable {
             channel.closeFuture.whenComplete { _ in promise.succeed(nil) }
             return promise.futureResult
         }
-        return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+        return channel.eventLoop.makeSucceededFuture(HTTPHeaders(hub.hostile?.takeUpgradeHeaders() ?? []))
     }
 }
 
@@ -262,6 +262,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(body.utf8.count))])
         for (name, value) in extra { headers.add(name: name, value: value) }
         context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))), promise: nil)
+        if hub.faults.stallRESTBody, body.utf8.count > 1 {
+            // The head and one byte, then nothing: a body the client can only wait for.
+            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: String(body.prefix(1)))))), promise: nil)
+            return
+        }
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

@@ -12,14 +12,15 @@ public enum HostileKind: String, CaseIterable, Sendable {
     // The connection survives these.
     case truncatedJSON, bitFlips, invalidUTF8, deepNesting, hugeNumbers, loneSurrogates, hostileTopics, wrongTypes
     case fragmented, largeMessage, uniqueTopicFlood, longFieldDrifts, severityFlood, wideText
+    case unrequestedAcks, dotSegmentIDs
     // These must end it.
     case rsvBits, reservedOpcode, maskedFrame, invalidCloseCode, hostileCloseReason, oversizedMessage
-    case refusedUpgrade, hostileREST, pingFloodWithoutReading
+    case refusedUpgrade, hostileREST, pingFloodWithoutReading, nonUTF8CloseReason, unrequestedSubprotocol
 
     public var fatal: Bool {
         switch self {
         case .rsvBits, .reservedOpcode, .maskedFrame, .invalidCloseCode, .hostileCloseReason, .oversizedMessage,
-            .refusedUpgrade, .hostileREST, .pingFloodWithoutReading:
+            .refusedUpgrade, .hostileREST, .pingFloodWithoutReading, .nonUTF8CloseReason, .unrequestedSubprotocol:
             true
         default:
             false
@@ -41,6 +42,8 @@ final class HostileRunner: @unchecked Sendable {
     /// Raw answers for the next upgrade requests, and overrides for the next REST answers.
     var refusals: [[UInt8]] = []
     var restOverrides: [(status: Int, body: String)] = []
+    /// Headers for the next accepted upgrade's 101 (a subprotocol or extension nobody asked for).
+    var upgradeHeaders: [(String, String)]?
     private var refusalsPlayed = 0
 
     init(seed: UInt64, rounds: Int, scale: Int, kinds: [HostileKind]) {
@@ -53,6 +56,11 @@ final class HostileRunner: @unchecked Sendable {
     var finished: Bool { round >= rounds }
 
     func takeRefusal() -> [UInt8]? { refusals.isEmpty ? nil : refusals.removeFirst() }
+
+    func takeUpgradeHeaders() -> [(String, String)]? {
+        defer { upgradeHeaders = nil }
+        return upgradeHeaders
+    }
 
     /// A client subscribed: resume the script on it.
     func clientReady(_ client: ClientSession, hub: Hub) {
@@ -170,6 +178,19 @@ final class HostileRunner: @unchecked Sendable {
                 if batch.count == 256 { send(text: batch.joined(separator: "\n"), to: channel); batch.removeAll() }
             }
             if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
+        case .unrequestedAcks:
+            // Acknowledgements of topics nobody subscribed to, 1000 a message: the client must keep none of them.
+            var batch: [String] = []
+            for i in 0..<(10_000 * scale) {
+                batch.append("{\"type\":\"subscribed\",\"topic\":\"unasked-\(rng.next() % 1_000_000)-\(i)\"}")
+                if batch.count == 1000 { send(text: batch.joined(separator: "\n"), to: channel); batch.removeAll() }
+            }
+            if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
+        case .dotSegmentIDs:
+            // Ids a REST path must not carry as they are shown: dot-segments, nothing, controls and a slash.
+            send(text: ["..", ".", "", "\\u0001i-\\r\\n1", "../../health", "%2e%2e"].map {
+                HostileRunner.drift(id: $0, type: "aws_dots", attribute: "a", old: "null", new: "\"x\"")
+            }.joined(separator: "\n"), to: channel)
         case .wideText:
             send(text: HostileRunner.drift(
                 id: "\u{1F260}\u{1F261}\u{1F265}", type: "aws_\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}", attribute: "a\u{200D}b\u{200D}c",
@@ -194,8 +215,16 @@ final class HostileRunner: @unchecked Sendable {
             var data = channel.allocator.buffer(capacity: 64)
             data.writeInteger(UInt16(1011))
             data.writeString("\u{1B}]0;pwned\u{07}\u{1B}[2J\r\n\u{202E}gnol\u{1F260}\u{1F260}\u{1F260}\u{1F260}")
-            data.writeBytes([0xFF, 0xFE])
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
+        case .nonUTF8CloseReason:
+            var data = channel.allocator.buffer(capacity: 16)
+            data.writeInteger(UInt16(1000))
+            data.writeBytes([0x62, 0x79, 0x65, 0xFF, 0xFE, 0xC0, 0x80])
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: data), promise: nil)
+        case .unrequestedSubprotocol:
+            // The next upgrade is accepted with a subprotocol and an extension the client never offered.
+            upgradeHeaders = [("Sec-WebSocket-Protocol", "evil.v1"), ("Sec-WebSocket-Extensions", "permessage-deflate")]
+            channel.close(promise: nil)
         case .oversizedMessage:
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(repeating: UInt8(ascii: "x"), count: 9 * 1024 * 1024)), promise: nil)
         case .refusedUpgrade:

@@ -69,6 +69,8 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var silent = false
     /// Answer every REST path except /health with 404, like a server without the API.
     public var restMissing = false
+    /// Send a REST answer's head and first byte, then stall: a body that never ends.
+    public var stallRESTBody = false
 
     public init(
         refuseUpgrade: Int? = nil, retryAfter: String? = nil, stallHandshake: Bool = false, silent: Bool = false, restMissing: Bool = false

@@ -1,3 +1,5 @@
+import Dispatch
+import NIOConcurrencyHelpers
 import Testing
 import TFDriftCore
 import TFDriftNetwork
@@ -71,7 +73,81 @@ struct HostileServerTests {
     @Test func aPeerThatPingsWithoutReadingIsDroppedNotBuffered() throws {
         let (state, _, reasons) = try play([.pingFloodWithoutReading])
         #expect(state.connection.generation == 2)
-        #expect(reasons.contains { $0.contains("stopped reading") })
+        #expect(reasons.contains { $0.contains("outbound queue full while the server kept pinging") })
+    }
+
+    /// RFC 6455 §4.1: a subprotocol or extension the client did not offer fails the connection (the connection
+    /// used to be kept, and a compressed frame would have been read as text).
+    @Test func anUnrequestedSubprotocolOrExtensionFailsTheConnection() throws {
+        let (state, _, reasons) = try play([.unrequestedSubprotocol])
+        #expect(reasons.contains { $0.contains(#"server chose the subprotocol "evil.v1", which the client did not ask for"#) }, "\(reasons)")
+        #expect(state.connection.phase == .open, "the next, ordinary upgrade was taken")
+    }
+
+    /// RFC 6455 §5.5.1 and §8.1: a close reason that is not UTF-8 is failed with 1007, not echoed as 1001 with U+FFFD.
+    @Test func aCloseReasonThatIsNotUTF8IsAnsweredWith1007() throws {
+        let (_, log, reasons) = try play([.nonUTF8CloseReason])
+        #expect(log.contains("close 1007"), "the client's close frames: \(log.filter { $0.hasPrefix("close") })")
+        #expect(!log.contains("close 1000"), "the reason was echoed as if it were valid")
+        #expect(reasons.contains { $0.contains("close reason that is not UTF-8; closed with 1007") }, "\(reasons)")
+    }
+
+    /// 100,000 acknowledgements of topics never asked for, from one of two servers: none is kept, all are counted,
+    /// and the other server's drifts keep arriving through the flood.
+    @Test func oneServersFloodOfUnrequestedAcknowledgementsIsDroppedAndCounted() throws {
+        let (flooder, floodURL) = try startServer(.real, rate: 0) {
+            $0.hostileRounds = 1
+            $0.hostileKinds = [.unrequestedAcks]
+            $0.hostileScale = 10
+        }
+        let (quiet, quietURL) = try startServer(.real, rate: 100)
+        defer {
+            flooder.stop()
+            quiet.stop()
+        }
+        let initial = State(servers: [
+            ServerState(name: "flood", settings: Settings(url: floodURL), topics: [.drifts]),
+            ServerState(name: "quiet", settings: Settings(url: quietURL), topics: [.drifts]),
+        ])
+        func quietDrifts(_ s: State) -> Int {
+            guard let oldest = s.feed.drifts.oldestSeq else { return 0 }
+            return (oldest..<s.feed.drifts.nextSeq).filter { s.feed.drifts[$0]?.server == 1 }.count
+        }
+        var quietDuringFlood = 0
+        let state = runScenario(url: floodURL, topics: [], timeout: 90, steps: [
+            Step(name: "the flood's sentinel, and the other server's drifts after it") { s in
+                HostileServerTests.sentinels(in: s).count == 1 && quietDrifts(s) >= quietDuringFlood + 5
+            },
+        ], onAction: { _, s in
+            if s.diagnostics.unrequestedAcks < 100_000 { quietDuringFlood = quietDrifts(s) }
+        }, initial: initial)
+        #expect(state.diagnostics.unrequestedAcks == 100_000)
+        #expect(state.servers[0].connection.subscriptions == ["drift": .acknowledged], "only what was asked for is kept")
+        #expect(state.servers[1].connection.subscriptions == ["drift": .acknowledged])
+        #expect(state.servers.allSatisfy { $0.connection.generation == 1 }, "neither link was lost")
+        let reports = (state.diagnostics.problems.oldestSeq.map { Array($0..<state.diagnostics.problems.nextSeq) } ?? [])
+            .compactMap { state.diagnostics.problems[$0] }.filter { $0.message.contains("never asked for") }
+        #expect(reports.count == 6 && reports.allSatisfy { $0.message.hasPrefix("flood: ") }, "\(reports.map(\.message))")
+    }
+
+    /// A body that stops coming was reported as "stream ended at an unexpected time" when the timeout closed it.
+    @Test func aRESTBodyCutByTheTimeoutSaysItTimedOut() throws {
+        let (server, url) = try startServer(.real, rate: 0)
+        defer { server.stop() }
+        var faults = SimulatorFaults()
+        faults.stallRESTBody = true
+        server.setFaults(faults)
+        let outcome = NIOLockedValueBox<RestOutcome?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        let client = WebSocketClient(options: WebSocketClient.Options(connectTimeout: 0.5)) { action in
+            guard case .restResponse(_, let result, _) = action else { return }
+            outcome.withLockedValue { $0 = result }
+            answered.signal()
+        }
+        defer { client.shutdown() }
+        client.rest.fetch(.stats, webSocketURL: url)
+        #expect(answered.wait(timeout: .now() + 20) == .success, "no answer at all")
+        #expect(outcome.withLockedValue { $0 } == .failure(status: nil, message: "timed out after 500 ms"))
     }
 
     @Test func hostileRESTBodiesAreReportedAndTheSyncCarriesOn() throws {
