@@ -111,3 +111,51 @@ struct ColorDepthTests {
         #expect(ColorDepth.fromTerminfo(colors: -1) == .none)
     }
 }
+
+/// Themes are shared like k9s skins and the configuration is reloaded while the dashboard runs: a few hundred
+/// bytes whose mapping key is an alias of a deeply nested sequence took seconds to read (each ~50 more bytes ten
+/// times longer), and froze the screen on a hot reload. Files that need no aliases are refused when they hold one.
+struct YAMLLimitsTests {
+    static let aliasKey = """
+        roles: &r [1, [2, [3, [4, [5, [6, [7, [8, [9, [10]]]]]]]]]]
+        b: &b [*r, *r, *r, *r, *r, *r, *r, *r, *r, *r]
+        c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+        d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+        e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+        f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+        ? *f
+        : 1
+        ? *f
+        : 2
+
+        """
+
+    @Test func anAliasInAThemeOrConfigurationIsRefusedWithItsLine() {
+        #expect(Self.aliasKey.utf8.count <= 400)
+        let theme = ThemeFile.parse(Self.aliasKey, path: "/t/skin.yaml")
+        #expect(theme.problems.map(\.description) == ["/t/skin.yaml:2: aliases (*name) are not allowed in theme and configuration files; write the value out"])
+        #expect(theme.theme.name == Theme.standard.name)
+        let config = Configuration.resolve(file: (path: "/c/config.yaml", text: "url: ws://a:1/ws\ntheme: *x\n"), environment: [:], flags: [:])
+        #expect(config.problems.map(\.description) == ["/c/config.yaml:2: aliases (*name) are not allowed in theme and configuration files; write the value out"])
+        #expect(config.value("url") == Configuration.resolve(file: nil, environment: [:], flags: [:]).value("url"), "nothing of the file applied")
+    }
+
+    @Test func anchorsWithoutAliasesAndStarsInTextAreStillRead() {
+        let theme = ThemeFile.parse("name: star\nroles: &r\n  title: { fg: \"*\" }\n", path: "star.yaml")
+        #expect(!theme.problems.contains { $0.message.hasPrefix("aliases") }, "\(theme.problems)")
+        let config = Configuration.resolve(file: (path: "c.yaml", text: "filter: 'type:aws_* *admin*'\n"), environment: [:], flags: [:])
+        #expect(config.problems.isEmpty, "\(config.problems)")
+        #expect(config.value("filter") == .string("type:aws_* *admin*"))
+    }
+
+    @Test func aFileOverOneMebibyteIsNotRead() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tfdrift-big-\(UUID().uuidString).yaml").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try String(repeating: "# padding\n", count: 110_000).write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .failure(let problem) = TextFile.contents(of: path) else {
+            Issue.record("a 1.1 MB file was read")
+            return
+        }
+        #expect(problem.message.contains("larger than 1048576 bytes"))
+    }
+}
