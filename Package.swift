@@ -85,7 +85,7 @@ let package = Package(
         // libFuzzer targets (Scripts/fuzz.sh builds them with -DFUZZING); otherwise a replayer of regression inputs.
         .executableTarget(
             name: "tfdrift-fuzz",
-            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView"]
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftRuntime", "TFDriftConfig"]
         ),
         .testTarget(name: "WireTests", dependencies: ["TFDriftWire"]),
         .testTarget(name: "CoreTests", dependencies: ["TFDriftCore", "TFDriftWire"]),

@@ -1,7 +1,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import TFDriftConfig
 import TFDriftCore
+import TFDriftRuntime
 import TFDriftView
 import TFDriftWire
 
@@ -9,7 +11,7 @@ import TFDriftWire
 /// it breaks, so libFuzzer (with AddressSanitizer) reports the input. Built with `Scripts/fuzz.sh`; in an
 /// ordinary build this executable replays files (regression inputs) through every target.
 enum FuzzTarget: String, CaseIterable {
-    case frame, json, decoder, sanitizer, width
+    case frame, json, decoder, sanitizer, width, recording, yaml
 
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
@@ -58,12 +60,41 @@ enum FuzzTarget: String, CaseIterable {
             precondition(cells == 12, "row is \(cells) cells wide")
             let cut = TextWidth.truncate(text, to: 7)
             precondition(TextWidth.width(of: cut) <= 7)
+        case .recording:
+            // A recording is as hostile as a server: its first line is the header (or a default start), every
+            // other line is decoded and played through the store; nothing in it may trap.
+            var state = State(settings: Settings(url: "ws://fuzz/ws"), topics: [.drifts, .events])
+            var first = true
+            FrameDecoder.forEachLineOfBytes(bytes) { line in
+                guard let json = try? JSONParser.parse(line) else { return }
+                if first, case .success(let start) = RecordingCodec.initialState(header: json) {
+                    first = false
+                    state = start
+                    return
+                }
+                first = false
+                guard case .success(let decoded) = RecordingCodec.decode(json) else { return }
+                for action in decoded.actions { _ = Reducer.reduce(&state, Runtime.decoded(action)) }
+            }
+            precondition(state.servers.allSatisfy { $0.connection.subscriptions.count <= 64 }, "acknowledgements grew the table")
+        case .yaml:
+            let text = String(decoding: bytes, as: UTF8.self)
+            let config = Configuration.resolve(file: (path: "fuzz.yaml", text: text), environment: [:], flags: [:])
+            let theme = ThemeFile.parse(text, path: "fuzz.yaml")
+            // A file refused for an alias is refused whole: nothing of it is half-applied.
+            if config.problems.contains(where: { $0.message.hasPrefix("aliases") }) {
+                let untouched = Configuration.resolve(file: nil, environment: [:], flags: [:])
+                precondition(config.values == untouched.values && config.problems.count == 1, "an aliased configuration was half-applied")
+            }
+            if theme.problems.contains(where: { $0.message.hasPrefix("aliases") }) {
+                precondition(theme.problems.count == 1, "an aliased theme was half-read")
+            }
         }
     }
 }
 
 #if FUZZING
-/// The target comes from `TFDRIFT_FUZZ_TARGET` (frame, json, decoder, sanitizer, width).
+/// The target comes from `TFDRIFT_FUZZ_TARGET` (frame, json, decoder, sanitizer, width, recording, yaml).
 let selectedTarget: FuzzTarget = {
     guard let name = getenv("TFDRIFT_FUZZ_TARGET").map({ String(cString: $0) }), let target = FuzzTarget(rawValue: name) else {
         fatalError("set TFDRIFT_FUZZ_TARGET to one of \(FuzzTarget.allCases.map(\.rawValue))")
