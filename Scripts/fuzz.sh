@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the pure parts that see server bytes first (frame splitter, JSON parser, decoder+ingest, sanitiser,
-# widths) with libFuzzer and AddressSanitizer. Usage: Scripts/fuzz.sh [RUNS_PER_TARGET] [TARGET...]
+# widths) and hostile files (a recording played through the store, theme and configuration YAML) with libFuzzer and AddressSanitizer. Usage: Scripts/fuzz.sh [RUNS_PER_TARGET] [TARGET...]
 # Crashes are written to Fuzz/findings/; minimise one with `-minimize_crash=1`, then add it to Fuzz/regressions/
 # (replayed by the ordinary build's `tfdrift-fuzz` in the test suite).
 set -euo pipefail
@@ -9,7 +9,7 @@ export PATH="/opt/swift/usr/bin:$PATH"
 runs="${1:-1000000}"
 shift || true
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(frame json decoder sanitizer width)
+[ "${#targets[@]}" -gt 0 ] || targets=(frame json decoder sanitizer width recording yaml)
 swift build -c release --scratch-path .build-fuzz --product tfdrift-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING
 binary=$(swift build -c release --scratch-path .build-fuzz --product tfdrift-fuzz --sanitize fuzzer --sanitize address -Xswiftc -DFUZZING --show-bin-path)/tfdrift-fuzz
 mkdir -p Fuzz/findings

@@ -197,6 +197,31 @@ let render = best(3) {
     for _ in 0..<renders { sink += Dashboard.render(state, size: size).size.width }
 }
 print(String(format: "render   200x60 dashboard %.2f ms/frame   (blank canvas fill %.2f ms/frame)", render / Double(renders) * 1000, floor / Double(renders) * 1000))
+// 4b. A hostile server's acknowledgements: 100,000 `subscribed` replies for topics nobody asked for, 1,000 a
+// message, against the same number of drift messages reduced the same way (the baseline: ordinary traffic).
+if wanted("acks") {
+    func opened() -> State {
+        var s = State(settings: Settings(url: "ws://x/ws"), topics: [.drifts])
+        _ = Reducer.reduce(&s, .started(at: 1))
+        _ = Reducer.reduce(&s, .connectionOpened(generation: 1, at: 1))
+        _ = Reducer.reduce(&s, .received(generation: 1, items: [.control(.welcome(dialect: .real, version: "b", clientID: "c"))], at: 1))
+        return s
+    }
+    let ackBatches: [[Incoming]] = (0..<100).map { b in (0..<1000).map { .control(.subscribed("unasked-\(b)-\($0)")) } }
+    let driftBatches: [[Incoming]] = (0..<100).map { b in (0..<1000).map { i in churnFrames[(b * 1000 + i) / 256 % frames][i % 256] } }
+    var acked = opened()
+    let ackTime = best(3) {
+        acked = opened()
+        for batch in ackBatches { _ = Reducer.reduce(&acked, .received(generation: 1, items: batch, at: 2)) }
+    }
+    let driftTime = best(3) {
+        var s = opened()
+        for batch in driftBatches { _ = Reducer.reduce(&s, .received(generation: 1, items: batch, at: 2)) }
+        sink += s.feed.drifts.count
+    }
+    print("acks     100,000 unrequested acknowledgements: \(fixed(ackTime * 1000, 1)) ms, kept \(acked.connection.subscriptions.count) topic(s), counted \(acked.diagnostics.unrequestedAcks)   100,000 drift messages (baseline) \(fixed(driftTime * 1000, 1)) ms")
+}
+
 // 5. End to end over loopback: the in-process simulator at its maximum rate feeding two clients at once — the
 // full pipeline (socket → decode on the network thread → reduce on the main loop, no screen) and a client
 // that only counts the messages in the frames it receives (no decoding). The simulator drops what a slow
@@ -324,6 +349,34 @@ if wanted("memory") {
 // 6. The dashboard on a pseudo-terminal (the real ncurses driver), the binary built next to this one: launch to
 // first frame with --demo (the status bar drawn), and CPU at a steady 50 events/s from a separate simulator at
 // 120x40 and 400x120.
+// 5b. Replaying a long recording: peak RSS of `tail --replay` for 300,000 lines, against the first tenth of the
+// same recording (the baseline: memory that grew with the lines would show as the ratio).
+if haveDashboard, wanted("replay") {
+    let folder = FileManager.default.temporaryDirectory.path
+    let paths = [300_000, 30_000].map { folder + "/tfdrift-bench-replay-\(getpid())-\($0).ndjson" }
+    defer { for path in paths { unlink(path) } }
+    let header = #"{"tfdrift_recording":1,"program":"tfdrift-bench","url":"ws://127.0.0.1:9/ws","started_at":1795811046,"topics":["drifts"],"settings":{}}"#
+    var runs: [(lines: Int, bytes: Int, run: ChildRun)] = []
+    for (path, lines) in zip(paths, [300_000, 30_000]) {
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw BenchError("cannot write \(path)") }
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        var text = header + "\n" + #"{"t":1795811047,"k":"open","g":1,"at":1795811047}"# + "\n"
+        for i in 0..<lines {
+            let t = 1_795_811_048 + Double(i) / 1000
+            text += #"{"t":\#(t),"k":"frame","g":1,"at":\#(t),"text":"{\"type\":\"drift\",\"payload\":{\"severity\":\"low\",\"resource_type\":\"aws_s3_bucket\",\"resource_id\":\"b-\#(i)\",\"attribute\":\"acl\",\"new_value\":\"public\"}}"}"# + "\n"
+            if text.utf8.count > 1 << 20 {
+                file.write(Data(text.utf8))
+                text = ""
+            }
+        }
+        file.write(Data(text.utf8))
+        try file.close()
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        runs.append((lines, size, try ChildRun.run(dashboard, ["tail", "--replay", path, "--filter", "sev:critical"])))
+    }
+    let (long, short) = (runs[0], runs[1])
+    print("replay   tail --replay of 300,000 lines (\(megabytes(long.bytes))): peak RSS \(megabytes(long.run.peakResidentBytes)), \(rate(long.lines, long.run.seconds))   30,000 lines (baseline) \(megabytes(short.run.peakResidentBytes))   ×\(fixed(Double(long.run.peakResidentBytes) / Double(max(1, short.run.peakResidentBytes)), 2))")
+}
 if haveDashboard, wanted("launch") {
     var launches: [Double] = []
     for _ in 0..<5 {
