@@ -6,12 +6,16 @@ enum FeedReducer {
         state.diagnostics.messagesReceived += 1
         switch item {
         case .drift(let drift):
-            let key = DriftDigest(drift)
             state.rest.liveDrifts += 1
-            // Already shown by a backfill that overlapped the reconnect: never show a drift twice.
-            guard !state.server.driftKeys.cameFromBackfill(key) else { return [] }
-            show(drift, key: key, in: &state, at: at)
-            return KioskReducer.alert(for: drift, &state, at: at)
+            let generation = state.connection.generation
+            switch state.server.reconciler.live(DriftDigest(drift), generation: generation, at: at, tracking: state.settings.restEnabled) {
+            case .new:
+                return showLive(drift, in: &state, at: at)
+            case .doubtful:
+                // Maybe the late frame of an entry just read, maybe the change made again: the list decides.
+                state.rest.heldLive.append(drift)
+                return RestSync.requestDrifts(&state)
+            }
         case .event(var event):
             event.server = state.serverIndex
             if !state.feed.keepsRawLines { event.raw = "" }
@@ -41,15 +45,22 @@ enum FeedReducer {
         return []
     }
 
-    /// Adds a drift to the pane, its key to the dedupe window and its counts to the statistics: the one path
-    /// for live and backfilled drifts alike.
-    static func show(_ drift: DriftRecord, key: DriftDigest, in state: inout State, at: Double) {
+    /// A live drift onto the screen, with the war room's alert when it is one.
+    static func showLive(_ drift: DriftRecord, in state: inout State, at: Double) -> [Effect] {
+        show(drift, in: &state, at: at)
+        return KioskReducer.alert(for: drift, &state, at: at)
+    }
+
+    /// Adds a drift to the pane and its counts to the statistics: the one path for live, backfilled and history
+    /// drifts alike. History is what happened before the client started: counted in the distributions, not as
+    /// traffic received (total, rate, peak).
+    static func show(_ drift: DriftRecord, in state: inout State, at: Double) {
         var drift = drift
         drift.server = state.serverIndex
         if !state.feed.keepsRawLines { drift.raw = "" }
-        state.server.driftKeys.insert(key, backfill: drift.backfilled)
         state.feed.drifts.append(drift)
-        count(&state) { $0.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, user: drift.user, at: at) }
+        let traffic = !drift.history
+        count(&state) { $0.record(kind: "drift", severity: drift.severity, resourceType: drift.resourceType, user: drift.user, at: at, traffic: traffic) }
         UIReducer.holdSelection(&state, pane: .drifts)
     }
 

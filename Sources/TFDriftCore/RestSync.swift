@@ -61,16 +61,21 @@ enum RestSync {
                 // The first read learns the list's length; without it there is no history either.
                 if state.rest.cursor == nil, state.settings.historyOnStart > 0 { state.rest.historyProblem = state.rest.lastError }
                 closeGap(&state, at: at)
+                // Undecided without the list: shown, since a drift shown twice is better than one lost.
+                return releaseHeld(&state, at: at)
             case .history:
                 // No history, but nothing else lost: the dashboard stays live-only and says so.
                 state.rest.driftsInFlight = false
                 state.rest.historyProblem = state.rest.lastError
+                settleFirstRead(&state)
                 closeGap(&state, at: at)
             default:
                 break
             }
             return []
         }
+        // The server answered: it can be read, whether or not its WebSocket opens (tail's exit status).
+        state.rest.everAnswered = true
         let data = body["data"] ?? .null
         switch request {
         case .health:
@@ -153,7 +158,9 @@ enum RestSync {
                 parts.append("resources \(show(previous.resourceCount)) → \(show(summary.resourceCount))")
             }
             if previous.lineage != summary.lineage { parts.append("lineage \(summary.lineage)") }
-            state.feed.stateChanges.append(StateRecord(receivedAt: at, resource: "terraform state", action: "changed", detail: parts.joined(separator: " · ")))
+            var change = StateRecord(receivedAt: at, resource: "terraform state", action: "changed", detail: parts.joined(separator: " · "))
+            change.server = state.serverIndex
+            state.feed.stateChanges.append(change)
             UIReducer.holdSelection(&state, pane: .state)
         }
         state.rest.terraformState = .loaded(summary)
@@ -181,7 +188,7 @@ enum RestSync {
             let why = problems.first ?? (data["total"] == nil ? "no total" : "no data list")
             malformed(&state, "/api/v1/drifts: \(why)")
             closeGap(&state, at: at)
-            return []
+            return releaseHeld(&state, at: at)
         }
         guard let first = firstIndex(page: page, limit: limit) else {
             malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
@@ -193,13 +200,17 @@ enum RestSync {
         guard let cursor = state.rest.cursor else {
             state.rest.cursor = total
             closeGap(&state, at: at)
+            // Live drifts so far lie before the cursor: history may meet them, then they are settled.
+            let mark = state.server.reconciler.arrivals
             // History on start: the last drifts of the list, as history; the last of them anchors the cursor.
             let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
             if state.settings.historyOnStart > 0, total > 0, wanted {
                 let from = max(0, total - state.settings.historyOnStart)
+                state.rest.firstReadMark = mark
                 state.rest.driftsInFlight = true
                 return [.fetch(.history(page: from / pageSize + 1, limit: pageSize, from: from, total: total))]
             }
+            state.server.reconciler.settle(before: mark)
             // Read the last drift once, to anchor the cursor.
             guard total > 0 else { return [] }
             state.rest.driftsInFlight = true
@@ -216,29 +227,58 @@ enum RestSync {
             // are backfilled.
             state.rest.cursor = state.settings.historyOnStart > 0 ? nil : 0
             state.rest.anchor = nil
-            return requestDrifts(&state)
+            // Live drifts of earlier sockets were entries of the list the restart lost.
+            state.server.reconciler.forgetBefore(generation: state.connection.generation)
+            return releaseHeld(&state, at: at) + requestDrifts(&state)
         }
         // Drifts switched off by the operator stay off, whichever way they would arrive; the cursor still moves.
+        // Entries past the cursor are new by position: each is either a live drift already shown (merged,
+        // counted) or one the client missed (shown as backfilled). Content alone never hides one.
         let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
+        var shown: [DriftDigest] = []
+        var effects: [Effect] = []
         for (offset, item) in items.enumerated() where wanted && first + offset >= cursor {
             var drift = Ingest.restDrift(item, receivedAt: at)
             drift.backfilled = true
             let key = DriftDigest(drift)
-            if state.server.driftKeys.contains(key) { continue }
-            FeedReducer.show(drift, key: key, in: &state, at: at)
+            // A held live drift found past the cursor is the change made again: shown now, as the live one.
+            if let held = state.rest.heldLive.firstIndex(where: { DriftDigest($0) == key }) {
+                let live = state.rest.heldLive.remove(at: held)
+                effects += FeedReducer.showLive(live, in: &state, at: live.receivedAt)
+                state.diagnostics.mergedListed += 1
+                continue
+            }
+            guard state.server.reconciler.listed(key) else {
+                state.diagnostics.mergedListed += 1
+                continue
+            }
+            FeedReducer.show(drift, in: &state, at: at)
+            shown.append(key)
             state.rest.backfilledTotal += 1
             state.rest.gapBackfilled += 1
         }
+        if !shown.isEmpty { state.server.reconciler.readEnded(shown: shown, at: at) }
         let reached = min(total, max(cursor, first + items.count))
         state.rest.cursor = reached
         if reached - 1 - first >= 0, reached - 1 - first < items.count {
             state.rest.anchor = DriftDigest(Ingest.drift(items[reached - 1 - first], receivedAt: at, time: nil))
         }
         if reached < total, !items.isEmpty {
-            return requestDrifts(&state)
+            return effects + requestDrifts(&state)
         }
         closeGap(&state, at: at)
-        return []
+        // The whole list past the cursor was read: held drifts not in it lay before the cursor, already shown.
+        state.diagnostics.mergedLive += state.rest.heldLive.count
+        state.rest.heldLive.removeAll()
+        return effects
+    }
+
+    /// Shows the held live drifts when the list cannot decide (a failed or unbelievable read, a restart).
+    static func releaseHeld(_ state: inout State, at: Double) -> [Effect] {
+        var effects: [Effect] = []
+        for drift in state.rest.heldLive { effects += FeedReducer.showLive(drift, in: &state, at: drift.receivedAt) }
+        state.rest.heldLive.removeAll()
+        return effects
     }
 
     /// A body that parsed but cannot be believed: reported, and the sync carries on with the next round.
@@ -261,28 +301,43 @@ enum RestSync {
             return []
         }
         let items = list.prefix(limit)
-        var shown = 0
+        var shown: [DriftDigest] = []
+        // Only the newest entries can have come live since the client subscribed: as many as are unplaced.
+        let liveFrom = total - state.server.reconciler.unplacedCount - DriftReconciler.lookahead
         for (offset, item) in items.enumerated() where first + offset >= from && first + offset < total {
             var drift = Ingest.restDrift(item, receivedAt: at)
             drift.history = true
             let key = DriftDigest(drift)
-            if state.server.driftKeys.contains(key) { continue }
-            state.server.driftKeys.insert(key, backfill: true)
-            FeedReducer.show(drift, key: key, in: &state, at: at)
-            shown += 1
+            guard state.server.reconciler.listed(key, mayBeLive: first + offset >= liveFrom) else {
+                state.diagnostics.mergedListed += 1
+                continue
+            }
+            FeedReducer.show(drift, in: &state, at: at)
+            shown.append(key)
         }
-        state.rest.historyLoaded = (state.rest.historyLoaded ?? 0) + shown
+        if !shown.isEmpty { state.server.reconciler.readEnded(shown: shown, at: at) }
+        state.rest.historyLoaded = (state.rest.historyLoaded ?? 0) + shown.count
         if first + items.count >= total {
+            settleFirstRead(&state)
             // The drift at index total-1 anchors the cursor (the list may have grown since).
             let anchorIndex = total - 1 - first
             if anchorIndex >= 0, anchorIndex < items.count {
                 state.rest.anchor = DriftDigest(Ingest.drift(items[items.startIndex + anchorIndex], receivedAt: at, time: nil))
             }
-            return []
+            // A live drift held during the history waits for the list past the cursor.
+            return state.rest.heldLive.isEmpty ? [] : requestDrifts(&state)
         }
         guard !items.isEmpty, first + items.count < total else { return [] }
         state.rest.driftsInFlight = true
         return [.fetch(.history(page: page + 1, limit: limit, from: from, total: total))]
+    }
+
+    /// History on start is over (loaded or not): live drifts from before the first read that it did not meet
+    /// lie before the cursor.
+    static func settleFirstRead(_ state: inout State) {
+        guard let mark = state.rest.firstReadMark else { return }
+        state.server.reconciler.settle(before: mark)
+        state.rest.firstReadMark = nil
     }
 
     /// Records the interruption once the WebSocket is back and the backfill has run.

@@ -286,6 +286,10 @@ public struct Diagnostics: Sendable, Equatable {
     public var outboxDropped = 0
     /// `subscribed` replies for topics the client never asked for, dropped.
     public var unrequestedAcks = 0
+    /// One detection that reached the client both ways, shown once: live frames of list entries already shown,
+    /// and list entries (history, backfill, polling) of live drifts already shown.
+    public var mergedLive = 0
+    public var mergedListed = 0
     public var lastError: String?
     public var lastErrorAt: Double?
 
@@ -390,6 +394,8 @@ public struct OpenGap: Sendable, Equatable {
 public struct RestState: Sendable, Equatable {
     /// Polling `/drifts` and `/stats` because the WebSocket endpoint is unavailable (HTTP 404/500 on upgrade).
     public var polling = false
+    /// Some REST call got a body: the server could be read, over the WebSocket or not.
+    public var everAnswered = false
     /// Server drifts (by their index in `/api/v1/drifts`) accounted for; nil until first learned.
     public var cursor: Int?
     /// Key of the drift at index `cursor - 1`: if a later read finds another drift there, the list was replaced
@@ -413,143 +419,14 @@ public struct RestState: Sendable, Equatable {
     /// Server drift total when counting began, for the dropped-events estimate.
     public var driftBaseline: Int?
     public var liveDrifts = 0
+    /// Live drifts held while the list past the cursor is read: each is either found there (new, shown then) or
+    /// was an entry the last read already showed (merged). See `DriftReconciler`.
+    public var heldLive: [DriftRecord] = []
+    /// The reconciler's arrival count when the list was first read: live drifts before it lie before the cursor
+    /// once history (if any) has had its chance to meet them.
+    public var firstReadMark: Int?
 
     public init() {}
-}
-
-/// A 128-bit digest of a drift's composite key (resource type and id, attribute, old and new value).
-/// Fixed size whatever the fields hold, so the dedupe window's memory does not depend on the server.
-public struct DriftDigest: Hashable, Sendable {
-    public let high: UInt64
-    /// Never 0: `DriftKeys` marks its empty slots with it.
-    public let low: UInt64
-
-    public init(_ d: DriftRecord) {
-        // Two SipHash states told apart by a first byte: two independent 64-bit halves. The key is per process,
-        // which is all an in-memory window needs, and keeps a server from crafting collisions.
-        var a = Hasher()
-        var b = Hasher()
-        a.combine(0 as UInt8)
-        b.combine(1 as UInt8)
-        func both(_ field: String) {
-            a.combine(field)
-            b.combine(field)
-        }
-        both(d.resourceType)
-        both(d.resourceID)
-        both(d.attribute)
-        both(d.oldValue)
-        both(d.newValue)
-        high = UInt64(bitPattern: Int64(a.finalize()))
-        low = UInt64(bitPattern: Int64(b.finalize())) | 1
-    }
-
-    /// What an empty slot of `DriftKeys` holds: no built digest equals it.
-    fileprivate static let empty = DriftDigest(high: 0, low: 0)
-
-    private init(high: UInt64, low: UInt64) {
-        self.high = high
-        self.low = low
-    }
-
-    /// The halves are already keyed hashes: one of them is the whole hash, no second SipHash round.
-    public func hash(into hasher: inout Hasher) { hasher.combine(high) }
-}
-
-/// Remembers recent drifts so one drift is never shown twice when live data and REST backfill overlap.
-/// The real server has no drift ids, so the key is composite, kept as a fixed-size digest.
-///
-/// An open-addressed table indexed by the digest's own bits rather than a `Dictionary`: the digest is already a
-/// keyed hash, and hashing it again cost a third of the reducer's time under a flood (four SipHash rounds and
-/// a dictionary delete per drift). Linear probing, deletion by backward shift, grown by doubling as it fills, so
-/// a large history limit costs memory only once that many drifts arrived.
-public struct DriftKeys: Sendable, Equatable {
-    public let capacity: Int
-    /// Oldest first from `head` once full: the order in which keys are forgotten.
-    private var order: [DriftDigest] = []
-    private var head = 0
-    private var slots: [Slot] = []
-
-    private struct Slot: Sendable {
-        var key = DriftDigest.empty
-        var backfill = false
-        var isEmpty: Bool { key == .empty }
-    }
-
-    public init(capacity: Int) { self.capacity = max(1, capacity) }
-
-    /// Large enough to cover any overlap of live data and a backfill, and bounded by what the user chose.
-    public static func capacity(forHistory history: Int) -> Int { max(4_096, min(history, 1 << 24) * 2) }
-
-    public func contains(_ key: DriftDigest) -> Bool { find(key).found }
-    public func cameFromBackfill(_ key: DriftDigest) -> Bool {
-        let (index, found) = find(key)
-        return found && slots[index].backfill
-    }
-
-    public mutating func insert(_ key: DriftDigest, backfill: Bool) {
-        if find(key).found { return }
-        if order.count < capacity {
-            order.append(key)
-        } else {
-            remove(order[head])
-            order[head] = key
-            head = (head + 1) % capacity
-        }
-        // At most three quarters full, so probes stay short.
-        if order.count * 4 > slots.count * 3 { grow() }
-        let index = find(key).index
-        slots[index] = Slot(key: key, backfill: backfill)
-    }
-
-    public static func == (a: DriftKeys, b: DriftKeys) -> Bool {
-        guard a.capacity == b.capacity, a.head == b.head, a.order == b.order else { return false }
-        return a.order.allSatisfy { a.cameFromBackfill($0) == b.cameFromBackfill($0) }
-    }
-
-    private func home(_ key: DriftDigest, mask: Int) -> Int { Int(truncatingIfNeeded: key.high) & mask }
-
-    /// The key's slot if present, else the empty slot where it would go.
-    private func find(_ key: DriftDigest) -> (index: Int, found: Bool) {
-        guard !slots.isEmpty else { return (0, false) }
-        var index = home(key, mask: slots.count - 1)
-        while true {
-            let slot = slots[index]
-            if slot.isEmpty { return (index, false) }
-            if slot.key == key { return (index, true) }
-            index = (index + 1) & (slots.count - 1)
-        }
-    }
-
-    private mutating func remove(_ key: DriftDigest) {
-        var (hole, found) = find(key)
-        guard found else { return }
-        slots[hole] = Slot()
-        // Backward shift: pull later entries of the run into the hole when their home allows it.
-        let mask = slots.count - 1
-        var index = (hole + 1) & mask
-        while !slots[index].isEmpty {
-            let wanted = home(slots[index].key, mask: mask)
-            // The entry may move to the hole unless its home lies cyclically in (hole, index].
-            let distanceToIndex = (index - wanted) & mask
-            let distanceToHole = (hole - wanted) & mask
-            if distanceToHole < distanceToIndex {
-                slots[hole] = slots[index]
-                slots[index] = Slot()
-                hole = index
-            }
-            index = (index + 1) & mask
-        }
-    }
-
-    private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: Slot(), count: max(64, old.count * 2))
-        for slot in old where !slot.isEmpty {
-            let index = find(slot.key).index
-            slots[index] = slot
-        }
-    }
 }
 
 /// What arrived from the server, kept bounded.
@@ -582,8 +459,9 @@ public struct ServerState: Sendable, Equatable {
     public var desiredTopics: Set<Topic>
     /// Settings from an edited configuration file, taken on at this server's next connection attempt.
     public var pendingSettings: Settings?
-    /// Drifts recently shown from this server, so live data and its backfill never show one twice.
-    public var driftKeys: DriftKeys
+    /// Where this server's live drifts stand against its REST list, so one detection reaching the client both
+    /// ways is shown once, and the same change made again is shown again.
+    public var reconciler: DriftReconciler
     /// Counts of what this server sent; kept when there are several servers (one server's are the feed's).
     public var stats = Statistics()
     /// Totals the server reports itself (REST `/api/v1/stats`, documented `stats` messages).
@@ -594,7 +472,7 @@ public struct ServerState: Sendable, Equatable {
         self.settings = settings
         self.connection = ConnectionState(url: settings.url)
         self.desiredTopics = topics
-        self.driftKeys = DriftKeys(capacity: DriftKeys.capacity(forHistory: settings.historyLimit))
+        self.reconciler = DriftReconciler(capacity: DriftReconciler.capacity(forHistory: settings.historyLimit))
     }
 
     /// The dialect to subscribe with: the one the server showed, or both when it has not said yet.

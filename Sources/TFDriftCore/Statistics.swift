@@ -14,7 +14,9 @@ public struct Statistics: Sendable, Equatable {
     public static let maximumUsers = 512
     public static let otherUsers = "(other users)"
 
+    /// Items received (live, or backfilled after a gap); history loaded at start is counted in `history`.
     public private(set) var total = 0
+    public private(set) var history = 0
     /// The known severities (`Severity.known`); other strings a policy or server sends are in `otherSeverities`.
     public private(set) var severityCounts: [Severity: Int] = [:]
     public private(set) var otherSeverities = BoundedTally(capacity: Statistics.maximumUnknownValues)
@@ -35,8 +37,11 @@ public struct Statistics: Sendable, Equatable {
     public init() {}
 
     /// `knownKind` is false for a label taken from a topic name the server chose.
-    public mutating func record(kind: String, knownKind: Bool = true, severity: Severity?, resourceType: String, user: String = "", at time: Double) {
-        total += 1
+    /// `traffic` is false for history loaded at start: it is in the distributions, not in `total` or the rates.
+    public mutating func record(
+        kind: String, knownKind: Bool = true, severity: Severity?, resourceType: String, user: String = "", at time: Double, traffic: Bool = true
+    ) {
+        if traffic { total += 1 } else { history += 1 }
         if knownKind { kindCounts[kind, default: 0] += 1 } else { otherKinds.add(kind) }
         switch severity {
         case .other(let label)?: otherSeverities.add(label)
@@ -45,6 +50,7 @@ public struct Statistics: Sendable, Equatable {
         }
         Statistics.bump(&resourceTypeCounts, resourceType, limit: Statistics.maximumResourceTypes, other: Statistics.otherResourceTypes)
         Statistics.bump(&userCounts, user, limit: Statistics.maximumUsers, other: Statistics.otherUsers)
+        guard traffic else { return }
         let second = Checked.clamped(time.rounded(.down), to: Int(Int32.min)...Int(Int32.max) * 1000)
         Statistics.count(second, in: &perSecond, stamps: &perSecondStamp)
         Statistics.count(Statistics.minute(of: second), in: &perMinute, stamps: &perMinuteStamp)

@@ -105,6 +105,17 @@ public final class DemoServer: Sendable {
         try? hub.loop.submit { [hub] in hub.generate(count) }.wait()
     }
 
+    /// Generates events until `count` more drifts are in the list (other kinds come in between, as they would).
+    public func generateDrifts(_ count: Int) {
+        try? hub.loop.submit { [hub] in
+            let target = hub.drifts.count + count
+            while hub.drifts.count < target { hub.generate(1) }
+        }.wait()
+    }
+
+    /// Drifts in the server's list (`total` of `/api/v1/drifts`).
+    public var driftCount: Int { (try? hub.loop.submit { [hub] in hub.drifts.count }.wait()) ?? 0 }
+
     public func dropConnections() {
         try? hub.loop.submit { [hub] in hub.dropAll() }.wait()
     }

@@ -205,11 +205,18 @@ final class Hub: @unchecked Sendable {
         for _ in 0..<count {
             let kind = pickKind()
             guard let indexes = catalog.byKind[kind], !indexes.isEmpty else { continue }
-            let index = indexes[Int(rng.next() % UInt64(indexes.count))]
-            let template = catalog.templates[index]
+            var index = indexes[Int(rng.next() % UInt64(indexes.count))]
             seq += 1
+            // The same change made again: one of the last few drifts, word for word, under its own sequence.
+            var shownSeq = seq
+            if kind == .drift, !drifts.isEmpty, options.driftRepeats > 0, Double(rng.next() % 10_000) < options.driftRepeats * 10_000 {
+                let earlier = drifts[drifts.count - 1 - Int(rng.next() % UInt64(min(drifts.count, 8)))]
+                index = Int(earlier.template)
+                shownSeq = earlier.seq
+            }
+            let template = catalog.templates[index]
             eventsGenerated += 1
-            record(template, index: index)
+            record(template, index: index, seq: shownSeq)
             // nil: the real server's envelope; the documented API has no message for some kinds.
             let documented: (type: String, topic: String)?
             switch options.dialect {
@@ -230,7 +237,7 @@ final class Hub: @unchecked Sendable {
                     client.dropped += 1
                     continue
                 }
-                let text = line ?? render(kind, documented, template, ts: ts)
+                let text = line ?? render(kind, documented, template, seq: shownSeq, ts: ts)
                 line = text
                 client.pending.append(text)
                 // Like the real server's 256-slot client buffer: a full batch goes out (or is dropped) at once, so
@@ -241,7 +248,7 @@ final class Hub: @unchecked Sendable {
     }
 
     /// One event's line: in the documented API's shape with its `documented` names, else as the real server sends it.
-    func render(_ kind: SimulatedKind, _ documented: (type: String, topic: String)?, _ template: EventTemplate, ts: String) -> String {
+    func render(_ kind: SimulatedKind, _ documented: (type: String, topic: String)?, _ template: EventTemplate, seq: Int, ts: String) -> String {
         guard let doc = documented else {
             let stamp = kind == .policyDecision || kind == .remediationProposal ? "" : ts
             return "{\"type\":\"data\",\"topic\":\"\(kind.rawValue)\",\"data\":\(template.realPayload(seq: seq)),\"timestamp\":\"\(stamp)\"}"
@@ -270,7 +277,7 @@ final class Hub: @unchecked Sendable {
         }
     }
 
-    func record(_ template: EventTemplate, index: Int) {
+    func record(_ template: EventTemplate, index: Int, seq: Int) {
         switch template.kind {
         case .drift:
             severityCounts[template.severity, default: 0] += 1

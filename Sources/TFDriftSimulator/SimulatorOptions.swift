@@ -33,6 +33,11 @@ public struct SimulatorOptions: Sendable {
     public var tlsKey: String?
     /// With TLS: require a client certificate signed by this PEM CA (mutual TLS).
     public var tlsClientCA: String?
+    /// The share of drifts (0–1) that repeat a recent one exactly (resource, attribute, old and new value, user),
+    /// as the real detector reports the same out-of-band change made again: its `old_value` comes from the
+    /// Terraform state, unchanged until the next apply, and its inner timestamp is empty. Each repeat is its own
+    /// entry of the REST list too.
+    public var driftRepeats = 0.0
     /// Restart in place this often (seconds): every client dropped without a close frame, everything forgotten,
     /// new connections taken at once — a server in a crash loop, on its own schedule.
     public var restartEvery: Double?

@@ -29,23 +29,26 @@ struct DiagnosticsWidget {
         let d = diagnostics
         painter.box(rect, title: "Problems \(Format.count(d.problems.count))", note: "j/k scroll · Esc back", focused: true)
         let inner = rect.inner
-        guard inner.height > 3, inner.width > 10 else { return }
+        // One detection that reached the client both live and from the REST list is shown once: said here.
         let counters = [
             "received \(Format.count(d.messagesReceived)) · malformed \(Format.count(d.malformed)) · unknown \(Format.count(d.unknown)) · server errors \(Format.count(d.serverErrors))",
             "refused sends \(Format.count(d.sendFailures)) · outbox dropped \(Format.count(d.outboxDropped)) · unasked acks \(Format.count(d.unrequestedAcks)) · configuration \(Format.count(d.configProblems))",
+            "drifts that came both ways, shown once: \(Format.count(d.mergedLive)) live · \(Format.count(d.mergedListed)) from the list",
         ]
+        let top = counters.count + 1
+        guard inner.height > top, inner.width > 10 else { return }
         for (i, line) in counters.enumerated() {
             painter.canvas.draw(line, x: inner.x + 1, y: inner.y + i, style: painter.style(.dim), maxWidth: inner.width - 1)
         }
         let list = entries()
         if list.isEmpty {
-            painter.canvas.draw("no problems so far", x: inner.x + 1, y: inner.y + 3, style: painter.style(.dim), maxWidth: inner.width - 1)
+            painter.canvas.draw("no problems so far", x: inner.x + 1, y: inner.y + top, style: painter.style(.dim), maxWidth: inner.width - 1)
             return
         }
-        let rows = inner.height - 3
+        let rows = inner.height - top
         let first = min(offset, max(0, list.count - rows))
         for (i, entry) in list.dropFirst(first).prefix(rows).enumerated() {
-            let y = inner.y + 3 + i
+            let y = inner.y + top + i
             var x = inner.x + 1
             x += painter.canvas.draw(Timestamp.clock(entry.problem.at, utcOffset: utcOffset) + "  ", x: x, y: y, style: painter.style(.dim), maxWidth: inner.maxX - x)
             x += painter.canvas.draw(TextWidth.fit(entry.problem.source.rawValue, 10) + " ", x: x, y: y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)

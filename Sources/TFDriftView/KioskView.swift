@@ -166,7 +166,7 @@ struct KioskScreen {
             defer { seq -= 1; scanned += 1 }
             guard let d = state.feed.drifts[seq], d.severity == .critical else { continue }
             let resource = d.resourceName.isEmpty ? "\(d.resourceType) \(d.resourceID)" : "\(d.resourceType).\(d.resourceName)"
-            let time = d.history && d.eventTime == nil ? "history " : Timestamp.clock(d.time, utcOffset: options.utcOffset)
+            let time = d.history ? "history " : Timestamp.clock(d.time, utcOffset: options.utcOffset)
             let whose = state.isMultiServer ? "\(state.serverName(d.server))  " : ""
             let line = "\(whose)\(time)  \(resource)  \(d.attribute)  \(d.oldValue) \(options.glyphs.arrow) \(d.newValue)  \(d.user)"
             painter.canvas.draw(TextWidth.truncate(line, to: inner.width - 1), x: inner.x + 1, y: y, style: painter.style(.severity(.critical)), maxWidth: inner.width - 1)

@@ -235,8 +235,9 @@ struct Painter {
                 ? [drift.resourceType, drift.resourceID].filter { !$0.isEmpty }.joined(separator: " ")
                 : "\(drift.resourceType).\(drift.resourceName)"
             let change = drift.oldValue.isEmpty && drift.newValue.isEmpty ? "" : "\(drift.oldValue) \(arrow) \(drift.newValue)"
-            // History from /api/v1/drifts has no time on the real server: it says where it came from instead.
-            let time = drift.history && drift.eventTime == nil ? "history" : Timestamp.clock(drift.time, utcOffset: offset)
+            // History says where it came from, whatever time the list gives it: it happened before the client
+            // started, and a time of its own would make it look live (the detail view has the time).
+            let time = drift.history ? "history" : Timestamp.clock(drift.time, utcOffset: offset)
             var cells: [(String, Role)] = [
                 (time, drift.history || drift.backfilled ? .history : .dim), (Painter.severityTag(drift.severity), .severity(drift.severity)),
                 (resource, .text), (drift.attribute, .text), (change, .text),

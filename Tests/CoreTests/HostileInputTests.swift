@@ -63,52 +63,67 @@ struct HostileInputTests {
         #expect(d.raw == String(decoding: plain, as: UTF8.self), "a plain line is kept as it came")
     }
 
-    @Test func theDedupeWindowHoldsFixedSizeDigestsSizedFromTheHistory() {
+    /// The live drifts waiting to be placed in the server's list: fixed-size digests, as many as the user's history
+    /// allows, the oldest forgotten first (and counted) when more arrive between two list reads.
+    @Test func theReconcilerHoldsFixedSizeDigestsSizedFromTheHistory() {
         #expect(MemoryLayout<DriftDigest>.size == 16)
-        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10), topics: []).server.driftKeys.capacity == 4_096)
-        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10_000), topics: []).server.driftKeys.capacity == 20_000)
+        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10), topics: []).server.reconciler.capacity == 4_096)
+        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10_000), topics: []).server.reconciler.capacity == 20_000)
         let long = String(repeating: "x", count: 1024)
         let a = DriftRecord(receivedAt: 0, severity: .high, resourceType: long, resourceID: "1", oldValue: long, newValue: long)
         var b = a
         b.resourceID = "0"
         #expect(DriftDigest(a) == DriftDigest(a) && DriftDigest(a) != DriftDigest(b))
-        var keys = DriftKeys(capacity: 3)
+        var reconciler = DriftReconciler(capacity: 3)
         for id in 0..<5 {
             var d = a
             d.resourceID = String(id)
-            keys.insert(DriftDigest(d), backfill: false)
+            let shown = reconciler.live(DriftDigest(d), generation: 1, at: 0, tracking: true)
+            #expect(shown == .new)
         }
-        #expect(!keys.contains(DriftDigest(a)) && !keys.contains(DriftDigest(b)), "oldest forgotten")
+        #expect(reconciler.unplacedCount == 3 && reconciler.forgotten == 2)
+        let forgottenShows = reconciler.listed(DriftDigest(b))
+        #expect(forgottenShows, "the oldest was forgotten: listed again, it shows")
+        var c = a
+        c.resourceID = "4"
+        let first = reconciler.listed(DriftDigest(c)), second = reconciler.listed(DriftDigest(c))
+        #expect(!first, "a kept one is placed once")
+        #expect(second, "and only once")
     }
 
-    /// The dedupe window's own table against a plain model (a FIFO of keys and a dictionary): the same answers
-    /// after every insert, through growth, eviction and the backward-shift deletions eviction makes, with keys
-    /// drawn from a small pool so that repeats, re-insertions after eviction and long probe runs all occur.
-    @Test func theDedupeWindowAnswersLikeAPlainModel() {
+    /// The reconciler against a plain model of the server: a list of detections from a small pool of contents
+    /// (so repeats are common), some delivered live and some dropped, read back past a cursor. Every detection is
+    /// shown exactly once, whatever repeats and drops there were.
+    @Test func everyDetectionIsShownExactlyOnceWhateverRepeats() {
         var rng = SplitMix64(seed: 7)
-        let pool = (0..<600).map { i in
-            DriftDigest(DriftRecord(receivedAt: 0, severity: .low, resourceType: "t", resourceID: "id-\(i)"))
+        let pool = (0..<5).map { i in
+            DriftDigest(DriftRecord(receivedAt: 0, severity: .low, resourceType: "t", resourceID: "id-\(i)", attribute: "a", oldValue: "o", newValue: "n"))
         }
-        for capacity in [1, 5, 97, 400] {
-            var keys = DriftKeys(capacity: capacity)
-            var order: [DriftDigest] = []
-            var model: [DriftDigest: Bool] = [:]
-            for step in 0..<6_000 {
+        for round in 0..<200 {
+            var reconciler = DriftReconciler(capacity: 4_096)
+            var list: [DriftDigest] = []
+            var shown = 0
+            var merged = 0
+            var cursor = 0
+            for step in 0..<(50 + round) {
                 let key = pool[Int(rng.next() % UInt64(pool.count))]
-                let backfill = rng.next() % 3 == 0
-                keys.insert(key, backfill: backfill)
-                if model[key] == nil {
-                    if order.count == capacity { model[order.removeFirst()] = nil }
-                    order.append(key)
-                    model[key] = backfill
-                }
-                if step % 50 == 0 || step > 5_900 {
-                    let wrong = pool.filter { keys.contains($0) != (model[$0] != nil) || keys.cameFromBackfill($0) != (model[$0] == true) }
-                    guard wrong.isEmpty else {
-                        Issue.record("capacity \(capacity), step \(step): \(wrong.count) keys answered differently")
-                        break
+                list.append(key)
+                // Most detections arrive live; some the server drops for this client.
+                if rng.next() % 4 != 0, reconciler.live(key, generation: 1, at: Double(step), tracking: true) == .new { shown += 1 }
+                // Now and then the client reads the list past its cursor (a backfill after a gap, a poll).
+                if rng.next() % 10 == 0 {
+                    for entry in list[cursor...] {
+                        if reconciler.listed(entry) { shown += 1 } else { merged += 1 }
                     }
+                    cursor = list.count
                 }
+            }
+            for entry in list[cursor...] {
+                if reconciler.listed(entry) { shown += 1 } else { merged += 1 }
+            }
+            guard shown == list.count else {
+                Issue.record("round \(round): \(list.count) detections, \(shown) shown, \(merged) merged")
+                break
             }
         }
     }

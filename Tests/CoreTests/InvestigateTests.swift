@@ -153,6 +153,8 @@ struct HistoryOnStartTests {
             $0.rest.driftsInFlight = false
             $0.rest.lastError = "HTTP 404: 404 page not found"
             $0.rest.historyProblem = "HTTP 404: 404 page not found"
+            // History is over: live drifts from before the first read are settled.
+            $0.rest.firstReadMark = nil
             // Kept for the diagnostics view, not made the status bar's last error.
             $0.diagnostics.problems.append(Problem(at: 3, source: .rest, message: "GET /api/v1/drifts?page=1&limit=250: HTTP 404: 404 page not found"))
         }

@@ -60,7 +60,7 @@ struct CredentialsEndToEndTests {
         let refused = try run(try productPath(), [
             "tail", "--no-config", "--url", server.url, "--format", "text", "--duration", "5", "--log-file", refusedLog,
         ])
-        #expect(refused.status == 1)
+        #expect(refused.status == 3, "a refused configuration has its own exit status")
         #expect(refused.out.contains("HTTP 401 on upgrade: the server wants credentials; put a token in a file and give --token-file"), "\(refused.out)")
         let refusal = try String(contentsOfFile: refusedLog, encoding: .utf8)
         #expect(refusal.contains("\"event\":\"stopped\"") && refusal.contains("unauthorized (401)"), "\(refusal)")

@@ -383,15 +383,20 @@ struct SimulatorArguments: ParsableArguments {
     @Flag(name: .long, help: "Serve no Terraform state (/api/v1/state answers 404, as a server started without one).")
     var noTerraformState = false
 
+    @Option(name: .long, help: "Share of drifts (0-1) that repeat a recent change word for word, as the real detector reports a change made again.")
+    var repeatDrifts = 0.1
+
     /// The simulator these arguments describe.
     func options(host: String = "127.0.0.1", port: Int = 0) -> SimulatorOptions {
         var options = SimulatorOptions(host: host, port: port, dialect: dialect.dialect, rate: rate)
         options.terraformState = !noTerraformState
+        options.driftRepeats = repeatDrifts
         return options
     }
 
     func validate() throws {
         if !(rate >= 0) || rate > 5_000_000 { throw ValidationError("--rate must be between 0 and 5000000") }
+        if !(0...1).contains(repeatDrifts) { throw ValidationError("--repeat-drifts must be from 0 to 1") }
     }
 }
 

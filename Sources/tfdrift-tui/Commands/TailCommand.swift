@@ -11,9 +11,11 @@ struct TailCommand: ParsableCommand {
         commandName: "tail",
         abstract: "Print events, control replies and connection changes as lines (for scripts, `| jq`, and tests).",
         discussion: """
-            NDJSON lines carry a `kind`: event, control, connection, gap or error. Exits 0 after --count events or \
-            --duration seconds; exits 1 with a message on stderr if it never managed to connect, or if a replayed \
-            recording is damaged (after printing everything up to the damage).
+            NDJSON lines carry a `kind`: event, control, connection, gap, error, and a last summary line. \
+            Exit status: 0 when it ended (--count, --duration, a signal) having reached a server over the WebSocket \
+            or its REST API (polling counts); 1 when no server could be reached or read, or a replayed recording \
+            is damaged (after printing everything up to the damage); 3 when every server refused this client's \
+            configuration (HTTP 401/403 credentials, a certificate, a proxy), so retrying cannot help.
             """
     )
 
@@ -51,15 +53,27 @@ struct TailCommand: ParsableCommand {
         defer { for client in run.clients { client.shutdown() } }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
         let final = Runtime(state: run.state, inbox: inbox, clients: run.clients, frontend: frontend, logger: run.logger, recorder: run.recorder).run()
+        frontend.finish(state: final)
         if let problem = run.recorder?.failure { Console.print("tfdrift-tui: \(problem)", to: STDERR_FILENO) }
-        // Exit 1 only when no server could ever be reached; the lines said what happened to each.
-        if !final.servers.contains(where: \.connection.everOpened) {
-            for (index, server) in final.servers.enumerated() {
-                let reason = server.connection.lastCloseReason ?? "no answer"
-                let name = final.isMultiServer ? " (\(final.serverName(index)))" : ""
-                Console.print("tfdrift-tui: could not connect to \(server.settings.url)\(name): \(reason)", to: STDERR_FILENO)
+        // Data by polling is data: only a run that reached no server, neither way, fails; the lines said what
+        // happened to each.
+        guard !final.servers.contains(where: { $0.connection.everOpened || $0.rest.everAnswered }) else { return }
+        for (index, server) in final.servers.enumerated() {
+            let reason = server.connection.lastCloseReason ?? "no answer"
+            let name = final.isMultiServer ? " (\(final.serverName(index)))" : ""
+            Console.print("tfdrift-tui: could not connect to \(server.settings.url)\(name): \(reason)", to: STDERR_FILENO)
+        }
+        throw ExitCode(TailCommand.refusedConfiguration(final) ? 3 : 1)
+    }
+
+    /// Every server stopped retrying because of how this client is set up (credentials, certificate, proxy).
+    static func refusedConfiguration(_ state: State) -> Bool {
+        state.servers.allSatisfy { server in
+            guard case .stopped(let reason) = server.connection.phase else { return false }
+            switch reason {
+            case .unauthorized, .forbidden, .certificate, .proxy: return true
+            case .gaveUp: return false
             }
-            throw ExitCode(1)
         }
     }
 
@@ -72,7 +86,8 @@ struct TailCommand: ParsableCommand {
         case .failure(let error): throw ValidationError("--replay: \(error.reason)")
         }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
-        let (_, stoppedAt) = try ReplaySource.play(recording, into: frontend, speed: speed, filter: connection.filter)
+        let (final, stoppedAt) = try ReplaySource.play(recording, into: frontend, speed: speed, filter: connection.filter)
+        frontend.finish(state: final)
         if let stopped = stoppedAt {
             Console.print("tfdrift-tui: replay stopped at \(stopped)", to: STDERR_FILENO)
             throw ExitCode(1)

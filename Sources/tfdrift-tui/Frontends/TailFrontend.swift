@@ -31,6 +31,22 @@ final class TailFrontend: Frontend {
         flush()
     }
 
+    /// The last line: what was printed, and what the client merged, dropped or could not read on the way, so a
+    /// script sees every count the dashboard's `!` shows.
+    func finish(state: State) {
+        let d = state.diagnostics
+        let counts: [(String, Int)] = [
+            ("events", printedEvents), ("received", d.messagesReceived), ("merged_live", d.mergedLive), ("merged_listed", d.mergedListed),
+            ("backfilled", state.servers.reduce(0) { $0 + $1.rest.backfilledTotal }),
+            ("history", state.servers.reduce(0) { $0 + ($1.rest.historyLoaded ?? 0) }),
+            ("malformed", d.malformed), ("unknown", d.unknown), ("unasked_acks", d.unrequestedAcks), ("outbox_dropped", d.outboxDropped),
+        ]
+        emit(TailLine(
+            kind: "summary", fields: counts.map { ($0.0, .number(Double($0.1))) },
+            text: counts.map { "\($0.0.replacingOccurrences(of: "_", with: " ")) \($0.1)" }.joined(separator: " · ")))
+        flush()
+    }
+
     private func flush() {
         guard !writer.out.isEmpty else { return }
         Console.write(writer.out, to: STDOUT_FILENO)

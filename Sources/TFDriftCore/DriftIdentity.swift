@@ -1,0 +1,134 @@
+/// A 128-bit digest of what a drift says (resource type and id, attribute, old and new value, who). Fixed size
+/// whatever the fields hold. Two detections of the same change by the same person have the same digest: the
+/// real server's drifts carry no id, `old_value` comes from the Terraform state (unchanged until the next
+/// apply), and the inner timestamp is usually empty. So a digest never says "already shown" by itself; the
+/// reconciler below uses it only together with a position in the server's list.
+public struct DriftDigest: Hashable, Sendable {
+    public let high: UInt64
+    public let low: UInt64
+
+    public init(_ d: DriftRecord) {
+        // Two SipHash states told apart by a first byte: two independent 64-bit halves. The key is per process,
+        // which is all an in-memory comparison needs, and keeps a server from crafting collisions.
+        var a = Hasher()
+        var b = Hasher()
+        a.combine(0 as UInt8)
+        b.combine(1 as UInt8)
+        for field in [d.resourceType, d.resourceID, d.attribute, d.oldValue, d.newValue, d.user] {
+            a.combine(field)
+            b.combine(field)
+        }
+        high = UInt64(bitPattern: Int64(a.finalize()))
+        low = UInt64(bitPattern: Int64(b.finalize()))
+    }
+}
+
+/// Tells one detection that reached the client twice (live over the WebSocket, and as an entry of
+/// `/api/v1/drifts` read for history, a backfill or polling) from the same change made again.
+///
+/// Every detection is one entry of the server's list and, while the client is connected and keeping up, one live
+/// message. Positions decide, not content alone:
+/// - A live drift is placed nowhere yet: it waits in `unplaced`, oldest first. When a list read meets entries past
+///   the cursor, they come in the order the server appended them, which is the order the live ones came in: an
+///   entry whose digest is among the first `lookahead` unplaced ones is that live drift (merged), anything else
+///   is a detection the client missed (shown). A server restart forgets the list, so live drifts of earlier
+///   sockets can no longer be placed and are dropped from `unplaced`.
+/// - A live drift that arrives after the read that listed it (its frame was still on the way) looks like one of the
+///   newest `lookahead` entries of the last read, within `overlapSeconds`; so does the same change made again
+///   right after the read. Content cannot tell them apart, position can: such a drift is held (`doubtful`) while
+///   the list past the cursor is read. Found there, it is new and shown; not found, its entry lay before the
+///   cursor and was shown already (merged).
+/// Everything merged is counted by the caller; nothing is ever dropped on content alone.
+public struct DriftReconciler: Sendable, Equatable {
+    public static let lookahead = 16
+    public static let overlapSeconds = 10.0
+
+    struct Unplaced: Sendable, Equatable {
+        var key: DriftDigest
+        var generation: Int
+        /// Counts live drifts, for `settle(before:)`.
+        var arrival: Int
+    }
+
+    public let capacity: Int
+    /// Live drifts not yet met in a list read, oldest first from `head`.
+    private var unplaced: [Unplaced] = []
+    private var head = 0
+    /// Live drifts forgotten unplaced because more arrived between two list reads than the window holds.
+    public private(set) var forgotten = 0
+    /// Live drifts tracked so far: a mark for `settle(before:)`.
+    public private(set) var arrivals = 0
+    /// The newest entries the last list read showed, each matchable once by a late live drift until `lateUntil`.
+    private var late: [DriftDigest] = []
+    private var lateUntil = -Double.infinity
+
+    public init(capacity: Int) { self.capacity = max(1, capacity) }
+
+    /// Large enough for the live drifts between two list reads, bounded by what the user chose.
+    public static func capacity(forHistory history: Int) -> Int { max(4_096, min(history, 1 << 24) * 2) }
+
+    public var unplacedCount: Int { unplaced.count - head }
+
+    public enum LiveVerdict: Sendable, Equatable {
+        /// Not in the last read: shown, and waiting to be placed.
+        case new
+        /// Like an entry the last read showed: the list past the cursor decides.
+        case doubtful
+    }
+
+    /// A live drift. `tracking` is false without REST (no list to place it in: always new).
+    public mutating func live(_ key: DriftDigest, generation: Int, at: Double, tracking: Bool) -> LiveVerdict {
+        guard tracking else { return .new }
+        if at <= lateUntil, let index = late.firstIndex(of: key) {
+            late.remove(at: index)
+            return .doubtful
+        }
+        if unplacedCount >= capacity {
+            head += 1
+            forgotten += 1
+        }
+        unplaced.append(Unplaced(key: key, generation: generation, arrival: arrivals))
+        arrivals += 1
+        if head > 4_096, head * 2 > unplaced.count {
+            unplaced.removeFirst(head)
+            head = 0
+        }
+        return .new
+    }
+
+    /// A list entry past the cursor: true to show it; false when it is a live drift already shown.
+    /// `mayBeLive` is false for entries that cannot have come live (older than anything unplaced can be).
+    public mutating func listed(_ key: DriftDigest, mayBeLive: Bool = true) -> Bool {
+        guard mayBeLive else { return true }
+        let end = min(unplaced.count, head + DriftReconciler.lookahead)
+        guard let index = unplaced[head..<end].firstIndex(where: { $0.key == key }) else { return true }
+        // Earlier unplaced ones stay, in order, for the entries that follow.
+        var i = index
+        while i > head {
+            unplaced[i] = unplaced[i - 1]
+            i -= 1
+        }
+        head += 1
+        return false
+    }
+
+    /// A read ended; `shown` are the entries it showed, oldest first: the newest of them may still come live.
+    public mutating func readEnded(shown: [DriftDigest], at: Double) {
+        late = Array(shown.suffix(DriftReconciler.lookahead))
+        lateUntil = at + DriftReconciler.overlapSeconds
+    }
+
+    /// The cursor was first placed (at the list's total when first read): live drifts that arrived before that
+    /// read and were not met in it (history) lie before the cursor, where no later read looks.
+    public mutating func settle(before mark: Int) {
+        unplaced = unplaced[head...].filter { $0.arrival >= mark }
+        head = 0
+    }
+
+    /// The server lost its list (a restart): live drifts of sockets before `generation` are in no list now.
+    public mutating func forgetBefore(generation: Int) {
+        unplaced = unplaced[head...].filter { $0.generation >= generation }
+        head = 0
+        late = []
+    }
+}
