@@ -105,12 +105,21 @@ struct DetailView {
             }
         }
         lines.append([])
-        lines.append([("The server's record of \(context.resourceID)", .columnHeader)])
+        // The server answers `/drifts/{id}` with its oldest drift of the resource, which need not be this one.
+        lines.append([("The server's oldest drift of \(context.resourceID)", .columnHeader)])
         switch context.drift {
         case .loading: lines.append([("asking the server…", .dim)])
         case .notFound: lines.append([("the server has no drift for this resource (404)", .dim)])
         case .failed(let why): lines.append([("could not ask: \(why)", .warning)])
         case .found(let record):
+            let when = record["timestamp"]?.stringValue.flatMap(Timestamp.parse).map { " (detected \(Timestamp.format($0)))" } ?? " (no time given)"
+            let sameChange = record["attribute"]?.stringValue.map { Sanitizer.clean($0, limit: 256) } == d.attribute
+                && record["new_value"].map { $0.stringValue.map { Sanitizer.clean($0, limit: 256) } ?? $0.jsonText } == d.newValue
+            lines += wrap(
+                sameChange
+                    ? "the same change as this drift\(when): this drift or an earlier detection of it"
+                    : "another detection of this resource\(when), not this drift: the oldest the server keeps",
+                width, sameChange ? .dim : .warning)
             for pair in record.objectValue?.pairs ?? [] {
                 let text = pair.value.stringValue ?? pair.value.jsonText
                 lines += field(Sanitizer.clean(pair.key, limit: 40), Sanitizer.clean(text, limit: 1024))

@@ -363,7 +363,10 @@ struct Painter {
         }
         if state.ui.pausedAt != nil { segments.append(("PAUSED · Space resumes", .statusBad, 0)) }
         if let minimum = state.ui.minimumSeverity { segments.append(("sev ≥ \(minimum.label)", .statusWarn, 1)) }
-        segments.append((Painter.topicSummary(state, state.ui.serverScope ?? 0, glyphs: glyphs), .statusBar, 1))
+        let topics = multi && state.ui.serverScope == nil
+            ? Painter.topicSummaryOfAll(state, glyphs: glyphs)
+            : Painter.topicSummary(state, state.ui.serverScope ?? 0, glyphs: glyphs)
+        segments.append((topics, .statusBar, 1))
         segments.append(("rx \(Format.count(state.diagnostics.messagesReceived))", .statusBar, 2))
         if !multi, !state.connection.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
             let dropped = state.diagnostics.outboxDropped
@@ -464,14 +467,28 @@ struct Painter {
         let server = state.servers[index]
         let topics = server.desiredTopics.sorted()
         if topics.isEmpty { return "no topics" }
-        return topics.map { topic -> String in
-            let names = server.wireNames(for: topic)
-            guard server.connection.phase == .open, server.connection.subscribed else { return topic.rawValue + glyphs.ellipsisBar }
-            if names.isEmpty { return topic.rawValue + glyphs.ellipsisBar + "local" }
-            let statuses = names.map { server.connection.subscriptions[$0] }
-            if statuses.allSatisfy({ $0 == .acknowledged }) { return topic.rawValue + glyphs.check }
-            return topic.rawValue + glyphs.pending
+        return topics.map { $0.rawValue + topicMark(server, $0, glyphs: glyphs) }.joined(separator: " ")
+    }
+
+    /// With several servers and none chosen: `all: drifts✓ events…`, each topic marked as the least settled of
+    /// the servers that want it, so one server's marks are never shown as if they were everyone's.
+    static func topicSummaryOfAll(_ state: State, glyphs: Glyphs) -> String {
+        let topics = state.servers.reduce(into: Set<Topic>()) { $0.formUnion($1.desiredTopics) }.sorted()
+        if topics.isEmpty { return "all: no topics" }
+        let order = [glyphs.check, glyphs.ellipsisBar + "local", glyphs.pending, glyphs.ellipsisBar]
+        return "all: " + topics.map { topic -> String in
+            let marks = state.servers.filter { $0.desiredTopics.contains(topic) }.map { topicMark($0, topic, glyphs: glyphs) }
+            let worst = marks.max { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) } ?? glyphs.ellipsisBar
+            return topic.rawValue + worst
         }.joined(separator: " ")
+    }
+
+    /// ✓ acknowledged, … sent, ·off while the link is not subscribed, ·local for a topic the server has no stream for.
+    static func topicMark(_ server: ServerState, _ topic: Topic, glyphs: Glyphs) -> String {
+        guard server.connection.phase == .open, server.connection.subscribed else { return glyphs.ellipsisBar }
+        let names = server.wireNames(for: topic)
+        if names.isEmpty { return glyphs.ellipsisBar + "local" }
+        return names.allSatisfy { server.connection.subscriptions[$0] == .acknowledged } ? glyphs.check : glyphs.pending
     }
 
     // MARK: - Help

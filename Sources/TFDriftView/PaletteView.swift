@@ -57,6 +57,14 @@ struct PaletteWidget {
 extension PaletteWidget {
     /// What the last command said; for a query, what went out and what the server answered.
     func feedback() -> [(String, Role)] {
+        // Typing stops at the limit: said, or a long query would just seem to stop taking keys.
+        let limit: [(String, Role)] = palette.text.count >= Palette.maximumText
+            ? [("at the \(Palette.maximumText)-character limit: the real server closes the link (1009) on a message over 512 bytes", .warning)]
+            : []
+        return limit + commandFeedback()
+    }
+
+    func commandFeedback() -> [(String, Role)] {
         switch palette.feedback {
         case nil:
             return []

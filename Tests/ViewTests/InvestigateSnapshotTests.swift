@@ -328,3 +328,40 @@ struct ReplaySnapshotTests {
         #expect(stopped.contains("REPLAY max") && stopped.contains("stopped at rec.ndjson:12"), "\(stopped)")
     }
 }
+
+/// Small truths the screen used to leave out: which detection the server's record is, and why typing stopped.
+struct SmallTruthsTests {
+    static func detailWithContext(_ record: (DriftRecord) -> JSONValue) -> String {
+        let size = Size(width: 120, height: 60)
+        var state = InvestigateSnapshotTests.state(size: size)
+        for key in "/type:aws_iam* sev:crit" { _ = Reducer.reduce(&state, .key(.character(key))) }
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .key(.character("c")))
+        guard let id = state.ui.detail?.context?.lookupID, let seq = state.ui.detail?.seq, let drift = state.feed.drifts[seq] else {
+            return "no context asked for"
+        }
+        _ = Reducer.reduce(&state, .restResponse(.driftContext(resourceID: id), .body(["success": true, "data": record(drift)]), at: state.now))
+        return Dashboard.render(state, size: size).text
+    }
+
+    /// Upstream answers `/drifts/{id}` with the resource's oldest drift: the view says when that is another one.
+    @Test func theContextSaysWhenTheServersRecordIsAnotherDetection() {
+        let other = Self.detailWithContext { _ in ["attribute": "tags.Owner", "new_value": "nobody", "timestamp": "2026-11-20T08:00:00Z"] }
+        #expect(other.contains("another detection of this resource (detected 2026-11-20T08:00:00Z), not this drift"), "\(other)")
+        let same = Self.detailWithContext { d in ["attribute": .string(d.attribute), "new_value": .string(d.newValue), "timestamp": ""] }
+        #expect(!same.contains("another detection") && same.contains("the same change as this drift (no time given)"), "\(same)")
+    }
+
+    /// Input stops at 400 characters; the palette says so and why, instead of silently taking no more keys.
+    @Test func thePaletteSaysItsInputIsAtItsLimit() {
+        let size = Size(width: 100, height: 30)
+        var state = DashboardSnapshotTests.knownState()
+        _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size)))
+        _ = Reducer.reduce(&state, .key(.character(":")))
+        for character in "query " + String(repeating: "x", count: 500) { _ = Reducer.reduce(&state, .key(.character(character))) }
+        #expect(state.ui.palette?.text.count == Palette.maximumText)
+        let text = Dashboard.render(state, size: size).text
+        #expect(text.contains("at the 400-character limit: the real server closes the link (1009)"), "\(text)")
+    }
+}
