@@ -163,29 +163,20 @@ final class HostileRunner: @unchecked Sendable {
             }
         case .longFieldDrifts:
             let filler = String(repeating: "f", count: 1100)
-            var batch: [String] = []
-            for i in 0..<(1000 * scale) {
+            sendBatched(1000 * scale, perMessage: 64, to: channel) { i in
                 let u = "\(rng.next())-\(i)"
-                batch.append(HostileRunner.drift(
-                    id: "\(u)\(filler)", type: "aws_\(u)\(filler)", attribute: "\(u)\(filler)", old: "\"\(u)\(filler)\"", new: "\"\(u)\(filler)\""))
-                if batch.count == 64 { send(text: batch.joined(separator: "\n"), to: channel); batch.removeAll() }
+                return HostileRunner.drift(
+                    id: "\(u)\(filler)", type: "aws_\(u)\(filler)", attribute: "\(u)\(filler)", old: "\"\(u)\(filler)\"", new: "\"\(u)\(filler)\"")
             }
-            if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
         case .severityFlood:
-            var batch: [String] = []
-            for i in 0..<(10_000 * scale) {
-                batch.append("{\"type\":\"data\",\"topic\":\"policy_decision\",\"data\":{\"severity\":\"sev-\(rng.next())-\(i)\",\"decision\":\"deny\"},\"timestamp\":\"\"}")
-                if batch.count == 256 { send(text: batch.joined(separator: "\n"), to: channel); batch.removeAll() }
+            sendBatched(10_000 * scale, perMessage: 256, to: channel) { i in
+                "{\"type\":\"data\",\"topic\":\"policy_decision\",\"data\":{\"severity\":\"sev-\(rng.next())-\(i)\",\"decision\":\"deny\"},\"timestamp\":\"\"}"
             }
-            if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
         case .unrequestedAcks:
             // Acknowledgements of topics nobody subscribed to, 1000 a message: the client must keep none of them.
-            var batch: [String] = []
-            for i in 0..<(10_000 * scale) {
-                batch.append("{\"type\":\"subscribed\",\"topic\":\"unasked-\(rng.next() % 1_000_000)-\(i)\"}")
-                if batch.count == 1000 { send(text: batch.joined(separator: "\n"), to: channel); batch.removeAll() }
+            sendBatched(10_000 * scale, perMessage: 1000, to: channel) { i in
+                "{\"type\":\"subscribed\",\"topic\":\"unasked-\(rng.next() % 1_000_000)-\(i)\"}"
             }
-            if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
         case .dotSegmentIDs:
             // Ids a REST path must not carry as they are shown: dot-segments, nothing, controls and a slash.
             send(text: ["..", ".", "", "\\u0001i-\\r\\n1", "../../health", "%2e%2e"].map {
@@ -264,6 +255,19 @@ final class HostileRunner: @unchecked Sendable {
     }
 
     // MARK: - Helpers
+
+    /// `count` lines made by `line`, joined `perMessage` to a text message as the real server batches them.
+    func sendBatched(_ count: Int, perMessage: Int, to channel: Channel, _ line: (Int) -> String) {
+        var batch: [String] = []
+        for i in 0..<count {
+            batch.append(line(i))
+            if batch.count == perMessage {
+                send(text: batch.joined(separator: "\n"), to: channel)
+                batch.removeAll()
+            }
+        }
+        if !batch.isEmpty { send(text: batch.joined(separator: "\n"), to: channel) }
+    }
 
     func send(text: String, to channel: Channel) {
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: channel.allocator.buffer(string: text)), promise: nil)

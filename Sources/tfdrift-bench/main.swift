@@ -355,23 +355,9 @@ if haveDashboard, wanted("replay") {
     let folder = FileManager.default.temporaryDirectory.path
     let paths = [300_000, 30_000].map { folder + "/tfdrift-bench-replay-\(getpid())-\($0).ndjson" }
     defer { for path in paths { unlink(path) } }
-    let header = #"{"tfdrift_recording":1,"program":"tfdrift-bench","url":"ws://127.0.0.1:9/ws","started_at":1795811046,"topics":["drifts"],"settings":{}}"#
     var runs: [(lines: Int, bytes: Int, run: ChildRun)] = []
     for (path, lines) in zip(paths, [300_000, 30_000]) {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw BenchError("cannot write \(path)") }
-        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        var text = header + "\n" + #"{"t":1795811047,"k":"open","g":1,"at":1795811047}"# + "\n"
-        for i in 0..<lines {
-            let t = 1_795_811_048 + Double(i) / 1000
-            text += #"{"t":\#(t),"k":"frame","g":1,"at":\#(t),"text":"{\"type\":\"drift\",\"payload\":{\"severity\":\"low\",\"resource_type\":\"aws_s3_bucket\",\"resource_id\":\"b-\#(i)\",\"attribute\":\"acl\",\"new_value\":\"public\"}}"}"# + "\n"
-            if text.utf8.count > 1 << 20 {
-                file.write(Data(text.utf8))
-                text = ""
-            }
-        }
-        file.write(Data(text.utf8))
-        try file.close()
-        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = try SyntheticRecording.write(lines: lines, to: path)
         runs.append((lines, size, try ChildRun.run(dashboard, ["tail", "--replay", path, "--filter", "sev:critical"])))
     }
     let (long, short) = (runs[0], runs[1])

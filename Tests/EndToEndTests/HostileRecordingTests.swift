@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TFDriftSimulator
 
 /// Recordings travel between people (bug reports, incident reviews), so they are as hostile as a server:
 /// impossible numbers, huge files and endless lines, played by `tail --replay` and `replay` as a user would.
@@ -45,23 +46,10 @@ struct HostileRecordingTests {
     @Test func aLongRecordingPlaysInBoundedMemory() throws {
         let path = scratchFile("long.ndjson")
         defer { unlink(path) }
-        #expect(FileManager.default.createFile(atPath: path, contents: nil))
-        let file = try #require(FileHandle(forWritingAtPath: path))
-        var text = Self.header + "\n" + #"{"t":1795811047,"k":"started","at":1795811047}"# + "\n" + #"{"t":1795811047,"k":"open","g":1,"at":1795811047}"# + "\n"
         let lines = 300_000
-        for i in 0..<lines {
-            let t = 1_795_811_048 + Double(i) / 1000
-            text += #"{"t":\#(t),"k":"frame","g":1,"at":\#(t),"text":"{\"type\":\"drift\",\"payload\":{\"severity\":\"low\",\"resource_type\":\"aws_s3_bucket\",\"resource_id\":\"b-\#(i)\",\"attribute\":\"acl\",\"new_value\":\"public\"}}"}"# + "\n"
-            if text.utf8.count > 1 << 20 {
-                file.write(Data(text.utf8))
-                text = ""
-            }
-        }
-        file.write(Data(text.utf8))
-        try file.close()
-        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let size = try SyntheticRecording.write(lines: lines, to: path)
         #expect(size > 50_000_000, "the file is \(size) bytes")
-        // Nothing is low enough to print: the replay's cost is reading and reducing, not writing.
+        // Nothing is severe enough to print: the replay's cost is reading and reducing, not writing.
         let started = Date()
         let result = try runSamplingPeak(try productPath(), ["tail", "--replay", path, "--filter", "sev:critical"])
         print("replayed \(lines) lines (\(size / 1_000_000) MB) in \(Date().timeIntervalSince(started)) s, peak RSS \(result.peakKB / 1024) MB")
