@@ -3,7 +3,7 @@ import TFDriftWire
 /// The link to the server: connecting, subscribing, the retry policy, heartbeat and watchdog, control replies,
 /// and the commands that act on the link. One instance of its state per server.
 enum ConnectionReducer {
-    static func reduce(_ state: inout State, _ command: Command) -> [Effect] {
+    static func reduce(_ state: inout ServerScope, _ command: Command) -> [Effect] {
         switch command {
         case .toggleTopic(let topic):
             let subscribing = !state.desiredTopics.contains(topic)
@@ -39,6 +39,7 @@ enum ConnectionReducer {
             }
 
         case .send(let message):
+            if case .query(let json) = message { state.connection.query = QueryExchange(request: json.jsonText, sentAt: state.now) }
             if state.connection.phase == .open, state.connection.subscribed {
                 if message == .ping { notePingSent(&state) }
                 noteAsked(&state, message)
@@ -47,7 +48,7 @@ enum ConnectionReducer {
             state.connection.outbox.append(message)
             if state.connection.outbox.count > state.settings.outboxLimit {
                 state.connection.outbox.removeFirst(state.connection.outbox.count - state.settings.outboxLimit)
-                state.diagnostics.outboxDropped += 1
+                state.count(.outboxDropped)
             }
             return []
 
@@ -57,12 +58,12 @@ enum ConnectionReducer {
     }
 
     /// Quitting: a socket that is open (or opening) is closed properly.
-    static func hangUp(_ state: inout State) -> [Effect] {
+    static func hangUp(_ state: inout ServerScope) -> [Effect] {
         guard state.connection.phase == .open || state.connection.phase == .connecting else { return [] }
         return [.disconnect(generation: state.connection.generation)]
     }
 
-    static func beginConnecting(_ state: inout State) -> [Effect] {
+    static func beginConnecting(_ state: inout ServerScope) -> [Effect] {
         if let pending = state.pendingSettings {
             state.pendingSettings = nil
             // The history's capacity is fixed at start; everything else is taken as the file now says.
@@ -78,7 +79,7 @@ enum ConnectionReducer {
     }
 
     /// What the server knew about the last socket (dialect, subscriptions, a pending ping) dies with it.
-    static func forgetSocket(_ state: inout State) {
+    static func forgetSocket(_ state: inout ServerScope) {
         state.connection.dialect = nil
         state.connection.subscribed = false
         state.connection.pingSentAt = nil
@@ -88,7 +89,7 @@ enum ConnectionReducer {
     /// Once per socket, before anything else: the desired subscriptions in a fixed topic order and the provider
     /// filter (the server forgets both on disconnect), then what waited in the outbox, in order, then the
     /// REST backfill of whatever the interruption cost.
-    static func subscribeIfNeeded(_ state: inout State) -> [Effect] {
+    static func subscribeIfNeeded(_ state: inout ServerScope) -> [Effect] {
         guard !state.connection.subscribed else { return [] }
         state.connection.subscribed = true
         let generation = state.connection.generation
@@ -113,17 +114,17 @@ enum ConnectionReducer {
     // MARK: - Losing and keeping the connection
 
     /// The retry policy: what a failure means decides how long to wait and whether to wait at all.
-    static func connectionLost(_ state: inout State, _ d: Disconnection, at: Double, jitter: Double) -> [Effect] {
+    static func connectionLost(_ state: inout ServerScope, _ d: Disconnection, at: Double, jitter: Double) -> [Effect] {
         state.now = max(state.now, at)
         if state.connection.phase == .open, state.rest.openGap == nil {
-            state.rest.openGap = OpenGap(start: at, afterSeq: state.feed.drifts.nextSeq)
+            state.rest.openGap = OpenGap(start: at, afterSeq: state.nextDriftSeq)
             state.rest.gapBackfilled = 0
         }
         state.connection.lastCloseReason = d.message
         state.connection.openedAt = nil
         forgetSocket(&state)
         if state.quitting { return [] }
-        Problems.log(&state, .connection, d.message)
+        state.log(.connection, d.message)
         if d.certificateRejected {
             // Like a 401: retrying will not make the certificate trusted.
             state.connection.phase = .stopped(.certificate(d.message))
@@ -171,7 +172,7 @@ enum ConnectionReducer {
     }
 
     /// A server's `Retry-After`, at most `maximumRetryAfter`; a longer one is cut and the close reason says so.
-    static func honoured(_ retryAfter: Double?, _ state: inout State) -> Double? {
+    static func honoured(_ retryAfter: Double?, _ state: inout ServerScope) -> Double? {
         guard let retryAfter else { return nil }
         let ceiling = state.settings.maximumRetryAfter
         guard !(retryAfter <= ceiling) else { return max(0, retryAfter) }
@@ -181,21 +182,21 @@ enum ConnectionReducer {
     }
 
     /// An application ping is on its way; its pong will give the round trip.
-    static func notePingSent(_ state: inout State) {
+    static func notePingSent(_ state: inout ServerScope) {
         state.connection.lastPingAt = state.now
         state.connection.pingSentAt = state.now
     }
 
     /// A connection open long enough counts as healthy: only then does the attempt counter reset, so a
     /// server that accepts and drops at once still backs off.
-    static func markHealthy(_ state: inout State, at: Double) {
+    static func markHealthy(_ state: inout ServerScope, at: Double) {
         if state.connection.attempt > 0, let opened = state.connection.openedAt, at - opened >= state.settings.healthyAfter {
             state.connection.attempt = 0
         }
     }
 
     /// Once a second: healthy reset, application ping, the dead-connection watchdog and the stats poll.
-    static func housekeeping(_ state: inout State, at: Double) -> [Effect] {
+    static func housekeeping(_ state: inout ServerScope, at: Double) -> [Effect] {
         markHealthy(&state, at: at)
         var effects: [Effect] = []
         let c = state.connection
@@ -228,7 +229,7 @@ enum ConnectionReducer {
         return effects
     }
 
-    static func apply(_ reply: ControlReply, to state: inout State) -> [Effect] {
+    static func apply(_ reply: ControlReply, to state: inout ServerScope) -> [Effect] {
         switch reply {
         case .welcome(let dialect, let version, _):
             if state.connection.dialect == nil && !state.connection.subscribed {
@@ -259,15 +260,15 @@ enum ConnectionReducer {
             // The first error after a query is its answer (the real server's "Query not implemented yet"):
             // the server's word, not a fault of the link.
             if answerQuery(&state, .error(message)) { return [] }
-            state.diagnostics.serverErrors += 1
-            Problems.note(&state, .server, "server: \(message)")
+            state.count(.serverErrors)
+            state.note(.server, "server: \(message)")
         }
         return []
     }
 
     /// A subscription the operator typed (`:send subscribe x`) is asked for like the desired ones, so its
     /// acknowledgement is expected.
-    static func noteAsked(_ state: inout State, _ message: ClientMessage) {
+    static func noteAsked(_ state: inout ServerScope, _ message: ClientMessage) {
         if case .subscribe(let name) = message, state.connection.subscriptions[name] == nil {
             state.connection.subscriptions[name] = .sent
         }
@@ -276,23 +277,31 @@ enum ConnectionReducer {
     /// An acknowledgement of a topic this socket never asked for is dropped, not stored: what a server may
     /// acknowledge is its to choose, and storing each one let a flood grow the table (and the cost of every
     /// snapshot of it) without bound. Counted, and reported at 1, 10, 100… so the problem log stays small.
-    static func unrequestedAcknowledgement(_ state: inout State, _ topic: String) {
-        state.diagnostics.unrequestedAcks += 1
-        let count = state.diagnostics.unrequestedAcks
+    static func unrequestedAcknowledgement(_ state: inout ServerScope, _ topic: String) {
+        state.server.unrequestedAcks += 1
+        state.count(.unrequestedAcks)
+        let count = state.server.unrequestedAcks
         var power = 1
         while power < count, power <= Int.max / 10 { power *= 10 }
         guard power == count else { return }
         let what = count == 1 ? "a topic" : "\(count) topics"
-        Problems.note(&state, .server, "server acknowledged \(what) the client never asked for (latest \"\(topic)\"); dropped")
+        state.note(.server, "server acknowledged \(what) the client never asked for (latest \"\(topic)\"); dropped")
     }
 
     /// Records `answer` for a query still waiting for one; false when none is waiting.
-    static func answerQuery(_ state: inout State, _ answer: QueryExchange.Answer) -> Bool {
+    static func answerQuery(_ state: inout ServerScope, _ answer: QueryExchange.Answer) -> Bool {
         guard state.connection.query != nil, state.connection.query?.answer == nil else { return false }
         let now = state.now
         state.connection.query?.answer = answer
         state.connection.query?.answeredAt = now
-        state.ui.notice = Notice(.queryAnswered(answer), at: state.now)
+        state.output(.queryAnswered(answer))
         return true
+    }
+
+    /// A message type the client does not know: the answer to a query waiting for one, else counted and noted.
+    static func unknownMessage(_ type: String, _ state: inout ServerScope) {
+        if answerQuery(&state, .reply(type: type)) { return }
+        state.count(.unknown)
+        state.note(.decode, "ignored unknown message type \"\(type)\"")
     }
 }

@@ -19,7 +19,7 @@ enum RestSync {
 
     /// The next `/api/v1/drifts` page to read, the one holding index `cursor` (and, unless the cursor sits
     /// on a page boundary, `cursor - 1` too, to check the anchor); unless a read is already on its way.
-    static func requestDrifts(_ state: inout State) -> [Effect] {
+    static func requestDrifts(_ state: inout ServerScope) -> [Effect] {
         guard state.settings.restEnabled, !state.rest.driftsInFlight else { return [] }
         state.rest.driftsInFlight = true
         guard let cursor = state.rest.cursor else {
@@ -30,22 +30,19 @@ enum RestSync {
     }
 
     /// One round of the polling fallback: the drifts past the cursor, the totals, and the next round.
-    static func pollRound(_ state: inout State) -> [Effect] {
+    static func pollRound(_ state: inout ServerScope) -> [Effect] {
         // The round reads the stats too, so the regular stats poll has nothing to add until its interval passes.
         state.rest.lastStatsRequest = state.now
         return requestDrifts(&state) + [.fetch(.stats), .schedule(after: state.settings.pollInterval, .pollDue)]
     }
 
-    static func apply(_ state: inout State, _ request: RestRequest, _ outcome: RestOutcome, at: Double) -> [Effect] {
+    static func apply(_ state: inout ServerScope, _ request: RestRequest, _ outcome: RestOutcome, at: Double) -> [Effect] {
         switch request {
         case .terraformState:
             applyTerraformState(&state, outcome, at: at)
             return []
-        case .driftContext(let id), .declaredResource(let id):
-            guard var context = state.ui.detail?.context, context.lookupID == id else { return [] }
-            let lookup = lookup(from: outcome)
-            if case .driftContext = request { context.drift = lookup } else { context.declared = lookup }
-            state.ui.detail?.context = context
+        case .driftContext, .declaredResource:
+            state.output(.lookup(request, lookup(from: outcome)))
             return []
         default:
             break
@@ -53,7 +50,7 @@ enum RestSync {
         guard case .body(let body) = outcome else {
             if case .failure(let status, let message) = outcome {
                 state.rest.lastError = status.map { "HTTP \($0): \(message)" } ?? message
-                Problems.log(&state, .rest, "GET \(request.path): \(state.rest.lastError ?? message)")
+                state.log(.rest, "GET \(request.path): \(state.rest.lastError ?? message)")
             }
             switch request {
             case .drifts:
@@ -108,26 +105,9 @@ enum RestSync {
         }
     }
 
-    /// From a drift's detail: the server's record of that resource's drift and what Terraform declares for it.
-    static func fetchContext(_ state: inout State) -> [Effect] {
-        guard let detail = state.ui.detail, detail.pane == .drifts, let drift = state.feed.drifts[detail.seq] else { return [] }
-        var context = DriftContext(resourceID: drift.resourceID, lookupID: drift.lookupID)
-        guard let id = drift.lookupID, state.settings.restEnabled else {
-            context.drift = .failed(
-                !state.settings.restEnabled ? "REST is off (--no-rest)"
-                    : drift.resourceID.isEmpty ? "the drift names no resource id"
-                    : "the server's id \"\(drift.resourceID)\" cannot be looked up (not one path segment)")
-            context.declared = context.drift
-            state.ui.detail?.context = context
-            return []
-        }
-        state.ui.detail?.context = context
-        return [.fetch(.driftContext(resourceID: id)), .fetch(.declaredResource(resourceID: id))]
-    }
-
     /// The Terraform state summary; a change of serial or resource count becomes an entry in the State pane,
     /// so the pane shows state changes on a server that never broadcasts them.
-    static func applyTerraformState(_ state: inout State, _ outcome: RestOutcome, at: Double) {
+    static func applyTerraformState(_ state: inout ServerScope, _ outcome: RestOutcome, at: Double) {
         let data: JSONValue
         switch outcome {
         case .failure(let status, _) where status == 404:
@@ -158,17 +138,14 @@ enum RestSync {
                 parts.append("resources \(show(previous.resourceCount)) → \(show(summary.resourceCount))")
             }
             if previous.lineage != summary.lineage { parts.append("lineage \(summary.lineage)") }
-            var change = StateRecord(receivedAt: at, resource: "terraform state", action: "changed", detail: parts.joined(separator: " · "))
-            change.server = state.serverIndex
-            state.feed.stateChanges.append(change)
-            UIReducer.holdSelection(&state, pane: .state)
+            state.output(.stateChange(StateRecord(receivedAt: at, resource: "terraform state", action: "changed", detail: parts.joined(separator: " · "))))
         }
         state.rest.terraformState = .loaded(summary)
     }
 
     static func show(_ number: Int?) -> String { number.map(String.init) ?? "?" }
 
-    static func applyStats(_ state: inout State, _ data: JSONValue) {
+    static func applyStats(_ state: inout ServerScope, _ data: JSONValue) {
         var server = Ingest.stats(from: data)
         for problem in server.problems { malformed(&state, "/api/v1/stats: \(problem)") }
         guard let total = server.driftTotal else { return }
@@ -182,7 +159,7 @@ enum RestSync {
         state.server.reported = server
     }
 
-    static func applyDrifts(_ state: inout State, _ data: JSONValue, page: Int, limit: Int, at: Double) -> [Effect] {
+    static func applyDrifts(_ state: inout ServerScope, _ data: JSONValue, page: Int, limit: Int, at: Double) -> [Effect] {
         var problems: [String] = []
         guard let total = Ingest.count(data["total"], "total", &problems), let list = data["data"]?.arrayValue else {
             let why = problems.first ?? (data["total"] == nil ? "no total" : "no data list")
@@ -244,15 +221,15 @@ enum RestSync {
             // A held live drift found past the cursor is the change made again: shown now, as the live one.
             if let held = state.rest.heldLive.firstIndex(where: { DriftDigest($0) == key }) {
                 let live = state.rest.heldLive.remove(at: held)
-                effects += FeedReducer.showLive(live, in: &state, at: live.receivedAt)
-                state.diagnostics.mergedListed += 1
+                state.output(.drift(live))
+                state.count(.mergedListed)
                 continue
             }
             guard state.server.reconciler.listed(key) else {
-                state.diagnostics.mergedListed += 1
+                state.count(.mergedListed)
                 continue
             }
-            FeedReducer.show(drift, in: &state, at: at)
+            state.output(.drift(drift))
             shown.append(key)
             state.rest.backfilledTotal += 1
             state.rest.gapBackfilled += 1
@@ -268,29 +245,29 @@ enum RestSync {
         }
         closeGap(&state, at: at)
         // The whole list past the cursor was read: held drifts not in it lay before the cursor, already shown.
-        state.diagnostics.mergedLive += state.rest.heldLive.count
+        if !state.rest.heldLive.isEmpty { state.count(.mergedLive, state.rest.heldLive.count) }
         state.rest.heldLive.removeAll()
         return effects
     }
 
     /// Shows the held live drifts when the list cannot decide (a failed or unbelievable read, a restart).
-    static func releaseHeld(_ state: inout State, at: Double) -> [Effect] {
+    static func releaseHeld(_ state: inout ServerScope, at: Double) -> [Effect] {
         var effects: [Effect] = []
-        for drift in state.rest.heldLive { effects += FeedReducer.showLive(drift, in: &state, at: drift.receivedAt) }
+        for drift in state.rest.heldLive { state.output(.drift(drift)) }
         state.rest.heldLive.removeAll()
         return effects
     }
 
     /// A body that parsed but cannot be believed: reported, and the sync carries on with the next round.
-    static func malformed(_ state: inout State, _ message: String) {
+    static func malformed(_ state: inout ServerScope, _ message: String) {
         state.rest.lastError = message
-        Problems.malformed(&state, .rest, message)
+        state.malformed(.rest, message)
     }
 
     /// One page of history on start: the items from `from` on are shown, marked as history (never twice, also
     /// against live drifts that arrived meanwhile); the next page follows until `total`.
     static func applyHistory(
-        _ state: inout State, _ data: JSONValue, page: Int, limit: Int, from: Int, total: Int, at: Double
+        _ state: inout ServerScope, _ data: JSONValue, page: Int, limit: Int, from: Int, total: Int, at: Double
     ) -> [Effect] {
         guard let list = data["data"]?.arrayValue else {
             malformed(&state, "/api/v1/drifts: no data list")
@@ -309,10 +286,10 @@ enum RestSync {
             drift.history = true
             let key = DriftDigest(drift)
             guard state.server.reconciler.listed(key, mayBeLive: first + offset >= liveFrom) else {
-                state.diagnostics.mergedListed += 1
+                state.count(.mergedListed)
                 continue
             }
-            FeedReducer.show(drift, in: &state, at: at)
+            state.output(.drift(drift))
             shown.append(key)
         }
         if !shown.isEmpty { state.server.reconciler.readEnded(shown: shown, at: at) }
@@ -334,17 +311,16 @@ enum RestSync {
 
     /// History on start is over (loaded or not): live drifts from before the first read that it did not meet
     /// lie before the cursor.
-    static func settleFirstRead(_ state: inout State) {
+    static func settleFirstRead(_ state: inout ServerScope) {
         guard let mark = state.rest.firstReadMark else { return }
         state.server.reconciler.settle(before: mark)
         state.rest.firstReadMark = nil
     }
 
     /// Records the interruption once the WebSocket is back and the backfill has run.
-    static func closeGap(_ state: inout State, at: Double) {
+    static func closeGap(_ state: inout ServerScope, at: Double) {
         guard let gap = state.rest.openGap, state.connection.phase == .open else { return }
-        state.feed.gaps.append(Gap(start: gap.start, end: gap.end ?? at, backfilled: state.rest.gapBackfilled, afterSeq: gap.afterSeq, server: state.serverIndex))
-        if state.feed.gaps.count > maximumGaps { state.feed.gaps.removeFirst(state.feed.gaps.count - maximumGaps) }
+        state.output(.gap(start: gap.start, end: gap.end ?? at, backfilled: state.rest.gapBackfilled, afterSeq: gap.afterSeq))
         state.rest.openGap = nil
         state.rest.gapBackfilled = 0
     }

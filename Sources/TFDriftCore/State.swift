@@ -73,6 +73,8 @@ public struct DriftContext: Sendable, Equatable {
     public var resourceID: String
     /// As the server sent it, for the REST paths; nil when it cannot be put in one.
     public var lookupID: String?
+    /// The server asked (the drift's own).
+    public var server = 0
     public var drift: Lookup = .loading
     public var declared: Lookup = .loading
 
@@ -466,6 +468,8 @@ public struct ServerState: Sendable, Equatable {
     public var stats = Statistics()
     /// Totals the server reports itself (REST `/api/v1/stats`, documented `stats` messages).
     public var reported: ServerStats?
+    /// `subscribed` replies from this server for topics it was never asked for (dropped; reported at 1, 10, 100…).
+    public var unrequestedAcks = 0
 
     public init(name: String = "", settings: Settings, topics: Set<Topic>) {
         self.name = name
@@ -493,10 +497,6 @@ public struct State: Sendable, Equatable {
     public var startedAt: Double = 0
     /// Every server watched, in the order given; each has its own link, REST side and settings.
     public var servers: [ServerState]
-    /// The server whose action is being reduced. `connection`, `rest`, `settings`, `desiredTopics` and
-    /// `pendingSettings` are that server's slice while a child reducer runs; nil outside (they are the first
-    /// server's then, which is all there is with one server).
-    public internal(set) var acting: Int?
     /// What arrived from every server, merged in arrival order: the panes' histories, statistics and gaps.
     public var feed: FeedState
     /// Focus, scroll, help: everything about how the screen looks at the data.
@@ -515,40 +515,6 @@ public struct State: Sendable, Equatable {
         self.feed = FeedState(historyLimit: servers[0].settings.historyLimit)
     }
 
-    /// The acting server's index (the first one outside a server's action).
-    public var serverIndex: Int { acting ?? 0 }
-
-    /// The acting server's slice.
-    public var server: ServerState {
-        get { servers[serverIndex] }
-        _modify { yield &servers[serverIndex] }
-    }
-
-    public var connection: ConnectionState {
-        get { servers[serverIndex].connection }
-        _modify { yield &servers[serverIndex].connection }
-    }
-
-    public var rest: RestState {
-        get { servers[serverIndex].rest }
-        _modify { yield &servers[serverIndex].rest }
-    }
-
-    public var settings: Settings {
-        get { servers[serverIndex].settings }
-        _modify { yield &servers[serverIndex].settings }
-    }
-
-    public var desiredTopics: Set<Topic> {
-        get { servers[serverIndex].desiredTopics }
-        _modify { yield &servers[serverIndex].desiredTopics }
-    }
-
-    public var pendingSettings: Settings? {
-        get { servers[serverIndex].pendingSettings }
-        _modify { yield &servers[serverIndex].pendingSettings }
-    }
-
     /// More than one server: items carry a server column and the status bar one entry per server.
     public var isMultiServer: Bool { servers.count > 1 }
 
@@ -558,35 +524,12 @@ public struct State: Sendable, Equatable {
         return servers[index].name.isEmpty ? "#\(index + 1)" : servers[index].name
     }
 
-    /// The servers a link command (topics, retry, ping, query) is for: the acting one, else the one selected in
-    /// the connections view, else all of them.
+    /// The servers a link command (topics, retry, ping, query) is for: the one selected in the connections
+    /// view, else all of them.
     public var linkTargets: [Int] {
-        if let acting { return [acting] }
         if let selected = ui.connections, servers.indices.contains(selected) { return [selected] }
         return Array(servers.indices)
     }
-
-    /// Runs `body` as server `index`'s reducer: the shorthands above are that server's slice, and with several
-    /// servers the effects that belong to a server (sockets, REST, timers) are addressed to it.
-    mutating func acting(as index: Int, _ body: (inout State) -> [Effect]) -> [Effect] {
-        let saved = acting
-        acting = index
-        defer { acting = saved }
-        let effects = body(&self)
-        guard servers.count > 1 else { return effects }
-        return effects.map { $0.addressed(to: index) }
-    }
-
-    /// Runs `body` for the acting server if there is one, else for every server in turn.
-    mutating func eachServer(_ body: (inout State) -> [Effect]) -> [Effect] {
-        if acting != nil { return body(&self) }
-        var effects: [Effect] = []
-        for index in servers.indices { effects += acting(as: index, body) }
-        return effects
-    }
-
-    /// Wire names that deliver `topic` on the acting server's connection.
-    public func wireNames(for topic: Topic) -> [String] { server.wireNames(for: topic) }
 
     /// Entries in the pane's history, for the status bar and pane titles.
     public func count(of pane: Pane) -> Int {

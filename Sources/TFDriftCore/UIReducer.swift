@@ -175,7 +175,7 @@ enum UIReducer {
         case .toggleMaximize:
             state.ui.maximized = state.ui.maximized == pane ? nil : pane
         case .fetchContext:
-            return RestSync.fetchContext(&state)
+            return fetchContext(&state)
         case .escape:
             if state.ui.filters[pane] != nil {
                 state.ui.filters[pane] = nil
@@ -198,6 +198,29 @@ enum UIReducer {
         return []
     }
 
+    /// From a drift's detail: the record its server keeps of that resource and what Terraform declares for it,
+    /// asked of the drift's own server.
+    static func fetchContext(_ state: inout State) -> [Effect] {
+        guard let detail = state.ui.detail, detail.pane == .drifts, let drift = state.feed.drifts[detail.seq],
+            state.servers.indices.contains(drift.server)
+        else { return [] }
+        let settings = state.servers[drift.server].settings
+        var context = DriftContext(resourceID: drift.resourceID, lookupID: drift.lookupID)
+        guard let id = drift.lookupID, settings.restEnabled else {
+            context.drift = .failed(
+                !settings.restEnabled ? "REST is off (--no-rest)"
+                    : drift.resourceID.isEmpty ? "the drift names no resource id"
+                    : "the server's id \"\(drift.resourceID)\" cannot be looked up (not one path segment)")
+            context.declared = context.drift
+            state.ui.detail?.context = context
+            return []
+        }
+        context.server = drift.server
+        state.ui.detail?.context = context
+        let effects: [Effect] = [.fetch(.driftContext(resourceID: id)), .fetch(.declaredResource(resourceID: id))]
+        return state.isMultiServer ? effects.map { $0.addressed(to: drift.server) } : effects
+    }
+
     /// Enter in the palette: a command with its argument, or the selected action. A bad argument keeps the
     /// palette open with the text and says why; a query keeps it open to show the answer.
     static func runPalette(_ state: inout State, _ palette: PaletteState) -> [Effect] {
@@ -209,8 +232,8 @@ enum UIReducer {
             state.ui.palette = PaletteState(text: text)
             return []
         case .query(let json):
+            // The link records the exchange as it sends it (on each server the command goes to).
             state.ui.palette?.feedback = .querySent
-            state.connection.query = QueryExchange(request: json.jsonText, sentAt: state.now)
             return Reducer.reduce(&state, .send(.query(json)))
         case .run(let command):
             state.ui.palette = nil

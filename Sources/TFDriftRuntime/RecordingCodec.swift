@@ -13,7 +13,8 @@ public enum RecordingCodec {
     /// (settings, topics, filters). The URL never carries credentials (`ServerURL` refuses them); the
     /// credential is named by its source only, as everywhere.
     public static func header(_ state: State, startedAt: Double) -> JSONValue {
-        let s = state.settings
+        // The top-level settings and topics are the first server's; `servers` lists each when there are several.
+        let s = state.servers[0].settings
         var settings: [(key: String, value: JSONValue)] = [
             ("history_limit", int(s.historyLimit)), ("backoff_base", .number(s.backoff.base)), ("backoff_factor", .number(s.backoff.factor)),
             ("backoff_cap", .number(s.backoff.cap)), ("welcome_timeout", .number(s.welcomeTimeout)), ("healthy_after", .number(s.healthyAfter)),
@@ -29,7 +30,7 @@ public enum RecordingCodec {
         var pairs: [(key: String, value: JSONValue)] = [
             ("tfdrift_recording", .number(Double(formatVersion))), ("program", .string(program)), ("url", .string(s.url)),
             ("dialect", .null), ("started", .string(Timestamp.format(startedAt))), ("started_at", .number(startedAt)),
-            ("topics", .array(state.desiredTopics.sorted().map { .string($0.rawValue) })), ("filters", .object(JSONObject(filters))),
+            ("topics", .array(state.servers[0].desiredTopics.sorted().map { .string($0.rawValue) })), ("filters", .object(JSONObject(filters))),
             ("settings", .object(JSONObject(settings))),
         ]
         if state.isMultiServer {

@@ -30,7 +30,7 @@ struct KioskScreen {
         painter.canvas.fill(rect, style: painter.style(.headerBar))
         painter.canvas.draw(" TFDRIFT · WAR ROOM ", x: rect.x, y: rect.y, style: painter.style(.headerBar).with(bold: true), maxWidth: rect.width)
         let clock = " " + Timestamp.clock(state.now, utcOffset: options.utcOffset) + " "
-        let server = state.isMultiServer ? " \(state.servers.indices.map { state.serverName($0) }.joined(separator: " · ")) " : " \(state.connection.url) "
+        let server = state.isMultiServer ? " \(state.servers.indices.map { state.serverName($0) }.joined(separator: " · ")) " : " \(state.servers[0].connection.url) "
         let clockWidth = TextWidth.width(of: clock)
         painter.canvas.draw(clock, x: rect.maxX - clockWidth, y: rect.y, style: painter.style(.headerBar).with(bold: true), maxWidth: clockWidth)
         let serverWidth = TextWidth.width(of: server)
@@ -82,18 +82,20 @@ struct KioskScreen {
 
     static func staleText(_ staleness: Staleness, state: State) -> String {
         var parts = ["DATA STALE"]
-        if let last = state.connection.lastFrameAt {
+        // With several servers: the newest message of any, and the highest attempt count.
+        if let last = state.servers.compactMap(\.connection.lastFrameAt).max() {
             parts.append("last message \(Format.age(state.now - last)) ago")
         } else {
             parts.append("no data yet")
         }
+        let attempt = state.servers.map(\.connection.attempt).max() ?? 0
         switch staleness {
         case .silent: parts.append("link open but silent")
         case .polling: parts.append("WebSocket unavailable, polling REST")
         case .down(let phase):
             switch phase {
-            case .backingOff(let until): parts.append("reconnecting in \(Format.countdown(until - state.now)) (attempt \(state.connection.attempt + 1))")
-            case .connecting: parts.append("connecting (attempt \(state.connection.attempt + 1))")
+            case .backingOff(let until): parts.append("reconnecting in \(Format.countdown(until - state.now)) (attempt \(attempt + 1))")
+            case .connecting: parts.append("connecting (attempt \(attempt + 1))")
             case .stopped(let reason): parts.append("stopped: \(Wording.stopReason(reason, retryKey: false))")
             case .idle, .open: parts.append("link down")
             }
@@ -183,15 +185,17 @@ struct KioskScreen {
             painter.canvas.draw(" Quit the war-room screen? y quits, any other key stays ", x: rect.x, y: rect.y, style: painter.style(.statusBad), maxWidth: rect.width)
             return
         }
-        let c = state.connection
+        // One server: its link, round trip and reconnects; several: a mark each (their details are in `c`).
+        let c = state.servers[0].connection
+        let multi = state.isMultiServer
         var phase = c.phase == .open ? " \(options.glyphs.bullet) OPEN " : " \(c.phase.label.uppercased()) "
         if state.isMultiServer {
             phase = " " + state.servers.indices.map { ServerMark.text(state, $0, glyphs: options.glyphs).text }.joined(separator: "  ") + " "
         }
         var text = phase + "\(options.glyphs.separator) rx \(Format.count(state.diagnostics.messagesReceived))"
-        if let rtt = c.roundTrip { text += " \(options.glyphs.separator) rtt \(Format.milliseconds(rtt)) ms" }
-        if c.opens > 1 { text += " \(options.glyphs.separator) \(Format.count(c.opens - 1)) reconnects" }
-        painter.canvas.draw(text, x: rect.x, y: rect.y, style: painter.style(c.phase == .open ? .statusGood : .statusWarn), maxWidth: rect.width)
+        if !multi, let rtt = c.roundTrip { text += " \(options.glyphs.separator) rtt \(Format.milliseconds(rtt)) ms" }
+        if !multi, c.opens > 1 { text += " \(options.glyphs.separator) \(Format.count(c.opens - 1)) reconnects" }
+        painter.canvas.draw(text, x: rect.x, y: rect.y, style: painter.style(state.servers.allSatisfy { $0.connection.phase == .open } ? .statusGood : .statusWarn), maxWidth: rect.width)
         let hint = " kiosk · q then y quits · ? help "
         let w = TextWidth.width(of: hint)
         if rect.width - TextWidth.width(of: text) > w + 2 {

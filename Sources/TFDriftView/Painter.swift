@@ -53,7 +53,8 @@ struct Painter {
         var x = rect.x
         x += canvas.draw(" tfdrift-tui ", x: x, y: rect.y, style: style(.headerBar).with(bold: true), maxWidth: rect.width)
         for (index, topic) in Topic.allCases.enumerated() {
-            let on = state.desiredTopics.contains(topic)
+            // On where a link command would act: the selected server, or any of them.
+            let on = state.linkTargets.contains { state.servers[$0].desiredTopics.contains(topic) }
             let label = " \(index + 1) \(topic.rawValue) "
             guard x + TextWidth.width(of: label) < rect.maxX else { break }
             x += canvas.draw(label, x: x, y: rect.y, style: style(on ? .topicOn : .topicOff))
@@ -318,7 +319,9 @@ struct Painter {
 
     mutating func statusBar(_ rect: Rect) {
         canvas.fill(rect, style: style(.statusBar))
-        let c = state.connection
+        // With one server its link is the status bar's first word; with several, one mark each replaces it.
+        let only = state.servers[0]
+        let c = only.connection
         let phase: (String, Role)
         switch c.phase {
         case .idle: phase = (" idle ", .statusWarn)
@@ -331,7 +334,7 @@ struct Painter {
             phase = (text, .statusGood)
         case .backingOff(let until):
             let retry = "in \(Format.countdown(until - state.now)) · attempt \(c.attempt + 1)"
-            phase = state.rest.polling
+            phase = only.rest.polling
                 ? (" POLLING — WebSocket unavailable · retry \(retry) ", .statusWarn)
                 : (" RECONNECTING \(retry) ", .statusWarn)
         case .stopped(let reason): phase = (" STOPPED: \(Wording.stopReason(reason, retryKey: true)) ", .statusBad)
@@ -368,17 +371,17 @@ struct Painter {
             : Painter.topicSummary(state, state.ui.serverScope ?? 0, glyphs: glyphs)
         segments.append((topics, .statusBar, 1))
         segments.append(("rx \(Format.count(state.diagnostics.messagesReceived))", .statusBar, 2))
-        if !multi, !state.connection.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
+        if !multi, !c.outbox.isEmpty || state.diagnostics.outboxDropped > 0 {
             let dropped = state.diagnostics.outboxDropped
-            segments.append(("outbox \(state.connection.outbox.count)\(dropped > 0 ? " (\(dropped) dropped)" : "")", .statusWarn, 2))
+            segments.append(("outbox \(c.outbox.count)\(dropped > 0 ? " (\(dropped) dropped)" : "")", .statusWarn, 2))
         }
         if let gap = state.feed.gaps.last {
             let whose = multi ? state.serverName(gap.server) + " " : ""
             segments.append((whose + Painter.gapText(gap, offset: options.utcOffset), .statusWarn, 3))
-        } else if !multi, let open = state.rest.openGap {
+        } else if !multi, let open = only.rest.openGap {
             segments.append(("gap since \(Timestamp.clock(open.start, utcOffset: options.utcOffset))", .statusWarn, 3))
         }
-        if !multi, let problem = state.rest.historyProblem {
+        if !multi, let problem = only.rest.historyProblem {
             segments.append(("no history: \(problem)", .statusWarn, 3))
         }
         // Why the link is down matters more than anything but the phase and topics.
@@ -399,9 +402,9 @@ struct Painter {
             var server = c.url
             if let dialect = c.dialect {
                 // The welcome's version is stale on the real server ("0.9.0"); /health tells the truth.
-                let version = state.rest.serverVersion ?? c.serverVersion
+                let version = only.rest.serverVersion ?? c.serverVersion
                 server += " (\(dialect.rawValue)\(version.isEmpty ? "" : " v\(version)"))"
-            } else if let version = state.rest.serverVersion {
+            } else if let version = only.rest.serverVersion {
                 server += " (v\(version))"
             }
             segments.append((server, .statusBar, 4))

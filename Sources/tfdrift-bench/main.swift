@@ -219,7 +219,7 @@ if wanted("acks") {
         for batch in driftBatches { _ = Reducer.reduce(&s, .received(generation: 1, items: batch, at: 2)) }
         sink += s.feed.drifts.count
     }
-    print("acks     100,000 unrequested acknowledgements: \(fixed(ackTime * 1000, 1)) ms, kept \(acked.connection.subscriptions.count) topic(s), counted \(acked.diagnostics.unrequestedAcks)   100,000 drift messages (baseline) \(fixed(driftTime * 1000, 1)) ms")
+    print("acks     100,000 unrequested acknowledgements: \(fixed(ackTime * 1000, 1)) ms, kept \(acked.servers[0].connection.subscriptions.count) topic(s), counted \(acked.diagnostics.unrequestedAcks)   100,000 drift messages (baseline) \(fixed(driftTime * 1000, 1)) ms")
 }
 
 // 5. End to end over loopback: the in-process simulator at its maximum rate feeding two clients at once — the
@@ -249,7 +249,7 @@ func endToEnd(rate: Double, seconds: Double) throws {
     let pipeline = WebSocketClient(options: WebSocketClient.Options(backlog: { inbox.backlog })) { inbox.post($0) }
     let networkThreads = threadIDs().subtracting(beforePipeline)
     var pipelineState = State(settings: Settings(url: url), topics: [.all])
-    pipelineState.settings.restEnabled = false
+    pipelineState.servers[0].settings.restEnabled = false
     // Where the processor time goes while both clients run: the pipeline's network thread, its main loop (this
     // thread) and the simulator, so the row says what a message costs, not only what fraction arrived.
     let cpuBefore = (network: processorSeconds(threads: networkThreads), simulator: processorSeconds(threads: simulatorThreads), main: SystemRuntimeClock().workTime())

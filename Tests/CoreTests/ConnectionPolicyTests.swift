@@ -16,7 +16,7 @@ struct ConnectionPolicyTests {
     }
 
     func fail(_ state: inout State, _ d: Disconnection = Disconnection("lost"), at: Double, jitter: Double = 1) -> [Effect] {
-        Reducer.reduce(&state, .connectionClosed(generation: state.connection.generation, d, at: at, jitter: jitter))
+        Reducer.reduce(&state, .connectionClosed(generation: state.servers[0].connection.generation, d, at: at, jitter: jitter))
     }
 
     @Test func attemptsResetOnlyAfterFiveHealthySeconds() {
@@ -24,17 +24,17 @@ struct ConnectionPolicyTests {
         _ = Reducer.reduce(&state, .started(at: 0))
         var t = 0.0
         for expected in 1...4 {
-            _ = welcome(&state, generation: state.connection.generation, at: t)
+            _ = welcome(&state, generation: state.servers[0].connection.generation, at: t)
             _ = fail(&state, at: t + 1)  // accepted, then dropped after a second: not healthy
-            #expect(state.connection.attempt == expected)
-            _ = Reducer.reduce(&state, .retryDue(generation: state.connection.generation))
+            #expect(state.servers[0].connection.attempt == expected)
+            _ = Reducer.reduce(&state, .retryDue(generation: state.servers[0].connection.generation))
             t += 40
         }
-        _ = welcome(&state, generation: state.connection.generation, at: t)
+        _ = welcome(&state, generation: state.servers[0].connection.generation, at: t)
         _ = Reducer.reduce(&state, .tick(at: t + 4.9))
-        #expect(state.connection.attempt == 4)
+        #expect(state.servers[0].connection.attempt == 4)
         _ = Reducer.reduce(&state, .tick(at: t + 5))
-        #expect(state.connection.attempt == 0)
+        #expect(state.servers[0].connection.attempt == 0)
     }
 
     @Test func delaysGrowAndStayUnderTheCap() {
@@ -46,7 +46,7 @@ struct ConnectionPolicyTests {
             let effects = fail(&state, at: at, jitter: 0.999_999)
             guard case .schedule(let delay, .retryDue) = effects.first else { Issue.record("no retry scheduled"); return }
             ceilings.append(delay)
-            _ = Reducer.reduce(&state, .retryDue(generation: state.connection.generation))
+            _ = Reducer.reduce(&state, .retryDue(generation: state.servers[0].connection.generation))
         }
         #expect(ceilings.map { $0.rounded() } == [1, 2, 4, 8, 16, 30, 30, 30])
     }
@@ -56,7 +56,7 @@ struct ConnectionPolicyTests {
         _ = Reducer.reduce(&state, .started(at: 10))
         let effects = fail(&state, Disconnection("upgrade refused: HTTP 429", httpStatus: 429, retryAfter: 7.5), at: 10, jitter: 0)
         #expect(effects == [.schedule(after: 7.5, .retryDue(generation: 1))])
-        #expect(state.connection.phase == .backingOff(until: 17.5))
+        #expect(state.servers[0].connection.phase == .backingOff(until: 17.5))
         // A short Retry-After never shortens the backoff.
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
@@ -70,7 +70,7 @@ struct ConnectionPolicyTests {
         _ = Reducer.reduce(&state, .started(at: 0))
         let effects = fail(&state, Disconnection("upgrade refused: HTTP \(status)", httpStatus: status), at: 1)
         #expect(effects.isEmpty)
-        guard case .stopped(let why) = state.connection.phase else { Issue.record("not stopped"); return }
+        guard case .stopped(let why) = state.servers[0].connection.phase else { Issue.record("not stopped"); return }
         #expect(why == (status == 401 ? .unauthorized(credential: nil) : .forbidden(credential: nil)))
         #expect(Reducer.reduce(&state, .command(.retryNow)) == [.connect(generation: 2, url: Self.url)])
     }
@@ -79,19 +79,19 @@ struct ConnectionPolicyTests {
         var state = makeState(rest: true)
         _ = Reducer.reduce(&state, .started(at: 0))
         let effects = fail(&state, Disconnection("upgrade refused: HTTP 500", httpStatus: 500), at: 1, jitter: 0)
-        #expect(state.rest.polling)
+        #expect(state.servers[0].rest.polling)
         #expect(effects == [
             .schedule(after: 30, .retryDue(generation: 1)), .fetch(.drifts(page: 1, limit: 1)), .fetch(.stats),
             .schedule(after: 5, .pollDue),
         ])
         let anchor = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), .body(["success": true, "data": ["data": [], "total": 12]]), at: 2))
-        #expect(state.rest.cursor == 12)
+        #expect(state.servers[0].rest.cursor == 12)
         #expect(anchor == [.fetch(.drifts(page: 12, limit: 1))])
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 12, limit: 1), .failure(status: 500, message: ""), at: 2.5))
         #expect(Reducer.reduce(&state, .pollDue) == [.fetch(.drifts(page: 1, limit: RestSync.pageSize)), .fetch(.stats), .schedule(after: 5, .pollDue)])
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
         _ = Reducer.reduce(&state, .connectionOpened(generation: 2, at: 31))
-        #expect(!state.rest.polling)
+        #expect(!state.servers[0].rest.polling)
         #expect(Reducer.reduce(&state, .pollDue).isEmpty)
     }
 
@@ -99,14 +99,14 @@ struct ConnectionPolicyTests {
         var state = makeState(provider: "aws", outboxLimit: 3)
         _ = Reducer.reduce(&state, .started(at: 0))
         for n in 1...5 { _ = Reducer.reduce(&state, .command(.send(.query(["n": .number(Double(n))])))) }
-        #expect(state.connection.outbox.count == 3)
+        #expect(state.servers[0].connection.outbox.count == 3)
         #expect(state.diagnostics.outboxDropped == 2)
         let effects = welcome(&state, generation: 1, at: 1)
         #expect(effects == [
             .send(generation: 1, .subscribe("drift")), .send(generation: 1, .filter(provider: "aws")),
             .send(generation: 1, .query(["n": 3])), .send(generation: 1, .query(["n": 4])), .send(generation: 1, .query(["n": 5])),
         ])
-        #expect(state.connection.outbox.isEmpty)
+        #expect(state.servers[0].connection.outbox.isEmpty)
         #expect(Reducer.reduce(&state, .welcomeTimedOut(generation: 1)).isEmpty, "nothing is sent twice")
         #expect(Reducer.reduce(&state, .command(.send(.ping))) == [.send(generation: 1, .ping)])
     }
@@ -118,8 +118,8 @@ struct ConnectionPolicyTests {
         #expect(Reducer.reduce(&state, .tick(at: 164)).allSatisfy { if case .send(_, .ping) = $0 { true } else { false } })
         let effects = Reducer.reduce(&state, .tick(at: 165.5))
         #expect(effects.first == .abort(generation: 1))
-        guard case .backingOff = state.connection.phase else { Issue.record("not backing off"); return }
-        #expect(state.connection.lastCloseReason?.contains("presumed dead") == true)
+        guard case .backingOff = state.servers[0].connection.phase else { Issue.record("not backing off"); return }
+        #expect(state.servers[0].connection.lastCloseReason?.contains("presumed dead") == true)
         // The socket's own close report for the aborted generation changes nothing.
         #expect(fail(&state, Disconnection("closed"), at: 166).isEmpty)
     }
@@ -131,7 +131,7 @@ struct ConnectionPolicyTests {
         #expect(Reducer.reduce(&state, .tick(at: 129)).isEmpty)
         #expect(Reducer.reduce(&state, .tick(at: 130)) == [.send(generation: 1, .ping)])
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.pong)], at: 130.042))
-        #expect(abs((state.connection.roundTrip ?? 0) - 0.042) < 1e-9)
+        #expect(abs((state.servers[0].connection.roundTrip ?? 0) - 0.042) < 1e-9)
     }
 }
 
@@ -156,8 +156,8 @@ struct RestSyncTests {
         let anchor = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: 1), Self.page([Self.drift("a")], limit: 1, total: 3), at: 0.1))
         #expect(anchor == [.fetch(.drifts(page: 3, limit: 1))], "then reads the last drift to anchor the cursor")
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 3, limit: 1), Self.page([Self.drift("c")], page: 3, limit: 1, total: 3), at: 0.2))
-        #expect(state.rest.cursor == 3)
-        #expect(state.rest.anchor == DriftDigest(Ingest.drift(Self.drift("c"), receivedAt: 0, time: nil)))
+        #expect(state.servers[0].rest.cursor == 3)
+        #expect(state.servers[0].rest.anchor == DriftDigest(Ingest.drift(Self.drift("c"), receivedAt: 0, time: nil)))
         #expect(state.feed.drifts.isEmpty, "history from before we started is not a gap")
         return state
     }
@@ -185,7 +185,7 @@ struct RestSyncTests {
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(items, total: 7), at: 21))
         let ids = (state.feed.drifts.oldestSeq!...state.feed.drifts.newestSeq!).map { state.feed.drifts[$0]!.resourceID }
         #expect(ids == ["d3", "d6", "d4", "d5"], "each drift exactly once")
-        #expect(state.rest.cursor == 7)
+        #expect(state.servers[0].rest.cursor == 7)
         #expect(state.feed.gaps == [Gap(start: 10, end: 20, backfilled: 2, afterSeq: 1)])
     }
 
@@ -193,7 +193,7 @@ struct RestSyncTests {
         var state = openedState()
         _ = reconnect(&state)
         let restart = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page([Self.drift("n1")], total: 1), at: 21))
-        #expect(state.rest.restartsDetected == 1)
+        #expect(state.servers[0].rest.restartsDetected == 1)
         #expect(restart == [.fetch(.drifts(page: 1, limit: RestSync.pageSize))])
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page([Self.drift("n1")], total: 1), at: 21.5))
         #expect(state.feed.drifts.count == 1)
@@ -205,7 +205,7 @@ struct RestSyncTests {
         _ = reconnect(&state)
         let fresh = (0..<6).map { Self.drift("new\($0)") }
         let again = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(fresh, total: 6), at: 21))
-        #expect(state.rest.restartsDetected == 1)
+        #expect(state.servers[0].rest.restartsDetected == 1)
         #expect(again == [.fetch(.drifts(page: 1, limit: RestSync.pageSize))])
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(fresh, total: 6), at: 22))
         #expect(state.feed.drifts.count == 6, "all of the new incarnation's drifts, not only those past the old cursor")
@@ -218,7 +218,7 @@ struct RestSyncTests {
         let items = ["a", "b", "c", "x", "y"].map { Self.drift($0) }
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(items, total: 5), at: 21))
         #expect(state.feed.drifts.isEmpty, "the operator switched drifts off")
-        #expect(state.rest.cursor == 5, "but the cursor still follows the server's list")
+        #expect(state.servers[0].rest.cursor == 5, "but the cursor still follows the server's list")
     }
 
     @Test func pagesAreFollowedUntilTheTotal() {
@@ -229,11 +229,11 @@ struct RestSyncTests {
         let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(first, total: page + 100), at: 21))
         #expect(next == [.fetch(.drifts(page: 2, limit: page))])
         #expect(state.feed.drifts.count == page - 3)
-        #expect(state.rest.restartsDetected == 0)
+        #expect(state.servers[0].rest.restartsDetected == 0)
         let second = (0..<100).map { Self.drift("p2-\($0)") }
         #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: RestSync.pageSize), Self.page(second, page: 2, total: page + 100), at: 22)).isEmpty)
         #expect(state.feed.drifts.count == page - 3 + 100)
-        #expect(state.rest.cursor == page + 100)
+        #expect(state.servers[0].rest.cursor == page + 100)
     }
 
     @Test func statsGiveServerTotalsAndADropEstimate() {
@@ -242,27 +242,27 @@ struct RestSyncTests {
             .body(["success": true, "data": ["drifts": ["total": .number(Double(total)), "severity_counts": ["high": 2]], "unmanaged": ["total": 4], "events": ["total": 0]]])
         }
         _ = Reducer.reduce(&state, .restResponse(.stats, stats(10), at: 1))
-        #expect(state.server.reported?.droppedEstimate == 0)
+        #expect(state.servers[0].reported?.droppedEstimate == 0)
         live(&state, "x1", generation: 1, at: 2)
         live(&state, "x2", generation: 1, at: 2)
         _ = Reducer.reduce(&state, .restResponse(.stats, stats(15), at: 3))
-        #expect(state.server.reported?.driftTotal == 15)
-        #expect(state.server.reported?.unmanagedTotal == 4)
-        #expect(state.server.reported?.droppedEstimate == 3)
+        #expect(state.servers[0].reported?.driftTotal == 15)
+        #expect(state.servers[0].reported?.unmanagedTotal == 4)
+        #expect(state.servers[0].reported?.droppedEstimate == 3)
     }
 
     @Test func healthGivesTheRealVersion() {
         var state = openedState()
         _ = Reducer.reduce(&state, .restResponse(.health, .body(["success": true, "data": ["status": "ok", "version": "0.14.0"]]), at: 1))
-        #expect(state.rest.serverVersion == "0.14.0")
+        #expect(state.servers[0].rest.serverVersion == "0.14.0")
     }
 
     @Test func failuresAreKeptQuietlyAndDoNotWedgeTheSync() {
         var state = openedState()
         _ = reconnect(&state)
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), .failure(status: 429, message: "Too Many Requests"), at: 21))
-        #expect(!state.rest.driftsInFlight)
-        #expect(state.rest.lastError == "HTTP 429: Too Many Requests")
+        #expect(!state.servers[0].rest.driftsInFlight)
+        #expect(state.servers[0].rest.lastError == "HTTP 429: Too Many Requests")
         #expect(state.diagnostics.errorCount == 0)
     }
 }

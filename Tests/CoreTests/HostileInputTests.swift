@@ -14,7 +14,7 @@ struct HostileInputTests {
         #expect(effects.isEmpty)
         #expect(state.diagnostics.malformed == 1)
         #expect(state.diagnostics.problems[0]?.source == .rest)
-        #expect(state.rest.cursor == nil, "nothing believed")
+        #expect(state.servers[0].rest.cursor == nil, "nothing believed")
         let stats: JSONValue = ["success": true, "data": ["drifts": ["total": .number(total)], "unmanaged": ["total": "x"]]]
         _ = Reducer.reduce(&state, .restResponse(.stats, .body(stats), at: 2))
         #expect(state.diagnostics.malformed == 3)
@@ -25,8 +25,8 @@ struct HostileInputTests {
         _ = Reducer.reduce(&state, .started(at: 0))
         let effects = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("upgrade refused: HTTP 429", httpStatus: 429, retryAfter: 1e20), at: 5, jitter: 0.5))
         #expect(effects == [.schedule(after: 3600, .retryDue(generation: 1))])
-        #expect(state.connection.phase == .backingOff(until: 3605))
-        #expect(state.connection.lastCloseReason?.contains("Retry-After beyond 3600 s") == true)
+        #expect(state.servers[0].connection.phase == .backingOff(until: 3605))
+        #expect(state.servers[0].connection.lastCloseReason?.contains("Retry-After beyond 3600 s") == true)
     }
 
     @Test func unknownTopicsAreCleanedAndCapped() {
@@ -67,8 +67,8 @@ struct HostileInputTests {
     /// allows, the oldest forgotten first (and counted) when more arrive between two list reads.
     @Test func theReconcilerHoldsFixedSizeDigestsSizedFromTheHistory() {
         #expect(MemoryLayout<DriftDigest>.size == 16)
-        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10), topics: []).server.reconciler.capacity == 4_096)
-        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10_000), topics: []).server.reconciler.capacity == 20_000)
+        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10), topics: []).servers[0].reconciler.capacity == 4_096)
+        #expect(State(settings: Settings(url: "ws://x/ws", historyLimit: 10_000), topics: []).servers[0].reconciler.capacity == 20_000)
         let long = String(repeating: "x", count: 1024)
         let a = DriftRecord(receivedAt: 0, severity: .high, resourceType: long, resourceID: "1", oldValue: long, newValue: long)
         var b = a

@@ -23,7 +23,7 @@ struct HostileRoundTwoTests {
         _ = Reducer.reduce(&state, .restResponse(.history(page: page, limit: limit, from: 0, total: 2), .body(body), at: 2))
         #expect(state.diagnostics.malformed == 2)
         #expect(state.feed.drifts.count == 0, "nothing of an impossible page is shown")
-        #expect(state.rest.cursor == nil)
+        #expect(state.servers[0].rest.cursor == nil)
     }
 
     @Test func theRequestsTheClientMakesArePlausible() {
@@ -41,7 +41,7 @@ struct HostileRoundTwoTests {
         var state = Self.started()
         _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 1))
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.welcome(dialect: .real, version: "0.14", clientID: "c"))], at: 1))
-        #expect(state.connection.subscriptions == ["drift": .sent])
+        #expect(state.servers[0].connection.subscriptions == ["drift": .sent])
         var batch: [Incoming] = []
         for i in 0..<100_000 {
             batch.append(.control(.subscribed("unasked-\(i)")))
@@ -51,7 +51,7 @@ struct HostileRoundTwoTests {
             }
         }
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.subscribed("drift"))], at: 3))
-        #expect(state.connection.subscriptions == ["drift": .acknowledged], "only what was asked for is kept")
+        #expect(state.servers[0].connection.subscriptions == ["drift": .acknowledged], "only what was asked for is kept")
         #expect(state.diagnostics.unrequestedAcks == 100_000)
         // Reported at 1, 10, 100, … 100,000: the problem log says so without growing with the flood.
         let reports = (0..<state.diagnostics.problems.nextSeq).compactMap { state.diagnostics.problems[$0] }
@@ -61,7 +61,7 @@ struct HostileRoundTwoTests {
         // A subscription the operator typed is asked for too.
         _ = Reducer.reduce(&state, .command(.send(.subscribe("falco"))))
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.subscribed("falco"))], at: 4))
-        #expect(state.connection.subscriptions["falco"] == .acknowledged)
+        #expect(state.servers[0].connection.subscriptions["falco"] == .acknowledged)
         #expect(state.diagnostics.unrequestedAcks == 100_000)
     }
 

@@ -140,8 +140,8 @@ struct HistoryOnStartTests {
         let ids = (0..<store.state.feed.drifts.nextSeq).compactMap { store.state.feed.drifts[$0] }.map { ($0.resourceID, $0.history) }
         #expect(ids.map(\.0) == ["e", "c", "d"], "the last three, the live one not twice")
         #expect(ids.map(\.1) == [false, true, true])
-        #expect(store.state.rest.cursor == 5 && store.state.rest.anchor == DriftDigest(Ingest.drift(list[4], receivedAt: 0, time: nil)))
-        #expect(store.state.rest.historyLoaded == 2)
+        #expect(store.state.servers[0].rest.cursor == 5 && store.state.servers[0].rest.anchor == DriftDigest(Ingest.drift(list[4], receivedAt: 0, time: nil)))
+        #expect(store.state.servers[0].rest.historyLoaded == 2)
     }
 
     @Test func noEndpointLeavesTheDashboardLiveOnlyAndSaysSo() {
@@ -150,11 +150,11 @@ struct HistoryOnStartTests {
         _ = Reducer.reduce(&store.state, .restResponse(.drifts(page: 1, limit: 1), RestSyncTests.page([RestSyncTests.drift("a")], limit: 1, total: 9), at: 2))
         store.send(.restResponse(.history(page: 1, limit: RestSync.pageSize, from: 0, total: 9), .failure(status: 404, message: "404 page not found"), at: 3)) {
             $0.now = 3
-            $0.rest.driftsInFlight = false
-            $0.rest.lastError = "HTTP 404: 404 page not found"
-            $0.rest.historyProblem = "HTTP 404: 404 page not found"
+            $0.servers[0].rest.driftsInFlight = false
+            $0.servers[0].rest.lastError = "HTTP 404: 404 page not found"
+            $0.servers[0].rest.historyProblem = "HTTP 404: 404 page not found"
             // History is over: live drifts from before the first read are settled.
-            $0.rest.firstReadMark = nil
+            $0.servers[0].rest.firstReadMark = nil
             // Kept for the diagnostics view, not made the status bar's last error.
             $0.diagnostics.problems.append(Problem(at: 3, source: .rest, message: "GET /api/v1/drifts?page=1&limit=250: HTTP 404: 404 page not found"))
         }

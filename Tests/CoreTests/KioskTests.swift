@@ -75,7 +75,7 @@ struct KioskTests {
             Issue.record("a dropped link is stale at once: \(String(describing: state.staleness(after: 90)))")
             return
         }
-        state.rest.polling = true
+        state.servers[0].rest.polling = true
         #expect(state.staleness(after: 90) == .polling)
     }
 }

@@ -246,3 +246,81 @@ struct MultiServerTests {
         #expect(ServerName.fallback(forURL: "ws://[::1]:8080/ws") == "server")
     }
 }
+
+/// Three servers in one store, each one's news reduced on its own `ServerState` and applied with its index: a REST
+/// state change, an acknowledgement, a problem, a gap and its backfill land on that server and nowhere else, and
+/// the exhaustive store test compares every server's state after each step.
+struct ThreeServerScopeTests {
+    static func started() -> State {
+        var state = State(servers: ["a", "b", "c"].map { name in
+            var settings = Settings(url: "ws://\(name).example:8080/ws", backoff: BackoffPolicy(base: 1, factor: 2, cap: 8))
+            settings.historyOnStart = 0
+            return ServerState(name: name, settings: settings, topics: [.drifts])
+        })
+        _ = Reducer.reduce(&state, .started(at: 100))
+        for k in 0..<3 {
+            _ = Reducer.reduce(&state, .server(k, .connectionOpened(generation: 1, at: 101)))
+            _ = Reducer.reduce(&state, .server(k, .received(generation: 1, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 101)))
+            _ = Reducer.reduce(&state, .server(k, .restResponse(.drifts(page: 1, limit: 1), RestSyncTests.page([], total: 0), at: 102)))
+        }
+        return state
+    }
+
+    @Test func eachServersNewsLandsOnThatServerAlone() {
+        var store = StoreTester(state: Self.started())
+        #expect(store.state.servers.allSatisfy { $0.rest.cursor == 0 && $0.connection.phase == .open })
+
+        // b's Terraform state moves: the change is b's.
+        let first: JSONValue = ["success": true, "data": ["lineage": "l", "serial": 1, "resource_count": 3, "terraform_version": "1.9.0"]]
+        let second: JSONValue = ["success": true, "data": ["lineage": "l", "serial": 2, "resource_count": 3, "terraform_version": "1.9.0"]]
+        store.send(.server(1, .restResponse(.terraformState, .body(first), at: 103))) {
+            $0.now = 103
+            $0.servers[1].rest.terraformState = .loaded(TerraformStateSummary(lineage: "l", serial: 1, resourceCount: 3, terraformVersion: "1.9.0"))
+        }
+        store.send(.server(1, .restResponse(.terraformState, .body(second), at: 104))) {
+            $0.now = 104
+            $0.servers[1].rest.terraformState = .loaded(TerraformStateSummary(lineage: "l", serial: 2, resourceCount: 3, terraformVersion: "1.9.0"))
+            var change = StateRecord(receivedAt: 104, resource: "terraform state", action: "changed", detail: "serial 1 → 2")
+            change.server = 1
+            $0.feed.stateChanges.append(change)
+            $0.feed.stats.record(kind: "state", severity: nil, resourceType: change.resourceType, at: 104)
+            $0.servers[1].stats.record(kind: "state", severity: nil, resourceType: change.resourceType, at: 104)
+        }
+
+        // c acknowledges its subscription: c's alone.
+        store.send(.server(2, .received(generation: 1, items: [.control(.subscribed("drift"))], at: 105))) {
+            $0.now = 105
+            $0.servers[2].connection.lastFrameAt = 105
+            $0.servers[2].connection.subscriptions["drift"] = .acknowledged
+            $0.diagnostics.messagesReceived += 1
+        }
+
+        // a sends garbage: the problem names a and is a's.
+        store.send(.server(0, .received(generation: 1, items: [.malformed("bad")], at: 106))) {
+            $0.now = 106
+            $0.servers[0].connection.lastFrameAt = 106
+            $0.diagnostics.messagesReceived += 1
+            $0.diagnostics.malformed += 1
+            $0.diagnostics.lastError = "a: malformed message: bad"
+            $0.diagnostics.lastErrorAt = 106
+            $0.diagnostics.problems.append(Problem(at: 106, source: .decode, message: "a: malformed message: bad", server: 0))
+        }
+
+        // b's link breaks and comes back: its gap and backfill are b's, and a and c are untouched throughout.
+        let others = [store.state.servers[0], store.state.servers[2]]
+        var state = store.state
+        _ = Reducer.reduce(&state, .server(1, .connectionClosed(generation: 1, Disconnection("lost"), at: 110, jitter: 0)))
+        _ = Reducer.reduce(&state, .server(1, .retryDue(generation: 1)))
+        _ = Reducer.reduce(&state, .server(1, .connectionOpened(generation: 2, at: 111)))
+        let asked = Reducer.reduce(&state, .server(1, .received(generation: 2, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 111)))
+        #expect(asked.contains(.server(1, .fetch(.drifts(page: 1, limit: RestSync.pageSize)))), "\(asked)")
+        let missed = [RestSyncTests.drift("x"), RestSyncTests.drift("y")]
+        _ = Reducer.reduce(&state, .server(1, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), RestSyncTests.page(missed, total: 2), at: 112)))
+        #expect([state.servers[0], state.servers[2]] == others, "another server's slice changed")
+        let drifts = (0..<state.feed.drifts.nextSeq).compactMap { state.feed.drifts[$0] }
+        #expect(drifts.map(\.resourceID) == ["x", "y"] && drifts.allSatisfy { $0.server == 1 && $0.backfilled })
+        #expect(state.feed.gaps.map(\.server) == [1] && state.feed.gaps.first?.backfilled == 2)
+        #expect(state.diagnostics.problems[state.diagnostics.problems.nextSeq - 1]?.server == 1, "the lost link is b's problem")
+        #expect(state.servers[1].rest.cursor == 2)
+    }
+}

@@ -96,7 +96,7 @@ struct PaletteReducerTests {
         store.state.ui.palette = PaletteState(text: "provider gcp")
         store.send(.key(.enter), effects: [.send(generation: 1, .filter(provider: "gcp"))]) {
             $0.ui.palette = nil
-            $0.settings.provider = "gcp"
+            $0.servers[0].settings.provider = "gcp"
         }
     }
 
@@ -105,21 +105,21 @@ struct PaletteReducerTests {
         store.state.ui.palette = PaletteState(text: "query {\"resource\":\"x\"}")
         store.send(.key(.enter), effects: [.send(generation: 1, .query(["resource": "x"]))]) {
             $0.ui.palette?.feedback = .querySent
-            $0.connection.query = QueryExchange(request: "{\"resource\":\"x\"}", sentAt: 101)
+            $0.servers[0].connection.query = QueryExchange(request: "{\"resource\":\"x\"}", sentAt: 101)
         }
         store.send(.received(generation: 1, items: [.control(.error("Query not implemented yet"))], at: 102)) {
             $0.now = 102
-            $0.connection.lastFrameAt = 102
+            $0.servers[0].connection.lastFrameAt = 102
             $0.diagnostics.messagesReceived += 1
-            $0.connection.query?.answer = .error("Query not implemented yet")
-            $0.connection.query?.answeredAt = 102
+            $0.servers[0].connection.query?.answer = .error("Query not implemented yet")
+            $0.servers[0].connection.query?.answeredAt = 102
             $0.ui.notice = Notice(.queryAnswered(.error("Query not implemented yet")), at: 102)
         }
         #expect(store.state.diagnostics.errorCount == 0)
         // The next error is the server's complaint again, counted as such.
         store.send(.received(generation: 1, items: [.control(.error("Invalid message format"))], at: 103)) {
             $0.now = 103
-            $0.connection.lastFrameAt = 103
+            $0.servers[0].connection.lastFrameAt = 103
             $0.diagnostics.messagesReceived += 1
             $0.diagnostics.serverErrors = 1
             $0.diagnostics.lastError = "server: Invalid message format"
@@ -133,13 +133,13 @@ struct PaletteReducerTests {
         store.state.ui.palette = PaletteState(text: "query {}")
         store.send(.key(.enter), effects: [.send(generation: 1, .query([:]))]) {
             $0.ui.palette?.feedback = .querySent
-            $0.connection.query = QueryExchange(request: "{}", sentAt: 101)
+            $0.servers[0].connection.query = QueryExchange(request: "{}", sentAt: 101)
         }
         store.send(.tick(at: 105)) { $0.now = 105 }
         store.send(.tick(at: 101 + Palette.queryTimeout)) {
             $0.now = 101 + Palette.queryTimeout
-            $0.connection.query?.answer = QueryNone.value
-            $0.connection.query?.answeredAt = 101 + Palette.queryTimeout
+            $0.servers[0].connection.query?.answer = QueryNone.value
+            $0.servers[0].connection.query?.answeredAt = 101 + Palette.queryTimeout
             $0.ui.notice = Notice(.queryAnswered(.none), at: 101 + Palette.queryTimeout)
         }
     }
@@ -208,7 +208,7 @@ struct ContextAndStateSummaryTests {
             $0.now = 103
             $0.ui.detail?.context?.declared = .notFound
         }
-        #expect(store.state.rest.lastError == nil)
+        #expect(store.state.servers[0].rest.lastError == nil)
         // An answer for an item no longer open is dropped.
         store.send(.key(.escape)) { $0.ui.detail = nil }
         store.send(.restResponse(.driftContext(resourceID: id), .failure(status: 500, message: "boom"), at: 104)) { $0.now = 104 }
@@ -219,18 +219,21 @@ struct ContextAndStateSummaryTests {
         let summary: JSONValue = ["success": true, "data": ["lineage": "demo", "serial": 41, "resource_count": 120, "terraform_version": "1.9.0"]]
         store.send(.restResponse(.terraformState, .body(summary), at: 102)) {
             $0.now = 102
-            $0.rest.terraformState = .loaded(TerraformStateSummary(lineage: "demo", serial: 41, resourceCount: 120, terraformVersion: "1.9.0"))
+            $0.servers[0].rest.terraformState = .loaded(TerraformStateSummary(lineage: "demo", serial: 41, resourceCount: 120, terraformVersion: "1.9.0"))
         }
         #expect(store.state.feed.stateChanges.isEmpty)
         let next: JSONValue = ["success": true, "data": ["lineage": "demo", "serial": 42, "resource_count": 121, "terraform_version": "1.9.0"]]
         store.send(.restResponse(.terraformState, .body(next), at: 132)) {
             $0.now = 132
-            $0.rest.terraformState = .loaded(TerraformStateSummary(lineage: "demo", serial: 42, resourceCount: 121, terraformVersion: "1.9.0"))
-            $0.feed.stateChanges.append(StateRecord(receivedAt: 132, resource: "terraform state", action: "changed", detail: "serial 41 → 42 · resources 120 → 121"))
+            $0.servers[0].rest.terraformState = .loaded(TerraformStateSummary(lineage: "demo", serial: 42, resourceCount: 121, terraformVersion: "1.9.0"))
+            let change = StateRecord(receivedAt: 132, resource: "terraform state", action: "changed", detail: "serial 41 → 42 · resources 120 → 121")
+            $0.feed.stateChanges.append(change)
+            // A state change like any other: counted in the statistics.
+            $0.feed.stats.record(kind: "state", severity: nil, resourceType: change.resourceType, at: 132)
         }
         store.send(.restResponse(.terraformState, .failure(status: 404, message: "Terraform state not loaded"), at: 162)) {
             $0.now = 162
-            $0.rest.terraformState = .notLoaded
+            $0.servers[0].rest.terraformState = .notLoaded
         }
     }
 
@@ -238,7 +241,7 @@ struct ContextAndStateSummaryTests {
         var store = Self.store()
         let summary: JSONValue = ["success": true, "data": ["lineage": "x", "serial": 1e300, "resource_count": -1]]
         _ = Reducer.reduce(&store.state, .restResponse(.terraformState, .body(summary), at: 102))
-        #expect(store.state.rest.terraformState == .loaded(TerraformStateSummary(lineage: "x", serial: nil, resourceCount: nil, terraformVersion: "")))
+        #expect(store.state.servers[0].rest.terraformState == .loaded(TerraformStateSummary(lineage: "x", serial: nil, resourceCount: nil, terraformVersion: "")))
         #expect(store.state.diagnostics.malformed == 2)
     }
 
@@ -271,15 +274,15 @@ struct ThemeCommandTests {
 
     @Test func editedSettingsWaitForTheNextConnectionAttempt() {
         var store = InvestigateReducerTests.store()
-        var next = store.state.settings
+        var next = store.state.servers[0].settings
         next.url = "ws://other:8080/ws"
         next.watchdog = 30
-        store.send(.settingsReloaded(next)) { $0.pendingSettings = next }
-        #expect(store.state.settings.url == "ws://x/ws", "the link in use keeps its address")
+        store.send(.settingsReloaded(next)) { $0.servers[0].pendingSettings = next }
+        #expect(store.state.servers[0].settings.url == "ws://x/ws", "the link in use keeps its address")
         var state = store.state
         _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("gone"), at: 102, jitter: 0))
         #expect(Reducer.reduce(&state, .retryDue(generation: 1)) == [.connect(generation: 2, url: "ws://other:8080/ws")])
-        #expect(state.settings.watchdog == 30 && state.pendingSettings == nil)
-        #expect(state.settings.historyLimit == store.state.settings.historyLimit)
+        #expect(state.servers[0].settings.watchdog == 30 && state.servers[0].pendingSettings == nil)
+        #expect(state.servers[0].settings.historyLimit == store.state.servers[0].settings.historyLimit)
     }
 }

@@ -27,7 +27,7 @@ struct ReducerTests {
         var state = makeState()
         let effects = Reducer.reduce(&state, .started(at: 5))
         #expect(effects == [.connect(generation: 1, url: Self.url)])
-        #expect(state.connection.phase == .connecting)
+        #expect(state.servers[0].connection.phase == .connecting)
     }
 
     @Test func openingWaitsForTheWelcomeBeforeSubscribing() {
@@ -35,8 +35,8 @@ struct ReducerTests {
         _ = Reducer.reduce(&state, .started(at: 100))
         let effects = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 100.5))
         #expect(effects == [.schedule(after: 2, .welcomeTimedOut(generation: 1))])
-        #expect(state.connection.phase == .open)
-        #expect(!state.connection.subscribed)
+        #expect(state.servers[0].connection.phase == .open)
+        #expect(!state.servers[0].connection.subscribed)
     }
 
     @Test func realWelcomeSubscribesWithSingularNamesInTopicOrder() {
@@ -44,7 +44,7 @@ struct ReducerTests {
         let effects = open(&state, dialect: .real)
         #expect(effects == ["drift", "unmanaged", "policy_decision", "remediation_proposal", "falco", "state_change"]
             .map { .send(generation: 1, .subscribe($0)) })
-        #expect(state.connection.dialect == .real)
+        #expect(state.servers[0].connection.dialect == .real)
     }
 
     @Test func documentedWelcomeSubscribesWithPluralNames() {
@@ -67,9 +67,9 @@ struct ReducerTests {
     @Test func acknowledgementsAreTracked() {
         var state = makeState(topics: [.drifts])
         _ = open(&state, dialect: .real)
-        #expect(state.connection.subscriptions["drift"] == .sent)
+        #expect(state.servers[0].connection.subscriptions["drift"] == .sent)
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.subscribed("drift"))], at: 101))
-        #expect(state.connection.subscriptions["drift"] == .acknowledged)
+        #expect(state.servers[0].connection.subscriptions["drift"] == .acknowledged)
     }
 
     @Test func togglingATopicSendsTheRightWireMessages() {
@@ -77,19 +77,19 @@ struct ReducerTests {
         _ = open(&state, dialect: .real)
         let off = Reducer.reduce(&state, .command(.toggleTopic(.drifts)))
         #expect(off == [.send(generation: 1, .unsubscribe("drift"))])
-        #expect(!state.desiredTopics.contains(.drifts))
+        #expect(!state.servers[0].desiredTopics.contains(.drifts))
         let on = Reducer.reduce(&state, .command(.toggleTopic(.all)))
         #expect(on == [.send(generation: 1, .subscribe("all"))])
         let stats = Reducer.reduce(&state, .command(.toggleTopic(.stats)))
         #expect(stats.isEmpty, "the real server has no stats topic to unsubscribe from")
-        #expect(!state.desiredTopics.contains(.stats))
+        #expect(!state.servers[0].desiredTopics.contains(.stats))
     }
 
     @Test func togglingWhileDisconnectedOnlyChangesTheDesiredSet() {
         var state = makeState(topics: [])
         let effects = Reducer.reduce(&state, .command(.toggleTopic(.events)))
         #expect(effects.isEmpty)
-        #expect(state.desiredTopics == [.events])
+        #expect(state.servers[0].desiredTopics == [.events])
     }
 
     @Test func batchesFillPanesAndStatistics() {
@@ -114,7 +114,7 @@ struct ReducerTests {
         #expect(state.feed.stats.lastMinute(now: 200) == 0)
         #expect(state.diagnostics.malformed == 1)
         #expect(state.diagnostics.unknown == 1)
-        #expect(state.connection.lastFrameAt == 130)
+        #expect(state.servers[0].connection.lastFrameAt == 130)
     }
 
     @Test func historiesStayBounded() {
@@ -134,13 +134,13 @@ struct ReducerTests {
         _ = open(&state, dialect: .real)
         _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("lost"), at: 110, jitter: 0.5))
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
-        #expect(state.connection.generation == 2)
+        #expect(state.servers[0].connection.generation == 2)
         let stale = Reducer.reduce(&state, .received(generation: 1, items: [drift(1)], at: 111))
         #expect(stale.isEmpty)
         #expect(state.feed.drifts.isEmpty)
         let staleClose = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("old"), at: 112, jitter: 0))
         #expect(staleClose.isEmpty)
-        #expect(state.connection.phase == .connecting)
+        #expect(state.servers[0].connection.phase == .connecting)
     }
 
     @Test func aClosedConnectionBacksOffThenReconnects() {
@@ -148,9 +148,9 @@ struct ReducerTests {
         _ = open(&state, dialect: .real)
         let effects = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("connection lost"), at: 200, jitter: 0.5))
         #expect(effects == [.schedule(after: 0.5, .retryDue(generation: 1))])
-        #expect(state.connection.phase == .backingOff(until: 200.5))
-        #expect(state.connection.lastCloseReason == "connection lost")
-        #expect(state.connection.subscriptions.isEmpty)
+        #expect(state.servers[0].connection.phase == .backingOff(until: 200.5))
+        #expect(state.servers[0].connection.lastCloseReason == "connection lost")
+        #expect(state.servers[0].connection.subscriptions.isEmpty)
         let retry = Reducer.reduce(&state, .retryDue(generation: 1))
         #expect(retry == [.connect(generation: 2, url: Self.url)])
         // The new socket subscribes again, to exactly the desired topics.
@@ -166,8 +166,8 @@ struct ReducerTests {
         _ = Reducer.reduce(&state, .retryDue(generation: 1))
         let effects = Reducer.reduce(&state, .connectionClosed(generation: 2, Disconnection("refused"), at: 2, jitter: 0))
         #expect(effects.isEmpty)
-        guard case .stopped(let reason) = state.connection.phase else {
-            Issue.record("expected stopped, got \(state.connection.phase)")
+        guard case .stopped(let reason) = state.servers[0].connection.phase else {
+            Issue.record("expected stopped, got \(state.servers[0].connection.phase)")
             return
         }
         #expect(reason == .gaveUp(retries: 1, lastError: "refused"))

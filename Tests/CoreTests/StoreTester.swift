@@ -19,15 +19,24 @@ struct StoreTester {
         }
     }
 
-    /// The parts of State that differ, by name, so a failure says where.
+    /// The parts of State that differ, by name and by server, so a failure says where.
     static func difference(_ expected: State, _ actual: State) -> String {
         var parts: [String] = []
-        if expected.connection != actual.connection { parts.append("connection: \(expected.connection) ≠ \(actual.connection)") }
-        if expected.desiredTopics != actual.desiredTopics { parts.append("desiredTopics: \(expected.desiredTopics) ≠ \(actual.desiredTopics)") }
+        if expected.servers.count != actual.servers.count { parts.append("servers: \(expected.servers.count) ≠ \(actual.servers.count)") }
+        for (index, (e, a)) in zip(expected.servers, actual.servers).enumerated() where e != a {
+            let name = "server \(index) (\(expected.serverName(index)))"
+            if e.connection != a.connection { parts.append("\(name) connection: \(e.connection) ≠ \(a.connection)") }
+            if e.rest != a.rest { parts.append("\(name) rest: \(e.rest) ≠ \(a.rest)") }
+            if e.settings != a.settings || e.pendingSettings != a.pendingSettings { parts.append("\(name) settings differ") }
+            if e.desiredTopics != a.desiredTopics { parts.append("\(name) desiredTopics: \(e.desiredTopics) ≠ \(a.desiredTopics)") }
+            if e.reconciler != a.reconciler { parts.append("\(name) reconciler: \(e.reconciler) ≠ \(a.reconciler)") }
+            if e.stats != a.stats || e.reported != a.reported || e.unrequestedAcks != a.unrequestedAcks {
+                parts.append("\(name) counts: stats, reported or unasked acks differ")
+            }
+        }
         if expected.feed != actual.feed { parts.append("feed differs (drifts \(expected.feed.drifts.count)/\(actual.feed.drifts.count))") }
         if expected.ui != actual.ui { parts.append("ui: \(expected.ui) ≠ \(actual.ui)") }
         if expected.diagnostics != actual.diagnostics { parts.append("diagnostics: \(expected.diagnostics) ≠ \(actual.diagnostics)") }
-        if expected.rest != actual.rest { parts.append("rest: \(expected.rest) ≠ \(actual.rest)") }
         if expected.now != actual.now || expected.quitting != actual.quitting { parts.append("now/quitting") }
         return parts.joined(separator: "\n")
     }

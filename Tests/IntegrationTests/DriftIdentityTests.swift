@@ -26,7 +26,7 @@ struct DriftIdentityTests {
         defer { server.stop() }
         server.generateDrifts(1)
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "the history", until: { $0.rest.historyLoaded == 1 }, perform: { _, _ in server.generateDrifts(3) }),
+            Step(name: "the history", until: { $0.servers[0].rest.historyLoaded == 1 }, perform: { _, _ in server.generateDrifts(3) }),
             Step(name: "three live repeats") { Self.drifts($0).count == 4 },
         ], configure: {
             RecoveryTests.quick(&$0)
@@ -49,7 +49,7 @@ struct DriftIdentityTests {
         defer { server.stop() }
         server.setFaults(SimulatorFaults(refuseUpgrade: 500))
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "polling", until: { $0.rest.polling && $0.rest.cursor != nil }, perform: { _, _ in server.generateDrifts(4) }),
+            Step(name: "polling", until: { $0.servers[0].rest.polling && $0.servers[0].rest.cursor != nil }, perform: { _, _ in server.generateDrifts(4) }),
             Step(name: "four drifts polled") { Self.drifts($0).count == 4 },
         ], configure: RecoveryTests.quick)
         #expect(Self.drifts(state).allSatisfy { $0.backfilled })
@@ -63,7 +63,7 @@ struct DriftIdentityTests {
         defer { server.stop() }
         var dropped = false
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "subscribed, cursor known", until: { $0.connection.subscriptions["drift"] == .acknowledged && $0.rest.cursor != nil }, perform: { _, _ in
+            Step(name: "subscribed, cursor known", until: { $0.servers[0].connection.subscriptions["drift"] == .acknowledged && $0.servers[0].rest.cursor != nil }, perform: { _, _ in
                 server.generateDrifts(1)
             }),
             Step(name: "the live one", until: { Self.drifts($0).count == 1 }, perform: { _, _ in
@@ -73,10 +73,10 @@ struct DriftIdentityTests {
                 server.generateDrifts(2)
                 dropped = true
             }),
-            Step(name: "a reconnect attempt failed", until: { dropped && $0.connection.lastCloseReason?.contains("503") == true }, perform: { _, _ in
+            Step(name: "a reconnect attempt failed", until: { dropped && $0.servers[0].connection.lastCloseReason?.contains("503") == true }, perform: { _, _ in
                 server.setFaults(SimulatorFaults())
             }),
-            Step(name: "back, backfilled") { $0.connection.opens == 2 && $0.rest.openGap == nil && !$0.feed.gaps.isEmpty },
+            Step(name: "back, backfilled") { $0.servers[0].connection.opens == 2 && $0.servers[0].rest.openGap == nil && !$0.feed.gaps.isEmpty },
         ], configure: RecoveryTests.quick)
         let shown = Self.drifts(state)
         #expect(shown.count == 3 && server.driftCount == 3)
@@ -92,7 +92,7 @@ struct DriftIdentityTests {
         // One drift before the client starts anchors its cursor, so the restart can be told from a gap.
         server.generateDrifts(1)
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "subscribed, cursor anchored", until: { $0.connection.subscriptions["drift"] == .acknowledged && $0.rest.anchor != nil }, perform: { _, _ in
+            Step(name: "subscribed, cursor anchored", until: { $0.servers[0].connection.subscriptions["drift"] == .acknowledged && $0.servers[0].rest.anchor != nil }, perform: { _, _ in
                 server.generateDrifts(1)
             }),
             Step(name: "the live one", until: { Self.drifts($0).count == 1 }, perform: { _, _ in
@@ -100,7 +100,7 @@ struct DriftIdentityTests {
                 server.generateDrifts(2)  // the new incarnation's list: the same change, twice
                 server.comeBack()
             }),
-            Step(name: "the restart seen and its list backfilled") { $0.rest.restartsDetected == 1 && Self.drifts($0).count == 3 && $0.rest.openGap == nil },
+            Step(name: "the restart seen and its list backfilled") { $0.servers[0].rest.restartsDetected == 1 && Self.drifts($0).count == 3 && $0.servers[0].rest.openGap == nil },
         ], configure: RecoveryTests.quick)
         #expect(Self.drifts(state).map(\.backfilled) == [false, true, true])
         #expect(state.diagnostics.mergedListed == 0 && state.diagnostics.mergedLive == 0)

@@ -70,12 +70,12 @@ func runScenario(
     frontend.onAction = onAction
     let runtime = Runtime(state: state, inbox: inbox, clients: clients, frontend: frontend, recorder: recorder?(state))
     let final = runtime.run()
-    let c = final.connection
+    let c = final.servers[0].connection
     #expect(
         frontend.completed == steps.count,
         """
         timed out waiting for: \(frontend.pendingStep); phase \(c.phase), generation \(c.generation), dialect \(String(describing: c.dialect)), \
-        subscribed \(c.subscribed), subscriptions \(final.connection.subscriptions), outbox \(final.connection.outbox.count), drifts \(final.feed.drifts.count), \
+        subscribed \(c.subscribed), subscriptions \(final.servers[0].connection.subscriptions), outbox \(final.servers[0].connection.outbox.count), drifts \(final.feed.drifts.count), \
         last close \(c.lastCloseReason ?? "-"), last error \(final.diagnostics.lastError ?? "-"); \
         steps held at \(frontend.heldAt.map { String(format: "%.1f s", $0) }) of \(timeout) s
         """, sourceLocation: sourceLocation)

@@ -25,8 +25,8 @@ struct HostileServerTests {
             url: url, topics: [.drifts, .events], timeout: 60,
             steps: [Step(name: "sentinel-\(count - 1)", until: { HostileServerTests.sentinels(in: $0).count == count })],
             onAction: { action, state in
-                if case .connectionClosed(let generation, _, _, _) = action, generation == state.connection.generation,
-                    let reason = state.connection.lastCloseReason
+                if case .connectionClosed(let generation, _, _, _) = action, generation == state.servers[0].connection.generation,
+                    let reason = state.servers[0].connection.lastCloseReason
                 {
                     closeReasons.append(reason)
                 }
@@ -51,19 +51,19 @@ struct HostileServerTests {
         let (state, log, _) = try play([.rsvBits, .reservedOpcode, .maskedFrame, .invalidCloseCode])
         #expect(log.filter { $0 == "close 1002" }.count == 4, "the client's close frames: \(log.filter { $0.hasPrefix("close") })")
         #expect(!log.contains { ["close 1005", "close 999", "close 5000", "close 1006", "close 1015", "close 2000"].contains($0) })
-        #expect(state.connection.generation == 5, "one reconnect per violation")
+        #expect(state.servers[0].connection.generation == 5, "one reconnect per violation")
     }
 
     @Test func anOversizedMessageClosesWith1009AndSaysSo() throws {
         let (state, log, reasons) = try play([.oversizedMessage])
         #expect(log.contains("close 1009"))
         #expect(reasons.contains { $0.contains("larger than the client's 8 MiB limit") })
-        #expect(state.connection.generation == 2)
+        #expect(state.servers[0].connection.generation == 2)
     }
 
     @Test func aHostileRefusalIsCleanedAndItsHugeRetryAfterCapped() throws {
         let (state, _, reasons) = try play([.refusedUpgrade], rounds: 2)
-        #expect(state.connection.phase == .open, "the client came back although Retry-After asked for 10^20 seconds")
+        #expect(state.servers[0].connection.phase == .open, "the client came back although Retry-After asked for 10^20 seconds")
         let refusals = reasons.filter { $0.hasPrefix("upgrade refused") }
         #expect(refusals.count == 2)
         // The escape sequences in the reason phrase arrive as visible pictures (␛), never as escapes.
@@ -72,7 +72,7 @@ struct HostileServerTests {
 
     @Test func aPeerThatPingsWithoutReadingIsDroppedNotBuffered() throws {
         let (state, _, reasons) = try play([.pingFloodWithoutReading])
-        #expect(state.connection.generation == 2)
+        #expect(state.servers[0].connection.generation == 2)
         #expect(reasons.contains { $0.contains("outbound queue full while the server kept pinging") })
     }
 
@@ -81,7 +81,7 @@ struct HostileServerTests {
     @Test func anUnrequestedSubprotocolOrExtensionFailsTheConnection() throws {
         let (state, _, reasons) = try play([.unrequestedSubprotocol])
         #expect(reasons.contains { $0.contains(#"server chose the subprotocol "evil.v1", which the client did not ask for"#) }, "\(reasons)")
-        #expect(state.connection.phase == .open, "the next, ordinary upgrade was taken")
+        #expect(state.servers[0].connection.phase == .open, "the next, ordinary upgrade was taken")
     }
 
     /// RFC 6455 §5.5.1 and §8.1: a close reason that is not UTF-8 is failed with 1007, not echoed as 1001 with U+FFFD.
@@ -164,7 +164,7 @@ struct HostileServerTests {
             .fragmented, .largeMessage, .wideText,
         ]
         let (state, _, _) = try play(kinds)
-        #expect(state.connection.generation == 1, "none of these may cost the connection")
+        #expect(state.servers[0].connection.generation == 1, "none of these may cost the connection")
         #expect(state.diagnostics.malformed > 0)
         for seq in state.feed.events.oldestSeq.map({ Array($0..<state.feed.events.nextSeq) }) ?? [] {
             guard let event = state.feed.events[seq] else { continue }

@@ -13,12 +13,12 @@ struct InvestigateLoopbackTests {
         server.generate(400)
         let state = runScenario(
             url: url, topics: [.drifts],
-            steps: [Step(name: "history loaded", until: { $0.rest.historyLoaded == 50 })],
+            steps: [Step(name: "history loaded", until: { $0.servers[0].rest.historyLoaded == 50 })],
             configure: { $0.historyOnStart = 50 })
         let drifts = (0..<state.feed.drifts.nextSeq).compactMap { state.feed.drifts[$0] }
         #expect(drifts.count == 50 && drifts.allSatisfy(\.history))
         #expect(Set(drifts.map { DriftDigest($0) }).count == 50, "no drift twice")
-        #expect(state.rest.historyProblem == nil)
+        #expect(state.servers[0].rest.historyProblem == nil)
     }
 
     @Test func aServerWithoutTheEndpointStaysLiveOnly() throws {
@@ -27,10 +27,10 @@ struct InvestigateLoopbackTests {
         server.setFaults(SimulatorFaults(restMissing: true))
         let state = runScenario(
             url: url, topics: [.drifts],
-            steps: [Step(name: "live drifts and a note", until: { $0.rest.historyProblem != nil && $0.feed.drifts.count >= 3 })],
+            steps: [Step(name: "live drifts and a note", until: { $0.servers[0].rest.historyProblem != nil && $0.feed.drifts.count >= 3 })],
             configure: { $0.historyOnStart = 50 })
-        #expect(state.rest.historyProblem?.contains("404") == true)
-        #expect(state.connection.phase == .open)
+        #expect(state.servers[0].rest.historyProblem?.contains("404") == true)
+        #expect(state.servers[0].connection.phase == .open)
     }
 }
 
@@ -44,13 +44,13 @@ struct ServerConversationLoopbackTests {
         let state = runScenario(
             url: url, topics: [.drifts],
             steps: [
-                Step(name: "subscribed", until: { $0.connection.subscribed }, then: { _ in
+                Step(name: "subscribed", until: { $0.servers[0].connection.subscribed }, then: { _ in
                     [.command(.openPalette)] + "query {\"resource_type\":\"aws_s3_bucket\"}".map { .key(.character($0)) } + [.key(.enter)]
                 }),
-                Step(name: "answered", until: { $0.connection.query?.answer != nil }),
+                Step(name: "answered", until: { $0.servers[0].connection.query?.answer != nil }),
             ])
-        #expect(state.connection.query?.answer == .error("Query not implemented yet"))
-        #expect(state.connection.query?.request == "{\"resource_type\":\"aws_s3_bucket\"}")
+        #expect(state.servers[0].connection.query?.answer == .error("Query not implemented yet"))
+        #expect(state.servers[0].connection.query?.request == "{\"resource_type\":\"aws_s3_bucket\"}")
         #expect(state.diagnostics.errorCount == 0)
         #expect(server.receivedMessages.contains { $0.contains("\"type\":\"query\"") && $0.contains("aws_s3_bucket") })
     }
@@ -62,7 +62,7 @@ struct ServerConversationLoopbackTests {
         let state = runScenario(
             url: url, topics: [.drifts],
             steps: [
-                Step(name: "history", until: { $0.rest.historyLoaded != nil && !$0.feed.drifts.isEmpty }, then: { s in
+                Step(name: "history", until: { $0.servers[0].rest.historyLoaded != nil && !$0.feed.drifts.isEmpty }, then: { s in
                     [.command(.openDetail), .command(.fetchContext)]
                 }),
                 Step(name: "context answered", until: { s in
@@ -87,13 +87,13 @@ struct ServerConversationLoopbackTests {
         let unknown = runScenario(
             url: url, topics: [.drifts],
             steps: [
-                Step(name: "open", until: { $0.connection.subscribed }, then: { _ in
+                Step(name: "open", until: { $0.servers[0].connection.subscribed }, then: { _ in
                     [.command(.openDetail), .command(.fetchContext)]
                 }),
                 Step(name: "404s", until: { $0.ui.detail?.context?.drift == .notFound && $0.ui.detail?.context?.declared == .notFound }),
             ],
             configure: { $0.restEnabled = true }, initial: missing)
-        #expect(unknown.rest.lastError == nil)
+        #expect(unknown.servers[0].rest.lastError == nil)
     }
 
     @Test func theStateSummaryIsReadAndASerialChangeShows() throws {
@@ -102,14 +102,14 @@ struct ServerConversationLoopbackTests {
         let state = runScenario(
             url: url, topics: [.drifts],
             steps: [
-                Step(name: "summary", until: { if case .loaded = $0.rest.terraformState { true } else { false } }, then: { _ in
+                Step(name: "summary", until: { if case .loaded = $0.servers[0].rest.terraformState { true } else { false } }, then: { _ in
                     server.generate(300)
                     return []
                 }),
                 Step(name: "serial change", until: { !$0.feed.stateChanges.isEmpty }),
             ],
             configure: { $0.stateInterval = 0.5 })
-        guard case .loaded(let summary) = state.rest.terraformState else { return }
+        guard case .loaded(let summary) = state.servers[0].rest.terraformState else { return }
         #expect(summary.terraformVersion == "1.9.0")
         let change = try #require(state.feed.stateChanges[state.feed.stateChanges.newestSeq ?? 0])
         let serial = try #require(summary.serial)
@@ -123,8 +123,8 @@ struct ServerConversationLoopbackTests {
         defer { server.stop() }
         let state = runScenario(
             url: url, topics: [.drifts],
-            steps: [Step(name: "no state", until: { $0.rest.terraformState != nil })])
-        #expect(state.rest.terraformState == .notLoaded)
-        #expect(state.diagnostics.errorCount == 0 && state.rest.lastError == nil)
+            steps: [Step(name: "no state", until: { $0.servers[0].rest.terraformState != nil })])
+        #expect(state.servers[0].rest.terraformState == .notLoaded)
+        #expect(state.diagnostics.errorCount == 0 && state.servers[0].rest.lastError == nil)
     }
 }

@@ -86,10 +86,10 @@ struct ProxyTests {
         let settings = try ProxySettings.resolve(explicit: nil, environment: ["http_proxy": Self.proxyURL(proxyPort), "NO_PROXY": "other.example"])
         let state = runScenario(
             url: url, topics: [.drifts],
-            steps: [Step(name: "open, with history over REST", until: { $0.connection.phase == .open && ($0.rest.historyLoaded ?? 0) > 0 })],
+            steps: [Step(name: "open, with history over REST", until: { $0.servers[0].connection.phase == .open && ($0.servers[0].rest.historyLoaded ?? 0) > 0 })],
             configure: { $0.historyOnStart = 10 },
             clientOptions: WebSocketClient.Options(proxy: settings))
-        #expect(state.connection.everOpened)
+        #expect(state.servers[0].connection.everOpened)
         let target = "127.0.0.1:\(try ServerURL(parsing: url).port)"
         #expect(proxy.tunnels.filter { $0 == target }.count >= 2, "the WebSocket and at least one REST call: \(proxy.tunnels)")
     }
@@ -103,9 +103,9 @@ struct ProxyTests {
         let settings = try ProxySettings.resolve(explicit: nil, environment: ["HTTP_PROXY": Self.proxyURL(proxyPort), "NO_PROXY": "localhost,127.0.0.1"])
         let state = runScenario(
             url: url, topics: [.drifts],
-            steps: [Step(name: "open and data", until: { $0.connection.phase == .open && !$0.feed.drifts.isEmpty })],
+            steps: [Step(name: "open and data", until: { $0.servers[0].connection.phase == .open && !$0.feed.drifts.isEmpty })],
             clientOptions: WebSocketClient.Options(proxy: settings))
-        #expect(state.connection.everOpened)
+        #expect(state.servers[0].connection.everOpened)
         #expect(proxy.tunnels.isEmpty, "NO_PROXY names the server: \(proxy.tunnels)")
     }
 
@@ -127,11 +127,11 @@ struct ProxyTests {
         let settings = try ProxySettings.resolve(explicit: nil, environment: ["HTTPS_PROXY": Self.proxyURL(proxyPort)])
         let state = runScenario(
             url: "wss://localhost:\(port)/ws", topics: [.drifts],
-            steps: [Step(name: "open, with history over https", until: { $0.connection.phase == .open && ($0.rest.historyLoaded ?? 0) > 0 })],
+            steps: [Step(name: "open, with history over https", until: { $0.servers[0].connection.phase == .open && ($0.servers[0].rest.historyLoaded ?? 0) > 0 })],
             configure: { $0.historyOnStart = 10 },
             clientOptions: WebSocketClient.Options(
                 headers: [("Authorization", "Bearer \(token)")], tls: TLSOptions(caFile: certificates.path("ca.pem")), proxy: settings))
-        #expect(state.connection.everOpened)
+        #expect(state.servers[0].connection.everOpened)
         #expect(proxy.tunnels.filter { $0 == "localhost:\(port)" }.count >= 2, "\(proxy.tunnels)")
     }
 
@@ -145,20 +145,20 @@ struct ProxyTests {
         let refused = runScenario(
             url: url, topics: [.drifts],
             steps: [
-                Step(name: "stopped by the proxy", until: { if case .stopped(.proxy) = $0.connection.phase { true } else { false } }),
+                Step(name: "stopped by the proxy", until: { if case .stopped(.proxy) = $0.servers[0].connection.phase { true } else { false } }),
                 Step(name: "a while later", until: { $0.now - $0.startedAt >= 1 }),
             ],
             clientOptions: WebSocketClient.Options(proxy: try ProxySettings.resolve(explicit: Self.proxyURL(proxyPort), environment: [:])))
-        guard case .stopped(.proxy(let advice)) = refused.connection.phase else { Issue.record("not stopped"); return }
+        guard case .stopped(.proxy(let advice)) = refused.servers[0].connection.phase else { Issue.record("not stopped"); return }
         #expect(advice.contains("407") && advice.contains("wants credentials") && advice.contains("http://127.0.0.1:\(proxyPort)"), "\(advice)")
-        #expect(refused.connection.generation == 1, "no automatic retries")
+        #expect(refused.servers[0].connection.generation == 1, "no automatic retries")
 
         let withCredentials = try ProxySettings.resolve(explicit: Self.proxyURL(proxyPort, userInfo: "alice:pr0xy-pa%40ss@"), environment: [:])
         let state = runScenario(
             url: url, topics: [.drifts],
-            steps: [Step(name: "open and data", until: { $0.connection.phase == .open && !$0.feed.drifts.isEmpty })],
+            steps: [Step(name: "open and data", until: { $0.servers[0].connection.phase == .open && !$0.feed.drifts.isEmpty })],
             clientOptions: WebSocketClient.Options(proxy: withCredentials))
-        #expect(state.connection.everOpened)
+        #expect(state.servers[0].connection.everOpened)
         #expect(Sanitizer.clean("echo pr0xy-pa@ss", limit: 100) == "echo <redacted>")
     }
 
@@ -169,10 +169,10 @@ struct ProxyTests {
         let settings = try ProxySettings.resolve(explicit: Self.proxyURL(proxyPort), environment: [:])
         let state = runScenario(
             url: "ws://127.0.0.1:9/ws", topics: [.drifts],
-            steps: [Step(name: "second attempt failed", until: { $0.connection.attempt >= 2 })],
+            steps: [Step(name: "second attempt failed", until: { $0.servers[0].connection.attempt >= 2 })],
             configure: { $0.backoff = BackoffPolicy(base: 0.05, cap: 0.1) },
             clientOptions: WebSocketClient.Options(proxy: settings))
-        let reason = state.connection.lastCloseReason ?? ""
+        let reason = state.servers[0].connection.lastCloseReason ?? ""
         #expect(reason.hasPrefix("cannot connect to the proxy http://127.0.0.1:\(proxyPort)"), "\(reason)")
     }
 }

@@ -68,8 +68,8 @@ struct RecordReplayTests {
             url: url, topics: [.drifts, .events], timeout: 60 + seconds,
             steps: [
                 Step(name: "both sentinels", until: { HostileServerTests.sentinels(in: $0).count == 2 }, perform: { _, _ in server.goDown() }),
-                Step(name: "the server is down", until: { $0.connection.phase != .open }, perform: { _, _ in server.comeBack() }),
-                Step(name: "back, with more data", until: { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.feed.drifts.count >= 20 }),
+                Step(name: "the server is down", until: { $0.servers[0].connection.phase != .open }, perform: { _, _ in server.comeBack() }),
+                Step(name: "back, with more data", until: { $0.servers[0].connection.generation >= 2 && $0.servers[0].connection.phase == .open && $0.feed.drifts.count >= 20 }),
                 Step(name: "long enough", until: { $0.now - $0.startedAt >= seconds }),
             ],
             onAction: { action, state in live.observe(action, previous: state.servers.map(\.connection), state: state) },
@@ -260,7 +260,7 @@ struct RecordingCodecTests {
         for line in lines {
             for action in try RecordingCodec.decode(try JSONParser.parse(line.jsonText)).get().actions { _ = Reducer.reduce(&replayed, action) }
         }
-        #expect(replayed.desiredTopics == after.desiredTopics)
+        #expect(replayed.servers[0].desiredTopics == after.servers[0].desiredTopics)
         #expect(replayed.ui.filters[.events]?.text == "sev:high+")
     }
 }
@@ -275,12 +275,12 @@ extension RecordingCodecTests {
              "outbox_limit":-3,"history_on_start":5e9,"max_retries":1e15,"provider":"aws\u0007","credential":"Bearer token from \u202eevil"}}
             """#)
         let state = try RecordingCodec.initialState(header: header).get()
-        let s = state.settings
+        let s = state.servers[0].settings
         #expect(s.historyLimit == 10_000_000 && s.historyOnStart == 100_000 && s.maxRetries == 1_000_000)
         #expect(s.backoff.base == 0.001 && s.backoff.factor == 10 && s.backoff.cap == 86_400 && s.watchdog == 0.001)
         #expect(s.outboxLimit == Settings(url: "x").outboxLimit, "a negative count is no count: the default stays")
         #expect(TerminalSafety.isClean(s.url) && TerminalSafety.isClean(s.provider ?? "") && TerminalSafety.isClean(s.credential ?? ""))
-        #expect(state.desiredTopics == [.drifts] && state.ui.filters.count == 1)
+        #expect(state.servers[0].desiredTopics == [.drifts] && state.ui.filters.count == 1)
     }
 }
 

@@ -40,24 +40,24 @@ struct RecoveryTests {
         var steps: [Step] = []
         var seen = 0
         for round in 1...5 {
-            steps.append(Step(name: "round \(round): receiving", until: { s in s.feed.drifts.count >= seen + 5 && s.rest.openGap == nil }, perform: { s, _ in
+            steps.append(Step(name: "round \(round): receiving", until: { s in s.feed.drifts.count >= seen + 5 && s.servers[0].rest.openGap == nil }, perform: { s, _ in
                 seen = s.feed.drifts.count
                 servers.kill()
             }))
-            steps.append(Step(name: "round \(round): loss noticed", until: { $0.connection.phase != .open }, then: { _ in
+            steps.append(Step(name: "round \(round): loss noticed", until: { $0.servers[0].connection.phase != .open }, then: { _ in
                 // Issued while down: must reach the next server exactly once, after the resubscription.
                 [.command(.send(.query(["round": .number(Double(round)), "n": 1]))), .command(.send(.query(["round": .number(Double(round)), "n": 2])))]
             }))
-            steps.append(Step(name: "round \(round): queued", until: { $0.connection.outbox.count == 2 }, perform: { _, _ in servers.start() }))
+            steps.append(Step(name: "round \(round): queued", until: { $0.servers[0].connection.outbox.count == 2 }, perform: { _, _ in servers.start() }))
             steps.append(Step(name: "round \(round): back and resubscribed") { s in
-                s.connection.phase == .open && s.connection.subscriptions["drift"] == .acknowledged && s.connection.outbox.isEmpty && s.feed.drifts.count > seen
+                s.servers[0].connection.phase == .open && s.servers[0].connection.subscriptions["drift"] == .acknowledged && s.servers[0].connection.outbox.isEmpty && s.feed.drifts.count > seen
             })
         }
-        steps.append(Step(name: "final drifts, last gap backfilled", until: { $0.feed.drifts.count >= seen + 5 && $0.rest.openGap == nil },
+        steps.append(Step(name: "final drifts, last gap backfilled", until: { $0.feed.drifts.count >= seen + 5 && $0.servers[0].rest.openGap == nil },
                           perform: { _, _ in servers.kill() }))
         let state = runScenario(url: url, topics: [.drifts], timeout: 180, steps: steps, configure: Self.quick)
 
-        #expect(state.connection.generation >= 6)
+        #expect(state.servers[0].connection.generation >= 6)
         // Every incarnation after the first got exactly: the subscription, then the two queued queries, in order.
         for (round, log) in servers.logs.dropFirst().enumerated() {
             let n = round + 1
@@ -68,8 +68,8 @@ struct RecoveryTests {
         // No drift twice, though every reconnect backfilled from REST.
         let keys = (state.feed.drifts.oldestSeq!...state.feed.drifts.newestSeq!).map { DriftDigest(state.feed.drifts[$0]!) }
         #expect(Set(keys).count == keys.count)
-        #expect(state.feed.gaps.count == 5, "gaps: \(state.feed.gaps) open: \(String(describing: state.rest.openGap)) restarts: \(state.rest.restartsDetected)")
-        #expect(state.rest.restartsDetected >= 1, "a restarted server's shorter drift list is noticed")
+        #expect(state.feed.gaps.count == 5, "gaps: \(state.feed.gaps) open: \(String(describing: state.servers[0].rest.openGap)) restarts: \(state.servers[0].rest.restartsDetected)")
+        #expect(state.servers[0].rest.restartsDetected >= 1, "a restarted server's shorter drift list is noticed")
     }
 
     @Test func silentButOpenServerIsCaughtByTheWatchdog() throws {
@@ -77,14 +77,14 @@ struct RecoveryTests {
         defer { server.stop() }
         let state = runScenario(url: url, topics: [.drifts], steps: [
             Step(name: "receiving", until: { $0.feed.drifts.count >= 3 }, perform: { _, _ in server.setFaults(SimulatorFaults(silent: true)) }),
-            Step(name: "declared dead", until: { $0.connection.lastCloseReason?.contains("presumed dead") == true },
+            Step(name: "declared dead", until: { $0.servers[0].connection.lastCloseReason?.contains("presumed dead") == true },
                  perform: { _, _ in server.setFaults(SimulatorFaults()) }),
-            Step(name: "reconnected") { $0.connection.generation >= 2 && $0.connection.phase == .open && $0.connection.subscriptions["drift"] == .acknowledged },
+            Step(name: "reconnected") { $0.servers[0].connection.generation >= 2 && $0.servers[0].connection.phase == .open && $0.servers[0].connection.subscriptions["drift"] == .acknowledged },
         ], configure: {
             Self.quick(&$0)
             $0.watchdog = 1
         })
-        #expect(state.connection.phase == .open)
+        #expect(state.servers[0].connection.phase == .open)
     }
 
     @Test func http500OnUpgradeFallsBackToPollingAndReturns() throws {
@@ -94,14 +94,14 @@ struct RecoveryTests {
         var sawPolling = false
         let state = runScenario(url: url, topics: [.drifts], steps: [
             Step(name: "polling after HTTP 500") { s in
-                if s.rest.polling { sawPolling = true }
-                return s.rest.polling && s.connection.lastCloseReason?.contains("HTTP 500") == true
+                if s.servers[0].rest.polling { sawPolling = true }
+                return s.servers[0].rest.polling && s.servers[0].connection.lastCloseReason?.contains("HTTP 500") == true
             },
             Step(name: "drifts arriving through REST", until: { $0.feed.drifts.count >= 5 }, perform: { _, _ in server.setFaults(SimulatorFaults()) }),
-            Step(name: "back on the WebSocket") { s in s.connection.phase == .open && !s.rest.polling && s.connection.subscriptions["drift"] == .acknowledged },
+            Step(name: "back on the WebSocket") { s in s.servers[0].connection.phase == .open && !s.servers[0].rest.polling && s.servers[0].connection.subscriptions["drift"] == .acknowledged },
         ], configure: Self.quick)
         #expect(sawPolling)
-        #expect(state.connection.generation >= 2)
+        #expect(state.servers[0].connection.generation >= 2)
     }
 
     @Test func tooManyRequestsDelaysTheNextAttempt() throws {
@@ -111,7 +111,7 @@ struct RecoveryTests {
         var waited: Double?
         runScenario(url: url, topics: [.drifts], steps: [
             Step(name: "refused with 429") { s in
-                if case .backingOff(let until) = s.connection.phase, s.connection.lastCloseReason?.contains("429") == true {
+                if case .backingOff(let until) = s.servers[0].connection.phase, s.servers[0].connection.lastCloseReason?.contains("429") == true {
                     waited = until - s.now
                     return true
                 }
@@ -126,12 +126,12 @@ struct RecoveryTests {
         defer { server.stop() }
         server.setFaults(SimulatorFaults(refuseUpgrade: 401))
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "stopped") { if case .stopped = $0.connection.phase { true } else { false } },
+            Step(name: "stopped") { if case .stopped = $0.servers[0].connection.phase { true } else { false } },
             Step(name: "a while later, still stopped") { $0.now - $0.startedAt >= 1.5 },
         ], configure: Self.quick)
-        guard case .stopped(let why) = state.connection.phase else { Issue.record("not stopped"); return }
+        guard case .stopped(let why) = state.servers[0].connection.phase else { Issue.record("not stopped"); return }
         #expect(why == .unauthorized(credential: nil))
-        #expect(state.connection.generation == 1, "no automatic retries after 401")
+        #expect(state.servers[0].connection.generation == 1, "no automatic retries after 401")
     }
 
     @Test func aStalledHandshakeTimesOutAndIsRetried() throws {
@@ -139,11 +139,11 @@ struct RecoveryTests {
         defer { server.stop() }
         server.setFaults(SimulatorFaults(stallHandshake: true))
         let state = runScenario(url: url, topics: [.drifts], steps: [
-            Step(name: "handshake timed out", until: { $0.connection.lastCloseReason?.contains("no WebSocket handshake within") == true },
+            Step(name: "handshake timed out", until: { $0.servers[0].connection.lastCloseReason?.contains("no WebSocket handshake within") == true },
                  perform: { _, _ in server.setFaults(SimulatorFaults()) }),
-            Step(name: "connected once the server answers") { $0.connection.phase == .open && $0.connection.subscriptions["drift"] == .acknowledged },
+            Step(name: "connected once the server answers") { $0.servers[0].connection.phase == .open && $0.servers[0].connection.subscriptions["drift"] == .acknowledged },
         ], configure: Self.quick, clientOptions: WebSocketClient.Options(handshakeTimeout: 0.5))
-        #expect(state.connection.generation >= 2)
+        #expect(state.servers[0].connection.generation >= 2)
     }
 
     @Test(arguments: [UInt16(1000), 1001, 1011, 1012, 1013])
@@ -152,9 +152,9 @@ struct RecoveryTests {
         defer { server.stop() }
         let state = runScenario(url: url, topics: [.drifts], steps: [
             Step(name: "receiving", until: { $0.feed.drifts.count >= 2 }, perform: { _, _ in server.closeConnections(code: code, reason: "bye") }),
-            Step(name: "close seen") { $0.connection.lastCloseReason?.contains("server closed (\(code)") == true },
-            Step(name: "reconnected") { $0.connection.generation >= 2 && $0.connection.phase == .open },
+            Step(name: "close seen") { $0.servers[0].connection.lastCloseReason?.contains("server closed (\(code)") == true },
+            Step(name: "reconnected") { $0.servers[0].connection.generation >= 2 && $0.servers[0].connection.phase == .open },
         ], configure: Self.quick)
-        #expect(state.connection.lastCloseReason?.contains("bye") == true)
+        #expect(state.servers[0].connection.lastCloseReason?.contains("bye") == true)
     }
 }

@@ -87,7 +87,7 @@ struct TLSTests {
     }
 
     static func stopped(_ state: State) -> String? {
-        if case .stopped(.certificate(let advice)) = state.connection.phase { return advice }
+        if case .stopped(.certificate(let advice)) = state.servers[0].connection.phase { return advice }
         return nil
     }
 
@@ -98,10 +98,10 @@ struct TLSTests {
         for host in ["localhost", "127.0.0.1"] {  // a host name, and an IP address checked against the IP SAN
             let state = runScenario(
                 url: "wss://\(host):\(port)/ws", topics: [.drifts],
-                steps: [Step(name: "open, with history over https", until: { $0.connection.phase == .open && ($0.rest.historyLoaded ?? 0) > 0 })],
+                steps: [Step(name: "open, with history over https", until: { $0.servers[0].connection.phase == .open && ($0.servers[0].rest.historyLoaded ?? 0) > 0 })],
                 configure: { $0.historyOnStart = 10 },
                 clientOptions: WebSocketClient.Options(tls: TLSOptions(caFile: certificates.path("ca.pem"))))
-            #expect(state.rest.historyProblem == nil, "\(host)")
+            #expect(state.servers[0].rest.historyProblem == nil, "\(host)")
         }
     }
 
@@ -130,7 +130,7 @@ struct TLSTests {
         let advice = try #require(Self.stopped(state))
         #expect(advice.contains(reason), "\(advice)")
         #expect(!advice.contains(".cc:") && !advice.contains("NIOSSL") && !advice.contains("/work/"), "no library dump: \(advice)")
-        #expect(state.connection.generation == 1, "no automatic retries")
+        #expect(state.servers[0].connection.generation == 1, "no automatic retries")
         // REST rides the same TLS settings: its failure gives the same reason.
         let rest = (0..<state.diagnostics.problems.nextSeq).compactMap { state.diagnostics.problems[$0] }.filter { $0.source == .rest }
         #expect(!rest.isEmpty && rest.allSatisfy { $0.message.contains(reason) }, "\(rest.map(\.message))")
@@ -151,16 +151,16 @@ struct TLSTests {
             caFile: certificates.path("ca.pem"), clientCertificate: certificates.path("client.pem"), clientKey: certificates.path("client.key"))
         let state = runScenario(
             url: "wss://localhost:\(port)/ws", topics: [.drifts],
-            steps: [Step(name: "open with data", until: { $0.connection.phase == .open && $0.feed.drifts.count > 0 })],
+            steps: [Step(name: "open with data", until: { $0.servers[0].connection.phase == .open && $0.feed.drifts.count > 0 })],
             clientOptions: WebSocketClient.Options(tls: withCertificate))
-        #expect(state.connection.everOpened)
+        #expect(state.servers[0].connection.everOpened)
         // Without one, the server ends the handshake; the client says so and does not claim the link is up.
         let refused = runScenario(
             url: "wss://localhost:\(port)/ws", topics: [.drifts],
-            steps: [Step(name: "refused", until: { $0.connection.attempt >= 1 && $0.connection.lastCloseReason != nil })],
+            steps: [Step(name: "refused", until: { $0.servers[0].connection.attempt >= 1 && $0.servers[0].connection.lastCloseReason != nil })],
             clientOptions: WebSocketClient.Options(tls: TLSOptions(caFile: certificates.path("ca.pem"))))
-        #expect(!refused.connection.everOpened)
-        let reason = refused.connection.lastCloseReason ?? ""
+        #expect(!refused.servers[0].connection.everOpened)
+        let reason = refused.servers[0].connection.lastCloseReason ?? ""
         #expect(reason.hasPrefix("the server wants a client certificate: give --client-cert and --client-key"), "\(reason)")
         #expect(!reason.contains(".cc:") && !reason.contains("/work/"), "no library dump: \(reason)")
     }
@@ -171,9 +171,9 @@ struct TLSTests {
         defer { server.stop() }
         let state = runScenario(
             url: "wss://localhost:\(port)/ws", topics: [.drifts],
-            steps: [Step(name: "open and data", until: { $0.connection.phase == .open && $0.feed.drifts.count > 0 })],
+            steps: [Step(name: "open and data", until: { $0.servers[0].connection.phase == .open && $0.feed.drifts.count > 0 })],
             configure: { $0.tlsUnverified = true },
             clientOptions: WebSocketClient.Options(tls: TLSOptions(insecure: true)))
-        #expect(state.settings.tlsUnverified)
+        #expect(state.servers[0].settings.tlsUnverified)
     }
 }

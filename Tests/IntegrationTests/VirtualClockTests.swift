@@ -75,7 +75,7 @@ struct VirtualClockTests {
         let inbox = Inbox()
         let connection = ScriptedConnection(inbox: inbox, clock: clock, upgrade: upgrade)
         var state = State(settings: Settings(url: "ws://scripted/ws"), topics: [.drifts])
-        settings(&state.settings)
+        settings(&state.servers[0].settings)
         let runtime = Runtime(state: state, source: inbox, connection: connection, frontend: UntilFrontend(clock: clock, done: { until(connection) }), clock: clock)
         runtime.run()
         return connection

@@ -92,7 +92,7 @@ struct TLSMarkerTests {
     /// `--insecure` is said on screen for as long as it runs, in the alarm role.
     @Test func anUnverifiedLinkIsMarkedInTheStatusBar() {
         var state = DashboardSnapshotTests.knownState()
-        state.settings.tlsUnverified = true
+        state.servers[0].settings.tlsUnverified = true
         let canvas = Dashboard.render(state, size: Size(width: 100, height: 30))
         #expect(canvas.row(29).contains("TLS NOT VERIFIED"))
         #expect(Wording.stopReason(.certificate("give its CA with --ca-file"), retryKey: true) == "TLS: give its CA with --ca-file; press r to retry")

@@ -294,7 +294,7 @@ struct DiagnosticsSnapshotTests {
         _ = Reducer.reduce(&state, .configurationProblems(["config.yaml:3: histroy: unknown setting; ignored"]))
         _ = Reducer.reduce(&state, .restResponse(.stats, .failure(status: 502, message: "Bad Gateway"), at: at))
         let expired = "the server's certificate expired on 2021-01-01T00:00:00Z: it must be renewed on the server (or use --insecure for a test)"
-        _ = Reducer.reduce(&state, .connectionClosed(generation: state.connection.generation, Disconnection(expired, certificateRejected: true), at: at, jitter: 0))
+        _ = Reducer.reduce(&state, .connectionClosed(generation: state.servers[0].connection.generation, Disconnection(expired, certificateRejected: true), at: at, jitter: 0))
         _ = Reducer.reduce(&state, .key(.character("!")))
         let canvas = Dashboard.render(state, size: size)
         let text = canvas.text

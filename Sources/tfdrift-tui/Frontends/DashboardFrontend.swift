@@ -160,7 +160,7 @@ final class DashboardFrontend: Frontend {
     /// `tfdrift-tui - OPEN - 3 critical`: a tmux status line or window list shows trouble without the screen.
     static func title(_ state: State) -> String {
         let critical = state.feed.stats.severityCounts[.critical] ?? 0
-        var phase = state.connection.phase.label.uppercased()
+        var phase = state.servers[0].connection.phase.label.uppercased()
         if state.isMultiServer {
             phase = "\(state.servers.filter { $0.connection.phase == .open }.count)/\(state.servers.count) OPEN"
         }
