@@ -59,7 +59,8 @@ enum RestSync {
                 if state.rest.cursor == nil, state.settings.historyOnStart > 0 { state.rest.historyProblem = state.rest.lastError }
                 closeGap(&state, at: at)
                 // Undecided without the list: shown, since a drift shown twice is better than one lost.
-                return releaseHeld(&state, at: at)
+                releaseHeld(&state)
+                return []
             case .history:
                 // No history, but nothing else lost: the dashboard stays live-only and says so.
                 state.rest.driftsInFlight = false
@@ -165,7 +166,8 @@ enum RestSync {
             let why = problems.first ?? (data["total"] == nil ? "no total" : "no data list")
             malformed(&state, "/api/v1/drifts: \(why)")
             closeGap(&state, at: at)
-            return releaseHeld(&state, at: at)
+            releaseHeld(&state)
+            return []
         }
         guard let first = firstIndex(page: page, limit: limit) else {
             malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
@@ -206,14 +208,14 @@ enum RestSync {
             state.rest.anchor = nil
             // Live drifts of earlier sockets were entries of the list the restart lost.
             state.server.reconciler.forgetBefore(generation: state.connection.generation)
-            return releaseHeld(&state, at: at) + requestDrifts(&state)
+            releaseHeld(&state)
+            return requestDrifts(&state)
         }
         // Drifts switched off by the operator stay off, whichever way they would arrive; the cursor still moves.
         // Entries past the cursor are new by position: each is either a live drift already shown (merged,
         // counted) or one the client missed (shown as backfilled). Content alone never hides one.
         let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
         var shown: [DriftDigest] = []
-        var effects: [Effect] = []
         for (offset, item) in items.enumerated() where wanted && first + offset >= cursor {
             var drift = Ingest.restDrift(item, receivedAt: at)
             drift.backfilled = true
@@ -241,21 +243,19 @@ enum RestSync {
             state.rest.anchor = DriftDigest(Ingest.drift(items[reached - 1 - first], receivedAt: at, time: nil))
         }
         if reached < total, !items.isEmpty {
-            return effects + requestDrifts(&state)
+            return requestDrifts(&state)
         }
         closeGap(&state, at: at)
         // The whole list past the cursor was read: held drifts not in it lay before the cursor, already shown.
         if !state.rest.heldLive.isEmpty { state.count(.mergedLive, state.rest.heldLive.count) }
         state.rest.heldLive.removeAll()
-        return effects
+        return []
     }
 
     /// Shows the held live drifts when the list cannot decide (a failed or unbelievable read, a restart).
-    static func releaseHeld(_ state: inout ServerScope, at: Double) -> [Effect] {
-        var effects: [Effect] = []
+    static func releaseHeld(_ state: inout ServerScope) {
         for drift in state.rest.heldLive { state.output(.drift(drift)) }
         state.rest.heldLive.removeAll()
-        return effects
     }
 
     /// A body that parsed but cannot be believed: reported, and the sync carries on with the next round.

@@ -75,6 +75,9 @@ struct ServerScope {
     let nextDriftSeq: Int
     var outputs: [ServerOutput] = []
 
+    /// What stands in the caller's place while a slice is reduced (holds no buffers).
+    static let placeholder = ServerState(settings: Settings(url: ""), topics: [])
+
     init(_ server: ServerState, _ context: ServerContext) {
         self.server = server
         now = context.now
@@ -127,9 +130,12 @@ struct ServerScope {
 /// `Scope`/`forEach`. The root runs it with the server's index and applies the outputs with that index.
 public enum ServerReducer {
     public static func reduce(_ server: inout ServerState, _ action: ServerAction, _ context: ServerContext) -> ServerStep {
-        var scope = ServerScope(server, context)
+        // The slice is moved in and back, not copied: a copy would share its buffers (the drifts waiting to be
+        // placed, the outbox) with the caller's, and the first write would copy them whole on every action.
+        var scope = ServerScope(ServerScope.placeholder, context)
+        swap(&scope.server, &server)
         let effects = reduce(&scope, action)
-        server = scope.server
+        swap(&scope.server, &server)
         return ServerStep(effects: effects, outputs: scope.outputs)
     }
 
