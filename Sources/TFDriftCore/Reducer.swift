@@ -91,9 +91,12 @@ public enum Reducer {
     /// Runs server `index`'s reducer and applies its outputs; with several servers its effects are addressed.
     static func run(_ state: inout State, server index: Int, _ action: ServerAction) -> [Effect] {
         let context = ServerContext(now: state.now, quitting: state.quitting, nextDriftSeq: state.feed.drifts.nextSeq)
-        let step = ServerReducer.reduce(&state.servers[index], action, context)
+        var step = ServerReducer.reduce(&state.servers[index], action, context)
         var effects = state.isMultiServer ? step.effects.map { $0.addressed(to: index) } : step.effects
-        for output in step.outputs { effects += apply(output, from: index, to: &state) }
+        // Taken out of the step so each record moves into its history without a copy of its strings.
+        let outputs = step.outputs
+        step.outputs = []
+        for output in outputs { effects += apply(output, from: index, to: &state) }
         return effects
     }
 

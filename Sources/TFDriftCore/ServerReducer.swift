@@ -183,8 +183,8 @@ public enum ServerReducer {
             state.connection.lastFrameAt = at
             ConnectionReducer.markHealthy(&state, at: at)
             var effects: [Effect] = []
+            state.count(.messagesReceived, items.count)
             for item in items {
-                state.count(.messagesReceived)
                 switch item {
                 case .control(let reply): effects += ConnectionReducer.apply(reply, to: &state)
                 case .unknown(let type): ConnectionReducer.unknownMessage(type, &state)
