@@ -473,14 +473,17 @@ struct Painter {
         return topics.map { $0.rawValue + topicMark(server, $0, glyphs: glyphs) }.joined(separator: " ")
     }
 
-    /// With several servers and none chosen: `all: drifts✓ events…`, each topic marked as the least settled of
-    /// the servers that want it, so one server's marks are never shown as if they were everyone's.
+    /// With several servers and none chosen: `all: drifts✓1/2 events✓ state…`, each topic with how many of the
+    /// servers that want it acknowledged it (else the least settled mark), so one server's marks are never shown
+    /// as if they were everyone's.
     static func topicSummaryOfAll(_ state: State, glyphs: Glyphs) -> String {
         let topics = state.servers.reduce(into: Set<Topic>()) { $0.formUnion($1.desiredTopics) }.sorted()
         if topics.isEmpty { return "all: no topics" }
         let order = [glyphs.check, glyphs.ellipsisBar + "local", glyphs.pending, glyphs.ellipsisBar]
         return "all: " + topics.map { topic -> String in
             let marks = state.servers.filter { $0.desiredTopics.contains(topic) }.map { topicMark($0, topic, glyphs: glyphs) }
+            let acked = marks.filter { $0 == glyphs.check }.count
+            if acked > 0, acked < marks.count { return topic.rawValue + glyphs.check + "\(acked)/\(marks.count)" }
             let worst = marks.max { (order.firstIndex(of: $0) ?? 0) < (order.firstIndex(of: $1) ?? 0) } ?? glyphs.ellipsisBar
             return topic.rawValue + worst
         }.joined(separator: " ")
