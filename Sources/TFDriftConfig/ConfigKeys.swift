@@ -156,6 +156,7 @@ extension ConfigKey {
         ConfigKey("history-on-start", .int(0...100_000), .int(500), "drifts loaded from /api/v1/drifts at start"),
         ConfigKey("max-retries", .int(0...1_000_000), nil, "stop reconnecting after this many failed attempts"),
         ConfigKey("watchdog", .seconds(1...86_400), .seconds(65), "silence before the link is declared dead"),
+        ConfigKey("health-interval", .seconds(1...3_600), .seconds(30), "how often the server's readiness (/health) is read"),
         ConfigKey("backoff-max", .seconds(0.01...86_400), .seconds(30), "longest wait between reconnect attempts"),
         ConfigKey("max-retry-after", .seconds(0...86_400), .seconds(3600), "longest Retry-After honoured"),
         ConfigKey("no-rest", .bool, .bool(false), "WebSocket only: no REST backfill, stats or polling"),

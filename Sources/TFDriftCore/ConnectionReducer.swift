@@ -222,6 +222,13 @@ enum ConnectionReducer {
             state.rest.lastStateRequest = at
             effects.append(.fetch(.terraformState))
         }
+        // Readiness while the server can be read at all (open, or polled): a blind server looks like a quiet one.
+        if state.settings.restEnabled, c.phase == .open || state.rest.polling,
+            at - (state.rest.lastHealthRequest ?? -.infinity) >= state.settings.healthInterval
+        {
+            state.rest.lastHealthRequest = at
+            effects.append(.fetch(.health))
+        }
         if state.settings.restEnabled, at - (state.rest.lastStatsRequest ?? -.infinity) >= state.settings.statsInterval {
             state.rest.lastStatsRequest = at
             effects.append(.fetch(.stats))

@@ -33,8 +33,9 @@ public struct DriftDigest: Hashable, Sendable {
 ///   entry whose digest is among the first `lookahead` unplaced ones is that live drift (merged), anything else
 ///   is a detection the client missed (shown). A server restart forgets the list, so live drifts of earlier
 ///   sockets can no longer be placed and are dropped from `unplaced`.
-/// - A live drift that arrives after the read that listed it (its frame was still on the way) looks like one of the
-///   newest `lookahead` entries of the last read, within `overlapSeconds`; so does the same change made again
+/// - A live drift that arrives after the read that listed it (its frame was still on the way: a message of the real
+///   server holds up to 256 of them, and one is decoded before it is handed on) looks like an entry the last read
+///   showed, within `overlapSeconds`; so does the same change made again
 ///   right after the read. Content cannot tell them apart, position can: such a drift is held (`doubtful`) while
 ///   the list past the cursor is read. Found there, it is new and shown; not found, its entry lay before the
 ///   cursor and was shown already (merged).
@@ -42,6 +43,8 @@ public struct DriftDigest: Hashable, Sendable {
 public struct DriftReconciler: Sendable, Equatable {
     public static let lookahead = 16
     public static let overlapSeconds = 10.0
+    /// Entries of the last read a late frame may still duplicate: more than a few messages of the real server.
+    public static let lateEntries = 4_096
 
     struct Unplaced: Sendable, Equatable {
         var key: DriftDigest
@@ -58,8 +61,10 @@ public struct DriftReconciler: Sendable, Equatable {
     public private(set) var forgotten = 0
     /// Live drifts tracked so far: a mark for `settle(before:)`.
     public private(set) var arrivals = 0
-    /// The newest entries the last list read showed, each matchable once by a late live drift until `lateUntil`.
-    private var late: [DriftDigest] = []
+    /// The newest entries the last list read showed (a count per digest), each matchable once by a late live drift
+    /// until `lateUntil`.
+    private var late: [DriftDigest: Int] = [:]
+    private var lateCount = 0
     private var lateUntil = -Double.infinity
 
     public init(capacity: Int) { self.capacity = max(1, capacity) }
@@ -79,8 +84,8 @@ public struct DriftReconciler: Sendable, Equatable {
     /// A live drift. `tracking` is false without REST (no list to place it in: always new).
     public mutating func live(_ key: DriftDigest, generation: Int, at: Double, tracking: Bool) -> LiveVerdict {
         guard tracking else { return .new }
-        if at <= lateUntil, let index = late.firstIndex(of: key) {
-            late.remove(at: index)
+        if at <= lateUntil, let count = late[key] {
+            late[key] = count > 1 ? count - 1 : nil
             return .doubtful
         }
         if unplacedCount >= capacity {
@@ -114,7 +119,13 @@ public struct DriftReconciler: Sendable, Equatable {
 
     /// A read ended; `shown` are the entries it showed, oldest first: the newest of them may still come live.
     public mutating func readEnded(shown: [DriftDigest], at: Double) {
-        late = Array(shown.suffix(DriftReconciler.lookahead))
+        // The pages of one read (and reads close together) add up: a late frame can belong to any of them.
+        if at > lateUntil || lateCount + shown.count > DriftReconciler.lateEntries {
+            late = [:]
+            lateCount = 0
+        }
+        for key in shown.suffix(DriftReconciler.lateEntries) { late[key, default: 0] += 1 }
+        lateCount += min(shown.count, DriftReconciler.lateEntries)
         lateUntil = at + DriftReconciler.overlapSeconds
     }
 
@@ -129,6 +140,7 @@ public struct DriftReconciler: Sendable, Equatable {
     public mutating func forgetBefore(generation: Int) {
         unplaced = unplaced[head...].filter { $0.generation >= generation }
         head = 0
-        late = []
+        late = [:]
+        lateCount = 0
     }
 }

@@ -22,6 +22,8 @@ enum RestSync {
     static func requestDrifts(_ state: inout ServerScope) -> [Effect] {
         guard state.settings.restEnabled, !state.rest.driftsInFlight else { return [] }
         state.rest.driftsInFlight = true
+        // Live drifts that came before this request are in the list the server will answer from.
+        state.rest.readMark = state.server.reconciler.arrivals
         guard let cursor = state.rest.cursor else {
             // First contact: only learn the total; what happened before we started is history, not a gap.
             return [.fetch(.drifts(page: 1, limit: 1))]
@@ -46,6 +48,11 @@ enum RestSync {
             return []
         default:
             break
+        }
+        if case .health = request, case .failure(let status, _) = outcome, status == 404 {
+            // A server without the endpoint: readiness unknown, said once, not an error.
+            state.rest.readiness = .unknown
+            return []
         }
         guard case .body(let body) = outcome else {
             if case .failure(let status, let message) = outcome {
@@ -78,6 +85,7 @@ enum RestSync {
         switch request {
         case .health:
             if let version = data["version"]?.stringValue { state.rest.serverVersion = Sanitizer.clean(version, limit: 40) }
+            applyReadiness(&state, data, at: at)
             return []
         case .stats:
             applyStats(&state, data)
@@ -146,6 +154,39 @@ enum RestSync {
 
     static func show(_ number: Int?) -> String { number.map(String.init) ?? "?" }
 
+    /// Checks kept from one `/health` answer; the rest is not the server's to grow.
+    static let maximumChecks = 16
+
+    /// `/health`'s `status` and `checks`: degraded (since the first answer that said so) or ready; no checks and no
+    /// status is a server that reports no readiness. A change is noted in the problem log (and so in `tail`).
+    static func applyReadiness(_ state: inout ServerScope, _ data: JSONValue, at: Double) {
+        let status = data["status"]?.stringValue.map { Sanitizer.clean($0, limit: 40).lowercased() }
+        let checks = (data["checks"]?.objectValue?.pairs ?? []).prefix(maximumChecks).map { pair in
+            ReadinessCheck(name: Sanitizer.clean(pair.key, limit: 40), value: Ingest.text(pair.value, limit: 40))
+        }
+        let before = state.rest.readiness
+        let next: Readiness
+        if status == nil && checks.isEmpty {
+            next = .unknown
+        } else if status == "degraded" || checks.contains(where: { !$0.ok }) {
+            if case .degraded(_, let since) = before { next = .degraded(checks: checks, since: since) } else { next = .degraded(checks: checks, since: at) }
+        } else {
+            next = .ready(checks: checks)
+        }
+        state.rest.readiness = next
+        switch (before, next) {
+        case (.degraded, .degraded), (.ready, .ready), (.notAsked, .ready), (.unknown, .unknown), (.notAsked, .unknown):
+            break
+        case (_, .degraded):
+            let failing = next.failing.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+            state.note(.server, "server blind: \(failing.isEmpty ? "status degraded" : failing) (runtime events cannot arrive)")
+        case (.degraded, _):
+            state.log(.server, "server sees again: readiness \(status ?? "ok")")
+        default:
+            break
+        }
+    }
+
     static func applyStats(_ state: inout ServerScope, _ data: JSONValue) {
         var server = Ingest.stats(from: data)
         for problem in server.problems { malformed(&state, "/api/v1/stats: \(problem)") }
@@ -179,8 +220,9 @@ enum RestSync {
         guard let cursor = state.rest.cursor else {
             state.rest.cursor = total
             closeGap(&state, at: at)
-            // Live drifts so far lie before the cursor: history may meet them, then they are settled.
-            let mark = state.server.reconciler.arrivals
+            // Live drifts that came before the request lie before the cursor: history may meet them, then they are
+            // settled. Those that came after it may lie either side, and stay for the next read to place.
+            let mark = state.rest.readMark ?? state.server.reconciler.arrivals
             // History on start: the last drifts of the list, as history; the last of them anchors the cursor.
             let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
             if state.settings.historyOnStart > 0, total > 0, wanted {
@@ -246,7 +288,9 @@ enum RestSync {
             return requestDrifts(&state)
         }
         closeGap(&state, at: at)
-        // The whole list past the cursor was read: held drifts not in it lay before the cursor, already shown.
+        // The whole list past the cursor was read. Live drifts that came before the request and were not met lie
+        // before the cursor (placed earlier), and so do held ones not in it: already shown.
+        if let mark = state.rest.readMark { state.server.reconciler.settle(before: mark) }
         if !state.rest.heldLive.isEmpty { state.count(.mergedLive, state.rest.heldLive.count) }
         state.rest.heldLive.removeAll()
         return []

@@ -159,7 +159,10 @@ public enum ServerReducer {
             state.rest.polling = false
             if state.rest.openGap != nil { state.rest.openGap?.end = at }
             var effects: [Effect] = [.schedule(after: state.settings.welcomeTimeout, .welcomeTimedOut(generation: generation))]
-            if state.settings.restEnabled { effects.append(.fetch(.health)) }
+            if state.settings.restEnabled {
+                state.rest.lastHealthRequest = at
+                effects.append(.fetch(.health))
+            }
             return effects
 
         case .closed(let generation, let disconnection, let at, let jitter):

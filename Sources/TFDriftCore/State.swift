@@ -335,6 +335,8 @@ public struct Settings: Sendable, Equatable {
     public var tlsUnverified = false
     /// Period of the Terraform state summary read (`/api/v1/state`).
     public var stateInterval: Double = 30
+    /// Period of the readiness read (`/health`).
+    public var healthInterval: Double = 30
 
     public init(
         url: String, historyLimit: Int = 10_000, backoff: BackoffPolicy = BackoffPolicy(), maxRetries: Int? = nil,
@@ -392,12 +394,52 @@ public struct OpenGap: Sendable, Equatable {
     }
 }
 
+/// What a server says about its own sight (`/health`): the link can be open while the server is blind (its Falco
+/// subscription down), and a quiet screen must not look like a quiet world.
+public enum Readiness: Sendable, Equatable {
+    /// Not asked yet.
+    case notAsked
+    /// The server reports no readiness (an older version, `/health` 404, no `checks`): shown once as unknown.
+    case unknown
+    case ready(checks: [ReadinessCheck])
+    /// Some check failed (`status: degraded`), since the first answer that said so.
+    case degraded(checks: [ReadinessCheck], since: Double)
+
+    /// The server says it cannot see (its status is degraded or a check failed).
+    public var isBlind: Bool {
+        if case .degraded = self { return true }
+        return false
+    }
+
+    public var failing: [ReadinessCheck] {
+        if case .degraded(let checks, _) = self { return checks.filter { !$0.ok } }
+        return []
+    }
+}
+
+/// One check of `/health`, as the server named it (cleaned, capped): `falco: disconnected`.
+public struct ReadinessCheck: Sendable, Equatable {
+    public var name: String
+    public var value: String
+    /// `connected`, `ok` and `disabled` are fine; anything else is a problem the server reports.
+    public var ok: Bool
+
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+        ok = ["connected", "ok", "disabled", "healthy", "up"].contains(value.lowercased())
+    }
+}
+
 /// What the client knows from and about the REST side.
 public struct RestState: Sendable, Equatable {
     /// Polling `/drifts` and `/stats` because the WebSocket endpoint is unavailable (HTTP 404/500 on upgrade).
     public var polling = false
     /// Some REST call got a body: the server could be read, over the WebSocket or not.
     public var everAnswered = false
+    /// The server's readiness (`/health`), read on open, every `healthInterval` and while polling.
+    public var readiness = Readiness.notAsked
+    public var lastHealthRequest: Double?
     /// Server drifts (by their index in `/api/v1/drifts`) accounted for; nil until first learned.
     public var cursor: Int?
     /// Key of the drift at index `cursor - 1`: if a later read finds another drift there, the list was replaced
@@ -427,6 +469,8 @@ public struct RestState: Sendable, Equatable {
     /// The reconciler's arrival count when the list was first read: live drifts before it lie before the cursor
     /// once history (if any) has had its chance to meet them.
     public var firstReadMark: Int?
+    /// The reconciler's arrival count when the last `/api/v1/drifts` read was asked for.
+    public var readMark: Int?
 
     public init() {}
 }

@@ -116,6 +116,11 @@ public final class DemoServer: Sendable {
     /// Drifts in the server's list (`total` of `/api/v1/drifts`).
     public var driftCount: Int { (try? hub.loop.submit { [hub] in hub.drifts.count }.wait()) ?? 0 }
 
+    /// Falco's subscription on the server goes down (`/health` degraded) or comes back.
+    public func setFalcoConnected(_ connected: Bool) {
+        try? hub.loop.submit { [hub] in hub.faults.falcoDisconnected = !connected }.wait()
+    }
+
     public func dropConnections() {
         try? hub.loop.submit { [hub] in hub.dropAll() }.wait()
     }
@@ -211,7 +216,11 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         case _ where hub.faults.restMissing && path.hasPrefix("/api/"):
             send(context, status: .notFound, body: "404 page not found\n", contentType: "text/plain")
         case "/health", "/api/v1/health":
-            send(context, status: .ok, body: hub.healthJSON())
+            if let body = hub.healthJSON() {
+                send(context, status: .ok, body: body)
+            } else {
+                send(context, status: .notFound, body: "404 page not found\n", contentType: "text/plain")
+            }
         case "/api/v1/stats" where hub.hostile?.restOverrides.isEmpty == false,
             "/api/v1/drifts" where hub.hostile?.restOverrides.isEmpty == false:
             let answer = hub.hostile!.restOverrides.removeFirst()

@@ -59,6 +59,7 @@ final class Hub: @unchecked Sendable {
     private var tickTask: RepeatedTask?
     private var housekeepingTask: RepeatedTask?
     private var restartTask: RepeatedTask?
+    private var falcoTask: RepeatedTask?
     /// Restarts made by `restartEvery`.
     var restarts = 0
 
@@ -80,6 +81,13 @@ final class Hub: @unchecked Sendable {
         }
         housekeepingTask = loop.scheduleRepeatedTask(initialDelay: .milliseconds(250), delay: .milliseconds(250)) { [self] _ in
             housekeeping()
+        }
+        if let every = options.falcoFlapEvery, every > 0 {
+            // Falco's subscription drops and comes back on a schedule: `/health` says so, the link stays up.
+            let period = TimeAmount.nanoseconds(Int64(min(every, 86_400) * 1e9))
+            falcoTask = loop.scheduleRepeatedTask(initialDelay: period, delay: period) { [self] _ in
+                faults.falcoDisconnected.toggle()
+            }
         }
         if let every = options.restartEvery, every > 0 {
             let period = TimeAmount.nanoseconds(Int64(min(every, 86_400) * 1e9))
@@ -112,6 +120,7 @@ final class Hub: @unchecked Sendable {
         tickTask?.cancel()
         housekeepingTask?.cancel()
         restartTask?.cancel()
+        falcoTask?.cancel()
         for promise in stalled { promise.succeed(nil) }
         stalled.removeAll()
         for client in clients.values { client.channel.close(promise: nil) }
@@ -472,7 +481,11 @@ final class Hub: @unchecked Sendable {
         return headers["Authorization"].contains("Bearer \(token)") || headers["X-API-Key"].contains(token)
     }
 
-    func healthJSON() -> String {
-        "{\"success\":true,\"data\":{\"status\":\"ok\",\"version\":\"0.14.0-sim\",\"timestamp\":\"\(timestamp())\",\"checks\":{\"falco\":\"connected\"}}}\n"
+    /// As the real server answers: `degraded` with `falco: disconnected` while its Falco subscription is down
+    /// (HTTP 200 all the same); nil for a server without readiness (404).
+    func healthJSON() -> String? {
+        if faults.healthMissing { return nil }
+        let (status, falco) = faults.falcoDisconnected ? ("degraded", "disconnected") : ("ok", "connected")
+        return "{\"success\":true,\"data\":{\"status\":\"\(status)\",\"version\":\"0.14.0-sim\",\"timestamp\":\"\(timestamp())\",\"checks\":{\"falco\":\"\(falco)\"}}}\n"
     }
 }

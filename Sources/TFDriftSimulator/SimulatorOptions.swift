@@ -38,6 +38,9 @@ public struct SimulatorOptions: Sendable {
     /// Terraform state, unchanged until the next apply, and its inner timestamp is empty. Each repeat is its own
     /// entry of the REST list too.
     public var driftRepeats = 0.0
+    /// Falco's subscription goes down and comes back this often (seconds): `/health` flips between `degraded`
+    /// and `ok` while the WebSocket stays open.
+    public var falcoFlapEvery: Double?
     /// Restart in place this often (seconds): every client dropped without a close frame, everything forgotten,
     /// new connections taken at once — a server in a crash loop, on its own schedule.
     public var restartEvery: Double?
@@ -76,6 +79,10 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var restMissing = false
     /// Send a REST answer's head and first byte, then stall: a body that never ends.
     public var stallRESTBody = false
+    /// `/health` says `degraded`, `falco: disconnected`: the server is up but blind to runtime events.
+    public var falcoDisconnected = false
+    /// `/health` answers 404, as a server that predates readiness.
+    public var healthMissing = false
 
     public init(
         refuseUpgrade: Int? = nil, retryAfter: String? = nil, stallHandshake: Bool = false, silent: Bool = false, restMissing: Bool = false

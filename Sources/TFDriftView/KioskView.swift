@@ -50,6 +50,13 @@ struct KioskScreen {
             painter.canvas.draw(text, x: x, y: rect.y + rect.height / 2, style: painter.style(.stale), maxWidth: rect.maxX - x)
             return
         }
+        if stale.isEmpty, let blind = KioskScreen.blindText(state, utcOffset: options.utcOffset) {
+            // Data flows, but a server cannot see: as loud as stale data, and said apart from it.
+            painter.canvas.fill(rect, style: painter.style(.stale))
+            let x = rect.x + max(0, (rect.width - TextWidth.width(of: blind)) / 2)
+            painter.canvas.draw(blind, x: x, y: rect.y + rect.height / 2, style: painter.style(.stale), maxWidth: rect.maxX - x)
+            return
+        }
         guard let staleness = stale.first?.staleness else {
             let last = state.servers.compactMap(\.connection.lastFrameAt).max()
             let age = last.map { " · last message \(Format.age(state.now - $0)) ago" } ?? ""
@@ -61,6 +68,18 @@ struct KioskScreen {
         let width = TextWidth.width(of: text)
         let x = rect.x + max(0, (rect.width - width) / 2)
         painter.canvas.draw(text, x: x, y: rect.y + rect.height / 2, style: painter.style(.stale), maxWidth: rect.maxX - x)
+    }
+
+    /// `SERVER BLIND: prod — falco disconnected since 14:02 (runtime events cannot arrive)`; nil while every server sees.
+    static func blindText(_ state: State, utcOffset: Int) -> String? {
+        let blind = state.servers.indices.compactMap { index -> String? in
+            guard case .degraded(let checks, let since) = state.servers[index].rest.readiness else { return nil }
+            let failing = checks.filter { !$0.ok }.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+            let what = (failing.isEmpty ? "degraded" : failing) + " since " + Timestamp.clock(since, utcOffset: utcOffset)
+            return state.isMultiServer ? "\(state.serverName(index)) — \(what)" : what
+        }
+        guard !blind.isEmpty else { return nil }
+        return "SERVER BLIND: " + blind.joined(separator: "; ") + " (runtime events cannot arrive)"
     }
 
     /// `DATA STALE: staging (2m 10s), dev (down)`: which servers, and for how long or why.

@@ -341,6 +341,9 @@ struct Painter {
         }
         var segments: [(text: String, role: Role, priority: Int)] = [(phase.0, phase.1, 0)]
         let multi = state.isMultiServer
+        // The server's own sight, beside the link and told apart from it: the link can be open while it is blind.
+        let blind = ServerMark.readiness(only, glyphs: glyphs)
+        if !multi, !blind.isEmpty { segments.append((blind, .statusBad, 0)) }
         if multi {
             // One mark per server instead of one link's phase; the details are in the connections view (c).
             segments = state.servers.indices.map { index in

@@ -3,7 +3,34 @@ import TFDriftWire
 
 /// How each server is doing, in the few cells the status bar can spare: `prod ●`, `staging ↻12s`, `dev ⏸`.
 enum ServerMark {
+    /// `prod ● falco✗`: the link's mark, then the server's own failed readiness checks (a blind server is not a
+    /// broken link, so the two are told apart).
     static func text(_ state: State, _ index: Int, glyphs: Glyphs) -> (text: String, role: Role) {
+        let link = linkText(state, index, glyphs: glyphs)
+        let blind = readiness(state.servers[index], glyphs: glyphs)
+        return blind.isEmpty ? link : (link.text + " " + blind, .statusBad)
+    }
+
+    /// The connections view's line: every check the server reported, or why there are none.
+    static func readinessLine(_ readiness: Readiness, utcOffset: Int) -> (String, Role) {
+        func list(_ checks: [ReadinessCheck]) -> String { checks.map { "\($0.name) \($0.value)" }.joined(separator: ", ") }
+        switch readiness {
+        case .notAsked: return ("  readiness: not read yet", .dim)
+        case .unknown: return ("  readiness unknown (the server reports none)", .dim)
+        case .ready(let checks): return ("  sees: \(checks.isEmpty ? "ok" : list(checks))", .dim)
+        case .degraded(let checks, let since):
+            return ("  BLIND since \(Timestamp.clock(since, utcOffset: utcOffset)): \(checks.isEmpty ? "status degraded" : list(checks)) (runtime events cannot arrive)", .warning)
+        }
+    }
+
+    /// `falco✗` for each failed check; empty when the server sees.
+    static func readiness(_ server: ServerState, glyphs: Glyphs) -> String {
+        let failing = server.rest.readiness.failing
+        if server.rest.readiness.isBlind, failing.isEmpty { return "degraded" + glyphs.failed }
+        return failing.map { $0.name + glyphs.failed }.joined(separator: " ")
+    }
+
+    static func linkText(_ state: State, _ index: Int, glyphs: Glyphs) -> (text: String, role: Role) {
         let server = state.servers[index]
         let name = state.serverName(index)
         switch server.connection.phase {
@@ -82,7 +109,12 @@ struct ConnectionsWidget {
             }
             if let why {
                 painter.canvas.draw(TextWidth.truncate(why.0, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(why.1), maxWidth: inner.width - 2)
+                y += 1
+                guard y < inner.maxY else { break }
             }
+            // Every check the server reported, as it named them.
+            let sight = ServerMark.readinessLine(server.rest.readiness, utcOffset: painter.options.utcOffset)
+            painter.canvas.draw(TextWidth.truncate(sight.0, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(sight.1), maxWidth: inner.width - 2)
             y += 1
         }
     }

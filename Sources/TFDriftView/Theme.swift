@@ -62,19 +62,20 @@ extension Role {
 public struct Glyphs: Sendable, Equatable {
     public var horizontal, vertical, topLeft, topRight, bottomLeft, bottomRight: String
     public var arrow, bullet, check, pending, ellipsisBar, separator, down: String
-    /// A server waiting to reconnect, and one that stopped retrying (the status bar's per-server marks).
-    public var retrying, stopped: String
+    /// A server waiting to reconnect, and one that stopped retrying (the status bar's per-server marks); a failed
+    /// readiness check (`falco✗`).
+    public var retrying, stopped, failed: String
     public var sparks: [String]
     public var barFull: String
 
     public static let unicode = Glyphs(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
-        arrow: "→", bullet: "●", check: "✓", pending: "…", ellipsisBar: "·", separator: "│", down: "▼", retrying: "↻", stopped: "⏸",
+        arrow: "→", bullet: "●", check: "✓", pending: "…", ellipsisBar: "·", separator: "│", down: "▼", retrying: "↻", stopped: "⏸", failed: "✗",
         sparks: ["▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"], barFull: "█")
 
     public static let ascii = Glyphs(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
-        arrow: "->", bullet: "*", check: "+", pending: "~", ellipsisBar: ".", separator: "|", down: "v", retrying: "@", stopped: "X",
+        arrow: "->", bullet: "*", check: "+", pending: "~", ellipsisBar: ".", separator: "|", down: "v", retrying: "@", stopped: "X", failed: "!",
         sparks: [".", ".", ":", ":", "=", "=", "#", "#"], barFull: "#")
 }
 

@@ -202,6 +202,29 @@ struct RestSyncTests {
         #expect(state.feed.gaps == [Gap(start: 10, end: 20, backfilled: 2, afterSeq: 1)])
     }
 
+    /// The read can come back before the live frames of what it read: a message holds up to 256 drifts and is
+    /// decoded before it is handed on. Those late frames are each held for one read of the list past the cursor,
+    /// which does not hold them: merged, counted, none shown twice (with room for more than a message's worth).
+    @Test func lateFramesOfEntriesABackfillShowedAreMergedNotShownAgain() {
+        var state = openedState()
+        _ = reconnect(&state)
+        let missed = (0..<300).map { Self.drift("m\($0)") }
+        let list = ["a", "b", "c"].map { Self.drift($0) } + missed
+        let pageSize = RestSync.pageSize
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: pageSize), Self.page(Array(list.prefix(pageSize)), total: 303), at: 21))
+        let next = RestRequest.drifts(page: 2, limit: pageSize)
+        _ = Reducer.reduce(&state, .restResponse(next, Self.page(Array(list.suffix(303 - pageSize)), page: 2, total: 303), at: 21.1))
+        #expect(state.feed.drifts.count == 300)
+        // Now the live frames of the last 200 arrive, in one message, after the read.
+        let late = missed.suffix(200).map { Incoming.drift(Ingest.drift($0, receivedAt: 21.2, time: nil)) }
+        let asked = Reducer.reduce(&state, .received(generation: 2, items: late, at: 21.2))
+        #expect(asked == [.fetch(.drifts(page: 2, limit: RestSync.pageSize))], "the held ones ask for the list past the cursor")
+        #expect(state.servers[0].rest.heldLive.count == 200)
+        _ = Reducer.reduce(&state, .restResponse(next, Self.page(Array(list.suffix(303 - pageSize)), page: 2, total: 303), at: 21.3))
+        #expect(state.feed.drifts.count == 300, "none shown twice")
+        #expect(state.diagnostics.mergedLive == 200 && state.servers[0].rest.heldLive.isEmpty)
+    }
+
     @Test func aShrinkingTotalMeansTheServerRestarted() {
         var state = openedState()
         _ = reconnect(&state)
@@ -286,6 +309,7 @@ struct RestSyncTests {
         store.send(.restResponse(.health, .body(["success": true, "data": ["status": "ok", "version": "0.14.0"]]), at: 1)) {
             $0.now = 1
             $0.servers[0].rest.serverVersion = "0.14.0"
+            $0.servers[0].rest.readiness = .ready(checks: [])
         }
     }
 

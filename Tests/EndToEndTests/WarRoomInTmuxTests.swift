@@ -34,6 +34,32 @@ struct WarRoomInTmuxTests {
         try tmux.expectTerminalRestored()
     }
 
+    /// A server that is up but blind (`/health` degraded: Falco disconnected) gets its own banner while the link
+    /// stays open, and the banner goes when Falco is back; `tail` prints a `health` line on each change.
+    @Test func kioskSaysWhenTheServerIsBlindWhileTheLinkStaysOpen() throws {
+        let server = try DemoServerProcess(rate: 20, extra: ["--falco-flap-every", "6"])
+        defer { server.stop() }
+        let tmux = try Tmux(width: 120, height: 40, command: "bash --norc --noprofile")
+        defer { tmux.kill() }
+        try tmux.type("\(try productPath()) --no-config --url \(server.url) --kiosk --stale-after 5s; echo EXIT=$?")
+        _ = try tmux.waitFor("the war-room screen, live") { $0.contains("WAR ROOM") && $0.contains("LIVE") }
+        let blind = try tmux.waitFor("the blind banner", timeout: 30) { $0.contains("SERVER BLIND: falco disconnected since") }
+        #expect(blind.contains("(runtime events cannot arrive)") && blind.contains("● OPEN"), "the link stays open: \(blind)")
+        #expect(!blind.contains("DATA STALE"))
+        try tmux.waitFor("the banner gone once Falco is back", timeout: 30) { !$0.contains("SERVER BLIND") && $0.contains("LIVE") }
+        try tmux.send("q")
+        try tmux.send("y")
+        try tmux.waitFor("the program to exit with status 0") { $0.contains("EXIT=0") }
+
+        let tail = try run(try productPath(), [
+            "tail", "--no-config", "--url", server.url, "--topics", "drifts", "--duration", "14", "--health-interval", "2",
+        ])
+        #expect(tail.status == 0, "\(tail.err)")
+        let health = tail.out.split(separator: "\n").filter { $0.hasPrefix(#"{"kind":"health""#) }
+        #expect(health.contains { $0.contains(#""status":"degraded","checks":{"falco":"disconnected"}"#) }, "\(health)")
+        #expect(health.contains { $0.contains(#""status":"ok","checks":{"falco":"connected"}"#) }, "\(health)")
+    }
+
     /// The configuration file is read at start and watched: a new theme there applies at once; a broken edit
     /// is reported and the running configuration stays.
     @Test func anEditedConfigurationAppliesAndABrokenEditChangesNothing() throws {

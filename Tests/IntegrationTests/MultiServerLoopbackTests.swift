@@ -57,8 +57,11 @@ struct MultiServerLoopbackTests {
         #expect(drifts(state, from: 3).allSatisfy { $0.backfilled })
         // No drift twice within a server, though every reconnect and every poll overlapped.
         for index in 0..<4 {
-            let keys = drifts(state, from: index).map(DriftDigest.init)
-            #expect(Set(keys).count == keys.count, "\(Self.names[index]) showed a drift twice")
+            let shown = drifts(state, from: index)
+            let keys = shown.map(DriftDigest.init)
+            let twice = Dictionary(grouping: shown, by: DriftDigest.init).values.filter { $0.count > 1 }
+                .map { $0.map { "\($0.resourceID) at \($0.receivedAt) backfilled \($0.backfilled)" } }
+            #expect(Set(keys).count == keys.count, "\(Self.names[index]) showed a drift twice: \(twice)")
         }
         // Counted per server and in total.
         #expect(state.servers.map(\.stats.total).reduce(0, +) == state.feed.stats.total)

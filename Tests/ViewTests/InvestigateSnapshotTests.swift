@@ -365,3 +365,28 @@ struct SmallTruthsTests {
         #expect(text.contains("at the 400-character limit: the real server closes the link (1009)"), "\(text)")
     }
 }
+
+/// A blind server (`/health` degraded) is marked beside its link, told apart from link trouble.
+struct ReadinessMarkTests {
+    static let degraded: RestOutcome = .body(["success": true, "data": ["status": "degraded", "checks": ["falco": "disconnected"]]])
+
+    @Test func theStatusBarMarksABlindServerBesideItsOpenLink() {
+        let size = Size(width: 120, height: 30)
+        var state = DashboardSnapshotTests.knownState()
+        _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size)))
+        _ = Reducer.reduce(&state, .restResponse(.health, Self.degraded, at: state.now))
+        let bottom = Dashboard.render(state, size: size).text.split(separator: "\n").last.map(String.init) ?? ""
+        #expect(bottom.contains("● OPEN") && bottom.contains("falco✗"), "\(bottom)")
+    }
+
+    @Test func withSeveralServersOnlyTheBlindOneIsMarked() {
+        var state = State(servers: ["prod", "staging"].map { ServerState(name: $0, settings: Settings(url: "ws://\($0)/ws"), topics: [.drifts]) })
+        _ = Reducer.reduce(&state, .started(at: 100))
+        for k in 0..<2 { _ = Reducer.reduce(&state, .server(k, .connectionOpened(generation: 1, at: 100))) }
+        _ = Reducer.reduce(&state, .server(1, .restResponse(.health, Self.degraded, at: 101)))
+        #expect(ServerMark.text(state, 0, glyphs: .unicode).text == "prod ●")
+        #expect(ServerMark.text(state, 1, glyphs: .unicode) == ("staging ● falco✗", .statusBad))
+        let banner = KioskScreen.blindText(state, utcOffset: 0)
+        #expect(banner == "SERVER BLIND: staging — falco disconnected since 00:01:41 (runtime events cannot arrive)", "\(banner ?? "nil")")
+    }
+}

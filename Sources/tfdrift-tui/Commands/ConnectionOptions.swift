@@ -65,6 +65,9 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "Silence (no frame at all) before the connection is declared dead: 65, 65s, 2m (default 65s).")
     var watchdog: String?
 
+    @Option(name: .long, help: "How often the server's readiness (/health: is Falco connected?) is read: 30, 30s, 1m (default 30s).")
+    var healthInterval: String?
+
     @Flag(name: .long, help: "Do not use the REST API (no backfill, stats polling or polling fallback).")
     var noRest = false
 
@@ -106,6 +109,7 @@ struct ConnectionOptions: ParsableArguments {
         given["proxy"] = proxy
         given["log-file"] = logFile
         given["watchdog"] = watchdog
+        given["health-interval"] = healthInterval
         given["history-on-start"] = historyOnStart
         given["filter"] = filter
         given["backoff-max"] = backoffMax
@@ -308,6 +312,7 @@ struct ConnectionSettings {
             maxRetries: config.value("max-retries")?.int, watchdog: config.value("watchdog")?.seconds ?? 65,
             provider: config.value("provider")?.string, restEnabled: !(config.value("no-rest")?.bool ?? false),
             maximumRetryAfter: config.value("max-retry-after")?.seconds ?? 3600, historyOnStart: config.value("history-on-start")?.int ?? 500)
+        settings.healthInterval = config.value("health-interval")?.seconds ?? 30
         settings.credential = credentials.description
         settings.tlsUnverified = tls.insecure
         return settings

@@ -28,6 +28,12 @@ struct DemoServerCommand: ParsableCommand {
     @Option(name: .long, help: "Restart the server every this many seconds (clients see an abrupt 1006 close).")
     var restartEvery: Double?
 
+    @Flag(name: .long, help: "Start with Falco disconnected: /health answers degraded (the server is up but blind).")
+    var falcoDisconnected = false
+
+    @Option(name: .long, help: "Falco disconnects and reconnects every this many seconds (/health flips between degraded and ok).")
+    var falcoFlapEvery: Double?
+
     @Option(name: .long, help: "With --restart-every: close clients with this WebSocket close code (e.g. 1001, 1012) instead of dropping them.")
     var closeCode: UInt16?
 
@@ -67,6 +73,7 @@ struct DemoServerCommand: ParsableCommand {
     func validate() throws {
         if !(0...65535).contains(port) { throw ValidationError("--port must be between 0 and 65535") }
         if let restartEvery, !(restartEvery > 0) { throw ValidationError("--restart-every must be positive") }
+        if let falcoFlapEvery, !(falcoFlapEvery > 0) { throw ValidationError("--falco-flap-every must be positive") }
         if let closeCode, !(1000...4999).contains(closeCode) { throw ValidationError("--close-code must be from 1000 to 4999") }
         if closeCode != nil && restartEvery == nil { throw ValidationError("--close-code needs --restart-every") }
         if !(0...1_000_000).contains(preload) { throw ValidationError("--preload must be from 0 to 1000000") }
@@ -83,6 +90,7 @@ struct DemoServerCommand: ParsableCommand {
         options.seed = seed
         options.hostileRounds = hostile
         options.hostileScale = hostileScale
+        options.falcoFlapEvery = falcoFlapEvery
         options.tlsCertificate = tlsCert
         options.tlsKey = tlsKey
         if let requireTokenFile {
@@ -92,7 +100,8 @@ struct DemoServerCommand: ParsableCommand {
             // Read as the client reads its token file, so the same file works on both sides.
             options.requiredToken = text.trimmingWhitespace
         }
-        let faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
+        var faults = SimulatorFaults(refuseUpgrade: refuseUpgrade, retryAfter: retryAfter, stallHandshake: stallHandshake, silent: silent)
+        faults.falcoDisconnected = falcoDisconnected
         var server = try start(options, faults)
         server.generate(preload)
         options.port = server.port ?? port

@@ -164,6 +164,9 @@ final class DashboardFrontend: Frontend {
         if state.isMultiServer {
             phase = "\(state.servers.filter { $0.connection.phase == .open }.count)/\(state.servers.count) OPEN"
         }
+        if state.servers.contains(where: \.rest.readiness.isBlind) {
+            phase += " - SERVER BLIND"
+        }
         if let kiosk = state.ui.kiosk, state.staleness(after: kiosk.settings.staleAfter) != nil { phase = "DATA STALE" }
         return "tfdrift-tui - \(phase) - \(critical) critical"
     }

@@ -69,6 +69,8 @@ final class TailFrontend: Frontend {
     /// Next sequence number to print per pane: tail prints what the store accepted (deduplicated, backfilled
     /// drifts included), through the same decode → reduce path as the dashboard.
     private var nextDrift = 0, nextEvent = 0, nextState = 0, nextProblem = 0, gapsPrinted = 0
+    /// Each server's readiness as last printed: a `health` line goes out on every change.
+    private var readinessPrinted: [Readiness] = []
 
     func observe(_ action: Action, previous: [ConnectionState], state: State) {
         // With several servers every line names its server; with one, lines are as they always were.
@@ -115,6 +117,11 @@ final class TailFrontend: Frontend {
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false, shown: { seq in
             state.diagnostics.problems[seq]?.source != .connection
         }) { problem in emit(problem.server.map { named(TailLine.problem(problem), $0) } ?? TailLine.problem(problem)) }
+        if readinessPrinted.count != state.servers.count { readinessPrinted = Array(repeating: .notAsked, count: state.servers.count) }
+        for (index, server) in state.servers.enumerated() where server.rest.readiness != readinessPrinted[index] {
+            readinessPrinted[index] = server.rest.readiness
+            emit(named(TailLine.health(server.rest.readiness, now: state.now), index))
+        }
         while gapsPrinted < state.feed.gaps.count {
             let gap = state.feed.gaps[gapsPrinted]
             emit(named(TailLine.gap(gap), gap.server))
@@ -204,6 +211,24 @@ struct TailLine {
             kind: "error",
             fields: [("source", .string(p.source.rawValue)), ("message", .string(p.message)), ("at", .string(Timestamp.format(p.at)))],
             text: "\(p.source.rawValue): \(p.message)")
+    }
+
+    /// `{"kind":"health","status":"degraded","checks":{"falco":"disconnected"},"since":…}`: the server's own sight.
+    static func health(_ readiness: Readiness, now: Double) -> TailLine {
+        func object(_ checks: [ReadinessCheck]) -> JSONValue {
+            .object(JSONObject(checks.map { (key: $0.name, value: JSONValue.string($0.value)) }))
+        }
+        func words(_ checks: [ReadinessCheck]) -> String { checks.map { "\($0.name) \($0.value)" }.joined(separator: ", ") }
+        switch readiness {
+        case .notAsked, .unknown:
+            return TailLine(kind: "health", fields: [("status", "unknown"), ("at", .string(Timestamp.format(now)))], text: "readiness unknown (the server reports none)")
+        case .ready(let checks):
+            return TailLine(kind: "health", fields: [("status", "ok"), ("checks", object(checks)), ("at", .string(Timestamp.format(now)))], text: "ok \(words(checks))")
+        case .degraded(let checks, let since):
+            return TailLine(
+                kind: "health", fields: [("status", "degraded"), ("checks", object(checks)), ("since", .string(Timestamp.format(since)))],
+                text: "SERVER BLIND since \(Timestamp.format(since)): \(words(checks)) (runtime events cannot arrive)")
+        }
     }
 
     static func gap(_ gap: Gap) -> TailLine {
