@@ -176,9 +176,11 @@ final class Tmux {
         try run(tmux, ["-L", socket, "capture-pane", "-p", "-t", "e2e"]).out
     }
 
-    /// Polls the screen until `condition` holds; throws with the last screen if it never does.
+    /// Polls the screen until `condition` holds; throws with the last screen if it never does. The default bound is
+    /// generous: alone a step takes well under a second, but the whole suite in parallel on two cores (replays of
+    /// 300,000 lines, floods) has made one take over 20 s.
     @discardableResult
-    func waitFor(_ what: String, timeout: Double = 20, _ condition: (String) -> Bool) throws -> String {
+    func waitFor(_ what: String, timeout: Double = 45, _ condition: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
