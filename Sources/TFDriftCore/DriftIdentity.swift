@@ -129,8 +129,9 @@ public struct DriftReconciler: Sendable, Equatable {
         lateUntil = at + DriftReconciler.overlapSeconds
     }
 
-    /// The cursor was first placed (at the list's total when first read): live drifts that arrived before that
-    /// read and were not met in it (history) lie before the cursor, where no later read looks.
+    /// A read that reaches the list's end (the first one, with its history, included) met every live drift that
+    /// came before it was asked and lies past the cursor: those that came before `mark` and are still waiting
+    /// lie before the cursor, where no later read looks.
     public mutating func settle(before mark: Int) {
         unplaced = unplaced[head...].filter { $0.arrival >= mark }
         head = 0

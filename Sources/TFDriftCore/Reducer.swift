@@ -10,15 +10,8 @@ public enum Reducer {
             guard state.servers.indices.contains(index) else { return [] }
             return reduce(&state, server: index, inner)
 
-        case .started(let at):
-            state.now = at
-            state.startedAt = at
-            return everyServer(&state, .start)
-
-        case .tick(let at):
-            state.now = max(state.now, at)
-            KioskReducer.tick(&state, at: at)
-            return everyServer(&state, .tick(at: at))
+        case .started, .tick:
+            return reduce(&state, servers: Array(state.servers.indices), action)
 
         case .command(let command):
             return reduce(&state, command)
@@ -81,11 +74,30 @@ public enum Reducer {
                 serverAction = .command(.setTopic(topic, subscribed: !state.servers[index].desiredTopics.contains(topic)))
             default: return reduce(&state, command)
             }
-        case .started, .tick, .server, .key, .resized, .replayProgress, .configurationProblems, .exported:
+        case .started, .tick:
+            // Addressed: that server's start or housekeeping alone.
+            return reduce(&state, servers: [index], action)
+        case .server, .key, .resized, .replayProgress, .configurationProblems, .exported:
             // Not a server's own: as if unaddressed.
             return reduce(&state, action)
         }
         return run(&state, server: index, serverAction)
+    }
+
+    /// The start or a tick: the clock, then each of `servers` starts or keeps house.
+    static func reduce(_ state: inout State, servers: [Int], _ action: Action) -> [Effect] {
+        switch action {
+        case .started(let at):
+            state.now = at
+            state.startedAt = at
+            return servers.flatMap { run(&state, server: $0, .start) }
+        case .tick(let at):
+            state.now = max(state.now, at)
+            KioskReducer.tick(&state, at: at)
+            return servers.flatMap { run(&state, server: $0, .tick(at: at)) }
+        default:
+            return []
+        }
     }
 
     /// Runs server `index`'s reducer and applies its outputs; with several servers its effects are addressed.

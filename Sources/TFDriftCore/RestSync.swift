@@ -72,8 +72,8 @@ enum RestSync {
                 // No history, but nothing else lost: the dashboard stays live-only and says so.
                 state.rest.driftsInFlight = false
                 state.rest.historyProblem = state.rest.lastError
-                settleFirstRead(&state)
                 closeGap(&state, at: at)
+                return historyEnded(&state)
             default:
                 break
             }
@@ -178,7 +178,7 @@ enum RestSync {
         case (.degraded, .degraded), (.ready, .ready), (.notAsked, .ready), (.unknown, .unknown), (.notAsked, .unknown):
             break
         case (_, .degraded):
-            let failing = next.failing.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+            let failing = ReadinessCheck.words(next.failing)
             state.note(.server, "server blind: \(failing.isEmpty ? "status degraded" : failing) (runtime events cannot arrive)")
         case (.degraded, _):
             state.log(.server, "server sees again: readiness \(status ?? "ok")")
@@ -213,6 +213,7 @@ enum RestSync {
         guard let first = firstIndex(page: page, limit: limit) else {
             malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
             closeGap(&state, at: at)
+            releaseHeld(&state)
             return []
         }
         // A server may answer with more than was asked for; what lies beyond the page is not believed.
@@ -258,12 +259,15 @@ enum RestSync {
         // counted) or one the client missed (shown as backfilled). Content alone never hides one.
         let wanted = state.desiredTopics.contains(.drifts) || state.desiredTopics.contains(.all)
         var shown: [DriftDigest] = []
+        // Digested once a read, not once an entry.
+        var heldKeys = state.rest.heldLive.map(DriftDigest.init)
         for (offset, item) in items.enumerated() where wanted && first + offset >= cursor {
             var drift = Ingest.restDrift(item, receivedAt: at)
             drift.backfilled = true
             let key = DriftDigest(drift)
             // A held live drift found past the cursor is the change made again: shown now, as the live one.
-            if let held = state.rest.heldLive.firstIndex(where: { DriftDigest($0) == key }) {
+            if let held = heldKeys.firstIndex(of: key) {
+                heldKeys.remove(at: held)
                 let live = state.rest.heldLive.remove(at: held)
                 state.output(.drift(live))
                 state.count(.mergedListed)
@@ -315,11 +319,11 @@ enum RestSync {
     ) -> [Effect] {
         guard let list = data["data"]?.arrayValue else {
             malformed(&state, "/api/v1/drifts: no data list")
-            return []
+            return historyEnded(&state)
         }
         guard let first = firstIndex(page: page, limit: limit), total <= Int(Checked.largestExactInteger) else {
             malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
-            return []
+            return historyEnded(&state)
         }
         let items = list.prefix(limit)
         var shown: [DriftDigest] = []
@@ -339,26 +343,26 @@ enum RestSync {
         if !shown.isEmpty { state.server.reconciler.readEnded(shown: shown, at: at) }
         state.rest.historyLoaded = (state.rest.historyLoaded ?? 0) + shown.count
         if first + items.count >= total {
-            settleFirstRead(&state)
             // The drift at index total-1 anchors the cursor (the list may have grown since).
             let anchorIndex = total - 1 - first
             if anchorIndex >= 0, anchorIndex < items.count {
                 state.rest.anchor = DriftDigest(Ingest.drift(items[items.startIndex + anchorIndex], receivedAt: at, time: nil))
             }
-            // A live drift held during the history waits for the list past the cursor.
-            return state.rest.heldLive.isEmpty ? [] : requestDrifts(&state)
+            return historyEnded(&state)
         }
         guard !items.isEmpty, first + items.count < total else { return [] }
         state.rest.driftsInFlight = true
         return [.fetch(.history(page: page + 1, limit: limit, from: from, total: total))]
     }
 
-    /// History on start is over (loaded or not): live drifts from before the first read that it did not meet
-    /// lie before the cursor.
-    static func settleFirstRead(_ state: inout ServerScope) {
-        guard let mark = state.rest.firstReadMark else { return }
-        state.server.reconciler.settle(before: mark)
-        state.rest.firstReadMark = nil
+    /// History on start is over, loaded, failed or unbelievable: live drifts from before the first read that it did
+    /// not meet lie before the cursor, and a live drift held meanwhile waits for the list past the cursor.
+    static func historyEnded(_ state: inout ServerScope) -> [Effect] {
+        if let mark = state.rest.firstReadMark {
+            state.server.reconciler.settle(before: mark)
+            state.rest.firstReadMark = nil
+        }
+        return state.rest.heldLive.isEmpty ? [] : requestDrifts(&state)
     }
 
     /// Records the interruption once the WebSocket is back and the backfill has run.

@@ -429,6 +429,11 @@ public struct ReadinessCheck: Sendable, Equatable {
         self.value = value
         ok = ["connected", "ok", "disabled", "healthy", "up"].contains(value.lowercased())
     }
+
+    /// `falco disconnected, k8s lagging`: checks as the screen, the problem log and `tail` word them.
+    public static func words(_ checks: [ReadinessCheck]) -> String {
+        checks.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+    }
 }
 
 /// What the client knows from and about the REST side.

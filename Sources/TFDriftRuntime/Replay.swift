@@ -18,7 +18,7 @@ public struct Recording: Sendable {
         var offset: Int
         var length: Int32
         var file: Int32
-        public var lineNumber: Int32
+        public var lineNumber: Int
     }
 
     /// The longest line read: a whole 8 MiB message written as JSON text with every byte escaped (`\u0001`)
@@ -64,8 +64,8 @@ public struct Recording: Sendable {
         var recording: Recording?
         for (fileIndex, path) in paths.enumerated() {
             var sawHeader = false
-            var lineNumber: Int32 = 0
-            let place = { (line: Int32) in "\(Sanitizer.clean(path, limit: 200)):\(line)" }
+            var lineNumber = 0
+            let place = { (line: Int) in "\(Sanitizer.clean(path, limit: 200)):\(line)" }
             // One line: the header once per file, then entries; the reason when it cannot be read.
             func take(_ bytes: UnsafeRawBufferPointer, at offset: Int, last: Bool) -> String? {
                 lineNumber += 1

@@ -73,8 +73,9 @@ struct KioskScreen {
     /// `SERVER BLIND: prod — falco disconnected since 14:02 (runtime events cannot arrive)`; nil while every server sees.
     static func blindText(_ state: State, utcOffset: Int) -> String? {
         let blind = state.servers.indices.compactMap { index -> String? in
-            guard case .degraded(let checks, let since) = state.servers[index].rest.readiness else { return nil }
-            let failing = checks.filter { !$0.ok }.map { "\($0.name) \($0.value)" }.joined(separator: ", ")
+            let readiness = state.servers[index].rest.readiness
+            guard case .degraded(_, let since) = readiness else { return nil }
+            let failing = ReadinessCheck.words(readiness.failing)
             let what = (failing.isEmpty ? "degraded" : failing) + " since " + Timestamp.clock(since, utcOffset: utcOffset)
             return state.isMultiServer ? "\(state.serverName(index)) — \(what)" : what
         }

@@ -13,7 +13,7 @@ enum ServerMark {
 
     /// The connections view's line: every check the server reported, or why there are none.
     static func readinessLine(_ readiness: Readiness, utcOffset: Int) -> (String, Role) {
-        func list(_ checks: [ReadinessCheck]) -> String { checks.map { "\($0.name) \($0.value)" }.joined(separator: ", ") }
+        let list = ReadinessCheck.words
         switch readiness {
         case .notAsked: return ("  readiness: not read yet", .dim)
         case .unknown: return ("  readiness unknown (the server reports none)", .dim)

@@ -64,6 +64,15 @@ struct MultiServerTests {
         #expect(state.servers[0].connection.phase == .connecting)
     }
 
+    /// A tick addressed to one server keeps that server's house alone (an unaddressed one keeps every server's).
+    @Test func anAddressedTickIsThatServersAlone() {
+        var state = bothOpen()
+        let one = Reducer.reduce(&state, .server(1, .tick(at: 140)))
+        #expect(one.contains(.server(1, .fetch(.health))) && !one.contains(.server(0, .fetch(.health))), "\(one)")
+        let all = Reducer.reduce(&state, .tick(at: 140))
+        #expect(all.contains(.server(0, .fetch(.health))) && !all.contains(.server(1, .fetch(.health))), "\(all)")
+    }
+
     @Test func oneServerRestartingNeverTouchesTheHealthyOne() {
         var state = bothOpen()
         var t = 102.0

@@ -313,6 +313,11 @@ struct ConnectionSettings {
             provider: config.value("provider")?.string, restEnabled: !(config.value("no-rest")?.bool ?? false),
             maximumRetryAfter: config.value("max-retry-after")?.seconds ?? 3600, historyOnStart: config.value("history-on-start")?.int ?? 500)
         settings.healthInterval = config.value("health-interval")?.seconds ?? 30
+        // In the war room a blind server must show within the time the room accepts for stale data (here, so a
+        // reloaded configuration keeps it too).
+        if config.value("kiosk")?.bool == true, let staleAfter = config.value("stale-after")?.seconds {
+            settings.healthInterval = min(settings.healthInterval, staleAfter)
+        }
         settings.credential = credentials.description
         settings.tlsUnverified = tls.insecure
         return settings

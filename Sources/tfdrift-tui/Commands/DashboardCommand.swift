@@ -57,14 +57,9 @@ struct DashboardCommand: ParsableCommand {
         state.ui.theme = config.value("theme")?.string ?? "default"
         state.ui.themes = catalog.names()
         if config.value("kiosk")?.bool == true {
-            let staleAfter = config.value("stale-after")?.seconds ?? 90
             state.ui.kiosk = KioskState(settings: KioskSettings(
-                cycle: config.value("kiosk-cycle")?.seconds ?? 15, staleAfter: staleAfter,
+                cycle: config.value("kiosk-cycle")?.seconds ?? 15, staleAfter: config.value("stale-after")?.seconds ?? 90,
                 alert: KioskSettings.Alert(rawValue: config.value("alert")?.string ?? "none") ?? .none))
-            // A blind server must show within the time the room accepts for stale data.
-            for index in state.servers.indices {
-                state.servers[index].settings.healthInterval = min(state.servers[index].settings.healthInterval, staleAfter)
-            }
         }
         let demoURL = demo ? servers[0].url : nil
         let names = servers.map(\.name)

@@ -218,16 +218,15 @@ struct TailLine {
         func object(_ checks: [ReadinessCheck]) -> JSONValue {
             .object(JSONObject(checks.map { (key: $0.name, value: JSONValue.string($0.value)) }))
         }
-        func words(_ checks: [ReadinessCheck]) -> String { checks.map { "\($0.name) \($0.value)" }.joined(separator: ", ") }
         switch readiness {
         case .notAsked, .unknown:
             return TailLine(kind: "health", fields: [("status", "unknown"), ("at", .string(Timestamp.format(now)))], text: "readiness unknown (the server reports none)")
         case .ready(let checks):
-            return TailLine(kind: "health", fields: [("status", "ok"), ("checks", object(checks)), ("at", .string(Timestamp.format(now)))], text: "ok \(words(checks))")
+            return TailLine(kind: "health", fields: [("status", "ok"), ("checks", object(checks)), ("at", .string(Timestamp.format(now)))], text: "ok \(ReadinessCheck.words(checks))")
         case .degraded(let checks, let since):
             return TailLine(
                 kind: "health", fields: [("status", "degraded"), ("checks", object(checks)), ("since", .string(Timestamp.format(since)))],
-                text: "SERVER BLIND since \(Timestamp.format(since)): \(words(checks)) (runtime events cannot arrive)")
+                text: "SERVER BLIND since \(Timestamp.format(since)): \(ReadinessCheck.words(checks)) (runtime events cannot arrive)")
         }
     }
 
