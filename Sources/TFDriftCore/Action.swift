@@ -49,6 +49,12 @@ public enum Command: Sendable, Equatable {
     case toggleMaximize
     /// From a drift's detail: asks the server for more about it.
     case fetchContext
+    /// From an item's detail: what depends on its resource (the server's resource graph).
+    case openBlastRadius
+    case closeBlastRadius
+    case blastRadiusMove(Int)
+    /// The panes filtered to the selected node's resource.
+    case showBlastRadiusNode
     case cycleTheme
     case toggleDiagnostics
     case diagnosticsScroll(Int)
@@ -104,6 +110,10 @@ public enum RestRequest: Sendable, Hashable {
     case driftContext(resourceID: String)
     /// `GET /api/v1/state/resource/{id}`: what Terraform declares for it.
     case declaredResource(resourceID: String)
+    /// `GET /api/v1/graph/impact/{id}?depth=N`: every resource within N hops of it in the server's graph.
+    case graphImpact(resourceID: String, depth: Int)
+    /// `GET /api/v1/graph/dependents/{id}`: the resources that depend on it.
+    case graphDependents(resourceID: String)
 
     public var path: String {
         switch self {
@@ -113,6 +123,8 @@ public enum RestRequest: Sendable, Hashable {
         case .terraformState: "/api/v1/state"
         case .driftContext(let id): "/api/v1/drifts/" + RestRequest.pathSegment(id)
         case .declaredResource(let id): "/api/v1/state/resource/" + RestRequest.pathSegment(id)
+        case .graphImpact(let id, let depth): "/api/v1/graph/impact/" + RestRequest.pathSegment(id) + "?depth=\(depth)"
+        case .graphDependents(let id): "/api/v1/graph/dependents/" + RestRequest.pathSegment(id)
         }
     }
 

@@ -39,6 +39,8 @@ public enum BindingContext: String, Sendable, CaseIterable {
     case diagnostics
     /// The list of servers and their links (`c`).
     case connections
+    /// What depends on a resource (`b` in the detail view).
+    case blastRadius
 
     /// Contexts where printable keys are text, not commands.
     public var takesText: Bool { self == .filter || self == .palette }
@@ -105,6 +107,7 @@ public enum Bindings {
         Binding([ch("N")], "N", .detailStep(-1), "previous (newer) item", .detail),
         Binding([ch("r")], "r", .toggleRaw, "raw JSON as received, or back", .detail),
         Binding([ch("c")], "c", .fetchContext, "more from the server (Terraform)", .detail),
+        Binding([ch("b")], "b", .openBlastRadius, "what depends on it (blast radius)", .detail),
         Binding([ch("y")], "y", .copySelected, "copy as JSON (OSC 52)", .detail),
         Binding([.escape, ch("q")], "Esc q", .closeDetail, "back to the pane", .detail),
         Binding([.enter], "Enter", .submitText, "keep the filter", .filter),
@@ -122,12 +125,24 @@ public enum Bindings {
         Binding([ch("4")], "4", .toggleTopic(.state), "toggle state on it", .connections),
         Binding([ch("5")], "5", .toggleTopic(.stats), "toggle stats on it", .connections),
         Binding([.escape, ch("q"), ch("c")], "Esc q c", .toggleConnections, "back to the panes", .connections),
+        Binding([ch("j"), .down], "j ↓", .blastRadiusMove(1), "next resource", .blastRadius),
+        Binding([ch("k"), .up], "k ↑", .blastRadiusMove(-1), "previous resource", .blastRadius),
+        Binding([.pageDown], "PgDn", .blastRadiusMove(10), "ten down", .blastRadius),
+        Binding([.pageUp], "PgUp", .blastRadiusMove(-10), "ten up", .blastRadius),
+        Binding([.enter], "Enter", .showBlastRadiusNode, "the panes show what is held about it", .blastRadius),
+        Binding([.escape, ch("q"), ch("b")], "Esc q b", .closeBlastRadius, "back to the detail (cancels)", .blastRadius),
         Binding([.enter], "Enter", .submitText, "run the command or action", .palette),
         Binding([.escape], "Esc", .cancelText, "close the palette", .palette),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .palette),
         Binding([.down, .tab], "↓ Tab", .paletteMove(1), "next match", .palette),
         Binding([.up, .backTab], "↑ S-Tab", .paletteMove(-1), "previous match", .palette),
     ]
+
+    /// How the keys of `command` in `context` are written in a hint (`j/↓`), from the table, so a rebinding
+    /// cannot leave a hint stale; nil when the context does not bind it.
+    public static func label(of command: Command, in context: BindingContext) -> String? {
+        table.first { $0.context == context && $0.command == command }.map { $0.label.split(separator: " ").joined(separator: "/") }
+    }
 
     /// What `key` does in `context`; `everywhere` rows apply unless typing.
     public static func command(for key: Key, in context: BindingContext) -> Command? {

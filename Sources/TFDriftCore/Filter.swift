@@ -1,10 +1,10 @@
 /// The filter grammar shared by the dashboard's `/` line, `--filter` and `tail --filter`:
 /// free words match any shown field (case-insensitive); `sev:high+` is that severity and above, `sev:crit`
 /// exactly; `type:aws_iam*` globs the resource type; `user:`, `attr:`, `topic:`, `server:` match those fields; a leading
-/// `-` excludes. Terms combine with AND. An invalid term is kept (to be marked) and ignored, never an error.
+/// `-` excludes; `res:` matches the resource (a drift's id or `type.name`, an event's or state change's resource text). Terms combine with AND. An invalid term is kept (to be marked) and ignored, never an error.
 public struct Filter: Sendable, Equatable {
     public enum Field: String, Sendable, Equatable, CaseIterable {
-        case type, user, attr, topic, server
+        case type, user, attr, topic, server, res
     }
 
     public enum Test: Sendable, Equatable {
@@ -52,7 +52,7 @@ public struct Filter: Sendable, Equatable {
             }
             return Term(text: raw, negated: negated, test: .severity(severity, orAbove: orAbove))
         default:
-            guard let field = Field(rawValue: name == "attribute" ? "attr" : name) else {
+            guard let field = Field(rawValue: name == "attribute" ? "attr" : name == "resource" ? "res" : name) else {
                 return Term(text: raw, negated: negated, test: nil, problem: "unknown field \(name)")
             }
             return Term(text: raw, negated: negated, test: .field(field, pattern: value))
@@ -90,15 +90,17 @@ public struct Filter: Sendable, Equatable {
             // Lower rank is more severe; unknown severities rank below every known one.
             return orAbove ? severity.rank <= level.rank : severity == level
         case .field(let field, let pattern):
-            let value: String
+            let values: [String]
             switch field {
-            case .type: value = item.resourceType
-            case .user: value = item.user
-            case .attr: value = item.attribute
-            case .topic: value = item.topic
-            case .server: value = item.server
+            case .type: values = [item.resourceType]
+            case .user: values = [item.user]
+            case .attr: values = [item.attribute]
+            case .topic: values = [item.topic]
+            case .server: values = [item.server]
+            case .res: values = item.resources
             }
-            return pattern.contains("*") || pattern.contains("?") ? glob(pattern, value.lowercased()) : value.lowercased().contains(pattern)
+            let isGlob = pattern.contains("*") || pattern.contains("?")
+            return values.contains { isGlob ? glob(pattern, $0.lowercased()) : $0.lowercased().contains(pattern) }
         }
     }
 
@@ -136,6 +138,8 @@ public struct FilterFields: Sendable {
     public var topic: String
     /// Every field shown for the item, for free words.
     public var searchable: [String]
+    /// How the item names its resource (`res:`).
+    public var resources: [String] = []
     /// The name of the server that sent it (set by the state, which knows the names).
     public var server = ""
 }
@@ -144,7 +148,8 @@ extension DriftRecord {
     public var filterFields: FilterFields {
         FilterFields(
             severity: severity, resourceType: resourceType, user: user, attribute: attribute, topic: "drift",
-            searchable: [severity.label, resourceType, resourceName, resourceID, attribute, oldValue, newValue, user])
+            searchable: [severity.label, resourceType, resourceName, resourceID, attribute, oldValue, newValue, user],
+            resources: [resourceID, resourceType + "." + resourceName])
     }
 }
 
@@ -152,7 +157,7 @@ extension EventRecord {
     public var filterFields: FilterFields {
         FilterFields(
             severity: severity, resourceType: resourceType, user: user, attribute: "", topic: topic.wireName,
-            searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName])
+            searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName], resources: [resource])
     }
 }
 
@@ -160,6 +165,6 @@ extension StateRecord {
     public var filterFields: FilterFields {
         FilterFields(
             severity: nil, resourceType: resourceType, user: "", attribute: "", topic: "state_change",
-            searchable: [action, resource, detail])
+            searchable: [action, resource, detail], resources: [resource])
     }
 }

@@ -169,14 +169,24 @@ public enum Reducer {
         case .queryAnswered(let answer):
             state.ui.notice = Notice(.queryAnswered(answer), at: state.now)
         case .lookup(let request, let lookup):
-            // Applied only while the detail that asked still waits for this server's answer about this id.
-            guard var context = state.ui.detail?.context, context.server == server else { return [] }
+            // Applied only while the detail that asked still waits for this server's answer about this id
+            // (Esc cancels a blast radius by forgetting it: a late answer finds nobody waiting).
             switch request {
-            case .driftContext(let id) where context.lookupID == id: context.drift = lookup
-            case .declaredResource(let id) where context.lookupID == id: context.declared = lookup
-            default: return []
+            case .driftContext(let id), .declaredResource(let id):
+                guard var context = state.ui.detail?.context, context.server == server, context.lookupID == id else { return [] }
+                if case .driftContext = request { context.drift = lookup } else { context.declared = lookup }
+                state.ui.detail?.context = context
+            case .graphImpact(let id, _), .graphDependents(let id):
+                guard var blast = state.ui.detail?.blast, blast.server == server, blast.lookupID == id else { return [] }
+                if case .graphImpact = request {
+                    blast.impact = BlastRadius.impact(from: lookup, resource: id)
+                } else {
+                    blast.dependents = BlastRadius.dependents(from: lookup)
+                }
+                state.ui.detail?.blast = blast
+            default:
+                return []
             }
-            state.ui.detail?.context = context
         }
         return []
     }

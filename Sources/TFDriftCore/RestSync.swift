@@ -43,7 +43,7 @@ enum RestSync {
         case .terraformState:
             applyTerraformState(&state, outcome, at: at)
             return []
-        case .driftContext, .declaredResource:
+        case .driftContext, .declaredResource, .graphImpact, .graphDependents:
             state.output(.lookup(request, lookup(from: outcome)))
             return []
         default:
@@ -96,7 +96,7 @@ enum RestSync {
         case .history(let page, let limit, let from, let total):
             state.rest.driftsInFlight = false
             return applyHistory(&state, data, page: page, limit: limit, from: from, total: total, at: at)
-        case .terraformState, .driftContext, .declaredResource:
+        case .terraformState, .driftContext, .declaredResource, .graphImpact, .graphDependents:
             return []  // answered above
         }
     }
@@ -388,7 +388,10 @@ extension RestRequest {
                 return "history from \(from) of \(total) (the client asks from 0 up to a total of at most 2^53)"
             }
             return nil
-        case .driftContext(let id), .declaredResource(let id):
+        case .driftContext(let id), .declaredResource(let id), .graphDependents(let id):
+            return RestRequest.isPathSegment(id) ? nil : "a lookup of \"\(Sanitizer.clean(id, limit: 40))\", which the client never puts in a path"
+        case .graphImpact(let id, let depth):
+            if !(1...BlastRadius.maximumDepth).contains(depth) { return "a graph depth of \(depth) (the server accepts 1 to \(BlastRadius.maximumDepth))" }
             return RestRequest.isPathSegment(id) ? nil : "a lookup of \"\(Sanitizer.clean(id, limit: 40))\", which the client never puts in a path"
         case .health, .stats, .terraformState:
             return nil

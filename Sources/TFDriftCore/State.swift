@@ -109,6 +109,8 @@ public struct DetailState: Sendable, Equatable {
     public var offset = 0
     /// What the server said when asked for more about this drift (`c`).
     public var context: DriftContext?
+    /// What depends on the item's resource (`b`), shown over the detail while set.
+    public var blast: BlastRadius?
 
     public init(pane: Pane, seq: Int) {
         self.pane = pane

@@ -9,6 +9,7 @@ enum UIReducer {
         if state.ui.diagnosticsOffset != nil { return .diagnostics }
         if state.ui.connections != nil { return .connections }
         if state.ui.editingFilter { return .filter }
+        if state.ui.detail?.blast != nil { return .blastRadius }
         if state.ui.detail != nil { return .detail }
         return .pane
     }
@@ -176,6 +177,15 @@ enum UIReducer {
             state.ui.maximized = state.ui.maximized == pane ? nil : pane
         case .fetchContext:
             return fetchContext(&state)
+        case .openBlastRadius:
+            return openBlastRadius(&state)
+        case .closeBlastRadius:
+            state.ui.detail?.blast = nil
+        case .blastRadiusMove(let delta):
+            guard let blast = state.ui.detail?.blast else { return [] }
+            state.ui.detail?.blast?.selected = min(max(0, blast.selected + delta), max(0, blast.rows.count - 1))
+        case .showBlastRadiusNode:
+            showBlastRadiusNode(&state)
         case .escape:
             if state.ui.filters[pane] != nil {
                 state.ui.filters[pane] = nil
@@ -219,6 +229,61 @@ enum UIReducer {
         state.ui.detail?.context = context
         let effects: [Effect] = [.fetch(.driftContext(resourceID: id)), .fetch(.declaredResource(resourceID: id))]
         return state.isMultiServer ? effects.map { $0.addressed(to: drift.server) } : effects
+    }
+
+    /// From an item's detail: asks the item's server what depends on its resource. An item that names no
+    /// resource the server could look up opens the view with the reason, so the key is never silent.
+    static func openBlastRadius(_ state: inout State) -> [Effect] {
+        guard let detail = state.ui.detail else { return [] }
+        // The resource as shown, the server's own id text (nil: none named), and the server asked.
+        let named: (shown: String, id: String?, server: Int)?
+        switch detail.pane {
+        case .drifts: named = state.feed.drifts[detail.seq].map { drift in
+            let address = drift.resourceName.isEmpty ? drift.resourceType : drift.resourceType + "." + drift.resourceName
+            let id = drift.serverResourceID ?? drift.resourceID
+            return (address.isEmpty ? drift.resourceID : address + "  " + drift.resourceID, id.isEmpty ? nil : id, drift.server)
+        }
+        case .events: named = state.feed.events[detail.seq].map { event in
+            // Events keep their resource as text; the id is read from the message as received, once, on the key.
+            let body = (try? JSONParser.parse(event.raw)).map { $0["data"] ?? $0["payload"] ?? $0 }
+            let id = body?["resource_id"]?.stringValue.flatMap { $0.isEmpty || $0.utf8.count > 2048 ? nil : $0 }
+            return (id.map { Sanitizer.clean($0, limit: 300) } ?? event.resource, id, event.server)
+        }
+        case .state, .stats: named = nil
+        }
+        guard let named, state.servers.indices.contains(named.server) else { return [] }
+        let restEnabled = state.servers[named.server].settings.restEnabled
+        // Not asked: no id to wait for, so no answer can land here.
+        var blast = BlastRadius(resourceID: named.shown, lookupID: "", server: named.server, askedAt: state.now)
+        guard let id = named.id, RestRequest.isPathSegment(id), restEnabled else {
+            blast.impact = .failed(
+                !restEnabled ? "REST is off (--no-rest)"
+                    : named.id == nil ? "this item names no resource id"
+                    : "the server's id \"\(Sanitizer.clean(named.id ?? "", limit: 40))\" cannot be looked up (not one path segment)")
+            state.ui.detail?.blast = blast
+            return []
+        }
+        blast.lookupID = id
+        state.ui.detail?.blast = blast
+        let effects: [Effect] = [
+            .fetch(.graphImpact(resourceID: id, depth: BlastRadius.depth)), .fetch(.graphDependents(resourceID: id)),
+        ]
+        return state.isMultiServer ? effects.map { $0.addressed(to: named.server) } : effects
+    }
+
+    /// Enter on a node of the blast radius: the detail closes and every list pane shows what the client holds
+    /// about that resource, through the filter (so the filter line says what is shown and Esc clears it).
+    static func showBlastRadiusNode(_ state: inout State) {
+        guard let blast = state.ui.detail?.blast else { return }
+        let rows = blast.rows
+        guard rows.indices.contains(blast.selected) else { return }
+        let term = BlastRadius.filterTerm(for: rows[blast.selected])
+        state.ui.detail = nil
+        for pane in Pane.allCases where pane != .stats {
+            state.ui.filters[pane] = Filter(term)
+            state.ui.scroll[pane] = PaneScroll()
+        }
+        state.ui.focus = .drifts
     }
 
     /// Enter in the palette: a command with its argument, or the selected action. A bad argument keeps the

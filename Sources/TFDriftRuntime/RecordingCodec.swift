@@ -263,6 +263,8 @@ public enum RecordingCodec {
             ["name": "history", "page": int(page), "limit": int(limit), "from": int(from), "total": int(total)]
         case .driftContext(let id): ["name": "drift_context", "id": .string(id)]
         case .declaredResource(let id): ["name": "declared_resource", "id": .string(id)]
+        case .graphImpact(let id, let depth): ["name": "graph_impact", "id": .string(id), "depth": int(depth)]
+        case .graphDependents(let id): ["name": "graph_dependents", "id": .string(id)]
         }
     }
 
@@ -278,6 +280,10 @@ public enum RecordingCodec {
             return .history(page: page, limit: limit, from: from, total: total)
         case "drift_context": return json["id"]?.stringValue.map { .driftContext(resourceID: $0) }
         case "declared_resource": return json["id"]?.stringValue.map { .declaredResource(resourceID: $0) }
+        case "graph_impact":
+            guard let id = json["id"]?.stringValue, let depth = number("depth") else { return nil }
+            return .graphImpact(resourceID: id, depth: depth)
+        case "graph_dependents": return json["id"]?.stringValue.map { .graphDependents(resourceID: $0) }
         default: return nil
         }
     }

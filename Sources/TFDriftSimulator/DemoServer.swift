@@ -121,6 +121,11 @@ public final class DemoServer: Sendable {
         try? hub.loop.submit { [hub] in hub.faults.falcoDisconnected = !connected }.wait()
     }
 
+    /// The graph routes answer `status` and `body` from now on; nil serves the resource graph again.
+    public func setGraphAnswer(_ answer: CannedAnswer?) {
+        try? hub.loop.submit { [hub] in hub.faults.graphAnswer = answer }.wait()
+    }
+
     public func dropConnections() {
         try? hub.loop.submit { [hub] in hub.dropAll() }.wait()
     }
@@ -249,6 +254,12 @@ final class HTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
             } else {
                 send(context, status: .notFound, body: Self.notFound(hub.options.terraformState ? "Resource not found" : "Terraform state not loaded"))
             }
+        case _ where path.hasPrefix("/api/v1/graph/impact/") || path.hasPrefix("/api/v1/graph/dependents/"):
+            let route = path.hasPrefix("/api/v1/graph/impact/") ? "impact" : "dependents"
+            let id = Self.decodePathSegment(path.dropFirst("/api/v1/graph/\(route)/".count))
+            let answer = hub.faults.graphAnswer
+                ?? ResourceGraph.standard.answer(route: route, id: id, depth: query["depth"], loaded: hub.options.terraformState)
+            send(context, status: HTTPResponseStatus(statusCode: answer.status), body: answer.body)
         default:
             send(context, status: .notFound, body: "404 page not found\n", contentType: "text/plain")
         }

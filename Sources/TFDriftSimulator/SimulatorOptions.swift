@@ -65,6 +65,17 @@ public struct SimulatorOptions: Sendable {
     }
 }
 
+/// A REST answer given as it is, instead of the simulator's own.
+public struct CannedAnswer: Sendable, Equatable {
+    public var status: Int
+    public var body: String
+
+    public init(status: Int, body: String) {
+        self.status = status
+        self.body = body
+    }
+}
+
 /// Misbehaviour the simulator can be told to show, so the client's recovery can be tested for real.
 public struct SimulatorFaults: Sendable, Equatable {
     /// Answer every WebSocket upgrade with this HTTP status (e.g. 500 as the real server does at HEAD, 429, 401).
@@ -83,6 +94,8 @@ public struct SimulatorFaults: Sendable, Equatable {
     public var falcoDisconnected = false
     /// `/health` answers 404, as a server that predates readiness.
     public var healthMissing = false
+    /// The graph routes answer this instead of the resource graph (a 400, a huge or hostile body).
+    public var graphAnswer: CannedAnswer?
 
     public init(
         refuseUpgrade: Int? = nil, retryAfter: String? = nil, stallHandshake: Bool = false, silent: Bool = false, restMissing: Bool = false

@@ -46,7 +46,13 @@ public enum Dashboard {
             ConnectionsWidget(state: state, selected: selected, glyphs: options.glyphs)
                 .draw(&painter, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
         } else if let detail = state.ui.detail {
-            painter.detailView(Rect(x: 0, y: 1, width: size.width, height: size.height - 2), detail)
+            let rect = Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
+            if let blast = detail.blast {
+                let name = state.isMultiServer ? state.servers[blast.server].name : nil
+                BlastRadiusWidget(model: BlastRadiusModel(blast, now: state.now, serverName: name)).draw(&painter, rect)
+            } else {
+                painter.detailView(rect, detail)
+            }
         }
         painter.statusBar(layout.status)
         if let palette = state.ui.palette {
@@ -80,6 +86,13 @@ public enum Dashboard {
     public static func actions(for event: MouseEvent, on canvas: Canvas, state: State) -> [Action] {
         if state.ui.palette != nil || state.ui.showHelp || state.ui.editingFilter || state.ui.connections != nil || state.ui.diagnosticsOffset != nil {
             return []
+        }
+        if state.ui.detail?.blast != nil {
+            switch event.kind {
+            case .wheelUp: return [.command(.blastRadiusMove(-3))]
+            case .wheelDown: return [.command(.blastRadiusMove(3))]
+            case .click, .doubleClick: return []
+            }
         }
         if state.ui.detail != nil {
             switch event.kind {

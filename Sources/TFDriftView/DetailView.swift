@@ -22,6 +22,12 @@ struct DetailView {
         }
     }
 
+    /// The keys the box's note names, as the bindings table labels them.
+    static let hints: [(Command, String)] = [
+        (.detailStep(1), "next"), (.toggleRaw, "raw"), (.fetchContext, "context"), (.openBlastRadius, "blast radius"),
+        (.copySelected, "copy"), (.closeDetail, "back"),
+    ]
+
     func gone() -> [Line] { [[("This item is no longer in the pane's history.", .dim)]] }
 
     var raw: String {
@@ -88,7 +94,7 @@ struct DetailView {
     /// Terraform declares for the attribute next to its new value. A 404 is said in words, never an error.
     func contextLines(_ d: DriftRecord, newValue: [String]) -> [Line] {
         guard let context = detail.context else {
-            return [[("c asks the server for more: its record of this resource and what Terraform declares", .dim)], []]
+            return [[("c asks the server for more: its record of this resource and what Terraform declares; b what depends on it", .dim)], []]
         }
         var lines: [Line] = [[("Terraform declares", .columnHeader)]]
         switch context.declared {
@@ -226,7 +232,11 @@ extension Painter {
         let visible = rect.inner.height
         let offset = min(detail.offset, max(0, lines.count - visible))
         let position = lines.count > visible ? "\(offset + 1)–\(min(lines.count, offset + visible))/\(lines.count)" : ""
-        box(rect, title: detail.raw ? "Raw message" : "Detail", note: "\(position)  n/N next · r raw · c context · y copy · Esc back", focused: true)
+        let title = detail.raw ? "Raw message" : "Detail"
+        // The box's top line holds the title, the position and as many hints as fit beside them.
+        let room = rect.width - TextWidth.width(of: title) - TextWidth.width(of: position) - 10
+        let hints = KeyHints.line(DetailView.hints, in: .detail, room: room)
+        box(rect, title: title, note: position.isEmpty ? hints : "\(position)  " + hints, focused: true)
         for (i, line) in lines.dropFirst(offset).prefix(visible).enumerated() {
             var x = rect.inner.x + 1
             for (text, role) in line where x < rect.inner.maxX {

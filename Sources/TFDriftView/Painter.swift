@@ -551,6 +551,7 @@ struct Painter {
         case .palette: "Command palette (:)"
         case .diagnostics: "Problems (!)"
         case .connections: "Connections (c)"
+        case .blastRadius: "Blast radius (b in the detail)"
         }
     }
 }

@@ -78,6 +78,26 @@ struct InvestigateInTmuxTests {
         #expect(detail.contains(String(resource.prefix(20))), "clicked \(resource)")
     }
 
+    /// `b` in a drift's detail lists what depends on the resource from the simulator's graph; Enter on one of them
+    /// shows the panes filtered to it.
+    @Test func blastRadiusListsDependentsAndEnterShowsOne() throws {
+        let server = try DemoServerProcess(rate: 0, extra: ["--preload", "300"])
+        defer { server.stop() }
+        let tmux = try Tmux(width: 120, height: 40, command: "\(try productPath()) --url \(server.url) --history-on-start 300 --filter type:aws_instance")
+        defer { tmux.kill() }
+        try tmux.waitFor("instance drifts") { (paneCount("Drifts", in: $0) ?? 0) >= 3 }
+        try tmux.send("Enter")
+        try tmux.waitFor("the detail view") { $0.contains("Detail") && $0.contains("blast radius") }
+        try tmux.send("b")
+        let blast = try tmux.waitFor("the blast radius") { $0.contains("depend on it") && $0.contains("aws_route53_record") }
+        #expect(blast.contains("What depends on aws_instance.web"))
+        #expect(blast.contains("depends on it aws_lb_target_group"), "\(blast)")
+        try tmux.send("Enter")
+        let shown = try tmux.waitFor("the panes filtered to the target group") { $0.contains("/res:") }
+        #expect(shown.contains("Drifts 0/"), "the target group has no drifts of its own: \(shown)")
+        try tmux.send("q")
+    }
+
     /// `--filter` is one grammar and one code path: `tail --filter` prints exactly the drifts the dashboard's pane
     /// shows (and exports) with the same filter, over the same history.
     @Test func tailAndTheDashboardAgreeOnAFilter() throws {

@@ -1,5 +1,7 @@
+import Dispatch
+import NIOConcurrencyHelpers
 import Testing
-import TFDriftCore
+@testable import TFDriftCore
 import TFDriftNetwork
 import TFDriftSimulator
 import TFDriftWire
@@ -126,5 +128,113 @@ struct ServerConversationLoopbackTests {
             steps: [Step(name: "no state", until: { $0.servers[0].rest.terraformState != nil })])
         #expect(state.servers[0].rest.terraformState == .notLoaded)
         #expect(state.diagnostics.errorCount == 0 && state.servers[0].rest.lastError == nil)
+    }
+}
+
+/// The blast radius (`b`) against the simulator's resource graph, over loopback with the real REST client.
+struct BlastRadiusLoopbackTests {
+    /// Opens the newest drift of `resourceType` and asks for its blast radius.
+    static func ask(url: String, resourceType: String, until: @escaping @Sendable (BlastRadius) -> Bool,
+                    clientOptions: WebSocketClient.Options = WebSocketClient.Options()) -> State {
+        runScenario(
+            url: url, topics: [.drifts],
+            steps: [
+                Step(name: "history", until: { s in s.servers[0].rest.historyLoaded != nil && !s.feed.drifts.isEmpty }, then: { _ in
+                    [.command(.setFilter("type:\(resourceType)")), .command(.openDetail), .key(.character("b"))]
+                }),
+                Step(name: "answered", until: { s in s.ui.detail?.blast.map(until) ?? false }),
+            ],
+            configure: { $0.historyOnStart = 200 }, clientOptions: clientOptions)
+    }
+
+    static func answered(_ blast: BlastRadius) -> Bool { blast.impact != .loading && blast.dependents != .loading }
+
+    @Test func aDriftedInstanceListsWhatDependsOnItNearestFirst() throws {
+        let (server, url) = try startServer(.real, rate: 0)
+        defer { server.stop() }
+        server.generate(200)
+        let state = Self.ask(url: url, resourceType: "aws_instance", until: Self.answered)
+        let blast = try #require(state.ui.detail?.blast)
+        let dependents = blast.rows.filter(\.dependent)
+        #expect(dependents.map(\.type) == ["aws_lb_target_group", "aws_lb", "aws_route53_record"], "the load balancer chain, by depth")
+        #expect(dependents.map(\.depth) == [1, 2, 3])
+        #expect(blast.rows.contains { $0.type == "aws_security_group" && !$0.dependent && $0.depth == 1 }, "what it depends on is linked, not dependent")
+        #expect(state.servers[0].rest.lastError == nil)
+    }
+
+    @Test func aServerWithoutStateOrGraphAndABadDepthAreSaidInWords() throws {
+        let (server, url) = try startServer(.real, rate: 0) { $0.terraformState = false }
+        defer { server.stop() }
+        server.generate(200)
+        let empty = Self.ask(url: url, resourceType: "aws_instance", until: Self.answered)
+        #expect(empty.ui.detail?.blast?.impact == .notInGraph, "no state loaded: an empty graph")
+
+        server.setGraphAnswer(CannedAnswer(status: 400, body: "{\"success\":false,\"error\":{\"code\":400,\"message\":\"depth must be between 1 and 10\"}}"))
+        let refused = Self.ask(url: url, resourceType: "aws_instance", until: Self.answered)
+        guard case .failed(let why) = refused.ui.detail?.blast?.impact else { Issue.record("not failed"); return }
+        #expect(why.hasPrefix("HTTP 400"))
+
+        server.setGraphAnswer(CannedAnswer(status: 404, body: "404 page not found\n"))
+        let old = Self.ask(url: url, resourceType: "aws_instance", until: Self.answered)
+        #expect(old.ui.detail?.blast?.impact == .notInGraph, "a server without the graph routes")
+    }
+
+    @Test func aSlowGraphShowsItIsAskingThenTimesOutWithoutHoldingTheScreen() throws {
+        let (server, url) = try startServer(.real, rate: 0)
+        defer { server.stop() }
+        server.generate(200)
+        var faults = SimulatorFaults()
+        faults.stallRESTBody = true
+        let state = runScenario(
+            url: url, topics: [.drifts],
+            steps: [
+                Step(name: "history", until: { s in !s.feed.drifts.isEmpty }, then: { _ in
+                    server.setFaults(faults)
+                    return [.command(.openDetail), .key(.character("b"))]
+                }),
+                // While it waits, keys still work: j moves nothing yet, the view stays, the loading mark shows.
+                Step(name: "asking", until: { $0.ui.detail?.blast?.impact == .loading }, then: { _ in [.key(.character("j"))] }),
+                Step(name: "timed out", until: { s in if case .failed = s.ui.detail?.blast?.impact { true } else { false } }),
+            ],
+            configure: { $0.historyOnStart = 50 }, clientOptions: WebSocketClient.Options(connectTimeout: 0.5))
+        guard case .failed(let why) = state.ui.detail?.blast?.impact else { return }
+        #expect(why == "timed out after 500 ms")
+    }
+}
+
+/// The simulator's graph routes answer as the real server's handlers do: 400 outside depth 1…10, an empty result
+/// (not 404) for a node the graph does not hold, and the resource's id echoed for any id the simulator used for it.
+struct ResourceGraphRouteTests {
+    static func fetch(_ request: RestRequest, url: String) -> RestOutcome? {
+        let outcome = NIOLockedValueBox<RestOutcome?>(nil)
+        let answered = DispatchSemaphore(value: 0)
+        let client = WebSocketClient(options: WebSocketClient.Options()) { action in
+            guard case .restResponse(_, let result, _) = action else { return }
+            outcome.withLockedValue { $0 = result }
+            answered.signal()
+        }
+        defer { client.shutdown() }
+        client.rest.fetch(request, webSocketURL: url)
+        guard answered.wait(timeout: .now() + 20) == .success else { return nil }
+        return outcome.withLockedValue { $0 }
+    }
+
+    @Test func depthUnknownNodesAndTheEchoedId() throws {
+        let (server, url) = try startServer(.real, rate: 0)
+        defer { server.stop() }
+        #expect(Self.fetch(.graphImpact(resourceID: "i-0demoweb", depth: 11), url: url) == .failure(status: 400, message: "depth must be between 1 and 10"))
+        let unknown = try #require(Self.fetch(.graphImpact(resourceID: "no-such-node", depth: 3), url: url))
+        #expect(BlastRadius.impact(from: RestSync.lookup(from: unknown), resource: "no-such-node") == .notInGraph)
+        guard case .body(let body) = try #require(Self.fetch(.graphImpact(resourceID: "i-0demoweb1f3", depth: 1), url: url)) else {
+            Issue.record("no body")
+            return
+        }
+        let data = try #require(body["data"])
+        #expect(data["node_id"]?.stringValue == "i-0demoweb1f3" && data["depth"]?.numberValue == 1)
+        #expect(data["distances"]?["i-0demoweb1f3"]?.numberValue == 0, "the start node at distance 0, as upstream lists it")
+        #expect(data["affected_count"]?.numberValue == Double(data["nodes"]?.arrayValue?.count ?? -1))
+        guard case .body(let dependents) = try #require(Self.fetch(.graphDependents(resourceID: "vpc-0demo"), url: url)) else { return }
+        let types = Set(dependents["data"]?["dependents"]?.arrayValue?.compactMap { $0["properties"]?["type"]?.stringValue } ?? [])
+        #expect(types.isSuperset(of: ["aws_subnet", "aws_security_group", "aws_instance", "aws_route53_record"]), "transitively, up to depth 5")
     }
 }

@@ -34,6 +34,63 @@ struct InvestigateSnapshotTests {
         try check(canvas, "detail-\(size.width)x\(size.height)")
     }
 
+    /// `b` on the IAM policy's drift: what depends on the policy, as the server's graph answers, nearest first.
+    static func blastRadius(size: Size, answered: Bool = true) -> State {
+        var state = Self.state(size: size)
+        state.servers[0].settings.restEnabled = true
+        for key in "/type:aws_iam* sev:crit" { _ = Reducer.reduce(&state, .key(.character(key))) }
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .key(.enter))
+        _ = Reducer.reduce(&state, .key(.character("b")))
+        guard answered else { return state }
+        let id = "arn:aws:iam::230446364776:policy/deploy"
+        let around: [(String, String, String, Int)] = [
+            (id, "aws_iam_policy", "deploy", 0), ("AROA5EXAMPLEDEPLOY", "aws_iam_role", "deploy", 1), ("AROA5EXAMPLECI", "aws_iam_role", "ci", 1),
+            ("arn:aws:iam::230446364776:instance-profile/web", "aws_iam_instance_profile", "web", 2), ("ingest", "aws_lambda_function", "ingest", 2),
+            ("i-0demoweb", "aws_instance", "web", 3), ("i-0demoworker", "aws_instance", "worker", 3), ("sg-0a1b2c3d", "aws_security_group", "web_sg", 3),
+        ]
+        func node(_ n: (String, String, String, Int)) -> JSONValue {
+            ["id": .string(n.0), "labels": ["Resource", .string(n.1)], "properties": ["type": .string(n.1), "name": .string(n.2)]]
+        }
+        let impact: JSONValue = [
+            "success": true,
+            "data": ["node_id": .string(id), "depth": 3, "affected_count": .number(Double(around.count)), "nodes": .array(around.map(node)),
+                     "distances": .object(JSONObject(around.map { (key: $0.0, value: JSONValue.number(Double($0.3))) }))],
+        ]
+        let dependents: JSONValue = ["success": true, "data": ["node_id": .string(id), "count": 5, "dependents": .array(around[1...6].map(node))]]
+        _ = Reducer.reduce(&state, .restResponse(.graphImpact(resourceID: id, depth: 3), .body(impact), at: state.now))
+        _ = Reducer.reduce(&state, .restResponse(.graphDependents(resourceID: id), .body(dependents), at: state.now))
+        return state
+    }
+
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
+    func blastRadiusOfADrift(size: Size) throws {
+        let canvas = Dashboard.render(Self.blastRadius(size: size), size: size)
+        #expect(canvas.text.contains("6 depend on it"))
+        #expect(canvas.text.contains("aws_iam_role") && canvas.text.contains("aws_security_group"))
+        try check(canvas, "blast-radius-\(size.width)x\(size.height)")
+    }
+
+    @Test func blastRadiusWhileAskingAndTheWidgetOnASmallRectangle() throws {
+        var state = Self.blastRadius(size: Size(width: 80, height: 24), answered: false)
+        _ = Reducer.reduce(&state, .tick(at: state.now + 3))
+        let text = Dashboard.render(state, size: Size(width: 80, height: 24)).text
+        #expect(text.contains("asking the server's resource graph… 3 s") && text.contains("Esc cancels"), "\(text)")
+
+        let answered = Self.blastRadius(size: Size(width: 80, height: 24))
+        let model = BlastRadiusModel(try #require(answered.ui.detail?.blast), now: answered.now, serverName: nil)
+        var painter = Painter(canvas: Canvas(size: Size(width: 40, height: 8)), options: RenderOptions(), state: answered)
+        BlastRadiusWidget(model: model).draw(&painter, Rect(x: 0, y: 0, width: 40, height: 8))
+        let rows = (0..<8).map { painter.canvas.row($0) }
+        #expect(rows[0].hasPrefix("┌ Blast radius"))
+        // 38 cells inside: the name and the id each get their own line rather than being cut.
+        #expect(rows[1] == "│ What depends on                      │")
+        #expect(rows[2] == "│   aws_iam_policy.deploy              │")
+        #expect(rows[3].hasPrefix("│   arn:aws:iam::230446364776:policy/de"), "a word wider than the line is cut only at its end")
+        #expect(rows[4].contains("7 resources within 3 hops"))
+        #expect(rows[7].hasPrefix("└"))
+    }
+
     /// Terraform keeps IAM policies as JSON strings; the detail shows the document, not an escaped line.
     @Test func aPolicyHeldInAStringIsShownAsTheDocument() {
         let line = #"{"type":"data","topic":"drift","data":{"attribute":"policy","new_value":"{\"Action\":\"*\"}","old_value":"{\"Action\":\"s3:GetObject\"}","resource_id":"p","resource_name":"ci","resource_type":"aws_iam_policy","severity":"critical","timestamp":"","user_identity":{}},"timestamp":""}"#
