@@ -39,6 +39,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -49,8 +50,11 @@ let package = Package(
         ),
         .target(
             name: "TFDriftRuntime",
-            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftNetwork", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftNetwork", .product(name: "Logging", package: "swift-log")],
+            plugins: ["BuildInfo"]
         ),
+        // Version, commit and build date for `--version`, recordings and the log (Scripts/build-info.sh).
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         .target(
             name: "TFDriftSimulator",
             dependencies: [

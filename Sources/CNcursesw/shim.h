@@ -18,6 +18,19 @@
 int wcwidth(wchar_t c);
 int wcswidth(const wchar_t *s, size_t n);
 
+int setupterm(const char *term, int filedes, int *errret);
+
+/// For `doctor`: whether terminfo knows `type`, how many colours it promises and whether it can move the
+/// cursor, without touching the screen. 0 when the type is known.
+static inline int tfd_terminfo_probe(const char *type, int *colors, int *can_address) {
+    int error = 0;
+    if (setupterm(type, 2, &error) != OK) return -1;
+    *colors = tigetnum("colors");
+    const char *cup = tigetstr("cup");
+    *can_address = cup != NULL && cup != (const char *)-1;
+    return 0;
+}
+
 static inline WINDOW *tfd_stdscr(void) { return stdscr; }
 static inline int tfd_lines(void) { return LINES; }
 static inline int tfd_cols(void) { return COLS; }

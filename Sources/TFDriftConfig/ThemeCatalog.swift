@@ -6,20 +6,39 @@ import Darwin
 import TFDriftCore
 import TFDriftView
 
-/// Where themes come from: the shipped ones (embedded in the binary) and the user's
-/// `$XDG_CONFIG_HOME/tfdrift-tui/themes/*.yaml` (default `~/.config/…`), which win over a shipped one of the same name.
+/// Where themes come from, later ones winning for a name: the shipped ones (embedded in the binary), those of an
+/// installation (`<prefix>/share/tfdrift-tui/themes/*.yaml` beside `<prefix>/bin`, where a site can add its own)
+/// and the user's `$XDG_CONFIG_HOME/tfdrift-tui/themes/*.yaml` (default `~/.config/…`).
 public struct ThemeCatalog: Sendable {
     /// The user's theme folder, if there is a home to put it in.
     public let userDirectory: String?
+    /// The installation's theme folder, when the program runs from an installed `bin/` that has one.
+    public let installedDirectory: String?
 
-    public init(environment: [String: String]) {
+    public init(environment: [String: String], installedDirectory: String? = ThemeCatalog.installedThemes()) {
         userDirectory = ConfigPaths.directory(environment: environment).map { $0 + "/themes" }
+        self.installedDirectory = installedDirectory
     }
 
-    /// Theme names in cycling order: the shipped ones, then the user's own.
+    /// `<prefix>/share/tfdrift-tui/themes` for a program at `<prefix>/bin/tfdrift-tui`, if that folder exists.
+    public static func installedThemes(executable: String? = ThemeCatalog.executablePath()) -> String? {
+        guard let executable, let bin = executable.range(of: "/bin/", options: .backwards) else { return nil }
+        let folder = String(executable[..<bin.lowerBound]) + "/share/tfdrift-tui/themes"
+        var info = stat()
+        return stat(folder, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR ? folder : nil
+    }
+
+    public static func executablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard n > 0 else { return nil }
+        return String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Theme names in cycling order: the shipped ones, then the installation's and the user's own.
     public func names() -> [String] {
         var names = ["default"] + EmbeddedThemes.files.map(\.name).filter { $0 != "default" }
-        for file in userFiles() {
+        for file in files(in: installedDirectory) + files(in: userDirectory) {
             let name = ThemeFile.name(ofPath: file)
             if !names.contains(name) { names.append(name) }
         }
@@ -34,13 +53,15 @@ public struct ThemeCatalog: Sendable {
         public var problems: [FileProblem]
     }
 
-    /// `default`, a shipped or user theme's name, or a path. Anything that fails leaves the default theme and
-    /// says why; it never stops the program.
+    /// `default`, a shipped, installed or user theme's name, or a path. Anything that fails leaves the default
+    /// theme and says why; it never stops the program.
     public func load(_ nameOrPath: String) -> Loaded {
         let isPath = nameOrPath.contains("/") || nameOrPath.hasSuffix(".yaml") || nameOrPath.hasSuffix(".yml")
         if isPath { return loadFile(nameOrPath) }
-        if let directory = userDirectory, let file = userFiles().first(where: { ThemeFile.name(ofPath: $0) == nameOrPath }) {
-            return loadFile(directory + "/" + file)
+        for directory in [userDirectory, installedDirectory].compactMap({ $0 }) {
+            if let file = files(in: directory).first(where: { ThemeFile.name(ofPath: $0) == nameOrPath }) {
+                return loadFile(directory + "/" + file)
+            }
         }
         if let shipped = EmbeddedThemes.files.first(where: { $0.name == nameOrPath }) {
             let parsed = ThemeFile.parse(shipped.text, path: "themes/\(shipped.name).yaml")
@@ -61,8 +82,9 @@ public struct ThemeCatalog: Sendable {
         }
     }
 
-    func userFiles() -> [String] {
-        guard let directory = userDirectory, let dir = opendir(directory) else { return [] }
+    /// The theme files of a folder, by name, at most 256.
+    func files(in directory: String?) -> [String] {
+        guard let directory, let dir = opendir(directory) else { return [] }
         defer { closedir(dir) }
         var files: [String] = []
         while let entry = readdir(dir) {

@@ -44,6 +44,20 @@ public enum BindingContext: String, Sendable, CaseIterable {
 
     /// Contexts where printable keys are text, not commands.
     public var takesText: Bool { self == .filter || self == .palette }
+
+    /// How help, the README and the man page head this context's keys.
+    public var title: String {
+        switch self {
+        case .everywhere: "Everywhere"
+        case .pane: "Panes"
+        case .detail: "Detail view (Enter)"
+        case .filter: "Filter line (/)"
+        case .palette: "Command palette (:)"
+        case .diagnostics: "Problems (!)"
+        case .connections: "Connections (c)"
+        case .blastRadius: "Blast radius (b in the detail)"
+        }
+    }
 }
 
 /// One row of the one bindings table: it drives key handling, the `?` overlay and the README's key table.

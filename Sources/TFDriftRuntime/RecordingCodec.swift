@@ -7,7 +7,7 @@ import TFDriftWire
 /// topic and filter changes are, as what they changed.
 public enum RecordingCodec {
     public static let formatVersion = 1
-    public static let program = "tfdrift-tui 0.1.0"
+    public static let program = BuildInfo.line
 
     /// The first line of every recording file: enough to start a replay from the same state as the live run
     /// (settings, topics, filters). The URL never carries credentials (`ServerURL` refuses them); the

@@ -6,7 +6,7 @@ public enum KeyTable {
         var lines = ["| where | key | action |", "|---|---|---|"]
         for row in Bindings.table {
             let keys = row.label.split(separator: " ").map { "`\($0)`" }.joined(separator: " ")
-            lines.append("| \(Painter.contextTitle(row.context)) | \(keys) | \(row.help) |")
+            lines.append("| \(row.context.title) | \(keys) | \(row.help) |")
         }
         return lines.joined(separator: "\n")
     }

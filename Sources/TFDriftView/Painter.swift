@@ -514,7 +514,7 @@ struct Painter {
             let rows = Bindings.table.filter { $0.context == context }
             guard !rows.isEmpty else { continue }
             if !lines.isEmpty { lines.append(("", .text)) }
-            lines.append((Painter.contextTitle(context), .columnHeader))
+            lines.append((context.title, .columnHeader))
             for row in rows { lines.append((TextWidth.fit(row.label, width) + "  " + row.help, .text)) }
         }
         lines.append(("", .text))
@@ -542,16 +542,4 @@ struct Painter {
         }
     }
 
-    static func contextTitle(_ context: BindingContext) -> String {
-        switch context {
-        case .everywhere: "Everywhere"
-        case .pane: "Panes"
-        case .detail: "Detail view (Enter)"
-        case .filter: "Filter line (/)"
-        case .palette: "Command palette (:)"
-        case .diagnostics: "Problems (!)"
-        case .connections: "Connections (c)"
-        case .blastRadius: "Blast radius (b in the detail)"
-        }
-    }
 }

@@ -15,10 +15,10 @@ import TFDriftWire
 struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, parsing: .singleValue, help: ArgumentHelp(
         "WebSocket address of the TFDrift-Falco server (ws:// or wss://; default ws://localhost:8080/ws). Repeat it, best with a name, to watch several servers: --url prod=wss://… --url staging=ws://….",
-        valueName: "[NAME=]URL"))
+        valueName: "[NAME=]URL"), completion: .custom { _, _, prefix in Completions.servers().filter { $0.hasPrefix(prefix) } })
     var url: [String] = []
 
-    @Option(name: .long, help: "Comma-separated topics to subscribe to: all, drifts, events, state, stats (default: all four).")
+    @Option(name: .long, help: "Comma-separated topics to subscribe to: all, drifts, events, state, stats (default: all four).", completion: .list(["all", "drifts", "events", "state", "stats"]))
     var topics: String?
 
     @Option(name: .long, help: "Stop retrying after this many failed attempts in a row (default: retry for ever).")
@@ -32,13 +32,13 @@ struct ConnectionOptions: ParsableArguments {
         valueName: "NAME: VALUE"))
     var header: [String] = []
 
-    @Option(name: .long, help: "PEM file of the CA(s) to trust for wss:// and https:// (a private CA), besides the system's.")
+    @Option(name: .long, help: "PEM file of the CA(s) to trust for wss:// and https:// (a private CA), besides the system's.", completion: .file())
     var caFile: String?
 
-    @Option(name: .long, help: "PEM client certificate for mutual TLS (with --client-key).")
+    @Option(name: .long, help: "PEM client certificate for mutual TLS (with --client-key).", completion: .file())
     var clientCert: String?
 
-    @Option(name: .long, help: "PEM private key of --client-cert.")
+    @Option(name: .long, help: "PEM private key of --client-cert.", completion: .file())
     var clientKey: String?
 
     @Flag(name: .long, help: "Do not verify the server's certificate (for a test only; the screen says TLS NOT VERIFIED).")
@@ -47,16 +47,16 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "HTTP proxy for ws:// and wss:// (CONNECT): http://[user:password@]host:port, or none (default: HTTPS_PROXY / HTTP_PROXY, except NO_PROXY hosts).")
     var proxy: String?
 
-    @Option(name: .long, help: "File holding the token for the server (sent on the upgrade and every REST call); never a token on the command line.")
+    @Option(name: .long, help: "File holding the token for the server (sent on the upgrade and every REST call); never a token on the command line.", completion: .file())
     var tokenFile: String?
 
-    @Option(name: .long, help: "How the token is sent: bearer (Authorization: Bearer …, default) or x-api-key (X-API-Key: …).")
+    @Option(name: .long, help: "How the token is sent: bearer (Authorization: Bearer …, default) or x-api-key (X-API-Key: …).", completion: .list(["bearer", "x-api-key"]))
     var authScheme: String?
 
     @Option(name: .long, help: "An Origin header for servers that check it, e.g. http://localhost (none by default).")
     var origin: String?
 
-    @Option(name: .long, help: "Append a JSON-lines log to this file (owner-only): connection changes, problems, REST calls with status and latency; secrets redacted.")
+    @Option(name: .long, help: "Append a JSON-lines log to this file (owner-only): connection changes, problems, REST calls with status and latency; secrets redacted.", completion: .file())
     var logFile: String?
 
     @Option(name: .long, help: "Provider filter sent after every (re)connect, e.g. aws (real server only).")
@@ -83,7 +83,7 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "Longest Retry-After honoured; a server asking for more is waited for this long (default 1h).")
     var maxRetryAfter: String?
 
-    @Option(name: .long, help: "Read this configuration file instead of $XDG_CONFIG_HOME/tfdrift-tui/config.yaml.")
+    @Option(name: .long, help: "Read this configuration file instead of $XDG_CONFIG_HOME/tfdrift-tui/config.yaml.", completion: .file())
     var config: String?
 
     @Flag(name: .long, help: "Read no configuration file.")
@@ -178,7 +178,7 @@ struct ConnectionOptions: ParsableArguments {
             if let config {
                 switch TextFile.contents(of: config) {
                 case .success(let text): file = (config, text)
-                case .failure(let problem): throw ValidationError("--config: \(problem)")
+                case .failure(let problem): throw RuntimeFailure("--config: \(problem)")
                 }
             } else if let path = Configuration.defaultFile(environment: environment), TextFile.stamp(path) != nil {
                 switch TextFile.contents(of: path) {
@@ -203,7 +203,7 @@ struct ConnectionSettings {
         self.config = config
         switch Credentials.resolve(config) {
         case .success(let credentials): self.credentials = credentials
-        case .failure(let problem): throw ValidationError("token: \(problem)")
+        case .failure(let problem): throw RuntimeFailure("token: \(problem)")
         }
         let explicitProxy = config.value("proxy")?.string
         if let explicitProxy, explicitProxy.contains("@"), let source = config.sources["proxy"] {
@@ -284,10 +284,12 @@ struct ConnectionSettings {
     func openLog(url: String) throws -> Logger? {
         guard let path = config.value("log-file")?.string else { return nil }
         switch LogFile.opening(path) {
-        case .failure(let error): throw ValidationError("--log-file: \(error.message)")
+        case .failure(let error): throw RuntimeFailure("--log-file: \(error.message)")
         case .success(let file):
             let logger = file.logger
-            var metadata: Logger.Metadata = ["url": "\(url)", "credential": "\(credentials.description ?? "none")"]
+            var metadata: Logger.Metadata = [
+                "version": "\(BuildInfo.line)", "url": "\(url)", "credential": "\(credentials.description ?? "none")",
+            ]
             if let route = try? ServerURL(parsing: url) {
                 if route.secure { metadata["tls"] = "\(tls.insecure ? "not verified" : "verified")" }
                 if let endpoint = proxy.endpoint(for: route) { metadata["proxy"] = "\(endpoint)" }

@@ -31,13 +31,13 @@ struct DashboardCommand: ParsableCommand {
     static let drawingShare = 0.035
 
     func run() throws {
-        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError(
-                "stdout is not a terminal; the dashboard needs one. For scripts and pipes use `tfdrift-tui tail --url URL`.")
-        }
+        // What was asked is checked before the terminal: a bad flag is a usage error wherever it runs.
         let extraFlags = try display.flagValues()
         let config = try connection.configuration(extraFlags: extraFlags)
         var servers = try LiveServer.all(connection, config)
+        guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
+            throw terminalFailure("stdout is not a terminal; the dashboard needs one. For scripts and pipes use `tfdrift-tui tail --url URL`.")
+        }
         var server: DemoServer?
         if demo {
             let s = DemoServer(options: simulator.options())
@@ -84,8 +84,7 @@ struct DashboardCommand: ParsableCommand {
         do {
             frontend = try DashboardFrontend(display: DisplaySettings(config: config, environment: environment), catalog: catalog, reloader: reloader)
         } catch let error as TerminalError {
-            Console.print("tfdrift-tui: \(error.description)", to: STDERR_FILENO)
-            throw ExitCode(2)
+            throw terminalFailure(error.description)
         }
         defer { frontend.close() }
         // After initscr, so that our SIGWINCH handler (which wakes the loop from any thread) replaces ncurses'.

@@ -95,7 +95,7 @@ struct DemoServerCommand: ParsableCommand {
         options.tlsKey = tlsKey
         if let requireTokenFile {
             guard case .success(let text) = TextFile.contents(of: requireTokenFile) else {
-                throw ValidationError("--require-token-file: cannot read \(requireTokenFile)")
+                throw RuntimeFailure("--require-token-file: cannot read \(requireTokenFile)")
             }
             // Read as the client reads its token file, so the same file works on both sides.
             options.requiredToken = text.trimmingWhitespace
@@ -144,6 +144,6 @@ struct DemoServerCommand: ParsableCommand {
                 server.stop()
             }
         }
-        throw ValidationError("cannot listen on \(options.host):\(options.port): \(lastError.map { "\($0)" } ?? "unknown error")")
+        throw RuntimeFailure("cannot listen on \(options.host):\(options.port): \(lastError.map { "\($0)" } ?? "unknown error")")
     }
 }

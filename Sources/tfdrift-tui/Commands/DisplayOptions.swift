@@ -4,10 +4,10 @@ import TFDriftConfig
 /// How the dashboard looks and behaves on a screen; like the connection options, each may also come from the
 /// environment or the configuration file.
 struct DisplayOptions: ParsableArguments {
-    @Option(name: .long, help: "Theme: a name (default, dark-256, light, high-contrast, solarized-dark, monochrome, or your own) or a file path.")
+    @Option(name: .long, help: "Theme: a name (default, dark-256, light, high-contrast, solarized-dark, monochrome, or your own) or a file path.", completion: .custom { _, _, prefix in Completions.themes().filter { $0.hasPrefix(prefix) } })
     var theme: String?
 
-    @Option(name: .long, help: "Colour depth: 16, 256 or truecolor (default: what the terminal's terminfo says).")
+    @Option(name: .long, help: "Colour depth: 16, 256 or truecolor (default: what the terminal's terminfo says).", completion: .list(["16", "256", "truecolor"]))
     var colors: String?
 
     @Flag(name: .long, help: "No colour, attributes only (NO_COLOR does the same).")
@@ -28,7 +28,7 @@ struct DisplayOptions: ParsableArguments {
     @Option(name: .long, help: "Kiosk: silence before the DATA STALE banner, e.g. 90s.")
     var staleAfter: String?
 
-    @Option(name: .long, help: "Kiosk: on a new critical drift: bell, flash or none.")
+    @Option(name: .long, help: "Kiosk: on a new critical drift: bell, flash or none.", completion: .list(["bell", "flash", "none"]))
     var alert: String?
 
     @Flag(name: .long, help: "Do not set the terminal title.")

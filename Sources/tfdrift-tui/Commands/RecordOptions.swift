@@ -6,7 +6,7 @@ import TFDriftRuntime
 struct RecordOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
         "Record every message as received, every REST answer the screen used, connection changes and topic/filter changes to FILE (NDJSON, mode 600; see `replay`).",
-        valueName: "FILE"))
+        valueName: "FILE"), completion: .file())
     var record: String?
 
     @Option(name: .long, help: "Continue the recording in FILE.1, FILE.2, … past this size: 100MB, 512KB, or bytes.")
@@ -21,7 +21,7 @@ struct RecordOptions: ParsableArguments {
         guard let record else { return nil }
         switch Recorder.create(path: record, maximumSize: RecordOptions.bytes(recordMaxSize) ?? 100_000_000, state: state, startedAt: startedAt) {
         case .success(let recorder): return recorder
-        case .failure(let error): throw ValidationError("--record: \(error.reason)")
+        case .failure(let error): throw RuntimeFailure("--record: \(error.reason)")
         }
     }
 

@@ -19,7 +19,7 @@ struct ReplayCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The recording, and its rotated parts in order.")
+    @Argument(help: "The recording, and its rotated parts in order.", completion: .file())
     var files: [String]
 
     @Option(name: .long, help: "Times the recorded speed (default 1; 0 plays as fast as possible).")
@@ -39,12 +39,12 @@ struct ReplayCommand: ParsableCommand {
 
     func run() throws {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
-            throw ValidationError("stdout is not a terminal; for a headless replay use `tfdrift-tui tail --replay FILE`.")
+            throw terminalFailure("stdout is not a terminal; for a headless replay use `tfdrift-tui tail --replay FILE`.")
         }
         let recording: Recording
         switch Recording.load(files) {
         case .success(let loaded): recording = loaded
-        case .failure(let error): throw ValidationError("replay: \(error.reason)")
+        case .failure(let error): throw RuntimeFailure("replay: \(error.reason)")
         }
         let start = recording.entries.first?.t ?? recording.startedAt
         let source = try ReplaySource(
@@ -65,8 +65,7 @@ struct ReplayCommand: ParsableCommand {
                 display: DisplaySettings(config: config, environment: environment), catalog: catalog,
                 reloader: .init(path: nil, read: { config }, settings: { _ in [] }))
         } catch let error as TerminalError {
-            Console.print("tfdrift-tui: \(error.description)", to: STDERR_FILENO)
-            throw ExitCode(2)
+            throw terminalFailure(error.description)
         }
         defer { frontend.close() }
         let inbox = Inbox()

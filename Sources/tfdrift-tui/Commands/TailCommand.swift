@@ -23,7 +23,7 @@ struct TailCommand: ParsableCommand {
     @OptionGroup var recording: RecordOptions
 
     @Option(name: .long, parsing: .upToNextOption, help: ArgumentHelp(
-        "Print a recording instead of connecting, as fast as possible; rotated parts follow in order (FILE FILE.1 …).", valueName: "FILE"))
+        "Print a recording instead of connecting, as fast as possible; rotated parts follow in order (FILE FILE.1 …).", valueName: "FILE"), completion: .file())
     var replay: [String] = []
 
     @Option(name: .long, help: "With --replay: play at this many times the recorded speed instead of as fast as possible.")
@@ -83,7 +83,7 @@ struct TailCommand: ParsableCommand {
         let recording: Recording
         switch Recording.load(replay) {
         case .success(let loaded): recording = loaded
-        case .failure(let error): throw ValidationError("--replay: \(error.reason)")
+        case .failure(let error): throw RuntimeFailure("--replay: \(error.reason)")
         }
         let frontend = TailFrontend(format: format, count: count, duration: duration)
         let (final, stoppedAt) = try ReplaySource.play(recording, into: frontend, speed: speed, filter: connection.filter)

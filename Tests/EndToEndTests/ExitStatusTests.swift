@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+
+/// The program as a command: its version, `doctor` in a real terminal, and one table of exit statuses for every
+/// command (0 success, 1 a runtime failure in one sentence, 2 no terminal for the dashboard, 64 a usage error with
+/// the usage text).
+struct ExitStatusAndVersionTests {
+    @Test func versionNamesTheCommitOfTheCheckout() throws {
+        let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+        let head = try run("/usr/bin/git", ["-C", checkout, "rev-parse", "--short=12", "HEAD"]).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(head.count == 12)
+        let version = try run(try productPath(), ["--version"])
+        #expect(version.status == 0)
+        #expect(version.out.range(of: #"^tfdrift-tui \d+\.\d+\.\d+ \(commit [0-9a-f]{12}(\+dirty)?, built \d{4}-\d\d-\d\d, Swift \d"#, options: .regularExpression) != nil, "\(version.out)")
+        #expect(version.out.contains("commit \(head)"), "\(version.out) is not HEAD \(head)")
+        #expect(try run(try productPath(), ["version"]).out == version.out)
+    }
+
+    @Test func exitStatusesFollowOneTable() throws {
+        let binary = try productPath()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tfdrift-exit-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try "not a recording\n".write(toFile: scratch + "/garbage.ndjson", atomically: true, encoding: .utf8)
+        let cases: [(arguments: [String], status: Int32, says: String)] = [
+            (["tail", "--replay", scratch + "/missing.ndjson"], 1, "No such file"),
+            (["tail", "--replay", scratch + "/garbage.ndjson"], 1, "garbage.ndjson"),
+            (["tail", "--config", scratch + "/missing.yaml", "--url", "ws://127.0.0.1:1/ws", "--max-retries", "1"], 1, "--config"),
+            (["replay", scratch + "/missing.ndjson"], 2, "not a terminal"),
+            (["--url", "ws://127.0.0.1:1/ws"], 2, "not a terminal"),
+            (["--no-such-flag"], 64, "Unknown option"),
+            (["tail", "--count", "0"], 64, "--count"),
+        ]
+        for entry in cases {
+            let result = try run(binary, entry.arguments)
+            #expect(result.status == entry.status, "\(entry.arguments): \(result.status) \(result.err)")
+            #expect(result.err.contains(entry.says), "\(entry.arguments): \(result.err)")
+            #expect(result.err.contains("Usage:") == (entry.status == 64), "usage text only for a usage error: \(entry.arguments) \(result.err)")
+        }
+    }
+
+    /// In a real terminal against a healthy simulator every check of `doctor` passes and it exits 0.
+    @Test func doctorInATerminalPassesEveryCheckAgainstAHealthySimulator() throws {
+        let server = try DemoServerProcess(rate: 1)
+        defer { server.stop() }
+        let tmux = try Tmux(width: 120, height: 40, command: "bash --norc --noprofile")
+        defer { tmux.kill() }
+        // tmux's default (external) keeps OSC 52 from applications: doctor says so, and this test's tmux allows it.
+        try tmux.check(["set-option", "-g", "set-clipboard", "on"])
+        try tmux.type("TERM=xterm-256color \(try productPath()) doctor --no-config --url \(server.url); echo EXIT=$?")
+        let screen = try tmux.waitFor("doctor's verdict") { $0.range(of: "EXIT=[0-9]", options: .regularExpression) != nil }
+        #expect(screen.contains("all checks passed") && screen.contains("EXIT=0"), "\(screen)")
+        #expect(!screen.contains("✗") && screen.contains("✓ terminal size 120x") && screen.contains("✓ tmux set-clipboard on"), "\(screen)")
+    }
+}
