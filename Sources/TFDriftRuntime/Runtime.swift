@@ -31,6 +31,10 @@ public protocol Frontend: AnyObject {
     /// Actions the frontend owes the store after a batch was reduced: the dashboard reports a layout whose
     /// page sizes changed (a maximised pane, a State pane that gave its room away).
     func settle(state: State) -> [Action]
+    /// What the last `present` wrote to the terminal, for pacing data frames to the link (nil: no terminal).
+    func takeFrameOutput() -> FrameOutput?
+    /// Draws the state writing at most about `byteLimit` bytes (nil: all); what did not fit goes with the next call.
+    func present(state: State, byteLimit: Int?)
 }
 
 extension Frontend {
@@ -40,6 +44,8 @@ extension Frontend {
     public func alert(_ kind: KioskSettings.Alert) {}
     public func settle(state: State) -> [Action] { [] }
     public var wakeAt: Double? { nil }
+    public func takeFrameOutput() -> FrameOutput? { nil }
+    public func present(state: State, byteLimit: Int?) { present(state: state) }
 }
 
 /// The one loop that owns the state: it takes actions from its source, reduces each, runs the effects and
@@ -75,6 +81,8 @@ public final class Runtime {
     let recorder: Recorder?
     private var timers: [(due: Double, action: Action)] = []
     private var lastPresented = -Double.infinity
+    /// Data frames paced to what the terminal link carries (keys are not).
+    let pacer = LinkPacer()
     private var dirty = true
     private var stopped = false
 
@@ -130,10 +138,15 @@ public final class Runtime {
         // to every key, and most of it under a flood, when a data frame had always just been drawn.
         if inputChanged { return 0 }
         let fastest = 1 / maximumFramesPerSecond
-        guard let drawingShare else { return fastest }
-        var paced = frameCost / drawingShare
-        if frameCost <= Runtime.smoothShare * Runtime.smoothInterval { paced = min(paced, Runtime.smoothInterval) }
-        return min(max(fastest, paced), 0.5)
+        var byCost = fastest
+        if let drawingShare {
+            var paced = frameCost / drawingShare
+            if frameCost <= Runtime.smoothShare * Runtime.smoothInterval { paced = min(paced, Runtime.smoothInterval) }
+            byCost = min(max(fastest, paced), 0.5)
+        }
+        // And no faster than the terminal link carries them.
+        guard lastPresented.isFinite else { return byCost }
+        return max(byCost, pacer.nextDataFrame(after: lastPresented) - lastPresented)
     }
 
     public convenience init(
@@ -244,12 +257,15 @@ public final class Runtime {
     /// Draws the state and notes what drawing cost, for the pace of the next data frames.
     func presentFrame(at time: Double) {
         let started = clock.workTime()
-        frontend.present(state: state)
+        // A key's frame goes whole and at once; a data frame in pieces the link can carry.
+        frontend.present(state: state, byteLimit: inputChanged ? nil : pacer.pieceLimit(at: time))
         let cost = clock.workTime() - started
         frameCost = frameCost == 0 ? cost : frameCost * 0.8 + cost * 0.2
+        let output = frontend.takeFrameOutput()
+        if let output { pacer.record(output, at: time, input: inputChanged) }
         lastPresented = time
         framesPresented += 1
-        dirty = false
+        dirty = output.map { !$0.complete } ?? false
         inputChanged = false
     }
 

@@ -34,7 +34,6 @@ public final class TerminalDriver {
     public let colorsAvailable: Bool
     private var pairs: [Int64: (pair: Int32, extra: attr_t)] = [:]
     private var nextPair: Int32 = 1
-    private var previous: Canvas?
     private let asciiOnly: Bool
 
     /// Initialises the terminal. Call `restore()` (or let a signal/crash handler do it) before exiting.
@@ -200,36 +199,105 @@ public final class TerminalDriver {
         }
     }
 
-    /// Copies the cells that changed since the last frame, then lets ncurses update the terminal. Rows equal to
-    /// the last frame's are skipped whole, and cells are compared in place (no copies): at 400x120 this loop ran
-    /// over 48,000 cells a frame and copying them was the dashboard's largest cost.
-    public func draw(_ canvas: Canvas) {
-        let full = previous?.size != canvas.size
-        if full { erase() }
+    /// What the last `draw` wrote to the terminal and how long writing it took (nil: not measurable here), and
+    /// whether it was the whole frame.
+    public private(set) var lastOutput: (bytes: Int, seconds: Double, complete: Bool)?
+    private let writtenBytes = WrittenBytes()
+    /// What the terminal shows, cell by cell: the last frame, or parts of two when a frame went out in pieces.
+    private var shown: [Cell] = []
+    private var shownSize: Size?
+    /// Where the next piece of a frame that went out in pieces starts.
+    private var resumeRow = 0
+
+    /// Copies the cells that changed since what the terminal shows, then lets ncurses update the terminal. Rows
+    /// equal to what is shown are skipped whole, and cells are compared in place (no copies): at 400x120 this loop
+    /// ran over 48,000 cells a frame and copying them was the dashboard's largest cost.
+    ///
+    /// - Parameter byteLimit: at most about this many bytes (nil: the whole frame). A data frame over a thin link
+    ///   goes out in pieces of whole rows, top first, so a key's frame never waits behind more than one piece;
+    ///   the rest goes with the next call. Returns whether the whole frame is now on the terminal.
+    @discardableResult
+    public func draw(_ canvas: Canvas, byteLimit: Int? = nil) -> Bool {
+        let full = shownSize != canvas.size
+        if full {
+            erase()
+            shown = Array(repeating: Cell("\u{0}"), count: canvas.cells.count)
+            shownSize = canvas.size
+        }
         let width = canvas.size.width
         let height = canvas.size.height
-        let before = full ? [] : previous?.cells ?? []
+        var estimate = 0
+        var complete = true
+        // A frame in pieces goes on from the row where the last piece stopped, round the screen: starting at the
+        // top each time, rows that keep changing there would keep the bottom from ever being drawn.
+        let first = byteLimit == nil || full ? 0 : min(resumeRow, max(0, height - 1))
+        resumeRow = 0
         canvas.cells.withUnsafeBufferPointer { now in
-            before.withUnsafeBufferPointer { old in
-                for y in 0..<height {
+            shown.withUnsafeMutableBufferPointer { old in
+                for step in 0..<height {
+                    let y = (first + step) % height
                     let row = y * width
-                    if !old.isEmpty, (row..<(row + width)).allSatisfy({ old[$0] == now[$0] }) { continue }
+                    if (row..<(row + width)).allSatisfy({ old[$0] == now[$0] }) { continue }
+                    if let byteLimit, !full {
+                        // Roughly what the row costs: its changed cells' bytes, a cursor move, a style change each.
+                        let cost = TerminalDriver.estimatedBytes(old[row..<(row + width)], now[row..<(row + width)])
+                        if estimate > 0, estimate + cost > byteLimit {
+                            complete = false
+                            resumeRow = y
+                            break
+                        }
+                        estimate += cost
+                    }
                     for x in 0..<width {
                         let i = row + x
                         if now[i].isContinuation { continue }
                         // The bottom-right cell is never written: some terminals scroll the whole screen when it is.
                         if y == height - 1, x + max(1, TextWidth.width(of: now[i].text)) >= width { continue }
                         // A cell is rewritten when it changed, or when the wide character after it changed.
-                        if !old.isEmpty, old[i] == now[i], !(x + 1 < width && old[i + 1] != now[i + 1] && now[i + 1].isContinuation) {
+                        if old[i] == now[i], !(x + 1 < width && old[i + 1] != now[i + 1] && now[i + 1].isContinuation) {
                             continue
                         }
                         put(now[i], x: x, y: y)
                     }
+                    for i in row..<(row + width) { old[i] = now[i] }
                 }
             }
         }
-        previous = canvas
+        // ncurses writes the whole update in `refresh`, on this thread: the thread's written bytes before and after
+        // are what went to the terminal, and a refresh that takes long waited for the link to drain.
+        let bytesBefore = writtenBytes.read()
+        var started = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &started)
         refresh()
+        var ended = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ended)
+        if let before = bytesBefore, let after = writtenBytes.read() {
+            let seconds = Double(ended.tv_sec - started.tv_sec) + Double(ended.tv_nsec - started.tv_nsec) / 1e9
+            lastOutput = (max(0, after - before), max(0, seconds), complete)
+        } else {
+            lastOutput = nil
+        }
+        return complete
+    }
+
+    /// A row's likely cost on the wire: the bytes of its changed cells, and an escape sequence for each run of
+    /// them and each change of style.
+    static func estimatedBytes(_ old: Slice<UnsafeMutableBufferPointer<Cell>>, _ now: Slice<UnsafeBufferPointer<Cell>>) -> Int {
+        var bytes = 8
+        var previousStyle: Style?
+        var inRun = false
+        for (o, n) in zip(old, now) {
+            guard o != n else {
+                inRun = false
+                continue
+            }
+            if !inRun { bytes += 8 }
+            inRun = true
+            bytes += max(1, n.text.utf8.count)
+            if n.style != previousStyle { bytes += 12 }
+            previousStyle = n.style
+        }
+        return bytes
     }
 
     /// Reads the window size from the terminal and tells ncurses; our SIGWINCH handler replaces ncurses' own,
@@ -243,7 +311,7 @@ public final class TerminalDriver {
 
     /// Forces a full redraw on the next frame (after a resize).
     public func invalidate() {
-        previous = nil
+        shownSize = nil
     }
 
     /// Outside a UTF-8 locale, the typographic characters the screen uses become their one-cell ASCII look-alikes
@@ -310,5 +378,35 @@ public final class TerminalDriver {
         // Only a direct-colour terminal gets these (the theme was degraded to the terminal's depth).
         case .rgb(let r, let g, let b): Int32(r) << 16 | Int32(g) << 8 | Int32(b)
         }
+    }
+}
+
+/// The bytes this thread has written (`wchar` of `/proc/thread-self/io`): around `refresh`, exactly what ncurses
+/// sent to the terminal, without standing between ncurses and its terminal.
+final class WrittenBytes {
+    private let fd: Int32
+
+    init() {
+        fd = open("/proc/thread-self/io", O_RDONLY | O_CLOEXEC)
+    }
+
+    deinit {
+        if fd >= 0 { close(fd) }
+    }
+
+    func read() -> Int? {
+        guard fd >= 0 else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 512)
+        let count = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        // `rchar: N\nwchar: N\n…`
+        let text = buffer[0..<count]
+        guard let start = text.firstRange(of: Array("wchar: ".utf8))?.upperBound else { return nil }
+        var value = 0
+        for byte in text[start...] {
+            guard byte >= 0x30, byte <= 0x39 else { break }
+            value = value &* 10 &+ Int(byte - 0x30)
+        }
+        return value
     }
 }

@@ -64,6 +64,38 @@ final class DashboardOnPTY {
         return marker == nil
     }
 
+    /// Reads what the dashboard drew as a link of `bytesPerSecond` would carry it (a slow ssh session: the pty
+    /// fills and the program's writes wait), for up to `seconds`; true once `marker` appeared.
+    @discardableResult
+    func drainThrottled(bytesPerSecond: Double, for seconds: Double, until marker: String? = nil) -> Bool {
+        let start = Date()
+        var allowance = 0.0
+        var last = start
+        var seen: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let needle = marker.map { Array($0.utf8) }
+        while Date().timeIntervalSince(start) < seconds {
+            usleep(5_000)
+            let now = Date()
+            allowance = min(allowance + now.timeIntervalSince(last) * bytesPerSecond, bytesPerSecond * 0.05 + 1)
+            last = now
+            let want = Int(allowance)
+            guard want > 0 else { continue }
+            var fds = [pollfd(fd: master, events: Int16(POLLIN), revents: 0)]
+            guard poll(&fds, 1, 0) > 0 else { continue }
+            let count = read(master, &buffer, min(want, buffer.count))
+            guard count > 0 else { return false }
+            allowance -= Double(count)
+            bytesRead += count
+            if let needle {
+                seen += buffer[0..<count]
+                if seen.firstRange(of: needle) != nil { return true }
+                if seen.count > 1 << 16 { seen.removeFirst(seen.count - needle.count) }
+            }
+        }
+        return marker == nil
+    }
+
     /// Types `text` into the terminal, as a person at the keyboard.
     func type(_ text: String) {
         let bytes = Array(text.utf8)

@@ -440,6 +440,66 @@ if haveDashboard, wanted("keys") {
     steady.finish("a steady 100 k/s")
 }
 
+if haveDashboard, wanted("output") {
+    // What the terminal receives: every byte the dashboard writes to its pty, read as fast as it comes, after
+    // three seconds to settle. The baseline is the same screen connected and quiet.
+    func bytesPerSecond(rate: Double, width: Int, height: Int) throws -> Double {
+        let server = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: rate))
+        let url = "ws://127.0.0.1:\(try server.start())/ws"
+        defer { server.stop() }
+        let pty = try DashboardOnPTY(executable: dashboard, arguments: ["--no-config", "--url", url], width: width, height: height)
+        defer { pty.stop() }
+        pty.drain(for: 3)
+        let before = pty.bytesRead
+        pty.drain(for: 10)
+        return Double(pty.bytesRead - before) / 10
+    }
+    for (width, height) in [(120, 40), (400, 120)] {
+        var cells: [String] = []
+        for rate in [0.0, 5, 50, 2000] {
+            let kb = try bytesPerSecond(rate: rate, width: width, height: height) / 1024
+            cells.append(rate == 0 ? "quiet (baseline) \(fixed(kb, 1)) KB/s" : "\(Int(rate))/s \(fixed(kb, 1)) KB/s")
+        }
+        print("output   terminal bytes at \(width)x\(height): " + cells.joined(separator: "   "))
+    }
+}
+if haveDashboard, wanted("link") {
+    // A thin link: the pty drained at a fixed rate, as an ssh session over a slow connection drains it, 50
+    // events/s flowing. `?` until the help box's note arrives, then any key closes it. Baseline: the same
+    // unthrottled.
+    let server = DemoServer(options: SimulatorOptions(port: 0, dialect: .real, rate: 50))
+    let url = "ws://127.0.0.1:\(try server.start())/ws"
+    for limit in [nil, 32_768.0, 8_192.0] {
+        var latency = Histogram<UInt64>(highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: .three)
+        var missed = 0
+        let pty = try DashboardOnPTY(executable: dashboard, arguments: ["--no-config", "--url", url], width: 120, height: 40)
+        func drain(_ seconds: Double, until marker: String? = nil) -> Bool {
+            limit.map { pty.drainThrottled(bytesPerSecond: $0, for: seconds, until: marker) } ?? pty.drain(for: seconds, until: marker)
+        }
+        _ = drain(10)  // the link's first minutes: the program learns what it carries
+        for sample in 0..<30 {
+            let pressed = Date()
+            pty.type("?")
+            if drain(10, until: "key closes") {
+                _ = latency.record(UInt64(Date().timeIntervalSince(pressed) * 1_000_000))
+            } else {
+                missed += 1
+            }
+            // Then any key closes it, and the screen settles (both frames drain) before the next sample, as a
+            // person reads before pressing the next key; the pause varies so keys land at every phase of the
+            // data frames.
+            pty.type("x")
+            _ = drain(2.0 + Double(sample % 7) * 0.23)
+        }
+        pty.stop()
+        let name = limit.map { "\(Int($0 / 1024)) KB/s" } ?? "unthrottled (baseline)"
+        print(String(format: "link     %@, 50 events/s, 120x40: ? → help box p50 %.0f ms  p95 %.0f ms  max %.0f ms (%d keys, %d missed)",
+                     name, Double(latency.valueAtPercentile(50)) / 1000, Double(latency.valueAtPercentile(95)) / 1000,
+                     Double(latency.max) / 1000, Int(latency.totalCount), missed))
+    }
+    server.stop()
+}
+
 /// The dashboard on a 120x40 pty against its own simulator at `rate`, with a frame-counting client on the same
 /// server for the dashboard's whole run: what "keeping up" is measured by. `finish` ends it with `q` and prints
 /// what the dashboard's session summary says against the counter.

@@ -3,11 +3,11 @@ import Testing
 
 /// The release archive (`Scripts/release.sh`), installed into a temporary prefix and run on this machine with the
 /// Swift toolchain out of reach: no toolchain library linked, `/opt/swift` hidden by a private mount, an empty
-/// environment. `.ci/run` builds the archive and names it in `TFDRIFT_RELEASE_ARCHIVE`; a plain `swift test`
+/// environment. `.ci/run` builds the archive and names it in `RELEASE_ARCHIVE_UNDER_TEST`; a plain `swift test`
 /// (no archive) leaves these tests out, since the static release build alone takes minutes.
-@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["TFDRIFT_RELEASE_ARCHIVE"] != nil))
+@Suite(.serialized, .enabled(if: ProcessInfo.processInfo.environment["RELEASE_ARCHIVE_UNDER_TEST"] != nil))
 struct ReleaseTests {
-    static let archive = ProcessInfo.processInfo.environment["TFDRIFT_RELEASE_ARCHIVE"] ?? ""
+    static let archive = ProcessInfo.processInfo.environment["RELEASE_ARCHIVE_UNDER_TEST"] ?? ""
     static let toolchain = "/opt/swift"
 
     /// Unpacks the archive and installs it with its own install.sh into a fresh prefix.

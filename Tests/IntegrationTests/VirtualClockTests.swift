@@ -3,7 +3,7 @@ import Glibc
 #endif
 import Testing
 import TFDriftCore
-import TFDriftRuntime
+@testable import TFDriftRuntime
 import TFDriftWire
 
 /// A server as a script, answering the runtime's effects at once through the inbox, and noting when (on the
@@ -346,5 +346,98 @@ struct WorkSliceTests {
         let readAt = try #require(screen.observedWhenKeyRead)
         #expect(readAt >= 100 && readAt < 400, "the key was read after \(readAt) of 2,000 messages")
         #expect(screen.observed == 2000, "every message reduced: \(screen.observed)")
+    }
+}
+
+/// Data frames paced to the terminal link, keys not: on a virtual clock, with data arriving all the time and
+/// every frame costing 4 KB on a 120x40 screen.
+struct LinkPacingTests {
+    /// A screen that reads one key from a pipe when told to, and notes every frame: when, and whether it was a
+    /// key's (no byte limit) or data's.
+    final class PacedScreen: Frontend {
+        let clock: VirtualClock
+        let inbox: Inbox
+        var frames: [(at: Double, key: Bool)] = []
+        var keyReadAt: Double?
+        let keys: [Int32]
+        var sent = 0
+
+        init(clock: VirtualClock, inbox: Inbox) {
+            self.clock = clock
+            self.inbox = inbox
+            var ends: [Int32] = [0, 0]
+            _ = pipe(&ends)
+            // Read without waiting: the runtime asks for input before any key was pressed.
+            _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+            keys = ends
+        }
+
+        var inputDescriptor: Int32? { keys[0] }
+        var wantsToStop: Bool { frames.count >= 40 || clock.monotonic() > 60 }
+
+        func readInput(state: State) -> [Action] {
+            var byte: UInt8 = 0
+            guard read(keys[0], &byte, 1) == 1 else { return [] }
+            keyReadAt = clock.monotonic()
+            return [.key(.character("?"))]
+        }
+
+        func present(state: State) { present(state: state, byteLimit: nil) }
+
+        func present(state: State, byteLimit: Int?) {
+            frames.append((clock.monotonic(), byteLimit == nil))
+            // More data keeps arriving; after the fifth frame, a key is pressed.
+            sent += 1
+            let line = #"{"type":"data","topic":"drift","data":{"resource_id":"i-\#(sent)","resource_type":"aws_instance","severity":"high","attribute":"ami","old_value":"a","new_value":"b"}}"#
+            inbox.post(.frameReceived(generation: 1, bytes: Array(line.utf8), at: clock.now()))
+            if frames.count == 5 { _ = write(keys[1], "?", 1) }
+            clock.advance(by: 0.001)
+        }
+
+        func takeFrameOutput() -> FrameOutput? { FrameOutput(bytes: 4_000, seconds: 0, cells: 120 * 40) }
+    }
+
+    @Test func aKeysFrameGoesOutAtOnceAndDataFramesArePacedToTheBudget() throws {
+        let clock = VirtualClock()
+        let inbox = Inbox()
+        let screen = PacedScreen(clock: clock, inbox: inbox)
+        let connection = ScriptedConnection(inbox: inbox, clock: clock, upgrade: .opens)
+        let state = State(settings: Settings(url: "ws://scripted/ws"), topics: [.drifts])
+        Runtime(state: state, source: inbox, connection: connection, frontend: screen, clock: clock).run()
+
+        let keyAt = try #require(screen.keyReadAt)
+        let afterKey = try #require(screen.frames.first { $0.at >= keyAt })
+        #expect(afterKey.key, "the first frame after the key is the key's, not a data frame queued before it")
+        #expect(afterKey.at - keyAt < 0.01, "and it goes at once: \(afterKey.at - keyAt) s")
+        // 4 KB a frame against 1.2 bytes a cell a second (5.76 KB/s at 120x40): about 0.69 s between data frames,
+        // and the key's frame is paid for by a longer pause after it.
+        let data = screen.frames.dropFirst(2).filter { !$0.key }
+        let gaps = zip(data.dropFirst(), data).map { $0.at - $1.at }
+        #expect(!gaps.isEmpty && gaps.allSatisfy { $0 >= 0.68 }, "\(gaps)")
+        let firstDataAfterKey = try #require(screen.frames.first { $0.at > afterKey.at && !$0.key })
+        #expect(firstDataAfterKey.at - afterKey.at >= 0.68, "the key's 4 KB are paid for before data goes on")
+    }
+}
+
+/// The pacer alone: its budget, what a full link teaches it, and data frames in pieces.
+struct LinkPacerTests {
+    @Test func aFullLinkLowersTheBudgetHoldsDataAndGrowsBackWithoutWaits() {
+        let pacer = LinkPacer()
+        pacer.record(FrameOutput(bytes: 2_000, seconds: 0, cells: 4_800), at: 0, input: false)
+        #expect(pacer.pieceBytes == 1_920, "a third of a second of 5,760 B/s")
+        #expect(pacer.pieceLimit(at: 0.1) == 1_920, "while data keeps coming, in pieces")
+        #expect(pacer.pieceLimit(at: 1.5) == nil, "after a quiet second with nothing owed, whole")
+        #expect(abs(pacer.nextDataFrame(after: 0) - 2_000 / 5_760) < 1e-9)
+        // Writing 3,000 bytes took a second: the buffer was full and the link drains 3 KB/s.
+        pacer.record(FrameOutput(bytes: 3_000, seconds: 1, cells: 4_800), at: 10, input: false)
+        #expect(pacer.measuredRate == 3_000)
+        #expect(abs(pacer.budget - 1_800) < 1e-9, "60 % of what the link carries")
+        #expect(pacer.nextDataFrame(after: 10) >= 10 + 5, "held while a full buffer drains (at most 5 s)")
+        #expect(pacer.pieceBytes == 1_024)
+        // Twenty seconds without a wait: a quarter more, up to the screen's own budget, which ends the measurement.
+        pacer.record(FrameOutput(bytes: 100, seconds: 0, cells: 4_800), at: 31, input: false)
+        #expect(abs(pacer.budget - 2_250) < 1e-9)
+        for step in 1...10 { pacer.record(FrameOutput(bytes: 100, seconds: 0, cells: 4_800), at: 31 + Double(step) * 21, input: false) }
+        #expect(pacer.measuredRate == nil && abs(pacer.budget - 5_760) < 1e-9)
     }
 }

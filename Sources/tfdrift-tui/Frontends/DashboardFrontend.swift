@@ -145,11 +145,21 @@ final class DashboardFrontend: Frontend {
     }
 
     func present(state: State) {
+        present(state: state, byteLimit: nil)
+    }
+
+    func present(state: State, byteLimit: Int?) {
         if display.title { terminal.setTitle(DashboardFrontend.title(state)) }
         let options = RenderOptions(theme: drawnTheme, glyphs: terminal.glyphs, utcOffset: DashboardFrontend.localOffset())
         let canvas = Dashboard.render(state, size: terminal.size, options: options)
-        terminal.draw(canvas)
+        terminal.draw(canvas, byteLimit: byteLimit)
         shown = canvas
+    }
+
+    func takeFrameOutput() -> FrameOutput? {
+        terminal.lastOutput.map {
+            FrameOutput(bytes: $0.bytes, seconds: $0.seconds, cells: terminal.size.width * terminal.size.height, complete: $0.complete)
+        }
     }
 
     func close() {
