@@ -29,6 +29,9 @@ public struct Configuration: Sendable {
     public private(set) var values: [String: ConfigValue] = [:]
     public private(set) var sources: [String: ConfigSource] = [:]
     public private(set) var problems: [FileProblem] = []
+    /// Why the file as a whole could not be read (YAML that does not parse, not a mapping): the program stops at
+    /// start rather than run on defaults the user did not choose; on a live reload the running settings stay.
+    public private(set) var unreadable: FileProblem?
     /// The file that was read, if any.
     public private(set) var filePath: String?
     /// The file's `servers:` list: several servers in one dashboard, each with its own address and credentials.
@@ -60,6 +63,24 @@ public struct Configuration: Sendable {
         return config
     }
 
+    /// The name among `names` a typo most likely meant: at most two edits away (one for short names), else nil.
+    static func closest(to typed: String, among names: [String]) -> String? {
+        let typed = Array(typed.lowercased().prefix(64))
+        func distance(_ name: String) -> Int {
+            let target = Array(name)
+            var row = Array(0...target.count)
+            for (i, a) in typed.enumerated() {
+                var next = [i + 1]
+                for (j, b) in target.enumerated() { next.append(min(row[j] + (a == b ? 0 : 1), row[j + 1] + 1, next[j] + 1)) }
+                row = next
+            }
+            return row[target.count]
+        }
+        let best = names.map { (name: $0, distance: distance($0)) }.min { $0.distance < $1.distance }
+        guard let best, best.distance > 0, best.distance <= (best.name.count <= 4 ? 1 : 2) else { return nil }
+        return best.name
+    }
+
     mutating func set(_ name: String, _ value: ConfigValue, _ source: ConfigSource) {
         values[name] = value
         sources[name] = source
@@ -70,12 +91,15 @@ public struct Configuration: Sendable {
         switch YAMLDocument.parse(text, path: path) {
         case .failure(let problem):
             problems.append(problem)
+            unreadable = problem
             return
         case .success(let parsed): document = parsed
         }
         if document.root == nil { return }  // an empty file is a file with nothing set
         guard let entries = document.entries() else {
-            problems.append(document.problem(nil, nil, "expected a mapping of setting: value (url: ws://…)"))
+            let problem = document.problem(nil, nil, "expected a mapping of setting: value (url: ws://…)")
+            problems.append(problem)
+            unreadable = problem
             return
         }
         for entry in entries {
@@ -84,7 +108,9 @@ public struct Configuration: Sendable {
                 continue
             }
             guard let key = ConfigKey.named(entry.key) else {
-                problems.append(document.problem(entry.line, entry.key, "unknown setting (known: \(ConfigKey.all.map(\.name).joined(separator: ", ")))"))
+                let names = ConfigKey.all.map(\.name) + ["servers"]
+                let guess = Configuration.closest(to: entry.key, among: names).map { "did you mean \($0)? " } ?? ""
+                problems.append(document.problem(entry.line, entry.key, "unknown setting; \(guess)(known: \(names.joined(separator: ", ")))"))
                 continue
             }
             if key.secret {

@@ -12,6 +12,8 @@ public enum Command: Sendable, Equatable {
     case toggleHelp
     /// A page older (positive) or newer in the focused pane; the page size is the pane's, from the layout.
     case page(Int)
+    /// Half a page (Ctrl-d, Ctrl-u).
+    case halfPage(Int)
     case openDetail
     case closeDetail
     case detailScroll(Int)

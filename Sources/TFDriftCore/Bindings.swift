@@ -80,6 +80,10 @@ public struct Binding: Sendable {
 
 public enum Bindings {
     static func ch(_ c: Character) -> Key { .character(c) }
+    /// Ctrl and a letter, as the terminal sends it (Ctrl-d is 0x04).
+    static func ctrl(_ letter: Character) -> Key {
+        .character(Character(Unicode.Scalar(UInt8(letter.asciiValue! & 0x1F))))
+    }
 
     /// Every key the dashboard understands, in the order help shows them.
     public static let table: [Binding] = [
@@ -91,12 +95,16 @@ public enum Bindings {
         Binding([ch("3")], "3", .toggleTopic(.events), "toggle events", .pane),
         Binding([ch("4")], "4", .toggleTopic(.state), "toggle state", .pane),
         Binding([ch("5")], "5", .toggleTopic(.stats), "toggle stats", .pane),
-        Binding([.tab, .right], "Tab →", .focusNext, "next pane", .pane),
-        Binding([.backTab, .left], "S-Tab ←", .focusPrevious, "previous pane", .pane),
+        Binding([.tab, .right, ch("l")], "Tab → l", .focusNext, "next pane", .pane),
+        Binding([.backTab, .left, ch("h")], "S-Tab ← h", .focusPrevious, "previous pane", .pane),
         Binding([ch("j"), .down], "j ↓", .moveSelection(1), "older item (the pane holds)", .pane),
         Binding([ch("k"), .up], "k ↑", .moveSelection(-1), "newer item", .pane),
-        Binding([.pageDown], "PgDn", .page(1), "a page older", .pane),
-        Binding([.pageUp], "PgUp", .page(-1), "a page newer", .pane),
+        Binding([.pageDown, ctrl("f")], "PgDn Ctrl-f", .page(1), "a page older", .pane),
+        Binding([.pageUp, ctrl("b")], "PgUp Ctrl-b", .page(-1), "a page newer", .pane),
+        Binding([ctrl("d")], "Ctrl-d", .halfPage(1), "half a page older", .pane),
+        Binding([ctrl("u")], "Ctrl-u", .halfPage(-1), "half a page newer", .pane),
+        Binding([ch("n")], "n", .moveSelection(1), "next (older) match of the filter", .pane),
+        Binding([ch("N")], "N", .moveSelection(-1), "previous (newer) match", .pane),
         Binding([ch("g"), .home], "g Home", .jumpOldest, "the oldest item", .pane),
         Binding([ch("G"), .end], "G End", .jumpNewest, "follow the newest again", .pane),
         Binding([.enter], "Enter", .openDetail, "open the item in full", .pane),
@@ -117,6 +125,8 @@ public enum Bindings {
         Binding([ch("k"), .up], "k ↑", .detailScroll(-1), "scroll up", .detail),
         Binding([.pageDown, ch(" ")], "PgDn Space", .detailPage(1), "a page down", .detail),
         Binding([.pageUp], "PgUp", .detailPage(-1), "a page up", .detail),
+        Binding([ctrl("f"), ctrl("d")], "Ctrl-f Ctrl-d", .detailPage(1), "a page down", .detail),
+        Binding([ctrl("b"), ctrl("u")], "Ctrl-b Ctrl-u", .detailPage(-1), "a page up", .detail),
         Binding([ch("n")], "n", .detailStep(1), "next (older) item", .detail),
         Binding([ch("N")], "N", .detailStep(-1), "previous (newer) item", .detail),
         Binding([ch("r")], "r", .toggleRaw, "raw JSON as received, or back", .detail),

@@ -200,7 +200,20 @@ public enum Reducer {
             let first = state.linkTargets.first ?? 0
             let subscribing = !state.servers[first].desiredTopics.contains(topic)
             return reduce(&state, .setTopic(topic, subscribed: subscribing))
-        case .setTopic, .setProvider, .retryNow, .send:
+        case .retryNow:
+            // `r` says what it did: a link that is up or already connecting is left alone, and said so.
+            let targets = state.linkTargets
+            let down = targets.filter { index in
+                switch state.servers[index].connection.phase {
+                case .backingOff, .stopped: true
+                default: false
+                }
+            }
+            var effects: [Effect] = []
+            for index in targets { effects += run(&state, server: index, .command(command)) }
+            state.ui.notice = Notice(down.isEmpty ? .nothingToRetry(links: targets.count) : .retrying(links: down.count), at: state.now)
+            return effects
+        case .setTopic, .setProvider, .send:
             var effects: [Effect] = []
             for index in state.linkTargets { effects += run(&state, server: index, .command(command)) }
             return effects

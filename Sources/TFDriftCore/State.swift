@@ -23,6 +23,10 @@ public struct Notice: Sendable, Equatable {
         case exportFailed(path: String, reason: String)
         case queryAnswered(QueryExchange.Answer)
         case theme(String)
+        /// `r` with every link it acts on up or already connecting.
+        case nothingToRetry(links: Int)
+        /// `r` reconnecting this many links now.
+        case retrying(links: Int)
     }
 
     public var kind: Kind

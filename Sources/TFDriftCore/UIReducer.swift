@@ -56,6 +56,8 @@ enum UIReducer {
             move(&state, pane, delta)
         case .page(let direction):
             move(&state, pane, direction * state.ui.page(of: pane))
+        case .halfPage(let direction):
+            move(&state, pane, direction * max(1, state.ui.page(of: pane) / 2))
         case .jumpNewest:
             state.ui.scroll[pane] = PaneScroll(follow: true, selected: nil)
         case .jumpOldest:

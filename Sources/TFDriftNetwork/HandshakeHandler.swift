@@ -105,6 +105,9 @@ final class HandshakeHandler: ChannelInboundHandler, RemovableChannelHandler {
             let reason = reasonPhrase.isEmpty ? "" : " " + reasonPhrase
             var message = "upgrade refused: HTTP \(status)\(reason)"
             if let retry = headers["retry-after"] { message += " (Retry-After \(Sanitizer.clean(retry, limit: 40)))" }
+            if status == 404, url.path != "/ws" {
+                message += " — TFDrift-Falco serves the WebSocket at /ws: try \(url.withWebSocketPath)"
+            }
             fail(context, HandshakeFailure(status: status, retryAfter: headers["retry-after"], message: message))
             return
         }

@@ -7,8 +7,17 @@ import TFDriftCore
 
 /// Writes exports: owner-only (an export holds infrastructure details), whole lines, and an error a person can
 /// read instead of a crash when the disk or the path says no.
-enum FileOutput {
+public enum FileOutput {
     /// nil on success, else why not (sanitised).
+    /// `~`, `~/…`, `$HOME` and `$HOME/…` with the home folder; anything else as typed (`~user` is not expanded).
+    public static func expandingHome(_ path: String, home: String?) -> String {
+        guard let home, !home.isEmpty else { return path }
+        for prefix in ["~", "$HOME", "${HOME}"] where path == prefix || path.hasPrefix(prefix + "/") {
+            return home + path.dropFirst(prefix.count)
+        }
+        return path
+    }
+
     static func save(lines: [String], to path: String) -> String? {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { return reason(errno) }

@@ -324,9 +324,11 @@ public final class Runtime {
             frontend.alert(kind)
         case .copyToClipboard(let text):
             frontend.copyToClipboard(text)
-        case .writeFile(let path, let lines):
+        case .writeFile(let typed, let lines):
+            // A path typed in the palette, as a shell would read it: `~/x` and `$HOME/x` are in the home folder.
+            let path = FileOutput.expandingHome(typed, home: getenv("HOME").map { String(cString: $0) })
             let error = FileOutput.save(lines: lines, to: path)
-            dispatch(.exported(path: Sanitizer.clean(path, limit: 200), lines: lines.count, error: error))
+            dispatch(.exported(path: Sanitizer.clean(path, limit: 400), lines: lines.count, error: error))
         case .quit:
             stopped = true
         }

@@ -40,6 +40,9 @@ public enum Wording {
         case .exportFailed(let path, let reason): ("export to \(path) failed: \(reason)", .statusBad)
         case .queryAnswered(let answer): (queryAnswer(answer).0, .statusGood)
         case .theme(let name): ("theme \(name)", .statusGood)
+        case .nothingToRetry(let links):
+            (links == 1 ? "the link is up (or connecting): r reconnects a link that is down" : "every link is up or connecting: r reconnects the ones that are down", .statusWarn)
+        case .retrying(let links): (links == 1 ? "reconnecting now" : "reconnecting \(links) links now", .statusGood)
         }
     }
 }

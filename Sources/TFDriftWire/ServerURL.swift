@@ -22,7 +22,8 @@ public struct ServerURL: Sendable, Equatable, CustomStringConvertible {
             secure = true
             rest = rest.dropFirst(6)
         } else {
-            throw ServerURLError(text: text, reason: "the address must start with ws:// or wss://")
+            let fix = ServerURL.suggestion(for: text).map { ": try \($0)" } ?? ""
+            throw ServerURLError(text: text, reason: "the address must start with ws:// or wss://\(fix)")
         }
         let authority: Substring
         if let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) {
@@ -62,6 +63,29 @@ public struct ServerURL: Sendable, Equatable, CustomStringConvertible {
             port = secure ? 443 : 80
         }
     }
+
+    /// The address to use for a common mistake: `http://` and `https://` (the web UI's or the REST API's
+    /// address) become `ws://` and `wss://`, an address without a scheme gets `ws://`, and either gets TFDrift-Falco's
+    /// WebSocket path `/ws` when it names no path. nil when the text is not one of those.
+    public static func suggestion(for text: String) -> String? {
+        let trimmed = text.trimmingPrefix(while: { $0 == " " })
+        var scheme = "ws://"
+        var rest = Substring(trimmed)
+        if rest.lowercased().hasPrefix("http://") {
+            rest = rest.dropFirst(7)
+        } else if rest.lowercased().hasPrefix("https://") {
+            scheme = "wss://"
+            rest = rest.dropFirst(8)
+        } else if rest.contains("://") || rest.isEmpty || rest.contains(" ") {
+            return nil
+        }
+        if !rest.contains("/") { rest += "/ws" } else if rest.hasSuffix("/"), rest.filter({ $0 == "/" }).count == 1 { rest += "ws" }
+        guard let fixed = try? ServerURL(parsing: scheme + rest) else { return nil }
+        return fixed.description
+    }
+
+    /// The address with TFDrift-Falco's WebSocket path, for an upgrade answered 404 on another path.
+    public var withWebSocketPath: ServerURL { ServerURL(secure: secure, host: host, port: port, path: "/ws") }
 
     /// The `Host` header value.
     public var hostHeader: String {

@@ -85,6 +85,7 @@ struct ConnectionPolicyTests {
         store.send(.command(.retryNow), effects: [.connect(generation: 2, url: Self.url)]) {
             $0.servers[0].connection.phase = .connecting
             $0.servers[0].connection.generation = 2
+            $0.ui.notice = Notice(.retrying(links: 1), at: 1)
         }
     }
 

@@ -38,6 +38,25 @@ struct ExitStatusAndVersionTests {
         }
     }
 
+    /// A configuration file that cannot be read stops the program at start with file:line (it used to run on
+    /// the default address); a typo'd key gets the key it probably meant; a web address gets the WebSocket one.
+    @Test func configurationAndAddressMistakesSayWhatToDo() throws {
+        let binary = try productPath()
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("tfdrift-config-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        try "url: ws://127.0.0.1:1/ws\ntheme: [dark-256\n".write(toFile: scratch + "/broken.yaml", atomically: true, encoding: .utf8)
+        try "url: ws://127.0.0.1:1/ws\nthem: dark-256\n".write(toFile: scratch + "/typo.yaml", atomically: true, encoding: .utf8)
+        let broken = try run(binary, ["tail", "--config", scratch + "/broken.yaml", "--max-retries", "1"])
+        #expect(broken.status == 1 && broken.err.contains("broken.yaml:") && broken.err.contains("--no-config"), "\(broken.status) \(broken.err)")
+        #expect(!broken.out.contains("localhost:8080") && !broken.err.contains("localhost:8080"), "it does not go on with the default address")
+        let typo = try run(binary, ["config", "--config", scratch + "/typo.yaml"])
+        #expect(typo.out.contains("them: unknown setting; did you mean theme?"), "\(typo.out)")
+        let web = try run(binary, ["tail", "--url", "http://tfdrift:8080"])
+        #expect(web.status == 64 && web.err.contains("try ws://tfdrift:8080/ws"), "\(web.err)")
+        let bare = try run(binary, ["tail", "--url", "localhost:8080"])
+        #expect(bare.err.contains("try ws://localhost:8080/ws"), "\(bare.err)")
+    }
+
     /// In a real terminal against a healthy simulator every check of `doctor` passes and it exits 0.
     @Test func doctorInATerminalPassesEveryCheckAgainstAHealthySimulator() throws {
         let server = try DemoServerProcess(rate: 1)

@@ -2,6 +2,7 @@ import Testing
 import TFDriftCore
 import TFDriftNetwork
 import TFDriftSimulator
+import TFDriftRuntime
 
 /// `doctor`'s server checks against the simulator: healthy, blind, locked, and each TLS certificate problem, with
 /// the fix on the line that failed and nothing tried past a failure it depends on.
@@ -56,5 +57,27 @@ struct DoctorTests {
         let trusted = Self.probe("wss://127.0.0.1:\(port)/ws", tls: ca)
         #expect(trusted.allSatisfy { $0.verdict == .good }, "\(trusted.map(\.line))")
         #expect(trusted.contains { $0.what.contains("issued by \"tfdrift test CA\"") && $0.what.contains("trusted") && $0.what.contains("renew soon") }, "\(trusted.map(\.line))")
+    }
+
+    /// `ws://host:port` without `/ws`: the upgrade's 404 says where TFDrift-Falco serves the WebSocket.
+    @Test func anUpgradeRefused404OnAnotherPathNamesTheWebSocketPath() throws {
+        let (server, url) = try startServer(.real, rate: 0)
+        defer { server.stop() }
+        let base = String(url.dropLast("/ws".count))
+        let checks = Self.probe(base)
+        let upgrade = try #require(checks.first { $0.what.hasPrefix("WebSocket upgrade") })
+        #expect(upgrade.verdict == .bad && upgrade.what.contains("HTTP 404") && upgrade.what.contains("try \(url)"), "\(checks.map(\.line))")
+    }
+}
+
+/// Paths typed in the palette are read as a shell would read them.
+struct TypedPathTests {
+    @Test func tildeAndHomeAreTheHomeFolder() {
+        #expect(FileOutput.expandingHome("~/x.ndjson", home: "/home/op") == "/home/op/x.ndjson")
+        #expect(FileOutput.expandingHome("$HOME/x", home: "/home/op") == "/home/op/x")
+        #expect(FileOutput.expandingHome("~", home: "/home/op") == "/home/op")
+        #expect(FileOutput.expandingHome("~bob/x", home: "/home/op") == "~bob/x", "another user's home is not guessed")
+        #expect(FileOutput.expandingHome("x/~/y", home: "/home/op") == "x/~/y")
+        #expect(FileOutput.expandingHome("~/x", home: nil) == "~/x")
     }
 }

@@ -140,8 +140,8 @@ struct ConnectionOptions: ParsableArguments {
             list = try url.map { text in
                 let (name, address) = ConnectionOptions.split(text)
                 if let name, let why = ServerName.problem(name) { throw ValidationError("--url: \(why)") }
-                guard case .success = ConfigKey.named("url")!.value(fromText: address) else {
-                    throw ValidationError("--url: \(Sanitizer.clean(address, limit: 200)) is not a ws:// or wss:// address")
+                if case .failure(let error) = ConfigKey.named("url")!.value(fromText: address) {
+                    throw ValidationError("--url: \(Sanitizer.clean(error.message, limit: 300))")
                 }
                 return (name ?? "", config.forURL(address, source: .flag("url")))
             }
@@ -171,7 +171,9 @@ struct ConnectionOptions: ParsableArguments {
 
     /// The effective configuration: defaults < file < environment < flags. An explicit `--config` that cannot be
     /// read stops the program; the default file may be missing.
-    func configuration(extraFlags: [String: ConfigValue] = [:]) throws -> Configuration {
+    /// - Parameter reportingOnly: for `config` and `doctor`, which show a file that cannot be read instead of
+    ///   stopping on it.
+    func configuration(extraFlags: [String: ConfigValue] = [:], reportingOnly: Bool = false) throws -> Configuration {
         let environment = Environment.current()
         var file: (path: String, text: String)?
         if !noConfig {
@@ -187,7 +189,12 @@ struct ConnectionOptions: ParsableArguments {
                 }
             }
         }
-        return Configuration.resolve(file: file, environment: environment, flags: try flagValues().merging(extraFlags) { $1 })
+        let config = Configuration.resolve(file: file, environment: environment, flags: try flagValues().merging(extraFlags) { $1 })
+        if let unreadable = config.unreadable, !reportingOnly {
+            // Running on the defaults (localhost:8080) instead of the file the user wrote would be a silent surprise.
+            throw RuntimeFailure("\(unreadable.description) — fix the file, or start without it with --no-config")
+        }
+        return config
     }
 }
 

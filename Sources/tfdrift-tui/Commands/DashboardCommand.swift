@@ -66,7 +66,7 @@ struct DashboardCommand: ParsableCommand {
         let reloader = DashboardFrontend.Reloader(
             // Watched even before it exists: a file created while running is read then.
             path: config.filePath ?? (connection.noConfig ? nil : Configuration.defaultFile(environment: environment)),
-            read: { (try? connection.configuration(extraFlags: extraFlags)) ?? config },
+            read: { (try? connection.configuration(extraFlags: extraFlags, reportingOnly: true)) ?? config },
             settings: { config in
                 // The servers stay the ones started with (matched by name); each takes its new settings.
                 let next = try LiveServer.all(connection, config)

@@ -66,7 +66,7 @@ struct ConfigCommand: ParsableCommand {
     @OptionGroup(title: "Display") var display: DisplayOptions
 
     func run() throws {
-        let config = try connection.configuration(extraFlags: try display.flagValues())
+        let config = try connection.configuration(extraFlags: try display.flagValues(), reportingOnly: true)
         let servers = try LiveServer.all(connection, config)
         if let path = config.filePath { Console.print("# configuration file: \(path)") } else { Console.print("# no configuration file") }
         if servers.count == 1 {

@@ -34,7 +34,7 @@ struct DoctorCommand: ParsableCommand {
         let minimum = Layout.minimumSize
         section("Terminal", TerminalProbe.checks(environment: environment, minimum: (minimum.width, minimum.height)))
 
-        let config = try connection.configuration(extraFlags: try display.flagValues())
+        let config = try connection.configuration(extraFlags: try display.flagValues(), reportingOnly: true)
         var configuration: [DoctorCheck] = [
             config.filePath.map { .good("configuration file \($0) read") } ?? .note("no configuration file: defaults, TFDRIFT_* and flags only")
         ]
