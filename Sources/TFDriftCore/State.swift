@@ -23,6 +23,8 @@ public struct Notice: Sendable, Equatable {
         case exportFailed(path: String, reason: String)
         case queryAnswered(QueryExchange.Answer)
         case theme(String)
+        /// `:theme nosuch`: refused, with the names there are.
+        case unknownTheme(String, known: [String])
         /// `r` with every link it acts on up or already connecting.
         case nothingToRetry(links: Int)
         /// `r` reconnecting this many links now.

@@ -173,7 +173,15 @@ enum UIReducer {
             state.ui.theme = names[(index + 1) % names.count]
             state.ui.notice = Notice(.theme(state.ui.theme), at: state.now)
         case .setTheme(let name):
-            state.ui.theme = String(name.prefix(400))
+            let name = String(name.prefix(400))
+            // A name the program does not know is refused where it was asked, and the theme stays; a path
+            // (`/`, `.yaml`) is the frontend's to read, and what is wrong with the file is reported there.
+            let isPath = name.contains("/") || name.hasSuffix(".yaml") || name.hasSuffix(".yml")
+            guard isPath || state.ui.themes.isEmpty || state.ui.themes.contains(name) else {
+                state.ui.notice = Notice(.unknownTheme(Sanitizer.clean(name, limit: 40), known: state.ui.themes), at: state.now)
+                return []
+            }
+            state.ui.theme = name
             state.ui.notice = Notice(.theme(state.ui.theme), at: state.now)
         case .toggleMaximize:
             state.ui.maximized = state.ui.maximized == pane ? nil : pane

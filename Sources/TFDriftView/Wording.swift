@@ -34,12 +34,14 @@ public enum Wording {
     /// The status bar's confirmation of what the operator just did.
     public static func noticeText(_ notice: Notice) -> (String, Role) {
         switch notice.kind {
-        case .copied(let bytes): ("copied \(Format.count(bytes)) bytes of JSON to the clipboard (OSC 52)", .statusGood)
+        // Sent, not "copied": whether the terminal (or tmux, with set-clipboard off) took it cannot be known here.
+        case .copied(let bytes): ("sent \(Format.count(bytes)) bytes of JSON to the terminal's clipboard (OSC 52; tfdrift-tui doctor checks tmux)", .statusGood)
         case .nothingSelected: ("nothing selected", .statusWarn)
         case .exported(let path, let lines): ("exported \(Format.count(lines)) lines to \(path)", .statusGood)
         case .exportFailed(let path, let reason): ("export to \(path) failed: \(reason)", .statusBad)
         case .queryAnswered(let answer): (queryAnswer(answer).0, .statusGood)
         case .theme(let name): ("theme \(name)", .statusGood)
+        case .unknownTheme(let name, let known): ("no theme \"\(name)\"; known: \(known.joined(separator: ", "))", .statusBad)
         case .nothingToRetry(let links):
             (links == 1 ? "the link is up (or connecting): r reconnects a link that is down" : "every link is up or connecting: r reconnects the ones that are down", .statusWarn)
         case .retrying(let links): (links == 1 ? "reconnecting now" : "reconnecting \(links) links now", .statusGood)

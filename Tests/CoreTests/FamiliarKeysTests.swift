@@ -56,3 +56,20 @@ struct FamiliarKeysTests {
         #expect(ServerURL(secure: false, host: "h", port: 8080, path: "/").withWebSocketPath.description == "ws://h:8080/ws")
     }
 }
+
+/// An action that cannot do what was asked says so where it was asked.
+struct RefusedWhereAskedTests {
+    @Test func anUnknownThemeIsRefusedAndTheThemeStays() {
+        var state = State(settings: Settings(url: "ws://x/ws"), topics: [.drifts])
+        state.ui.themes = ["default", "dark-256", "light"]
+        state.ui.theme = "dark-256"
+        _ = Reducer.reduce(&state, .command(.setTheme("nosuch")))
+        #expect(state.ui.theme == "dark-256")
+        #expect(state.ui.notice?.kind == .unknownTheme("nosuch", known: ["default", "dark-256", "light"]))
+        _ = Reducer.reduce(&state, .command(.setTheme("light")))
+        #expect(state.ui.theme == "light" && state.ui.notice?.kind == .theme("light"))
+        // A path is read by the frontend, which reports a bad file in `!`.
+        _ = Reducer.reduce(&state, .command(.setTheme("~/mine.yaml")))
+        #expect(state.ui.theme == "~/mine.yaml")
+    }
+}
