@@ -422,7 +422,7 @@ struct Painter {
             // A long segment is shortened before it is dropped: part of a reason beats none.
             let others = width(kept.enumerated().filter { $0.offset != drop }.map(\.element)) + 3
             if TextWidth.width(of: kept[drop].text) > 24, rect.width - others >= 16 {
-                kept[drop].text = TextWidth.truncate(kept[drop].text, to: rect.width - others)
+                kept[drop].text = Painter.shortened(kept[drop].text, to: rect.width - others)
                 break
             }
             kept.remove(at: drop)
@@ -432,6 +432,16 @@ struct Painter {
             if i > 0 { x += canvas.draw(" \(glyphs.separator) ", x: x, y: rect.y, style: style(.statusBar)) }
             x += canvas.draw(segment.text, x: x, y: rect.y, style: style(segment.role), maxWidth: rect.maxX - x)
         }
+    }
+
+    /// A status segment made to fit: an aside in parentheses goes first (`(real v0.14.0)`), then the middle of
+    /// what is left, so an address keeps its port and path and a path its file name.
+    static func shortened(_ text: String, to cells: Int) -> String {
+        var main = text
+        if let aside = text.ranges(of: " (").last, text.hasSuffix(")") {
+            main = String(text[..<aside.lowerBound])
+        }
+        return TextWidth.truncateMiddle(main, to: cells)
     }
 
     /// `REPLAY 30× 02:14:07 (43%)`, then PAUSED, END or where a damaged recording stopped.

@@ -121,6 +121,17 @@ public enum TextWidth {
         return "…" + String(kept.reversed())
     }
 
+    /// The start and the end of `text` with `…` between, in `cells`: for addresses and paths, whose end (the
+    /// port and `/ws`, the file name) says as much as their start.
+    public static func truncateMiddle(_ text: String, to cells: Int) -> String {
+        guard cells > 0 else { return "" }
+        if width(of: text) <= cells { return text }
+        guard cells >= 5 else { return truncate(text, to: cells) }
+        let tail = (cells - 1) / 2
+        let head = truncate(text, to: cells - tail)  // ends with `…`
+        return head + String(truncateFront(text, to: tail + 1).dropFirst())
+    }
+
     /// `text` truncated or padded with spaces to exactly `cells` cells.
     public static func fit(_ text: String, _ cells: Int, alignRight: Bool = false) -> String {
         let cut = truncate(text, to: cells)

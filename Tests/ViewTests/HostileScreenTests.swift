@@ -98,3 +98,14 @@ struct TLSMarkerTests {
         #expect(Wording.stopReason(.certificate("give its CA with --ca-file"), retryKey: true) == "TLS: give its CA with --ca-file; press r to retry")
     }
 }
+
+/// Text that does not fit keeps what matters: an address its port and path, a path its file name.
+struct ShortenedTextTests {
+    @Test func addressesAndPathsKeepTheirEnd() {
+        #expect(TextWidth.truncateMiddle("ws://127.0.0.1:42213/ws", to: 15) == "ws://12…2213/ws")
+        #expect(TextWidth.width(of: TextWidth.truncateMiddle("exported 12 lines to tfdrift-drifts-20261206.ndjson", to: 30)) == 30)
+        #expect(TextWidth.truncateMiddle("exported 12 lines to tfdrift-drifts-20261206.ndjson", to: 30).hasSuffix(".ndjson"))
+        #expect(TextWidth.truncateMiddle("short", to: 30) == "short")
+        #expect(Painter.shortened("ws://tfdrift.example:8080/ws (real v0.9.0)", to: 24) == "ws://tfdrift…ple:8080/ws")
+    }
+}
