@@ -87,6 +87,9 @@ struct Painter {
         var note = ""
         if history.evicted > 0 { note = "\(Format.compact(history.evicted)) older dropped" }
         if waiting > 0 { note = "\(glyphs.down) \(Format.compact(waiting)) new" } else if selected != nil { note = "held" }
+        // A pane whose topic nobody subscribes to says so, with the key that turns it on (from the bindings).
+        let off = Painter.offHint(state, pane)
+        if let off { note = off }
         var title = "\(pane.title) \(Format.count(history.count))"
         if state.isNarrowed(pane) || state.ui.pausedAt != nil {
             title = "\(pane.title) \(Format.count(state.visibleCount(pane)))/\(Format.count(history.count))"
@@ -107,7 +110,7 @@ struct Painter {
         }
         guard let newest, let oldest = history.oldestSeq else {
             let anyOpen = state.servers.contains { $0.connection.phase == .open }
-            let hint = history.isEmpty ? (anyOpen ? "waiting for data…" : "no data yet") : "nothing matches the filter"
+            let hint = off ?? (history.isEmpty ? (anyOpen ? "waiting for data…" : "no data yet") : "nothing matches the filter")
             canvas.draw(hint, x: inner.x + 1, y: y, style: style(.dim), maxWidth: inner.width - 1)
             return
         }
@@ -182,6 +185,19 @@ struct Painter {
         return result
     }
 
+
+    /// `off — press 3 to subscribe` for a pane whose topic no server the keys act on subscribes to; nil otherwise.
+    static func offHint(_ state: State, _ pane: Pane) -> String? {
+        let topic: Topic = switch pane {
+        case .drifts: .drifts
+        case .events: .events
+        case .state: .state
+        case .stats: .stats
+        }
+        let on = state.linkTargets.contains { state.servers[$0].desiredTopics.contains(topic) || state.servers[$0].desiredTopics.contains(.all) }
+        guard !on else { return nil }
+        return "off — press \(Bindings.label(of: .toggleTopic(topic), in: .pane) ?? ":subscribe \(topic.rawValue)") to subscribe"
+    }
 
     /// `gap 12:01:07–12:03:40 · 37 backfilled`
     static func gapText(_ gap: Gap, offset: Int) -> String {

@@ -27,7 +27,7 @@ struct StatsWidget {
     }
 
     func draw(_ painter: inout Painter, _ rect: Rect) {
-        painter.box(rect, title: "Stats", note: maximized ? "z back" : "", focused: focused)
+        painter.box(rect, title: "Stats", note: Painter.offHint(state, .stats) ?? (maximized ? "z back" : ""), focused: focused)
         painter.canvas.hitRegions.append(HitRegion(rect: rect, pane: .stats))
         let inner = rect.inner
         guard inner.width > 2, inner.height > 0 else { return }

@@ -109,3 +109,18 @@ struct ShortenedTextTests {
         #expect(Painter.shortened("ws://tfdrift.example:8080/ws (real v0.9.0)", to: 24) == "ws://tfdrift…ple:8080/ws")
     }
 }
+
+/// A pane whose topic was switched off does not look like an idle one.
+struct SwitchedOffPaneTests {
+    @Test func anOffPaneSaysSoWithItsKey() {
+        var state = DashboardSnapshotTests.knownState()
+        let size = Size(width: 120, height: 40)
+        _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size)))
+        #expect(!Dashboard.render(state, size: size).text.contains("off — press"))
+        _ = Reducer.reduce(&state, .key(.character("3")))
+        let text = Dashboard.render(state, size: size).text
+        let events = text.split(separator: "\n").first { $0.contains("┌ Events") } ?? ""
+        #expect(events.contains("off — press 3 to subscribe"), "\(text)")
+        #expect(text.split(separator: "\n").filter { $0.contains("off — press") }.count == 1, "only the Events pane")
+    }
+}
