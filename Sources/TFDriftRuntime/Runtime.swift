@@ -211,11 +211,20 @@ public final class Runtime {
             let after = clock.monotonic()
             // The operator's input first, and its frame at once: under a flood, the backlog of messages must not
             // stand between a key and the screen that answers it.
+            var intercepted = false
             for action in input {
                 // A replay's controls are the source's, everything else is the store's; decided key by key as
                 // each is reached, so a space typed right after `:` goes to the palette `:` opened.
-                if case .key(let key) = action, source.intercept(key, state: state, now: clock.monotonic()) { continue }
+                if case .key(let key) = action, source.intercept(key, state: state, now: clock.monotonic()) {
+                    intercepted = true
+                    continue
+                }
                 dispatch(action)
+            }
+            // What a replay control changed (paused, the speed, the position) is part of that key's frame, not of
+            // the next data frame, which the link may pace to a second later.
+            if intercepted {
+                for action in source.take(now: clock.monotonic()) { dispatch(action) }
             }
             if inputChanged {
                 for action in frontend.settle(state: state) { dispatch(action) }

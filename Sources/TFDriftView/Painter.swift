@@ -450,14 +450,15 @@ struct Painter {
         }
     }
 
-    /// A status segment made to fit: an aside in parentheses goes first (`(real v0.14.0)`), then the middle of
-    /// what is left, so an address keeps its port and path and a path its file name.
+    /// A status segment made to fit: an aside in parentheses goes first (`(real v0.14.0)`), then the middle of an
+    /// address or path (it keeps its port and `/ws`, its file name) or the end of other text.
     static func shortened(_ text: String, to cells: Int) -> String {
         var main = text
         if let aside = text.ranges(of: " (").last, text.hasSuffix(")") {
             main = String(text[..<aside.lowerBound])
         }
-        return TextWidth.truncateMiddle(main, to: cells)
+        // Only addresses and paths lose their middle; other text keeps its start, which says what it is.
+        return main.contains("/") ? TextWidth.truncateMiddle(main, to: cells) : TextWidth.truncate(main, to: cells)
     }
 
     /// `REPLAY 30× 02:14:07 (43%)`, then PAUSED, END or where a damaged recording stopped.

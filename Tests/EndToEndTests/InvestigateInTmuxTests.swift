@@ -35,7 +35,7 @@ struct InvestigateInTmuxTests {
         try tmux.waitFor("the detail view") { $0.contains("Detail") && $0.contains("OLD") && $0.contains("NEW") }
 
         try tmux.send("y")
-        try tmux.waitFor("the copy confirmed") { $0.contains("to the clipboard (OSC 52)") }
+        try tmux.waitFor("the copy confirmed") { $0.contains("to the terminal's clipboard (OSC 52") }
         let buffer = try run(tmux.tmux, ["-L", tmux.socket, "show-buffer"])
         #expect(buffer.status == 0, "tmux has a buffer: \(buffer.err)")
         #expect(buffer.out.hasPrefix("{\"topic\":\"drift\",\"severity\":\"critical\""), "buffer: \(buffer.out.prefix(200))")

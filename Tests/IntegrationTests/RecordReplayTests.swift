@@ -321,3 +321,46 @@ extension RecordingCodecTests {
         #expect(error.reason.contains("server"))
     }
 }
+
+/// A replay's controls answer in the key's own frame: Space paused the replay at once, but the status bar said
+/// so only with the next data frame, which the link pacing can hold back for a second.
+struct ReplayControlFrameTests {
+    final class SpaceScreen: Frontend {
+        let keys: [Int32]
+        var frames: [(key: Bool, paused: Bool?)] = []
+
+        init() {
+            var ends: [Int32] = [0, 0]
+            _ = pipe(&ends)
+            _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+            keys = ends
+        }
+
+        var inputDescriptor: Int32? { keys[0] }
+        // Once the key has had its frame (a paused replay draws nothing more).
+        var wantsToStop: Bool { frames.dropFirst().contains { $0.key } || frames.count >= 200 }
+
+        func readInput(state: State) -> [Action] {
+            var byte: UInt8 = 0
+            return read(keys[0], &byte, 1) == 1 ? [.key(.character(" "))] : []
+        }
+
+        func present(state: State) { present(state: state, byteLimit: nil) }
+
+        func present(state: State, byteLimit: Int?) {
+            frames.append((byteLimit == nil, state.ui.replay?.paused))
+            if frames.count == 3 { _ = write(keys[1], " ", 1) }
+        }
+
+        func takeFrameOutput() -> FrameOutput? { FrameOutput(bytes: 4_000, seconds: 0, cells: 120 * 40) }
+    }
+
+    @Test func spaceShowsPausedInItsOwnFrame() throws {
+        let recording = try Recording.load(["\(RecordedScreenTests.folder)/restarts-with-gaps.ndjson"]).get()
+        let source = try ReplaySource(recording: recording, speed: 1, exitsAtEnd: false)
+        let screen = SpaceScreen()
+        Runtime(state: source.initialState, source: source, connection: NoConnection(), frontend: screen, clock: VirtualClock()).run()
+        let keyFrame = try #require(screen.frames.dropFirst().first { $0.key })
+        #expect(keyFrame.paused == true, "\(screen.frames)")
+    }
+}
