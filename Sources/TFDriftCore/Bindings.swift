@@ -135,7 +135,7 @@ public enum Bindings {
         Binding([ch("y")], "y", .copySelected, "copy as JSON (OSC 52)", .detail),
         Binding([.escape, ch("q")], "Esc q", .closeDetail, "back to the pane", .detail),
         Binding([.enter], "Enter", .submitText, "keep the filter", .filter),
-        Binding([.escape], "Esc", .cancelText, "clear the filter", .filter),
+        Binding([.escape], "Esc", .cancelText, "back to the filter kept before", .filter),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .filter),
         Binding([ch("j"), .down], "j ↓", .diagnosticsScroll(1), "older problems", .diagnostics),
         Binding([ch("k"), .up], "k ↑", .diagnosticsScroll(-1), "newer problems", .diagnostics),

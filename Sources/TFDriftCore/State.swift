@@ -140,6 +140,8 @@ public struct UIState: Sendable, Equatable {
     public var filters: [Pane: Filter] = [:]
     /// The filter line is open for the focused pane.
     public var editingFilter = false
+    /// The focused pane's filter when the filter line opened: Esc in the line goes back to it.
+    public var keptFilter: Filter?
     /// Shown in every pane: this severity and above (`s` cycles).
     public var minimumSeverity: Severity?
     public var detail: DetailState?

@@ -90,6 +90,7 @@ enum UIReducer {
             state.ui.detail?.offset = 0
         case .startFilter:
             state.ui.editingFilter = true
+            state.ui.keptFilter = state.ui.filters[pane]
             if state.ui.filters[pane] == nil { state.ui.filters[pane] = Filter("") }
         case .insertText(let character):
             if var palette = state.ui.palette {
@@ -115,14 +116,18 @@ enum UIReducer {
         case .submitText:
             if let palette = state.ui.palette { return runPalette(&state, palette) }
             state.ui.editingFilter = false
+            state.ui.keptFilter = nil
             if state.ui.filters[pane]?.text.isEmpty == true { state.ui.filters[pane] = nil }
         case .cancelText:
             if state.ui.palette != nil {
                 state.ui.palette = nil
                 return []
             }
+            // Esc in the line: what was typed is dropped and the filter kept before comes back (Esc in the pane
+            // clears a filter).
             state.ui.editingFilter = false
-            state.ui.filters[pane] = nil
+            state.ui.filters[pane] = state.ui.keptFilter
+            state.ui.keptFilter = nil
         case .openPalette:
             state.ui.showHelp = false
             state.ui.palette = PaletteState()

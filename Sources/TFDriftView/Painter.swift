@@ -490,7 +490,8 @@ struct Painter {
         }
         x += canvas.draw("█", x: x, y: rect.y, style: style(.statusBar), maxWidth: rect.maxX - x)
         let shown = state.visibleCount(state.ui.focus)
-        var hint = "  \(Format.count(shown)) shown · Enter keeps · Esc clears"
+        let keys = KeyHints.line([(.submitText, "keeps"), (.cancelText, "back")], in: .filter, room: 40)
+        var hint = "  \(Format.count(shown)) shown · " + keys
         if let problem = filter.invalidTerms.first?.problem { hint = "  ← \(problem), ignored" + hint }
         canvas.draw(hint, x: x, y: rect.y, style: style(filter.invalidTerms.isEmpty ? .statusBar : .statusWarn), maxWidth: rect.maxX - x)
     }

@@ -63,6 +63,19 @@ struct InvestigateReducerTests {
         }
         #expect(store.state.visibleCount(.drifts) == 3)
         store.send(.key(.enter)) { $0.ui.editingFilter = false }
+        // Opening the line again and leaving it with Esc keeps the filter that was kept, whatever was typed.
+        store.send(.key(.character("/"))) {
+            $0.ui.editingFilter = true
+            $0.ui.keptFilter = Filter("sev:crit")
+        }
+        store.send(.key(.character("x"))) { $0.ui.filters[.drifts] = Filter("sev:critx") }
+        store.send(.key(.escape)) {
+            $0.ui.editingFilter = false
+            $0.ui.keptFilter = nil
+            $0.ui.filters[.drifts] = Filter("sev:crit")
+        }
+        #expect(store.state.visibleCount(.drifts) == 3)
+        // Esc in the pane clears it.
         store.send(.key(.escape)) { $0.ui.filters[.drifts] = nil }
         #expect(store.state.visibleCount(.drifts) == 6)
     }
