@@ -104,7 +104,7 @@ public enum Reducer {
     static func run(_ state: inout State, server index: Int, _ action: ServerAction) -> [Effect] {
         let context = ServerContext(now: state.now, quitting: state.quitting, nextDriftSeq: state.feed.drifts.nextSeq)
         var step = ServerReducer.reduce(&state.servers[index], action, context)
-        var effects = state.isMultiServer ? step.effects.map { $0.addressed(to: index) } : step.effects
+        var effects = state.addressed(step.effects, to: index)
         // Taken out of the step so each record moves into its history without a copy of its strings.
         let outputs = step.outputs
         step.outputs = []

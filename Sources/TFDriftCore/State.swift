@@ -577,6 +577,11 @@ public struct State: Sendable, Equatable {
     /// More than one server: items carry a server column and the status bar one entry per server.
     public var isMultiServer: Bool { servers.count > 1 }
 
+    /// Effects for server `index`: addressed to it when there are several (one server's are its own).
+    func addressed(_ effects: [Effect], to index: Int) -> [Effect] {
+        isMultiServer ? effects.map { $0.addressed(to: index) } : effects
+    }
+
     /// A server's name for the screen (`#2` when it has none).
     public func serverName(_ index: Int) -> String {
         guard servers.indices.contains(index) else { return "?" }

@@ -229,21 +229,29 @@ enum UIReducer {
         guard let detail = state.ui.detail, detail.pane == .drifts, let drift = state.feed.drifts[detail.seq],
             state.servers.indices.contains(drift.server)
         else { return [] }
-        let settings = state.servers[drift.server].settings
         var context = DriftContext(resourceID: drift.resourceID, lookupID: drift.lookupID)
-        guard let id = drift.lookupID, settings.restEnabled else {
-            context.drift = .failed(
-                !settings.restEnabled ? "REST is off (--no-rest)"
-                    : drift.resourceID.isEmpty ? "the drift names no resource id"
-                    : "the server's id \"\(drift.resourceID)\" cannot be looked up (not one path segment)")
+        let named = drift.resourceID.isEmpty ? nil : drift.serverResourceID ?? drift.resourceID
+        if let why = lookupRefusal(named, on: drift.server, state, item: "the drift") {
+            context.drift = .failed(why)
             context.declared = context.drift
             state.ui.detail?.context = context
             return []
         }
+        let id = named ?? ""
         context.server = drift.server
         state.ui.detail?.context = context
-        let effects: [Effect] = [.fetch(.driftContext(resourceID: id)), .fetch(.declaredResource(resourceID: id))]
-        return state.isMultiServer ? effects.map { $0.addressed(to: drift.server) } : effects
+        return state.addressed([.fetch(.driftContext(resourceID: id)), .fetch(.declaredResource(resourceID: id))], to: drift.server)
+    }
+
+    /// Why a detail's lookup of `id` on `server` cannot be asked, in words; nil when it can. `id` is the
+    /// server's own text (nil: the item names none).
+    static func lookupRefusal(_ id: String?, on server: Int, _ state: State, item: String) -> String? {
+        if !state.servers[server].settings.restEnabled { return "REST is off (--no-rest)" }
+        guard let id else { return "\(item) names no resource id" }
+        guard RestRequest.isPathSegment(id) else {
+            return "the server's id \"\(Sanitizer.clean(id, limit: 40))\" cannot be looked up (not one path segment)"
+        }
+        return nil
     }
 
     /// From an item's detail: asks the item's server what depends on its resource. An item that names no
@@ -267,23 +275,18 @@ enum UIReducer {
         case .state, .stats: named = nil
         }
         guard let named, state.servers.indices.contains(named.server) else { return [] }
-        let restEnabled = state.servers[named.server].settings.restEnabled
         // Not asked: no id to wait for, so no answer can land here.
         var blast = BlastRadius(resourceID: named.shown, lookupID: "", server: named.server, askedAt: state.now)
-        guard let id = named.id, RestRequest.isPathSegment(id), restEnabled else {
-            blast.impact = .failed(
-                !restEnabled ? "REST is off (--no-rest)"
-                    : named.id == nil ? "this item names no resource id"
-                    : "the server's id \"\(Sanitizer.clean(named.id ?? "", limit: 40))\" cannot be looked up (not one path segment)")
+        if let why = lookupRefusal(named.id, on: named.server, state, item: "this item") {
+            blast.impact = .failed(why)
             state.ui.detail?.blast = blast
             return []
         }
+        let id = named.id ?? ""
         blast.lookupID = id
         state.ui.detail?.blast = blast
-        let effects: [Effect] = [
-            .fetch(.graphImpact(resourceID: id, depth: BlastRadius.depth)), .fetch(.graphDependents(resourceID: id)),
-        ]
-        return state.isMultiServer ? effects.map { $0.addressed(to: named.server) } : effects
+        return state.addressed(
+            [.fetch(.graphImpact(resourceID: id, depth: BlastRadius.depth)), .fetch(.graphDependents(resourceID: id))], to: named.server)
     }
 
     /// Enter on a node of the blast radius: the detail closes and every list pane shows what the client holds

@@ -80,20 +80,29 @@ struct Dialer: Sendable {
     /// aborted before anything is sent) and says what is wrong with it; nil when nothing specific shows, or
     /// when the server cannot be reached again within the timeout.
     func diagnoseCertificate(_ url: ServerURL, then: @escaping @Sendable (String?) -> Void) {
+        let trusted = CertificateDiagnosis.subjects(inCAFile: tls.caFile)
+        presentedChain(url, within: timeout) { seen in
+            guard case .success(let chain)? = seen else { return then(nil) }
+            let now = Checked.clamped(SystemClock.now(), to: 0...Int(Int32.max) * 8)
+            then(CertificateDiagnosis.advice(chain: chain, now: now, trustedSubjects: trusted))
+        }
+    }
+
+    /// The certificate chain the server presents, leaf first (a handshake aborted before anything is sent), or
+    /// why it could not be seen; nil when nothing came within `seconds`. Answered once.
+    func presentedChain(
+        _ url: ServerURL, within seconds: Double, then: @escaping @Sendable (Result<[CertificateDiagnosis.Facts], DialFailure>?) -> Void
+    ) {
         let answered = NIOLockedValueBox(false)
-        let finish: @Sendable (String?) -> Void = { advice in
+        let finish: @Sendable (Result<[CertificateDiagnosis.Facts], DialFailure>?) -> Void = { result in
             let first = answered.withLockedValue { done in
                 defer { done = true }
                 return !done
             }
-            if first { then(advice) }
+            if first { then(result) }
         }
-        let trusted = CertificateDiagnosis.subjects(inCAFile: tls.caFile)
-        open(url, inspect: { chain in
-            let now = Checked.clamped(SystemClock.now(), to: 0...Int(Int32.max) * 8)
-            finish(CertificateDiagnosis.advice(chain: chain.map(CertificateDiagnosis.Facts.init), now: now, trustedSubjects: trusted))
-        }, upper: { _ in }, failed: { _ in finish(nil) })
-        group.next().scheduleTask(in: .milliseconds(Int64(timeout * 1000))) { finish(nil) }
+        open(url, inspect: { chain in finish(.success(chain.map(CertificateDiagnosis.Facts.init))) }, upper: { _ in }, failed: { finish(.failure($0)) })
+        group.next().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { finish(nil) }
     }
 
     /// An error as one short, clean line: library errors can carry server text (TLS alerts, addresses).

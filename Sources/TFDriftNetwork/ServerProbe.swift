@@ -109,16 +109,13 @@ public struct ServerProbe {
     /// and whether it is trusted, which the upgrade then shows for real.
     func certificate(_ url: ServerURL, group: EventLoopGroup) -> DoctorCheck {
         let dialer = Dialer(group: group, tls: options.tls, proxy: options.proxy, timeout: options.connectTimeout)
-        let seen = NIOLockedValueBox<Result<[CertificateDiagnosis.Facts], ProbeFailure>?>(nil)
+        let seen = NIOLockedValueBox<Result<[CertificateDiagnosis.Facts], DialFailure>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        dialer.open(url, inspect: { chain in
-            seen.withLockedValue { if $0 == nil { $0 = .success(chain.map(CertificateDiagnosis.Facts.init)) } }
+        dialer.presentedChain(url, within: options.connectTimeout + options.handshakeTimeout) { result in
+            seen.withLockedValue { $0 = result }
             done.signal()
-        }, upper: { _ in }, failed: { failure in
-            seen.withLockedValue { if $0 == nil { $0 = .failure(ProbeFailure(message: failure.message)) } }
-            done.signal()
-        })
-        _ = done.wait(timeout: .now() + options.connectTimeout + options.handshakeTimeout)
+        }
+        done.wait()
         switch seen.withLockedValue({ $0 }) {
         case .none:
             return .bad("TLS: no certificate within \(Int(options.connectTimeout + options.handshakeTimeout)) s", fix: "is this a TLS port? use ws:// for a plain one")
@@ -194,7 +191,8 @@ public struct ServerProbe {
         }
     }
 
-    func fetch(_ request: RestRequest, url: String) -> RestOutcome? {
+    /// One REST call as the dashboard makes it, waited for; nil when no answer came in time.
+    public func fetch(_ request: RestRequest, url: String) -> RestOutcome? {
         let outcome = NIOLockedValueBox<RestOutcome?>(nil)
         let done = DispatchSemaphore(value: 0)
         let client = WebSocketClient(options: options) { action in

@@ -84,9 +84,13 @@ public final class LinkPacer {
         }
     }
 
-    /// The debt, paid at the budget's rate since it was last settled.
+    /// What is still owed at `now`: the debt, paid at the budget's rate since it was last settled.
+    private func owed(at now: Double) -> Double {
+        settledAt.isFinite ? max(0, debt - (now - settledAt) * budget) : 0
+    }
+
     private func settle(at now: Double) {
-        if settledAt.isFinite { debt = max(0, debt - (now - settledAt) * budget) }
+        debt = owed(at: now)
         settledAt = now
     }
 
@@ -96,8 +100,7 @@ public final class LinkPacer {
     /// What a data frame drawn at `now` may write at once: everything after a quiet second with nothing owed (a
     /// history load, one change on a calm screen), in pieces while data keeps coming.
     public func pieceLimit(at now: Double) -> Int? {
-        let owed = settledAt.isFinite ? max(0, debt - (now - settledAt) * budget) : 0
-        return owed == 0 && now - lastDataFrame >= 1 ? nil : pieceBytes
+        owed(at: now) == 0 && now - lastDataFrame >= 1 ? nil : pieceBytes
     }
 
     /// The earliest time after a frame drawn at `last` that the next data frame may be drawn: once what was

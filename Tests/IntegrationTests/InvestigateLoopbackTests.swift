@@ -1,5 +1,3 @@
-import Dispatch
-import NIOConcurrencyHelpers
 import Testing
 @testable import TFDriftCore
 import TFDriftNetwork
@@ -206,17 +204,7 @@ struct BlastRadiusLoopbackTests {
 /// (not 404) for a node the graph does not hold, and the resource's id echoed for any id the simulator used for it.
 struct ResourceGraphRouteTests {
     static func fetch(_ request: RestRequest, url: String) -> RestOutcome? {
-        let outcome = NIOLockedValueBox<RestOutcome?>(nil)
-        let answered = DispatchSemaphore(value: 0)
-        let client = WebSocketClient(options: WebSocketClient.Options()) { action in
-            guard case .restResponse(_, let result, _) = action else { return }
-            outcome.withLockedValue { $0 = result }
-            answered.signal()
-        }
-        defer { client.shutdown() }
-        client.rest.fetch(request, webSocketURL: url)
-        guard answered.wait(timeout: .now() + 20) == .success else { return nil }
-        return outcome.withLockedValue { $0 }
+        ServerProbe(options: WebSocketClient.Options(), credential: nil).fetch(request, url: url)
     }
 
     @Test func depthUnknownNodesAndTheEchoedId() throws {
