@@ -30,9 +30,12 @@ public struct DriftDigest: Hashable, Sendable {
 /// message. Positions decide, not content alone:
 /// - A live drift is placed nowhere yet: it waits in `unplaced`, oldest first. When a list read meets entries past
 ///   the cursor, they come in the order the server appended them, which is the order the live ones came in: an
-///   entry whose digest is among the first `lookahead` unplaced ones is that live drift (merged), anything else
-///   is a detection the client missed (shown). A server restart forgets the list, so live drifts of earlier
-///   sockets can no longer be placed and are dropped from `unplaced`.
+///   entry whose digest is that of a drift still unplaced is the oldest such live drift (merged); anything else is
+///   a detection the client missed (shown).
+/// - Live drifts no entry meets lie before the cursor (they came while a read was on its way) or were lost with a
+///   restart; a read that reaches the list's end settles those that came before it was asked. They never hide an
+///   entry of another content, and a restart drops none of them itself: when it happened is not known (the list
+///   says only that it did), and a later socket's drifts may be entries of the new list.
 /// - A live drift that arrives after the read that listed it (its frame was still on the way: a message of the real
 ///   server holds up to 256 of them, and one is decoded before it is handed on) looks like an entry the last read
 ///   showed, within `overlapSeconds`; so does the same change made again
@@ -41,6 +44,7 @@ public struct DriftDigest: Hashable, Sendable {
 ///   cursor and was shown already (merged).
 /// Everything merged is counted by the caller; nothing is ever dropped on content alone.
 public struct DriftReconciler: Sendable, Equatable {
+    /// History entries this far before the live ones unplaced may still have come live.
     public static let lookahead = 16
     public static let overlapSeconds = 10.0
     /// Entries of the last read a late frame may still duplicate: more than a few messages of the real server.
@@ -48,15 +52,19 @@ public struct DriftReconciler: Sendable, Equatable {
 
     struct Unplaced: Sendable, Equatable {
         var key: DriftDigest
-        var generation: Int
         /// Counts live drifts, for `settle(before:)`.
         var arrival: Int
+        /// Met by an entry: kept in place until the queue's head passes it.
+        var placed = false
     }
 
     public let capacity: Int
     /// Live drifts not yet met in a list read, oldest first from `head`.
     private var unplaced: [Unplaced] = []
     private var head = 0
+    /// Where each digest waits in `unplaced`, oldest first; built when a read needs it, dropped when the queue
+    /// moves, so a live drift costs an append and a read costs one pass over the queue, not one per entry.
+    private var waiting: [DriftDigest: [Int]]?
     /// Live drifts forgotten unplaced because more arrived between two list reads than the window holds.
     public private(set) var forgotten = 0
     /// Live drifts tracked so far: a mark for `settle(before:)`.
@@ -72,7 +80,14 @@ public struct DriftReconciler: Sendable, Equatable {
     /// Large enough for the live drifts between two list reads, bounded by what the user chose.
     public static func capacity(forHistory history: Int) -> Int { max(4_096, min(history, 1 << 24) * 2) }
 
+    /// Live drifts waiting (and some already placed behind the oldest waiting one): an upper bound.
     public var unplacedCount: Int { unplaced.count - head }
+
+    /// The index is a cache of `unplaced`: two reconcilers are equal when their queues are.
+    public static func == (a: DriftReconciler, b: DriftReconciler) -> Bool {
+        a.capacity == b.capacity && a.unplaced[a.head...] == b.unplaced[b.head...] && a.forgotten == b.forgotten
+            && a.arrivals == b.arrivals && a.late == b.late && a.lateCount == b.lateCount && a.lateUntil == b.lateUntil
+    }
 
     public enum LiveVerdict: Sendable, Equatable {
         /// Not in the last read: shown, and waiting to be placed.
@@ -82,7 +97,7 @@ public struct DriftReconciler: Sendable, Equatable {
     }
 
     /// A live drift. `tracking` is false without REST (no list to place it in: always new).
-    public mutating func live(_ key: DriftDigest, generation: Int, at: Double, tracking: Bool) -> LiveVerdict {
+    public mutating func live(_ key: DriftDigest, at: Double, tracking: Bool) -> LiveVerdict {
         guard tracking else { return .new }
         if at <= lateUntil, let count = late[key] {
             late[key] = count > 1 ? count - 1 : nil
@@ -91,12 +106,15 @@ public struct DriftReconciler: Sendable, Equatable {
         if unplacedCount >= capacity {
             head += 1
             forgotten += 1
+            skipPlaced()
         }
-        unplaced.append(Unplaced(key: key, generation: generation, arrival: arrivals))
+        unplaced.append(Unplaced(key: key, arrival: arrivals))
         arrivals += 1
+        waiting?[key, default: []].append(unplaced.count - 1)
         if head > 4_096, head * 2 > unplaced.count {
             unplaced.removeFirst(head)
             head = 0
+            waiting = nil
         }
         return .new
     }
@@ -105,16 +123,21 @@ public struct DriftReconciler: Sendable, Equatable {
     /// `mayBeLive` is false for entries that cannot have come live (older than anything unplaced can be).
     public mutating func listed(_ key: DriftDigest, mayBeLive: Bool = true) -> Bool {
         guard mayBeLive else { return true }
-        let end = min(unplaced.count, head + DriftReconciler.lookahead)
-        guard let index = unplaced[head..<end].firstIndex(where: { $0.key == key }) else { return true }
-        // Earlier unplaced ones stay, in order, for the entries that follow.
-        var i = index
-        while i > head {
-            unplaced[i] = unplaced[i - 1]
-            i -= 1
+        if waiting == nil {
+            var index: [DriftDigest: [Int]] = [:]
+            for i in head..<unplaced.count where !unplaced[i].placed { index[unplaced[i].key, default: []].append(i) }
+            waiting = index
         }
-        head += 1
+        guard var positions = waiting?[key], !positions.isEmpty else { return true }
+        let position = positions.removeFirst()
+        waiting?[key] = positions.isEmpty ? nil : positions
+        unplaced[position].placed = true
+        skipPlaced()
         return false
+    }
+
+    private mutating func skipPlaced() {
+        while head < unplaced.count, unplaced[head].placed { head += 1 }
     }
 
     /// A read ended; `shown` are the entries it showed, oldest first: the newest of them may still come live.
@@ -133,14 +156,15 @@ public struct DriftReconciler: Sendable, Equatable {
     /// came before it was asked and lies past the cursor: those that came before `mark` and are still waiting
     /// lie before the cursor, where no later read looks.
     public mutating func settle(before mark: Int) {
-        unplaced = unplaced[head...].filter { $0.arrival >= mark }
+        // Arrivals grow along the queue: those before the mark are its front.
+        unplaced = unplaced[head...].filter { $0.arrival >= mark && !$0.placed }
         head = 0
+        waiting = nil
     }
 
-    /// The server lost its list (a restart): live drifts of sockets before `generation` are in no list now.
-    public mutating func forgetBefore(generation: Int) {
-        unplaced = unplaced[head...].filter { $0.generation >= generation }
-        head = 0
+    /// The server lost its list (a restart): the entries the last reads showed are gone, and no late frame of
+    /// them can come on a socket opened since.
+    public mutating func listLost() {
         late = [:]
         lateCount = 0
     }

@@ -7,8 +7,7 @@ enum FeedReducer {
         switch item {
         case .drift(let drift):
             state.rest.liveDrifts += 1
-            let generation = state.connection.generation
-            switch state.server.reconciler.live(DriftDigest(drift), generation: generation, at: at, tracking: state.settings.restEnabled) {
+            switch state.server.reconciler.live(DriftDigest(drift), at: at, tracking: state.settings.restEnabled) {
             case .new:
                 state.output(.drift(drift))
             case .doubtful:

@@ -165,6 +165,7 @@ public enum Reducer {
             case .unrequestedAcks: state.diagnostics.unrequestedAcks += by
             case .mergedLive: state.diagnostics.mergedLive += by
             case .mergedListed: state.diagnostics.mergedListed += by
+            case .undecided: state.diagnostics.undecided += by
             }
         case .queryAnswered(let answer):
             state.ui.notice = Notice(.queryAnswered(answer), at: state.now)

@@ -17,8 +17,8 @@ enum RestSync {
         return overflow || first > Int(Checked.largestExactInteger) ? nil : first
     }
 
-    /// The next `/api/v1/drifts` page to read, the one holding index `cursor` (and, unless the cursor sits
-    /// on a page boundary, `cursor - 1` too, to check the anchor); unless a read is already on its way.
+    /// The next `/api/v1/drifts` page to read, the one holding index `cursor` and `cursor - 1` (the anchor, which
+    /// tells a restarted server's list grown back past the cursor); unless a read is already on its way.
     static func requestDrifts(_ state: inout ServerScope) -> [Effect] {
         guard state.settings.restEnabled, !state.rest.driftsInFlight else { return [] }
         state.rest.driftsInFlight = true
@@ -28,7 +28,16 @@ enum RestSync {
             // First contact: only learn the total; what happened before we started is history, not a gap.
             return [.fetch(.drifts(page: 1, limit: 1))]
         }
-        return [.fetch(.drifts(page: cursor / pageSize + 1, limit: pageSize))]
+        let limit = limit(from: cursor)
+        return [.fetch(.drifts(page: cursor / limit + 1, limit: limit))]
+    }
+
+    /// Pages are aligned to their size: a cursor on a page boundary reads pages a little shorter, so that the
+    /// page holding it holds the anchor too.
+    static func limit(from cursor: Int) -> Int {
+        var limit = pageSize
+        while cursor > 0, cursor % limit == 0, limit > 2 { limit -= 1 }
+        return limit
     }
 
     /// One round of the polling fallback: the drifts past the cursor, the totals, and the next round.
@@ -244,15 +253,7 @@ enum RestSync {
         if total < cursor || replaced {
             // The list only grows; a shorter one, or another drift at our cursor, means the server restarted
             // and lost it. Start over from its beginning.
-            state.rest.restartsDetected += 1
-            // With history on start, a restarted server's recent drifts load as history; without, all of them
-            // are backfilled.
-            state.rest.cursor = state.settings.historyOnStart > 0 ? nil : 0
-            state.rest.anchor = nil
-            // Live drifts of earlier sockets were entries of the list the restart lost.
-            state.server.reconciler.forgetBefore(generation: state.connection.generation)
-            releaseHeld(&state)
-            return requestDrifts(&state)
+            return restarted(&state)
         }
         // Drifts switched off by the operator stay off, whichever way they would arrive; the cursor still moves.
         // Entries past the cursor are new by position: each is either a live drift already shown (merged,
@@ -300,9 +301,23 @@ enum RestSync {
         return []
     }
 
+    /// The server restarted and lost its list: read the new one from its beginning.
+    static func restarted(_ state: inout ServerScope) -> [Effect] {
+        state.rest.restartsDetected += 1
+        // With history on start, a restarted server's recent drifts load as history; without, all of them
+        // are backfilled.
+        state.rest.cursor = state.settings.historyOnStart > 0 ? nil : 0
+        state.rest.anchor = nil
+        state.rest.firstReadMark = nil
+        state.server.reconciler.listLost()
+        releaseHeld(&state)
+        return requestDrifts(&state)
+    }
+
     /// Shows the held live drifts when the list cannot decide (a failed or unbelievable read, a restart).
     static func releaseHeld(_ state: inout ServerScope) {
         for drift in state.rest.heldLive { state.output(.drift(drift)) }
+        if !state.rest.heldLive.isEmpty { state.count(.undecided, state.rest.heldLive.count) }
         state.rest.heldLive.removeAll()
     }
 
@@ -324,6 +339,11 @@ enum RestSync {
         guard let first = firstIndex(page: page, limit: limit), total <= Int(Checked.largestExactInteger) else {
             malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
             return historyEnded(&state)
+        }
+        var problems: [String] = []
+        if let now = Ingest.count(data["total"], "total", &problems), now < total {
+            // The list shrank while history loaded: the server restarted, and this page is of another list.
+            return restarted(&state)
         }
         let items = list.prefix(limit)
         var shown: [DriftDigest] = []
@@ -350,7 +370,8 @@ enum RestSync {
             }
             return historyEnded(&state)
         }
-        guard !items.isEmpty, first + items.count < total else { return [] }
+        // An empty page short of the total: the list cannot be read further.
+        guard !items.isEmpty else { return historyEnded(&state) }
         state.rest.driftsInFlight = true
         return [.fetch(.history(page: page + 1, limit: limit, from: from, total: total))]
     }

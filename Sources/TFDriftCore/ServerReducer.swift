@@ -32,7 +32,7 @@ public enum ServerOutput: Sendable, Equatable {
     case lookup(RestRequest, Lookup)
 
     public enum Counter: Sendable, Equatable {
-        case messagesReceived, malformed, unknown, serverErrors, sendFailures, outboxDropped, unrequestedAcks, mergedLive, mergedListed
+        case messagesReceived, malformed, unknown, serverErrors, sendFailures, outboxDropped, unrequestedAcks, mergedLive, mergedListed, undecided
     }
 }
 

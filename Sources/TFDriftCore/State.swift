@@ -302,6 +302,9 @@ public struct Diagnostics: Sendable, Equatable {
     /// and list entries (history, backfill, polling) of live drifts already shown.
     public var mergedLive = 0
     public var mergedListed = 0
+    /// Live drifts held for the list to place, then shown without it (the read failed, or the server restarted and
+    /// lost the list): each may repeat an entry shown from the list just before.
+    public var undecided = 0
     public var lastError: String?
     public var lastErrorAt: Double?
 

@@ -33,7 +33,7 @@ struct DiagnosticsWidget {
         let counters = [
             "received \(Format.count(d.messagesReceived)) · malformed \(Format.count(d.malformed)) · unknown \(Format.count(d.unknown)) · server errors \(Format.count(d.serverErrors))",
             "refused sends \(Format.count(d.sendFailures)) · outbox dropped \(Format.count(d.outboxDropped)) · unasked acks \(Format.count(d.unrequestedAcks)) · configuration \(Format.count(d.configProblems))",
-            "drifts that came both ways, shown once: \(Format.count(d.mergedLive)) live · \(Format.count(d.mergedListed)) from the list",
+            "drifts that came both ways, shown once: \(Format.count(d.mergedLive)) live · \(Format.count(d.mergedListed)) listed · \(Format.count(d.undecided)) undecided",
         ]
         let top = counters.count + 1
         guard inner.height > top, inner.width > 10 else { return }

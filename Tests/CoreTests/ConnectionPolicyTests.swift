@@ -213,15 +213,20 @@ struct RestSyncTests {
         let list = ["a", "b", "c"].map { Self.drift($0) } + missed
         let pageSize = RestSync.pageSize
         _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: pageSize), Self.page(Array(list.prefix(pageSize)), total: 303), at: 21))
-        let next = RestRequest.drifts(page: 2, limit: pageSize)
-        _ = Reducer.reduce(&state, .restResponse(next, Self.page(Array(list.suffix(303 - pageSize)), page: 2, total: 303), at: 21.1))
+        // The cursor sits on a page boundary: the next page is one shorter, so it holds the anchor too.
+        let shorter = pageSize - 1
+        let next = RestRequest.drifts(page: 2, limit: shorter)
+        let rest = Self.page(Array(list.suffix(from: shorter)), page: 2, limit: shorter, total: 303)
+        _ = Reducer.reduce(&state, .restResponse(next, rest, at: 21.1))
         #expect(state.feed.drifts.count == 300)
         // Now the live frames of the last 200 arrive, in one message, after the read.
         let late = missed.suffix(200).map { Incoming.drift(Ingest.drift($0, receivedAt: 21.2, time: nil)) }
         let asked = Reducer.reduce(&state, .received(generation: 2, items: late, at: 21.2))
-        #expect(asked == [.fetch(.drifts(page: 2, limit: RestSync.pageSize))], "the held ones ask for the list past the cursor")
+        let pastCursor = RestRequest.drifts(page: 2, limit: pageSize)
+        #expect(asked == [.fetch(pastCursor)], "the held ones ask for the list past the cursor")
         #expect(state.servers[0].rest.heldLive.count == 200)
-        _ = Reducer.reduce(&state, .restResponse(next, Self.page(Array(list.suffix(303 - pageSize)), page: 2, total: 303), at: 21.3))
+        let pastAnswer = Self.page(Array(list.suffix(303 - pageSize)), page: 2, limit: pageSize, total: 303)
+        _ = Reducer.reduce(&state, .restResponse(pastCursor, pastAnswer, at: 21.3))
         #expect(state.feed.drifts.count == 300, "none shown twice")
         #expect(state.diagnostics.mergedLive == 200 && state.servers[0].rest.heldLive.isEmpty)
     }
@@ -248,6 +253,29 @@ struct RestSyncTests {
         #expect(state.feed.drifts.count == 6, "all of the new incarnation's drifts, not only those past the old cursor")
     }
 
+    /// A cursor on a page boundary still has its anchor checked: a restarted server whose list grew back past the
+    /// cursor is told from one that kept its list (pages aligned to 250 would leave the anchor on the page before).
+    @Test func aCursorOnAPageBoundaryStillChecksItsAnchor() {
+        var state = openedState()
+        _ = reconnect(&state)
+        let pageSize = RestSync.pageSize
+        let old = ["a", "b", "c"].map { Self.drift($0) } + (3..<pageSize).map { Self.drift("old\($0)") }
+        _ = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: pageSize), Self.page(old, total: pageSize), at: 21))
+        #expect(state.servers[0].rest.cursor == pageSize)
+        _ = Reducer.reduce(&state, .connectionClosed(generation: 2, Disconnection("lost"), at: 30, jitter: 0))
+        _ = Reducer.reduce(&state, .retryDue(generation: 2))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 3, at: 40))
+        let asked = Reducer.reduce(&state, .received(generation: 3, items: [.control(.welcome(dialect: .real, version: "", clientID: ""))], at: 40))
+        let request = RestRequest.drifts(page: 2, limit: pageSize - 1)
+        #expect(asked.last == .fetch(request), "the page holding the cursor holds the anchor too")
+        // The server restarted meanwhile and its new list is longer than the old cursor.
+        let fresh = (0..<300).map { Self.drift("new\($0)") }
+        let answer = Self.page(Array(fresh[(pageSize - 1)...]), page: 2, limit: pageSize - 1, total: 300)
+        let again = Reducer.reduce(&state, .restResponse(request, answer, at: 41))
+        #expect(state.servers[0].rest.restartsDetected == 1)
+        #expect(again == [.fetch(.drifts(page: 1, limit: pageSize))], "read from its beginning")
+    }
+
     @Test func aBackfillShowsNoDriftsWhileTheDriftsTopicIsOff() {
         var state = openedState()
         _ = Reducer.reduce(&state, .command(.toggleTopic(.drifts)))
@@ -272,11 +300,14 @@ struct RestSyncTests {
         let page = RestSync.pageSize
         let first = ["a", "b", "c"].map { Self.drift($0) } + (3..<page).map { Self.drift("p1-\($0)") }
         let next = Reducer.reduce(&state, .restResponse(.drifts(page: 1, limit: RestSync.pageSize), Self.page(first, total: page + 100), at: 21))
-        #expect(next == [.fetch(.drifts(page: 2, limit: page))])
+        // The cursor sits on a page boundary: pages one shorter, so the next holds the anchor (the last read) too.
+        #expect(next == [.fetch(.drifts(page: 2, limit: page - 1))])
         #expect(state.feed.drifts.count == page - 3)
         #expect(state.servers[0].rest.restartsDetected == 0)
         let second = (0..<100).map { Self.drift("p2-\($0)") }
-        #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: RestSync.pageSize), Self.page(second, page: 2, total: page + 100), at: 22)).isEmpty)
+        let answer = Self.page([first[page - 1]] + second, page: 2, limit: page - 1, total: page + 100)
+        #expect(Reducer.reduce(&state, .restResponse(.drifts(page: 2, limit: page - 1), answer, at: 22)).isEmpty)
+        #expect(state.servers[0].rest.restartsDetected == 0, "the anchor was checked, and held")
         #expect(state.feed.drifts.count == page - 3 + 100)
         #expect(state.servers[0].rest.cursor == page + 100)
     }

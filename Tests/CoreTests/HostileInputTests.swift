@@ -78,7 +78,7 @@ struct HostileInputTests {
         for id in 0..<5 {
             var d = a
             d.resourceID = String(id)
-            let shown = reconciler.live(DriftDigest(d), generation: 1, at: 0, tracking: true)
+            let shown = reconciler.live(DriftDigest(d), at: 0, tracking: true)
             #expect(shown == .new)
         }
         #expect(reconciler.unplacedCount == 3 && reconciler.forgotten == 2)
@@ -109,7 +109,7 @@ struct HostileInputTests {
                 let key = pool[Int(rng.next() % UInt64(pool.count))]
                 list.append(key)
                 // Most detections arrive live; some the server drops for this client.
-                if rng.next() % 4 != 0, reconciler.live(key, generation: 1, at: Double(step), tracking: true) == .new { shown += 1 }
+                if rng.next() % 4 != 0, reconciler.live(key, at: Double(step), tracking: true) == .new { shown += 1 }
                 // Now and then the client reads the list past its cursor (a backfill after a gap, a poll).
                 if rng.next() % 10 == 0 {
                     for entry in list[cursor...] {

@@ -36,7 +36,7 @@ final class TailFrontend: Frontend {
     func finish(state: State) {
         let d = state.diagnostics
         let counts: [(String, Int)] = [
-            ("events", printedEvents), ("received", d.messagesReceived), ("merged_live", d.mergedLive), ("merged_listed", d.mergedListed),
+            ("events", printedEvents), ("received", d.messagesReceived), ("merged_live", d.mergedLive), ("merged_listed", d.mergedListed), ("undecided", d.undecided),
             ("backfilled", state.servers.reduce(0) { $0 + $1.rest.backfilledTotal }),
             ("history", state.servers.reduce(0) { $0 + ($1.rest.historyLoaded ?? 0) }),
             ("malformed", d.malformed), ("unknown", d.unknown), ("unasked_acks", d.unrequestedAcks), ("outbox_dropped", d.outboxDropped),
