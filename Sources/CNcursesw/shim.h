@@ -14,6 +14,7 @@
 #include <langinfo.h>
 #include <wchar.h>
 #include <ncursesw/curses.h>
+#include <string.h>
 
 int wcwidth(wchar_t c);
 int wcswidth(const wchar_t *s, size_t n);
@@ -93,6 +94,12 @@ static inline int tfd_init_pair(int pair, int fg, int bg) {
 static inline int tfd_key_mouse(void) { return KEY_MOUSE; }
 static inline void tfd_enable_mouse(void) {
     mousemask(BUTTON1_CLICKED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+}
+/// Whether ncurses decodes the terminal's mouse reports in SGR mode (1006) itself: its terminfo entry's mouse key
+/// starts the SGR report (xterm's), not the X10 one (tmux's, screen's).
+static inline int tfd_mouse_speaks_sgr(void) {
+    const char *kmous = tigetstr("kmous");
+    return kmous != 0 && kmous != (char *)-1 && strncmp(kmous, "\033[<", 3) == 0;
 }
 /// 1 click, 2 double click, 4 wheel up, 5 wheel down, 0 anything else; -1 when no event could be read.
 static inline int tfd_get_mouse(int *x, int *y) {

@@ -8,6 +8,8 @@ import TFDriftCore
 import TFDriftView
 
 nonisolated(unsafe) private var cursesActive = false
+/// The driver switched xterm's SGR mouse mode on itself (ncurses would have read X10): switched off on restore.
+nonisolated(unsafe) private var ownMouseReports = false
 
 /// Why the terminal cannot host the dashboard, and what to do.
 public enum TerminalError: Error, CustomStringConvertible {
@@ -61,7 +63,16 @@ public final class TerminalDriver {
         keypad(tfd_stdscr(), true)
         nodelay(tfd_stdscr(), true)
         curs_set(0)
-        if mouse { tfd_enable_mouse() }
+        if mouse {
+            if tfd_mouse_speaks_sgr() != 0 {
+                tfd_enable_mouse()
+            } else {
+                // Button presses and the wheel (1000), reported in SGR (1006): any column, any row.
+                ownMouseReports = true
+                let on: StaticString = "\u{1B}[?1000h\u{1B}[?1006h"
+                _ = write(STDOUT_FILENO, on.utf8Start, on.utf8CodeUnitCount)
+            }
+        }
         if getenv("ESCDELAY") != nil, let value = Int32(String(cString: getenv("ESCDELAY"))) { set_escdelay(value) }
         if has_colors() {
             start_color()
@@ -85,8 +96,17 @@ public final class TerminalDriver {
     static func restoreTerminal() {
         guard cursesActive else { return }
         cursesActive = false
+        mouseReportsOff()
         curs_set(1)
         endwin()
+    }
+
+    /// Async-signal-safe: one write of a static string.
+    static func mouseReportsOff() {
+        guard ownMouseReports else { return }
+        ownMouseReports = false
+        let off: StaticString = "\u{1B}[?1006l\u{1B}[?1000l"
+        _ = write(STDOUT_FILENO, off.utf8Start, off.utf8CodeUnitCount)
     }
 
     /// A crash must not leave the terminal in raw mode: restore it, then die with the same signal.
@@ -95,6 +115,7 @@ public final class TerminalDriver {
             signal(sig) { number in
                 if cursesActive {
                     cursesActive = false
+                    TerminalDriver.mouseReportsOff()
                     endwin()
                 }
                 signal(number, SIG_DFL)
@@ -142,8 +163,13 @@ public final class TerminalDriver {
             }
             if keys.count > 256 { break }
         }
-        return keys
+        guard ownMouseReports else { return keys }
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        return mouseReports.decode(keys, at: Double(now.tv_sec) + Double(now.tv_nsec) / 1e9)
     }
+
+    private var mouseReports = SGRMouseDecoder()
 
     static func functionKey(_ code: Int32) -> Key {
         switch code {

@@ -55,11 +55,13 @@ struct InvestigateInTmuxTests {
         try tmux.expectTerminalRestored()
     }
 
-    /// With `--mouse`, the terminal's mouse reports (sent here as xterm X10 sequences through tmux) select and open.
+    /// With `--mouse`, the terminal's mouse reports select and open, at any column: inside tmux (whose terminfo
+    /// entry expects X10, which stops at column 223) the dashboard asks for SGR reports and reads them itself.
+    /// Sent here as the SGR sequences tmux writes for a double click at column 251 of a 400-column wall screen (the Drifts pane spans its first 280).
     @Test func mouseDoubleClickOpensTheRowUnderThePointer() throws {
         let server = try DemoServerProcess(rate: 1, extra: ["--preload", "60"])
         defer { server.stop() }
-        let tmux = try Tmux(width: 120, height: 40, command: "\(try productPath()) --url \(server.url) --history-on-start 50 --mouse")
+        let tmux = try Tmux.shellRunningDashboard(url: server.url, width: 400, height: 40, flags: "--history-on-start 50 --mouse")
         defer { tmux.kill() }
         // The third row of the Drifts pane: its resource is what the detail must show.
         let row = 5
@@ -71,12 +73,16 @@ struct InvestigateInTmuxTests {
         // Waited for whole: a capture can catch the terminal after the pane's title and before its rows.
         let screen = try tmux.waitFor("drifts on screen, the clicked row drawn") { (paneCount("Drifts", in: $0) ?? 0) >= 20 && resourceOfRow(in: $0) != nil }
         let resource = try #require(resourceOfRow(in: screen))
-        func report(_ button: Int) -> String {
-            "\u{1B}[M" + String(UnicodeScalar(UInt8(32 + button))) + String(UnicodeScalar(UInt8(33 + 20))) + String(UnicodeScalar(UInt8(33 + row)))
-        }
-        try tmux.check(["send-keys", "-t", "e2e", "-l", report(0) + report(3) + report(0) + report(3)])
+        #expect(try tmux.paneFormat("#{mouse_standard_flag}#{mouse_sgr_flag}") == "11", "button reports in SGR mode")
+        let press = "\u{1B}[<0;251;\(row + 1)M", release = "\u{1B}[<0;251;\(row + 1)m"
+        try tmux.check(["send-keys", "-t", "e2e", "-l", press + release + press + release])
         let detail = try tmux.waitFor("the detail of the clicked row") { $0.contains("Detail") && $0.contains("OLD") }
         #expect(detail.contains(String(resource.prefix(20))), "clicked \(resource)")
+        try tmux.send("q")
+        try tmux.send("q")
+        try tmux.waitFor("the program to exit with status 0") { $0.contains("EXIT=0") }
+        #expect(try tmux.paneFormat("#{mouse_standard_flag}#{mouse_sgr_flag}") == "00", "mouse reports switched off again")
+        try tmux.expectTerminalRestored()
     }
 
     /// `b` in a drift's detail lists what depends on the resource from the simulator's graph; Enter on one of them

@@ -196,11 +196,17 @@ final class Tmux {
     }
 
     /// A shell in tmux that saved its terminal modes, then runs the dashboard and echoes its exit status.
-    static func shellRunningDashboard(url: String, width: Int, height: Int) throws -> Tmux {
+    static func shellRunningDashboard(url: String, width: Int, height: Int, flags: String = "") throws -> Tmux {
         let tmux = try Tmux(width: width, height: height, command: "bash --norc --noprofile")
         try tmux.type("stty -g > \(tmux.modesFile("before")); clear")
-        try tmux.type("\(try productPath()) --url \(url); echo EXIT=$?")
+        try tmux.type("\(try productPath()) --url \(url) \(flags); echo EXIT=$?")
         return tmux
+    }
+
+    /// A value of the pane as tmux sees it (`#{mouse_sgr_flag}`, …).
+    func paneFormat(_ format: String) throws -> String {
+        let result = try run(tmux, ["-L", socket, "-f", "/dev/null", "display-message", "-p", "-t", "e2e", format])
+        return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func modesFile(_ name: String) -> String { "/tmp/\(socket).\(name)" }
