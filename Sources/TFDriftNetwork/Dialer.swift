@@ -20,6 +20,8 @@ struct Dialer: Sendable {
     let tls: TLSOptions
     let proxy: ProxySettings
     let timeout: Double
+    /// Every channel this dialer opens, so that the loop is shut down only after they closed.
+    var channels = ChannelTracker()
 
     /// Connects to `url`'s host and adds `upper` once the stream to the server is ready (at once without a proxy,
     /// after the tunnel with one). `failed` is called at most once, for anything before `upper` is in place; after
@@ -30,6 +32,7 @@ struct Dialer: Sendable {
         _ url: ServerURL, inspect: (@Sendable ([NIOSSLCertificate]) -> Void)? = nil,
         upper: @escaping @Sendable (Channel) throws -> Void, failed: @escaping @Sendable (DialFailure) -> Void
     ) {
+        guard !channels.closing else { return failed(DialFailure(message: "shutting down")) }
         let sslContext: NIOSSLContext?
         do {
             sslContext = url.secure ? try tls.context() : nil
@@ -57,8 +60,9 @@ struct Dialer: Sendable {
         let bootstrap = ClientBootstrap(group: group)
             .connectTimeout(.milliseconds(Int64(timeout * 1000)))
             .channelOption(.socketOption(.so_keepalive), value: 1)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+            .channelInitializer { [channels] channel in
+                channels.track(channel)
+                return channel.eventLoop.makeCompletedFuture {
                     if let route {
                         let tunnel = ProxyConnectHandler(
                             proxy: route, target: url, timeout: timeout,
@@ -102,6 +106,7 @@ struct Dialer: Sendable {
             if first { then(result) }
         }
         open(url, inspect: { chain in finish(.success(chain.map(CertificateDiagnosis.Facts.init))) }, upper: { _ in }, failed: { finish(.failure($0)) })
+        guard !channels.closing else { return }
         group.next().scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { finish(nil) }
     }
 
@@ -262,5 +267,45 @@ enum HTTPHead {
         let parts = line.split(separator: " ", maxSplits: 2)
         guard parts.count >= 2, parts[0].hasPrefix("HTTP/"), parts[1].count == 3, let code = Int(parts[1]), (100...599).contains(code) else { return nil }
         return (code, Sanitizer.clean(parts.count > 2 ? String(parts[2]) : "", limit: 60))
+    }
+}
+
+/// The channels a client's dialers opened and that are still open. Shutting the event loop down while one of them
+/// still runs its handlers lets them schedule work on a loop that is gone (NIO says so on stderr, and will trap):
+/// `closeAll()` closes them and waits, and no dial starts after it.
+final class ChannelTracker: Sendable {
+    private let state = NIOLockedValueBox((closing: false, open: [ObjectIdentifier: Channel]()))
+
+    var closing: Bool { state.withLockedValue { $0.closing } }
+
+    func track(_ channel: Channel) {
+        let admitted = state.withLockedValue { state in
+            if !state.closing { state.open[ObjectIdentifier(channel)] = channel }
+            return !state.closing
+        }
+        guard admitted else { return channel.close(promise: nil) }
+        channel.closeFuture.whenComplete { [state] _ in
+            state.withLockedValue { _ = $0.open.removeValue(forKey: ObjectIdentifier(channel)) }
+        }
+    }
+
+    /// Closes every channel still open and waits until each has (at most `seconds`); no channel opens after.
+    func closeAll(on loop: EventLoop, within seconds: Double) {
+        let open = state.withLockedValue { state in
+            state.closing = true
+            return Array(state.open.values)
+        }
+        guard !open.isEmpty else { return }
+        for channel in open { channel.close(promise: nil) }
+        // Whichever comes first, all closed or the deadline, completes the wait, once.
+        let done = loop.makePromise(of: Void.self)
+        let completed = NIOLockedValueBox(false)
+        let finish: @Sendable () -> Void = {
+            if completed.withLockedValue({ was in defer { was = true }; return !was }) { done.succeed(()) }
+        }
+        EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).whenComplete { _ in finish() }
+        let deadline = loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { finish() }
+        try? done.futureResult.wait()
+        deadline.cancel()
     }
 }

@@ -51,6 +51,8 @@ public final class WebSocketClient: Sendable {
     let options: Options
     let deliver: @Sendable (Action) -> Void
     private let channels = NIOLockedValueBox<[Int: Channel]>([:])
+    /// Every channel of this client (the WebSocket's and the REST calls'), whichever dialer opened it.
+    private let tracker = ChannelTracker()
     /// REST calls share this client's event loop and its way to the server (proxy, TLS, headers).
     public let rest: RestClient
     let reach: Reach
@@ -59,14 +61,16 @@ public final class WebSocketClient: Sendable {
         self.group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         self.options = options
         self.deliver = deliver
-        self.reach = Reach(Dialer(group: group, tls: options.tls, proxy: options.proxy, timeout: options.connectTimeout), headers: options.headers)
+        self.reach = Reach(
+            Dialer(group: group, tls: options.tls, proxy: options.proxy, timeout: options.connectTimeout, channels: tracker),
+            headers: options.headers)
         self.rest = RestClient(reach: reach, logger: options.logger, deliver: deliver)
     }
 
     /// A changed configuration file: these headers (the token's among them), TLS settings and proxies apply from
     /// the next connection attempt and REST call on; the open socket keeps what it was opened with.
     public func reconfigure(headers: [(String, String)], tls: TLSOptions, proxy: ProxySettings) {
-        reach.set(Dialer(group: group, tls: tls, proxy: proxy, timeout: options.connectTimeout), headers: headers)
+        reach.set(Dialer(group: group, tls: tls, proxy: proxy, timeout: options.connectTimeout, channels: tracker), headers: headers)
     }
 
     public func connect(generation: Int, url text: String) {
@@ -176,9 +180,9 @@ public final class WebSocketClient: Sendable {
         channels.withLockedValue { $0[generation] }?.close(promise: nil)
     }
 
+    /// The WebSocket and every REST call in flight are closed, and their handlers have run, before the loop goes.
     public func shutdown() {
-        let open = channels.withLockedValue { Array($0.values) }
-        for channel in open { channel.close(promise: nil) }
+        tracker.closeAll(on: group.next(), within: 2)
         try? group.syncShutdownGracefully()
     }
 

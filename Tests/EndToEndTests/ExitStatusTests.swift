@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TFDriftSimulator
 
 /// The program as a command: its version, `doctor` in a real terminal, and one table of exit statuses for every
 /// command (0 success, 1 a runtime failure in one sentence, 2 no terminal for the dashboard, 64 a usage error with
@@ -69,5 +70,28 @@ struct ExitStatusAndVersionTests {
         let screen = try tmux.waitFor("doctor's verdict") { $0.range(of: "EXIT=[0-9]", options: .regularExpression) != nil }
         #expect(screen.contains("all checks passed") && screen.contains("EXIT=0"), "\(screen)")
         #expect(!screen.contains("✗") && screen.contains("✓ terminal size 120x") && screen.contains("✓ tmux set-clipboard on"), "\(screen)")
+    }
+}
+
+/// `tail` leaves while REST calls are still on their way (here: answers whose bodies never end). Their channels
+/// are closed and their handlers run before the event loop goes, so nothing schedules work on a loop that is gone
+/// (NIO's "Cannot schedule tasks on an EventLoop that has already shut down", a future trap).
+struct ShutdownOrderTests {
+    @Test func tailLeavesWithRESTCallsInFlightWithoutAWordOnStderr() throws {
+        var options = SimulatorOptions()
+        options.rate = 200
+        let server = DemoServer(options: options)
+        let port = try server.start()
+        defer { server.stop() }
+        var faults = SimulatorFaults()
+        faults.stallRESTBody = true
+        server.setFaults(faults)
+        for round in 0..<8 {
+            let result = try run(try productPath(), [
+                "tail", "--no-config", "--url", "ws://127.0.0.1:\(port)/ws", "--count", "2", "--duration", "20",
+            ])
+            #expect(result.status == 0, "round \(round): \(result.err)")
+            #expect(!result.err.contains("EventLoop"), "round \(round): \(result.err)")
+        }
     }
 }
