@@ -21,15 +21,19 @@ public struct Arrangement: Equatable, Sendable {
     public var maximized: Pane?
     /// The State pane has nothing to show (the server has no Terraform state): one line, its room to the others.
     public var stateCollapsed: Bool
+    /// With several servers, the width of the server column in front of every list.
+    public var serverColumn: Int?
 
-    public init(maximized: Pane? = nil, stateCollapsed: Bool = false) {
+    public init(maximized: Pane? = nil, stateCollapsed: Bool = false, serverColumn: Int? = nil) {
         self.maximized = maximized
         self.stateCollapsed = stateCollapsed
+        self.serverColumn = serverColumn
     }
 
     public init(_ state: State) {
         maximized = state.ui.maximized
         stateCollapsed = state.servers.allSatisfy { $0.rest.terraformState == .notLoaded } && state.feed.stateChanges.isEmpty
+        serverColumn = Painter.serverColumnWidth(state)
     }
 }
 
@@ -90,9 +94,8 @@ public struct Layout: Equatable, Sendable {
         var panes: [Pane: Rect] = [:]
         if let pane = arrangement.maximized {
             panes[pane] = body
-        } else if size.width >= 120 {
+        } else if let columns = sideColumn(body, arrangement) {
             // Wide: drifts and events on the left, stats and state in a side column.
-            let columns = split(body, .horizontal, [.fill(1), .fixed(max(38, size.width * 3 / 10))])
             let main = split(columns[0], .vertical, [.fill(3), .fill(2)])
             panes[.drifts] = main[0]
             panes[.events] = main[1]
@@ -124,6 +127,16 @@ public struct Layout: Equatable, Sendable {
             }
         }
         return Layout(header: header, status: status, panes: panes)
+    }
+
+    /// The body cut into the main column and a side column, from 120 cells on, once the Drifts pane in the main
+    /// column keeps every column the full-width pane shows (a wider terminal never shows fewer); nil: stacked.
+    static func sideColumn(_ body: Rect, _ arrangement: Arrangement) -> [Rect]? {
+        guard body.width >= 120 else { return nil }
+        let columns = split(body, .horizontal, [.fill(1), .fixed(max(38, body.width * 3 / 10))])
+        let specs = (arrangement.serverColumn.map { [ColumnSpec.server(width: $0)] } ?? []) + ColumnSpec.drifts
+        let fits = Painter.columns(specs, total: ColumnSpec.room(inPane: columns[0].width)).allSatisfy { $0.width > 0 }
+        return fits ? columns : nil
     }
 
     /// Every list pane's page, for the store (`Action.resized`).

@@ -1,10 +1,48 @@
 import TFDriftCore
 import TFDriftWire
 
-/// A column of a list pane: its title and width in cells.
+/// A column of a list pane: its title and width in cells (0: left out, too narrow a pane for it).
 struct Column {
     var title: String
     var width: Int
+}
+
+/// What a list pane asks of a column: a fixed width, or a share of the room by weight that must not fall below
+/// `minimum`. When the pane is too narrow for every column, those with the highest `priority` number go first
+/// (0: always shown), so a column depends only on the pane's width: a wider pane never hides one a narrower showed.
+struct ColumnSpec {
+    var title: String
+    var fixed: Int?
+    var weight: Int
+    var minimum: Int
+    var priority: Int
+
+    static func fixed(_ title: String, _ width: Int) -> ColumnSpec {
+        ColumnSpec(title: title, fixed: width, weight: 0, minimum: width, priority: 0)
+    }
+
+    static func share(_ title: String, weight: Int, minimum: Int = 1, priority: Int = 0) -> ColumnSpec {
+        ColumnSpec(title: title, fixed: nil, weight: weight, minimum: minimum, priority: priority)
+    }
+
+    /// The Drifts pane: who made the change goes first when room runs out, then what changed; never the resource.
+    static let drifts: [ColumnSpec] = [
+        .fixed("TIME", 8), .fixed("SEV", 4), .share("RESOURCE", weight: 34, minimum: 20),
+        .share("ATTRIBUTE", weight: 18, minimum: 6, priority: 1), .share("CHANGE", weight: 32, minimum: 8, priority: 1),
+        .share("USER", weight: 16, minimum: 8, priority: 2),
+    ]
+
+    /// The Events pane: its detail goes first when room runs out, then the resource; never what happened.
+    static let events: [ColumnSpec] = [
+        .fixed("TIME", 8), .fixed("SEV", 4), .fixed("KIND", 10), .share("WHAT", weight: 26, minimum: 12),
+        .share("RESOURCE", weight: 30, minimum: 10, priority: 1), .share("DETAIL", weight: 44, minimum: 10, priority: 2),
+    ]
+
+    /// The server column in front of every list with several servers.
+    static func server(width: Int) -> ColumnSpec { .fixed("SRV", width) }
+
+    /// The cells a pane `width` wide leaves for its columns (inside the border, one cell of margin).
+    static func room(inPane width: Int) -> Int { width - 3 }
 }
 
 /// Draws widgets into a canvas. Each widget is a method that fills one rectangle.
@@ -151,7 +189,7 @@ struct Painter {
         if highlight { canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style(.selected)) }
         var cx = x + 1
         let limit = x + width
-        for (column, value) in zip(columns, values) where cx < limit {
+        for (column, value) in zip(columns, values) where cx < limit && column.width > 0 {
             let w = min(column.width, limit - cx)
             var s = style(value.1)
             if highlight { s = s.with(reverse: true) }
@@ -162,29 +200,43 @@ struct Painter {
         }
     }
 
-    /// Splits `total` cells among flexible columns by weight, after the fixed ones.
-    static func columns(_ specs: [(title: String, fixed: Int?, weight: Int)], total: Int) -> [Column] {
-        let gaps = specs.count
-        let fixed = specs.compactMap(\.fixed).reduce(0, +)
-        let flexible = max(0, total - fixed - gaps)
-        let weights = specs.filter { $0.fixed == nil }.map(\.weight).reduce(0, +)
-        var remaining = flexible
-        var result: [Column] = []
-        let lastFlexible = specs.lastIndex { $0.fixed == nil }
-        for (i, spec) in specs.enumerated() {
-            if let f = spec.fixed {
-                result.append(Column(title: spec.title, width: f))
-            } else if i == lastFlexible {
-                result.append(Column(title: spec.title, width: remaining))
-            } else {
-                let w = weights > 0 ? flexible * spec.weight / weights : 0
-                remaining -= w
-                result.append(Column(title: spec.title, width: w))
+    /// Splits `total` cells among the shared columns by weight, after the fixed ones; while a shared column would
+    /// fall below its minimum, the column of the highest priority number is left out (width 0) and the rest
+    /// share again.
+    static func columns(_ specs: [ColumnSpec], total: Int) -> [Column] {
+        var shown = Array(repeating: true, count: specs.count)
+        while true {
+            let widths = shares(specs, shown: shown, total: total)
+            let short = specs.indices.contains { shown[$0] && specs[$0].fixed == nil && widths[$0] < specs[$0].minimum }
+            let droppable = specs.indices.filter { shown[$0] && specs[$0].priority > 0 }
+            guard short, let drop = droppable.max(by: { (specs[$0].priority, $0) < (specs[$1].priority, $1) }) else {
+                return specs.indices.map { Column(title: specs[$0].title, width: widths[$0]) }
             }
+            shown[drop] = false
         }
-        return result
     }
 
+    private static func shares(_ specs: [ColumnSpec], shown: [Bool], total: Int) -> [Int] {
+        let kept = specs.indices.filter { shown[$0] }
+        let gaps = kept.count
+        let fixed = kept.compactMap { specs[$0].fixed }.reduce(0, +)
+        let flexible = max(0, total - fixed - gaps)
+        let weights = kept.filter { specs[$0].fixed == nil }.map { specs[$0].weight }.reduce(0, +)
+        var remaining = flexible
+        var widths = Array(repeating: 0, count: specs.count)
+        let lastFlexible = kept.last { specs[$0].fixed == nil }
+        for i in kept {
+            if let f = specs[i].fixed {
+                widths[i] = f
+            } else if i == lastFlexible {
+                widths[i] = remaining
+            } else {
+                widths[i] = weights > 0 ? flexible * specs[i].weight / weights : 0
+                remaining -= widths[i]
+            }
+        }
+        return widths
+    }
 
     /// `off — press 3 to subscribe` for a pane whose topic no server the keys act on subscribes to; nil otherwise.
     static func offHint(_ state: State, _ pane: Pane) -> String? {
@@ -217,9 +269,14 @@ struct Painter {
     }
 
     /// With several servers every list starts with a short column naming the server of each item.
-    func withServerColumn(_ specs: [(title: String, fixed: Int?, weight: Int)]) -> [(title: String, fixed: Int?, weight: Int)] {
-        guard state.isMultiServer else { return specs }
-        return [("SRV", min(8, max(3, ServerCounts.widestName(state))), 0)] + specs
+    func withServerColumn(_ specs: [ColumnSpec]) -> [ColumnSpec] {
+        guard let width = Painter.serverColumnWidth(state) else { return specs }
+        return [.server(width: width)] + specs
+    }
+
+    /// The width of the server column, nil with one server.
+    static func serverColumnWidth(_ state: State) -> Int? {
+        state.isMultiServer ? min(8, max(3, ServerCounts.widestName(state))) : nil
     }
 
     /// Puts the server's name in front of a row's cells (with several servers); a value, so a row closure can
@@ -231,13 +288,8 @@ struct Painter {
     }
 
     mutating func driftsPane(_ rect: Rect, rows: Int) {
-        let total = rect.inner.width - 1
-        let wide = total >= 90
-        var specs: [(title: String, fixed: Int?, weight: Int)] = [
-            ("TIME", 8, 0), ("SEV", 4, 0), ("RESOURCE", nil, 34), ("ATTRIBUTE", nil, 18), ("CHANGE", nil, 32),
-        ]
-        if wide { specs.append(("USER", nil, 16)) }
-        let columns = Painter.columns(withServerColumn(specs), total: total)
+        let total = ColumnSpec.room(inPane: rect.width)
+        let columns = Painter.columns(withServerColumn(ColumnSpec.drifts), total: total)
         let arrow = glyphs.arrow
         let offset = options.utcOffset
         let history = state.feed.drifts
@@ -255,19 +307,17 @@ struct Painter {
             // History says where it came from, whatever time the list gives it: it happened before the client
             // started, and a time of its own would make it look live (the detail view has the time).
             let time = drift.history ? "history" : Timestamp.clock(drift.time, utcOffset: offset)
-            var cells: [(String, Role)] = [
+            return withServerCell(drift.server, [
                 (time, drift.history || drift.backfilled ? .history : .dim), (Painter.severityTag(drift.severity), .severity(drift.severity)),
-                (resource, .text), (drift.attribute, .text), (change, .text),
-            ]
-            if wide { cells.append((drift.user, .dim)) }
-            return withServerCell(drift.server, cells)
+                (resource, .text), (drift.attribute, .text), (change, .text), (drift.user, .dim),
+            ])
         }
     }
 
     mutating func eventsPane(_ rect: Rect, rows: Int) {
-        let total = rect.inner.width - 1
+        let total = ColumnSpec.room(inPane: rect.width)
         let columns = Painter.columns(
-            withServerColumn([("TIME", 8, 0), ("SEV", 4, 0), ("KIND", 10, 0), ("WHAT", nil, 26), ("RESOURCE", nil, 30), ("DETAIL", nil, 44)]),
+            withServerColumn(ColumnSpec.events),
             total: total)
         let offset = options.utcOffset
         let history = state.feed.events
@@ -282,9 +332,10 @@ struct Painter {
     }
 
     mutating func statePane(_ rect: Rect, rows: Int) {
-        let total = rect.inner.width - 1
+        let total = ColumnSpec.room(inPane: rect.width)
         let columns = Painter.columns(
-            withServerColumn([("TIME", 8, 0), ("ACTION", 9, 0), ("RESOURCE", nil, 55), ("DETAIL", nil, 45)]), total: total)
+            withServerColumn([.fixed("TIME", 8), .fixed("ACTION", 9), .share("RESOURCE", weight: 55), .share("DETAIL", weight: 45)]),
+            total: total)
         let offset = options.utcOffset
         let history = state.feed.stateChanges
         let withServerCell = serverCell()

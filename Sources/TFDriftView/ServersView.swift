@@ -72,7 +72,7 @@ struct ConnectionsWidget {
         let inner = rect.inner
         guard inner.height > 2, inner.width > 10 else { return }
         let columns = Painter.columns(
-            [("SERVER", 10, 0), ("PHASE", nil, 30), ("ATT", 3, 0), ("RTT", 7, 0), ("LAST MSG", 8, 0), ("GAPS", 4, 0), ("DIALECT", 20, 0)],
+            [.fixed("SERVER", 10), .share("PHASE", weight: 30), .fixed("ATT", 3), .fixed("RTT", 7), .fixed("LAST MSG", 8), .fixed("GAPS", 4), .fixed("DIALECT", 20)],
             total: inner.width - 1)
         painter.drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: inner.y, width: inner.width, highlight: false)
         // Three lines a server: the figures; its address and topics; why it stopped or last closed.

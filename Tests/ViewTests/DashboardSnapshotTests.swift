@@ -200,3 +200,55 @@ struct BindingsTests {
         #expect(table == KeyTable.markdown, "README's key table differs; replace it with:\n\(KeyTable.markdown)")
     }
 }
+
+/// Columns by priority: a list pane leaves out its least needed columns only when it is too narrow for them, and
+/// the layout keeps the side column off until the Drifts pane beside it keeps every column, so a wider terminal
+/// never shows fewer columns than a narrower one (at 120 the USER column used to vanish, shown at 110 and 140).
+struct ColumnPriorityTests {
+    static let titles: Set<Substring> = ["SRV", "TIME", "SEV", "RESOURCE", "ATTRIBUTE", "CHANGE", "USER"]
+    static let eventTitles: Set<Substring> = ["SRV", "TIME", "SEV", "KIND", "WHAT", "RESOURCE", "DETAIL"]
+
+    /// The column titles of the pane whose header holds `marker` (Drifts: SEV without KIND; Events: KIND).
+    static func columns(_ canvas: Canvas, events: Bool = false) -> Set<Substring> {
+        let headers = canvas.text.split(separator: "\n").flatMap { $0.split(separator: "│") }.filter { $0.contains("TIME ") && $0.contains(" SEV ") }
+        let pane = headers.first { $0.contains(" KIND ") == events } ?? ""
+        return Set(pane.split(separator: " ")).intersection(events ? eventTitles : titles)
+    }
+
+    static func driftColumns(_ canvas: Canvas) -> Set<Substring> { columns(canvas) }
+
+    @Test(arguments: [false, true])
+    func aWiderTerminalNeverShowsFewerColumns(multiServer: Bool) {
+        let state = multiServer ? MultiServerSnapshotTests.threeServers() : DashboardSnapshotTests.knownState()
+        var previous: (width: Int, drifts: Set<Substring>, events: Set<Substring>)?
+        for width in 60...300 {
+            let screen = Dashboard.render(state, size: Size(width: width, height: 30))
+            let drifts = Self.columns(screen), events = Self.columns(screen, events: true)
+            #expect(drifts.contains("RESOURCE") && events.contains("WHAT"), "width \(width): \(drifts) \(events)")
+            if let previous {
+                #expect(previous.drifts.isSubset(of: drifts), "\(previous.width) showed \(previous.drifts.subtracting(drifts).sorted()), \(width) does not")
+                #expect(previous.events.isSubset(of: events), "\(previous.width) showed \(previous.events.subtracting(events).sorted()), \(width) does not")
+            }
+            previous = (width, drifts, events)
+        }
+        let server: Set<Substring> = multiServer ? [] : ["SRV"]
+        #expect(previous?.drifts == Self.titles.subtracting(server))
+        #expect(previous?.events == Self.eventTitles.subtracting(server))
+    }
+
+    @Test(arguments: [80, 100, 110, 120, 140, 200])
+    func snapshots(width: Int) throws {
+        try DashboardSnapshotTests().check(Dashboard.render(DashboardSnapshotTests.knownState(), size: Size(width: width, height: 30)), "columns-\(width)x30")
+    }
+
+    @Test func theLeastNeededColumnGoesFirst() {
+        // 8 + 4 fixed, 6 gaps: 50 left to share. RESOURCE's 34/100 of it is 17, under its 20: USER (priority 2)
+        // goes, and the rest share again with one gap less (51 × 34/84 = 20, 51 × 18/84 = 10, CHANGE the rest).
+        let columns = Painter.columns(ColumnSpec.drifts, total: 68)
+        #expect(columns.map(\.title) == ["TIME", "SEV", "RESOURCE", "ATTRIBUTE", "CHANGE", "USER"])
+        #expect(columns.map(\.width) == [8, 4, 20, 10, 21, 0])
+        // Narrower still: ATTRIBUTE and CHANGE (priority 1) go, the later first; RESOURCE stays whatever the width.
+        #expect(Painter.columns(ColumnSpec.drifts, total: 40).map(\.width) == [8, 4, 25, 0, 0, 0])
+        #expect(Painter.columns(ColumnSpec.drifts, total: 10).map(\.width)[2] >= 0)
+    }
+}
