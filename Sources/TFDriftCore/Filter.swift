@@ -1,5 +1,6 @@
 /// The filter grammar shared by the dashboard's `/` line, `--filter` and `tail --filter`:
-/// free words match any shown field (case-insensitive); `sev:high+` is that severity and above, `sev:crit`
+/// free words match any shown text (case-insensitive), including what the pane composes (a drift's resource
+/// address `type.name`, its change `old → new` or `old -> new`); `"two words"` is one phrase; `sev:high+` is that severity and above, `sev:crit`
 /// exactly; `type:aws_iam*` globs the resource type; `user:`, `attr:`, `topic:`, `server:` match those fields; a leading
 /// `-` excludes; `res:` matches the resource (a drift's id or `type.name`, an event's or state change's resource text). Terms combine with AND. An invalid term is kept (to be marked) and ignored, never an error.
 public struct Filter: Sendable, Equatable {
@@ -27,7 +28,31 @@ public struct Filter: Sendable, Equatable {
 
     public init(_ text: String) {
         self.text = text
-        self.terms = text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { Filter.term(String($0)) }
+        self.terms = Filter.words(text).map { Filter.term($0) }
+    }
+
+    /// Words split at blanks; a run in double quotes is one word, without its quotes (`-"a b"`, `user:"a b"`).
+    /// An unclosed quote runs to the end.
+    static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var word = ""
+        var quoted = false
+        var started = false
+        for c in text {
+            if c == "\"" {
+                quoted.toggle()
+                started = true
+            } else if !quoted && (c == " " || c == "\t") {
+                if started { words.append(word) }
+                word = ""
+                started = false
+            } else {
+                word.append(c)
+                started = true
+            }
+        }
+        if started { words.append(word) }
+        return words.filter { !$0.isEmpty }
     }
 
     public var isEmpty: Bool { terms.allSatisfy { $0.test == nil } }
@@ -84,7 +109,7 @@ public struct Filter: Sendable, Equatable {
     static func passes(_ test: Test, _ item: FilterFields) -> Bool {
         switch test {
         case .text(let word):
-            return item.searchable.contains { $0.lowercased().contains(word) }
+            return item.searchable.contains { Filter.contains($0, lowercased: word) }
         case .severity(let level, let orAbove):
             guard let severity = item.severity else { return false }
             // Lower rank is more severe; unknown severities rank below every known one.
@@ -102,6 +127,35 @@ public struct Filter: Sendable, Equatable {
             let isGlob = pattern.contains("*") || pattern.contains("?")
             return values.contains { isGlob ? glob(pattern, $0.lowercased()) : $0.lowercased().contains(pattern) }
         }
+    }
+
+    /// Whether `text` holds `word` (already lower-cased), ignoring case. ASCII text is compared byte by byte
+    /// without building a lower-cased copy (deciding a filter over 10,000 items is mostly this); anything else
+    /// goes through `lowercased()`.
+    static func contains(_ text: String, lowercased word: String) -> Bool {
+        let found = text.utf8.withContiguousStorageIfAvailable { haystack -> Bool? in
+            word.utf8.withContiguousStorageIfAvailable { needle -> Bool? in
+                guard !needle.isEmpty else { return true }
+                guard needle.count <= haystack.count else { return haystack.allSatisfy { $0 < 0x80 } ? false : nil }
+                var start = 0
+                let last = haystack.count - needle.count
+                while start <= last {
+                    var i = 0
+                    while i < needle.count {
+                        var byte = haystack[start + i]
+                        if byte >= 0x80 { return nil }
+                        if byte >= 0x41 && byte <= 0x5A { byte |= 0x20 }
+                        if byte != needle[i] { break }
+                        i += 1
+                    }
+                    if i == needle.count { return true }
+                    start += 1
+                }
+                // Not found in ASCII text: certain only if no byte past the last start is non-ASCII either.
+                return haystack.allSatisfy { $0 < 0x80 } ? false : nil
+            } ?? nil
+        } ?? nil
+        return found ?? text.lowercased().contains(word)
     }
 
     /// `*` any run, `?` one character; the whole value must match.
@@ -148,7 +202,11 @@ extension DriftRecord {
     public var filterFields: FilterFields {
         FilterFields(
             severity: severity, resourceType: resourceType, user: user, attribute: attribute, topic: "drift",
-            searchable: [severity.label, resourceType, resourceName, resourceID, attribute, oldValue, newValue, user],
+            searchable: [
+                severity.label, resourceType, resourceName, resourceID, attribute, oldValue, newValue, user,
+                // As the pane shows them.
+                resourceType + "." + resourceName, oldValue + " → " + newValue, oldValue + " -> " + newValue,
+            ],
             resources: [resourceID, resourceType + "." + resourceName])
     }
 }
@@ -157,7 +215,7 @@ extension EventRecord {
     public var filterFields: FilterFields {
         FilterFields(
             severity: severity, resourceType: resourceType, user: user, attribute: "", topic: topic.wireName,
-            searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName], resources: [resource])
+            searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName, detail + " · " + user], resources: [resource])
     }
 }
 

@@ -5,6 +5,12 @@ import TFDriftWire
 /// the server's index; the screen's actions go to `UIReducer` and `KioskReducer`.
 public enum Reducer {
     public static func reduce(_ state: inout State, _ action: Action) -> [Effect] {
+        let effects = reduceAction(&state, action)
+        state.refreshMatches()
+        return effects
+    }
+
+    static func reduceAction(_ state: inout State, _ action: Action) -> [Effect] {
         switch action {
         case .server(let index, let inner):
             guard state.servers.indices.contains(index) else { return [] }

@@ -12,6 +12,9 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
         case .stats: "Stats"
         }
     }
+
+    /// The panes that list items (Stats does not).
+    public static let lists: [Pane] = [.drifts, .events, .state]
 }
 
 /// Something the operator did, confirmed or refused, shown in the status bar for a while.
@@ -164,11 +167,14 @@ public struct UIState: Sendable, Equatable {
     public var serverScope: Int?
     /// The connections view is open with this server selected; nil when closed.
     public var connections: Int?
+    /// Each narrowed pane's answers, decided once per item (`State.refreshMatches`).
+    public var matches = MatchCache()
 
     public init() {}
 
     public func scroll(of pane: Pane) -> PaneScroll { scroll[pane] ?? PaneScroll() }
-    public func filter(of pane: Pane) -> Filter? { filters[pane].flatMap { $0.isEmpty && $0.invalidTerms.isEmpty ? nil : $0 } }
+    /// Runs for every row drawn: no array built on the way.
+    public func filter(of pane: Pane) -> Filter? { filters[pane].flatMap { $0.terms.isEmpty ? nil : $0 } }
     public func page(of pane: Pane) -> Int { max(1, pageRows[pane] ?? 10) }
 }
 

@@ -38,13 +38,8 @@ extension State {
         guard let range = retained(pane), range.contains(seq) else { return false }
         // Nothing narrows the pane: the range decides, without looking at the item (this runs per row, per frame).
         guard isNarrowed(pane) else { return true }
-        if let scope = ui.serverScope, serverOf(pane, seq) != scope { return false }
-        guard ui.filter(of: pane) != nil || ui.minimumSeverity != nil else { return true }
-        guard let fields = filterFields(pane, seq) else { return false }
-        if let minimum = ui.minimumSeverity {
-            guard let severity = fields.severity, severity.rank <= minimum.rank else { return false }
-        }
-        return ui.filter(of: pane)?.matches(fields) ?? true
+        // Decided when the item arrived or the filter changed; a state the reducer has not seen decides here.
+        return ui.matches[pane]?[seq] ?? passes(pane, seq)
     }
 
     /// Whether anything narrows the pane (a filter or a minimum severity).
@@ -91,6 +86,9 @@ extension State {
     public func visibleCount(_ pane: Pane) -> Int {
         guard let range = retained(pane) else { return 0 }
         guard isNarrowed(pane) || ui.pausedAt != nil else { return range.count }
+        if ui.pausedAt == nil, let matches = ui.matches[pane], matches[range.lowerBound] != nil, matches[range.upperBound] != nil {
+            return matches.count
+        }
         return range.reduce(0) { $0 + (isVisible(pane, $1) ? 1 : 0) }
     }
 

@@ -36,6 +36,89 @@ struct FilterGrammarTests {
         ]
         #expect(items.map { Filter(text).matches($0.filterFields) } == expected, "filter \(text)")
     }
+
+    /// What the pane shows can be typed back: the resource address, the change with either arrow, a quoted
+    /// phrase (once `/aws_kms_key.data` found nothing: `0/164`).
+    @Test(arguments: [
+        ("aws_kms_key.data", [true, false]),
+        ("AWS_KMS_KEY.DATA", [true, false]),
+        ("\"enabled → disabled\"", [true, false]),
+        ("\"enabled -> disabled\"", [true, false]),
+        ("\"kms_key.data\" sev:crit", [true, false]),
+        ("-\"aws_kms_key.data\"", [false, true]),
+        ("user:\"Jane Doe\"", [false, true]),
+        ("\"jane doe", [false, true]),
+        ("enabled → disabled", [true, false]),
+        ("\"\" aws_instance.web", [false, true]),
+    ])
+    func matchingWhatThePaneShows(text: String, expected: [Bool]) {
+        let items = [
+            DriftRecord(receivedAt: 0, severity: .critical, resourceType: "aws_kms_key", resourceName: "data", resourceID: "k-1",
+                        attribute: "key_rotation", oldValue: "enabled", newValue: "disabled", user: "alice"),
+            DriftRecord(receivedAt: 0, severity: .low, resourceType: "aws_instance", resourceName: "web", resourceID: "i-1",
+                        attribute: "tags", oldValue: "a", newValue: "b", user: "Jane Doe"),
+        ]
+        #expect(items.map { Filter(text).matches($0.filterFields) } == expected, "filter \(text)")
+    }
+
+    /// The byte-wise comparison used for ASCII text answers as `lowercased().contains` does, for any text.
+    @Test func caseInsensitiveContainsAgreesWithLowercased() {
+        var rng = SplitMix64(seed: 5)
+        let alphabet = Array("aAbB.→ _東Ää1")
+        func random(_ length: Int) -> String { String((0..<length).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }) }
+        for _ in 0..<5_000 {
+            let text = random(Int(rng.next() % 12)), word = random(Int(rng.next() % 4)).lowercased()
+            #expect(Filter.contains(text, lowercased: word) == text.lowercased().contains(word) || word.isEmpty, "\(text) / \(word)")
+        }
+        #expect(Filter.contains("AWS_KMS_KEY.Data", lowercased: "kms_key.data"))
+        #expect(Filter.contains("東京_Bucket", lowercased: "bucket"))
+        #expect(!Filter.contains("abc", lowercased: "abcd"))
+    }
+
+    @Test func quotedPhrasesAreOneTerm() {
+        #expect(Filter.words(#"a "b c" -"d e" user:"f g" "h"#) == ["a", "b c", "-d e", "user:f g", "h"])
+        #expect(Filter.words(#"  ""  x  "#) == ["x"])
+    }
+}
+
+/// The answers a narrowed pane draws from are decided once per item; whatever arrives, is evicted, or changes
+/// the filter, they are the answers deciding afresh would give.
+struct MatchCacheTests {
+    @Test func theCachedAnswersAreAlwaysTheFreshOnes() {
+        var rng = SplitMix64(seed: 11)
+        var state = State(settings: Settings(url: "ws://x/ws", historyLimit: 200, restEnabled: false), topics: [.drifts, .events])
+        _ = Reducer.reduce(&state, .started(at: 0))
+        _ = Reducer.reduce(&state, .connectionOpened(generation: 1, at: 0))
+        let filters = ["", "sev:high+", "aws_iam", "-user:bob", "\"a → b\"", "type:aws_s3*", "res:aws_iam_role.n"]
+        let types = ["aws_iam_role", "aws_s3_bucket", "aws_instance"]
+        let severities: [Severity] = [.critical, .high, .medium, .low]
+        var cachedChecks = 0
+        for step in 0..<400 {
+            switch rng.next() % 10 {
+            case 0:
+                _ = Reducer.reduce(&state, .command(.setFilter(filters[Int(rng.next() % UInt64(filters.count))])))
+            case 1:
+                _ = Reducer.reduce(&state, .command(.cycleMinimumSeverity))
+            default:
+                let items = (0..<Int(1 + rng.next() % 20)).map { i in
+                    Incoming.drift(FilterGrammarTests.drift(
+                        severities[(step + i) % 4], types[Int(rng.next() % 3)], user: rng.next() % 2 == 0 ? "bob" : "alice"))
+                }
+                _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: Double(step)))
+            }
+            guard let range = state.retained(.drifts) else { continue }
+            for seq in range {
+                if state.isNarrowed(.drifts) {
+                    let cached = try? #require(state.ui.matches[.drifts]?[seq], "seq \(seq) not decided at step \(step)")
+                    #expect(cached == state.passes(.drifts, seq), "seq \(seq) at step \(step)")
+                    cachedChecks += 1
+                }
+            }
+            let fresh = range.filter { !state.isNarrowed(.drifts) || state.passes(.drifts, $0) }.count
+            #expect(state.visibleCount(.drifts) == fresh, "count at step \(step)")
+        }
+        #expect(cachedChecks > 10_000, "the filters narrowed the pane for long enough to check")
+    }
 }
 
 struct InvestigateReducerTests {
