@@ -199,6 +199,25 @@ struct BindingsTests {
         let table = String(readme[start.upperBound..<end.lowerBound]).trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(table == KeyTable.markdown, "README's key table differs; replace it with:\n\(KeyTable.markdown)")
     }
+
+    /// The README and the docs name no file outside the repository: every relative link points at a file that is
+    /// in it, and nothing points above the checkout (the protocol notes once cited `shared/reference/…`).
+    @Test func documentationLinksStayInsideTheRepository() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized
+        let pages = ["README.md"] + (try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("docs").path))
+            .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+        #expect(pages.count >= 4)
+        for page in pages {
+            let text = try String(contentsOf: root.appendingPathComponent(page), encoding: .utf8)
+            #expect(!text.contains("shared/reference") && !text.contains("../shared"), "\(page) cites a file outside the repository")
+            let base = root.appendingPathComponent(page).deletingLastPathComponent()
+            for match in text.matches(of: /\]\(([^)#:\s]+)(#[^)]*)?\)/) {
+                let target = base.appendingPathComponent(String(match.1)).standardized
+                #expect(target.path.hasPrefix(root.path), "\(page) links \(match.1) outside the repository")
+                #expect(FileManager.default.fileExists(atPath: target.path), "\(page) links \(match.1), which is not there")
+            }
+        }
+    }
 }
 
 /// Columns by priority: a list pane leaves out its least needed columns only when it is too narrow for them, and
