@@ -7,10 +7,11 @@ public enum EmbeddedThemes {
         # For dark terminals with 256 colours: softer borders, a grey status bar, severities from red to grey.
         # On a 16-colour terminal every colour is mapped to the nearest of the 16.
         name: dark-256
+        background: dark
         roles:
           text: 252
           dim: 244
-          border: 238
+          border: 242
           border-focused: { fg: 39, bold: true }
           title: { fg: 255, bold: true }
           title-focused: { fg: 39, bold: true }
@@ -18,7 +19,7 @@ public enum EmbeddedThemes {
           selected: { fg: 255, bg: 24 }
           header-bar: { fg: 252, bg: 236 }
           topic-on: { fg: 16, bg: 39, bold: true }
-          topic-off: { fg: 244, bg: 236 }
+          topic-off: { fg: 248, bg: 236 }
           key-hint: { fg: 250, bg: 236 }
           status-bar: { fg: 252, bg: 236 }
           status-good: { fg: 114, bg: 236, bold: true }
@@ -41,9 +42,10 @@ public enum EmbeddedThemes {
         # The default theme: only the terminal's own 16 colours and its default background, so it follows your
         # terminal's palette and reads on light and dark backgrounds alike.
         name: default
+        background: dark
         roles:
           text: {}
-          dim: { dim: true }
+          dim: bright-black
           border: bright-black
           border-focused: { fg: cyan, bold: true }
           title: { bold: true }
@@ -51,30 +53,31 @@ public enum EmbeddedThemes {
           column-header: { fg: bright-black, bold: true }
           selected: { reverse: true }
           header-bar: { fg: black, bg: cyan }
-          topic-on: { fg: black, bg: cyan, bold: true }
-          topic-off: { fg: bright-black, bg: cyan }
+          topic-on: { fg: bright-white, bg: blue, bold: true }
+          topic-off: { fg: black, bg: cyan }
           key-hint: { fg: black, bg: cyan }
           status-bar: { fg: white, bg: blue }
           status-good: { fg: bright-green, bg: blue, bold: true }
           status-warn: { fg: bright-yellow, bg: blue, bold: true }
           status-bad: { fg: white, bg: red, bold: true }
-          severity-critical: { fg: bright-red, bold: true }
-          severity-high: red
+          severity-critical: { fg: bright-white, bg: red, bold: true }
+          severity-high: bright-red
           severity-medium: yellow
           severity-low: green
-          severity-warning: magenta
+          severity-warning: bright-magenta
           severity-info: bright-black
           severity-other: {}
           bar: cyan
           sparkline: green
           warning: { fg: yellow, bold: true }
           stale: { fg: bright-white, bg: red, bold: true }
-          history: { dim: true }
+          history: bright-black
           gap: { fg: yellow, bold: true }
         """##),
         ("high-contrast", ##"""
         # Maximum contrast for wall screens and tired eyes: bright colours, bold everywhere it carries meaning.
         name: high-contrast
+        background: dark
         roles:
           text: { fg: bright-white }
           dim: { fg: white }
@@ -108,44 +111,47 @@ public enum EmbeddedThemes {
         ("light", ##"""
         # For light backgrounds: dark text, no bright yellow or white on white.
         name: light
+        background: light
         roles:
-          text: { fg: black }
-          dim: { fg: bright-black }
-          border: { fg: bright-black }
-          border-focused: { fg: blue, bold: true }
-          title: { fg: black, bold: true }
-          title-focused: { fg: blue, bold: true }
-          column-header: { fg: blue }
+          text: { fg: black, bg: bright-white }
+          dim: { fg: 242, bg: bright-white }
+          border: { fg: bright-black, bg: bright-white }
+          border-focused: { fg: blue, bold: true, bg: bright-white }
+          title: { fg: black, bold: true, bg: bright-white }
+          title-focused: { fg: blue, bold: true, bg: bright-white }
+          column-header: { fg: blue, bg: bright-white }
           selected: { fg: white, bg: blue }
           header-bar: { fg: white, bg: blue }
-          topic-on: { fg: white, bg: blue, bold: true }
-          topic-off: { fg: bright-white, bg: blue, dim: true }
+          topic-on: { fg: bright-white, bg: blue, bold: true }
+          topic-off: { fg: black, bg: 250 }
           key-hint: { fg: white, bg: blue }
           status-bar: { fg: black, bg: white }
-          status-good: { fg: green, bg: white, bold: true }
-          status-warn: { fg: magenta, bg: white, bold: true }
+          status-good: { fg: 22, bg: white, bold: true }
+          status-warn: { fg: 90, bg: white, bold: true }
           status-bad: { fg: white, bg: red, bold: true }
-          severity-critical: { fg: red, bold: true }
-          severity-high: { fg: red }
-          severity-medium: { fg: magenta }
-          severity-low: { fg: green }
-          severity-warning: { fg: blue }
-          severity-info: { fg: bright-black }
-          bar: blue
-          sparkline: green
-          warning: { fg: magenta, bold: true }
+          severity-critical: { fg: red, bold: true, bg: bright-white }
+          severity-high: { fg: red, bg: bright-white }
+          severity-medium: { fg: magenta, bg: bright-white }
+          severity-low: { fg: 28, bg: bright-white }
+          severity-warning: { fg: blue, bg: bright-white }
+          severity-info: { fg: 242, bg: bright-white }
+          severity-other: { fg: black, bg: bright-white }
+          bar: { fg: blue, bg: bright-white }
+          sparkline: { fg: 28, bg: bright-white }
+          warning: { fg: magenta, bold: true, bg: bright-white }
           stale: { fg: white, bg: red, bold: true }
-          history: { fg: bright-black }
-          gap: { fg: magenta, bold: true }
+          history: { fg: 242, bg: bright-white }
+          gap: { fg: magenta, bold: true, bg: bright-white }
         """##),
         ("monochrome", ##"""
         # No colour at all: meaning is carried by bold, dim, underline and reverse. Used for NO_COLOR, --no-color and
         # terminals without colours; severity stays distinguishable (critical bold+underline, high bold, the rest plain,
         # and the SEV column spells it out).
         name: monochrome
+        background: dark
         roles:
           text: {}
-          dim: { dim: true }
+          dim: {}
           border: {}
           border-focused: { bold: true }
           title: { bold: true }
@@ -154,7 +160,7 @@ public enum EmbeddedThemes {
           selected: { reverse: true }
           header-bar: { reverse: true }
           topic-on: { bold: true, reverse: true }
-          topic-off: { dim: true, reverse: true }
+          topic-off: { underline: true }
           key-hint: { reverse: true }
           status-bar: { reverse: true }
           status-good: { bold: true, reverse: true }
@@ -165,22 +171,23 @@ public enum EmbeddedThemes {
           severity-medium: {}
           severity-low: {}
           severity-warning: {}
-          severity-info: { dim: true }
+          severity-info: {}
           severity-other: {}
           bar: {}
           sparkline: {}
           warning: { bold: true }
           stale: { bold: true, reverse: true, underline: true }
-          history: { dim: true }
+          history: {}
           gap: { bold: true }
         """##),
         ("solarized-dark", ##"""
         # Solarized dark, in true colour; on 256- and 16-colour terminals each colour becomes the nearest one there.
         name: solarized-dark
+        background: dark
         roles:
           text: "#839496"
-          dim: "#586e75"
-          border: "#073642"
+          dim: "#657b83"
+          border: "#586e75"
           border-focused: { fg: "#268bd2", bold: true }
           title: { fg: "#93a1a1", bold: true }
           title-focused: { fg: "#268bd2", bold: true }
@@ -188,23 +195,23 @@ public enum EmbeddedThemes {
           selected: { fg: "#fdf6e3", bg: "#073642" }
           header-bar: { fg: "#93a1a1", bg: "#073642" }
           topic-on: { fg: "#002b36", bg: "#2aa198", bold: true }
-          topic-off: { fg: "#586e75", bg: "#073642" }
+          topic-off: { fg: "#93a1a1", bg: "#073642" }
           key-hint: { fg: "#93a1a1", bg: "#073642" }
-          status-bar: { fg: "#93a1a1", bg: "#073642" }
-          status-good: { fg: "#859900", bg: "#073642", bold: true }
-          status-warn: { fg: "#b58900", bg: "#073642", bold: true }
-          status-bad: { fg: "#fdf6e3", bg: "#dc322f", bold: true }
+          status-bar: { fg: "#93a1a1", bg: "#002b36" }
+          status-good: { fg: "#859900", bg: "#002b36", bold: true }
+          status-warn: { fg: "#b58900", bg: "#002b36", bold: true }
+          status-bad: { fg: "#fdf6e3", bg: "#a82a26", bold: true }
           severity-critical: { fg: "#dc322f", bold: true }
           severity-high: "#cb4b16"
           severity-medium: "#b58900"
           severity-low: "#859900"
           severity-warning: "#d33682"
-          severity-info: "#586e75"
+          severity-info: "#657b83"
           bar: "#268bd2"
           sparkline: "#2aa198"
           warning: { fg: "#b58900", bold: true }
-          stale: { fg: "#fdf6e3", bg: "#dc322f", bold: true }
-          history: "#586e75"
+          stale: { fg: "#fdf6e3", bg: "#a82a26", bold: true }
+          history: "#657b83"
           gap: { fg: "#b58900", bold: true }
         """##),
     ]

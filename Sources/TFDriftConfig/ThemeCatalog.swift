@@ -45,6 +45,11 @@ public struct ThemeCatalog: Sendable {
         return names
     }
 
+    /// The names of the themes made for `background`, or that do not say what they are made for.
+    public func names(madeFor background: Contrast.Background) -> [String] {
+        names().filter { load($0).theme.background.map { $0 == background } ?? true }
+    }
+
     /// A loaded theme: what it is, where it came from (for `config` and reloads), and what was wrong with it.
     public struct Loaded: Sendable {
         public var theme: Theme

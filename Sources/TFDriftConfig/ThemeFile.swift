@@ -29,11 +29,16 @@ public enum ThemeFile {
         var problems: [FileProblem] = []
         var name = ThemeFile.name(ofPath: path)
         var styles: [Role: Style] = [:]
+        var background: Contrast.Background?
         for entry in entries {
             switch entry.key {
             case "name":
                 if let text = entry.value.string, !text.isEmpty { name = Sanitizer.clean(text, limit: 40) } else {
                     problems.append(document.problem(entry.line, "name", "not a name"))
+                }
+            case "background":
+                if let text = entry.value.string, let value = Contrast.Background(rawValue: text) { background = value } else {
+                    problems.append(document.problem(entry.line, "background", "expected dark or light"))
                 }
             case "roles", "colors":
                 guard let roles = document.entries(entry.value) else {
@@ -51,10 +56,10 @@ public enum ThemeFile {
                     }
                 }
             default:
-                problems.append(document.problem(entry.line, entry.key, "unknown key (a theme has name: and roles:)"))
+                problems.append(document.problem(entry.line, entry.key, "unknown key (a theme has name:, background: and roles:)"))
             }
         }
-        return (Theme(name: name, styles: styles).over(base), problems)
+        return (Theme(name: name, styles: styles, background: background).over(base), problems)
     }
 
     /// `themes/solarized-dark.yaml` → `solarized-dark`.

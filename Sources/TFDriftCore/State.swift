@@ -159,6 +159,9 @@ public struct UIState: Sendable, Equatable {
     public var theme = "default"
     /// Theme names `t` cycles through, as the frontend found them.
     public var themes: [String] = ["default"]
+    /// The names among them made for the terminal's background, when the terminal said which it has; `t` offers
+    /// only these (`:theme` still takes any).
+    public var themesForBackground: [String]?
     /// The problems view is open, scrolled this many lines; nil when closed.
     public var diagnosticsOffset: Int?
     /// War-room mode (`--kiosk`); nil for an interactive dashboard.

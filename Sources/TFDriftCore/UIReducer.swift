@@ -173,7 +173,8 @@ enum UIReducer {
             guard let selected = state.ui.connections else { return [] }
             state.ui.connections = min(max(0, selected + delta), state.servers.count - 1)
         case .cycleTheme:
-            let names = state.ui.themes.isEmpty ? ["default"] : state.ui.themes
+            let all = state.ui.themes.isEmpty ? ["default"] : state.ui.themes
+            let names = state.ui.themesForBackground.flatMap { $0.isEmpty ? nil : $0 } ?? all
             let index = names.firstIndex(of: state.ui.theme) ?? -1
             state.ui.theme = names[(index + 1) % names.count]
             state.ui.notice = Notice(.theme(state.ui.theme), at: state.now)

@@ -49,7 +49,7 @@ extension Style {
 extension Theme {
     /// Every colour of the theme as the terminal can show it.
     public func degraded(to depth: ColorDepth) -> Theme {
-        Theme(name: name, styles: styles.mapValues { $0.degraded(to: depth) }, fallback: fallback.degraded(to: depth))
+        Theme(name: name, styles: styles.mapValues { $0.degraded(to: depth) }, fallback: fallback.degraded(to: depth), background: background)
     }
 }
 

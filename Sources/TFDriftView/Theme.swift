@@ -85,11 +85,14 @@ public struct Theme: Sendable {
     public var name: String
     public var styles: [Role: Style]
     public var fallback: Style
+    /// The terminal background the theme is made for (`background:` in its file); nil: not said.
+    public var background: Contrast.Background?
 
-    public init(name: String, styles: [Role: Style], fallback: Style = .plain) {
+    public init(name: String, styles: [Role: Style], fallback: Style = .plain, background: Contrast.Background? = nil) {
         self.name = name
         self.styles = styles
         self.fallback = fallback
+        self.background = background
     }
 
     public func style(_ role: Role) -> Style {
@@ -107,14 +110,14 @@ public struct Theme: Sendable {
 
     /// This theme's roles over `base`'s: a theme file may set only some roles.
     public func over(_ base: Theme) -> Theme {
-        Theme(name: name, styles: base.styles.merging(styles) { _, mine in mine }, fallback: fallback)
+        Theme(name: name, styles: base.styles.merging(styles) { _, mine in mine }, fallback: fallback, background: background)
     }
 
     public static let standard = Theme(
         name: "default",
         styles: [
             .text: Style(),
-            .dim: Style(dim: true),
+            .dim: Style(fg: .brightBlack),
             .border: Style(fg: .brightBlack),
             .borderFocused: Style(fg: .cyan, bold: true),
             .title: Style(bold: true),
@@ -122,32 +125,32 @@ public struct Theme: Sendable {
             .columnHeader: Style(fg: .brightBlack, bold: true),
             .selected: Style(reverse: true),
             .headerBar: Style(fg: .black, bg: .cyan),
-            .topicOn: Style(fg: .black, bg: .cyan, bold: true),
-            .topicOff: Style(fg: .brightBlack, bg: .cyan),
+            .topicOn: Style(fg: .brightWhite, bg: .blue, bold: true),
+            .topicOff: Style(fg: .black, bg: .cyan),
             .keyHint: Style(fg: .black, bg: .cyan),
             .statusBar: Style(fg: .white, bg: .blue),
             .statusGood: Style(fg: .brightGreen, bg: .blue, bold: true),
             .statusWarn: Style(fg: .brightYellow, bg: .blue, bold: true),
             .statusBad: Style(fg: .white, bg: .red, bold: true),
-            .severity(.critical): Style(fg: .brightRed, bold: true),
-            .severity(.high): Style(fg: .red),
+            .severity(.critical): Style(fg: .brightWhite, bg: .red, bold: true),
+            .severity(.high): Style(fg: .brightRed),
             .severity(.medium): Style(fg: .yellow),
             .severity(.low): Style(fg: .green),
-            .severity(.warning): Style(fg: .magenta),
+            .severity(.warning): Style(fg: .brightMagenta),
             .severity(.info): Style(fg: .brightBlack),
             .bar: Style(fg: .cyan),
             .sparkline: Style(fg: .green),
             .warning: Style(fg: .yellow, bold: true),
             .stale: Style(fg: .brightWhite, bg: .red, bold: true),
-            .history: Style(dim: true),
+            .history: Style(fg: .brightBlack),
             .gap: Style(fg: .yellow, bold: true),
-        ])
+        ],
+        background: .dark)
 
     /// For `NO_COLOR` and monochrome terminals: meaning carried by bold, dim and reverse only.
     public static let monochrome = Theme(
         name: "monochrome",
         styles: [
-            .dim: Style(dim: true),
             .borderFocused: Style(bold: true),
             .title: Style(bold: true),
             .titleFocused: Style(bold: true, underline: true),
@@ -155,7 +158,7 @@ public struct Theme: Sendable {
             .selected: Style(reverse: true),
             .headerBar: Style(reverse: true),
             .topicOn: Style(bold: true, reverse: true),
-            .topicOff: Style(dim: true, reverse: true),
+            .topicOff: Style(underline: true),
             .keyHint: Style(reverse: true),
             .statusBar: Style(reverse: true),
             .statusGood: Style(bold: true, reverse: true),
@@ -163,10 +166,9 @@ public struct Theme: Sendable {
             .statusBad: Style(bold: true, reverse: true, underline: true),
             .severity(.critical): Style(bold: true, underline: true),
             .severity(.high): Style(bold: true),
-            .severity(.info): Style(dim: true),
             .warning: Style(bold: true),
             .stale: Style(bold: true, reverse: true, underline: true),
-            .history: Style(dim: true),
             .gap: Style(bold: true),
-        ])
+        ],
+        background: .dark)
 }

@@ -30,6 +30,9 @@ final class DashboardOnPTY {
         var environment = ProcessInfo.processInfo.environment
         environment["TERM"] = "xterm-256color"
         environment["LANG"] = "C.UTF-8"
+        // A terminal would answer the dashboard's background question (DA1 at least); this pty answers nothing, so
+        // it says its background the other way instead of making every launch wait out the question.
+        environment["COLORFGBG"] = "15;0"
         let env: [UnsafeMutablePointer<CChar>?] = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer {

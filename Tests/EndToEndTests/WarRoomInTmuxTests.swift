@@ -122,4 +122,26 @@ struct WarRoomInTmuxTests {
         try "name: mine\nroles:\n  header-bar: { fg: black, bg: nope }\n".write(toFile: theme, atomically: true, encoding: .utf8)
         try tmux.waitFor("the broken role reported with file and line", timeout: 10) { $0.contains("err 1: mine.yaml:3: header-bar: bg: bad col") }
     }
+
+    /// `t` offers only the themes made for the terminal's background, when the terminal says which it has
+    /// (`COLORFGBG` here; tmux answers no OSC 11 for a detached session, but answers DA1, which ends the question),
+    /// and a light terminal starts in the light theme when none was chosen.
+    @Test func themeCyclingFollowsTheBackground() throws {
+        let server = try DemoServerProcess(rate: 1)
+        defer { server.stop() }
+        let dark = try Tmux(width: 100, height: 30, command: "COLORFGBG='15;0' \(try productPath()) --no-config --url \(server.url)")
+        defer { dark.kill() }
+        try dark.waitFor("the dashboard") { $0.contains("OPEN") }
+        // Shipped order: default, dark-256, high-contrast, light, monochrome, solarized-dark; light is left out.
+        for expected in ["dark-256", "high-contrast", "monochrome"] {
+            try dark.send("t")
+            try dark.waitFor("theme \(expected)") { $0.contains("theme \(expected)") }
+        }
+        let light = try Tmux(width: 100, height: 30, command: "env -u NO_COLOR TERM=xterm-256color COLORFGBG='0;15' \(try productPath()) --no-config --url \(server.url)")
+        defer { light.kill() }
+        func styled() -> String { (try? run(light.tmux, ["-L", light.socket, "capture-pane", "-p", "-e", "-t", "e2e"]).out) ?? "" }
+        try light.waitFor("the light theme's own white background") { $0.contains("OPEN") && styled().contains("107m") }
+        try light.send("t")
+        try light.waitFor("t keeps to the light theme") { $0.contains("theme light") }
+    }
 }

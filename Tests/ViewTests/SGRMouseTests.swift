@@ -53,3 +53,29 @@ struct SGRMouseTests {
         #expect(out == Self.keys(endless))
     }
 }
+
+/// The terminal's background, from its answer to OSC 11 or from `COLORFGBG`.
+struct TerminalBackgroundTests {
+    @Test func answersAreReadWhateverTheirDigitsAndEnd() {
+        #expect(TerminalBackground.parse(Array("\u{1B}]11;rgb:0000/0000/0000\u{7}\u{1B}[?1;2c".utf8)) == .dark)
+        #expect(TerminalBackground.parse(Array("\u{1B}]11;rgb:ffff/ffff/ffff\u{1B}\\".utf8)) == .light)
+        #expect(TerminalBackground.parse(Array("\u{1B}]11;rgb:fd/f6/e3\u{1B}\\".utf8)) == .light, "solarized light, two digits")
+        #expect(TerminalBackground.parse(Array("\u{1B}]11;rgb:0000/2b2b/3636\u{1B}\\".utf8)) == .dark, "solarized dark")
+        #expect(TerminalBackground.parse(Array("\u{1B}]11;rgb:7/7/7\u{7}".utf8)) == .light, "one digit a channel")
+        // Only DA1 came back (the terminal does not answer OSC 11), or nonsense: unknown.
+        #expect(TerminalBackground.parse(Array("\u{1B}[?1;2c".utf8)) == nil)
+        #expect(TerminalBackground.parse(Array("\u{1B}]11;rgb:00000/0/0\u{7}".utf8)) == nil)
+        #expect(TerminalBackground.parse(Array("\u{1B}]11;rgb:zz/00/00\u{7}".utf8)) == nil)
+        #expect(TerminalBackground.parse([0xFF, 0xFE]) == nil)
+        #expect(TerminalBackground.answeredDA1(Array("\u{1B}]11;rgb:0/0/0\u{7}\u{1B}[?62;22c".utf8)))
+        #expect(!TerminalBackground.answeredDA1(Array("\u{1B}]11;rgb:0/0/0\u{7}\u{1B}[?62;2".utf8)))
+    }
+
+    @Test func colorFGBGNamesTheBackgroundLast() {
+        #expect(TerminalBackground.fromColorFGBG("15;0") == .dark)
+        #expect(TerminalBackground.fromColorFGBG("0;15") == .light)
+        #expect(TerminalBackground.fromColorFGBG("12;default;8") == .dark)
+        #expect(TerminalBackground.fromColorFGBG("default;default") == nil)
+        #expect(TerminalBackground.fromColorFGBG(nil) == nil)
+    }
+}

@@ -56,6 +56,11 @@ struct DashboardCommand: ParsableCommand {
         let catalog = ThemeCatalog(environment: environment)
         state.ui.theme = config.value("theme")?.string ?? "default"
         state.ui.themes = catalog.names()
+        state.ui.themesForBackground = TerminalBackground.detect(environment: environment).map { catalog.names(madeFor: $0) }
+        // No theme chosen, and the default one is not made for this terminal's background: the first that is.
+        if config.sources["theme"] == .builtIn, let suited = state.ui.themesForBackground, !suited.contains("default"), let first = suited.first {
+            state.ui.theme = first
+        }
         if config.value("kiosk")?.bool == true {
             state.ui.kiosk = KioskState(settings: KioskSettings(
                 cycle: config.value("kiosk-cycle")?.seconds ?? 15, staleAfter: config.value("stale-after")?.seconds ?? 90,

@@ -58,6 +58,11 @@ struct ReplayCommand: ParsableCommand {
         var state = source.initialState
         state.ui.theme = config.value("theme")?.string ?? "default"
         state.ui.themes = catalog.names()
+        state.ui.themesForBackground = TerminalBackground.detect(environment: environment).map { catalog.names(madeFor: $0) }
+        // No theme chosen, and the default one is not made for this terminal's background: the first that is.
+        if config.sources["theme"] == .builtIn, let suited = state.ui.themesForBackground, !suited.contains("default"), let first = suited.first {
+            state.ui.theme = first
+        }
         state.ui.replay = source.status
         let frontend: DashboardFrontend
         do {
