@@ -41,6 +41,8 @@ public enum BindingContext: String, Sendable, CaseIterable {
     case connections
     /// What depends on a resource (`b` in the detail view).
     case blastRadius
+    /// The war-room screen (`--kiosk`): nothing else acts there, so a stray key cannot change what the room sees.
+    case kiosk
 
     /// Contexts where printable keys are text, not commands.
     public var takesText: Bool { self == .filter || self == .palette }
@@ -56,6 +58,7 @@ public enum BindingContext: String, Sendable, CaseIterable {
         case .diagnostics: "Problems (!)"
         case .connections: "Connections (c)"
         case .blastRadius: "Blast radius (b in the detail)"
+        case .kiosk: "War room (--kiosk)"
         }
     }
 }
@@ -155,6 +158,8 @@ public enum Bindings {
         Binding([.pageUp], "PgUp", .blastRadiusMove(-10), "ten up", .blastRadius),
         Binding([.enter], "Enter", .showBlastRadiusNode, "the panes show what is held about it", .blastRadius),
         Binding([.escape, ch("q"), ch("b")], "Esc q b", .closeBlastRadius, "back to the detail (cancels)", .blastRadius),
+        Binding([ch("?")], "?", .toggleHelp, "these keys (any key closes)", .kiosk),
+        Binding([ch("q")], "q", .quit, "ask to quit; y confirms, any other key stays", .kiosk),
         Binding([.enter], "Enter", .submitText, "run the command or action", .palette),
         Binding([.escape], "Esc", .cancelText, "close the palette", .palette),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .palette),

@@ -79,9 +79,10 @@ enum KioskReducer {
             if key == .character("y") || key == .character("Y") { return Reducer.reduce(&state, Command.quit) }
             return []
         }
-        switch key {
-        case .character("q"): kiosk.confirmingQuit = true
-        case .character("?"): state.ui.showHelp = true
+        // The kiosk's rows of the bindings table only: no other key acts on a screen nobody should touch.
+        switch Bindings.table.first(where: { $0.context == .kiosk && $0.keys.contains(key) })?.command {
+        case .quit: kiosk.confirmingQuit = true
+        case .toggleHelp: state.ui.showHelp = true
         default: break
         }
         return []

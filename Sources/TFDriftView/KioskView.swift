@@ -11,11 +11,18 @@ struct KioskScreen {
 
     func draw(_ painter: inout Painter, size: Size) {
         let tall = size.height >= 30 && size.width >= 80
-        let counterHeight = tall ? 9 : 4
+        // The counters grow with the screen (a third of a tall one: digits read from across the room); the
+        // newest critical drifts take the rows they fill, up to two fifths of what is left, the panes the rest.
+        var counterHeight = tall ? max(9, size.height / 3) : 4
+        // Several servers: tall enough for a row of block digits each (and the total) when that takes at most half.
+        let perServer = (state.servers.count + 1) * (BigDigits.height + 1) + 3
+        if tall, state.isMultiServer, perServer <= size.height / 2 { counterHeight = max(counterHeight, perServer) }
         let bannerHeight = tall ? 3 : 1
+        let left = max(0, size.height - 2 - bannerHeight - counterHeight)
+        let criticalRows = min(newestCriticals(limit: max(1, left * 2 / 5 - 2)).count, max(1, left * 2 / 5 - 2))
         let rows = Layout.split(
             Rect(x: 0, y: 0, width: size.width, height: size.height), .vertical,
-            [.fixed(1), .fixed(bannerHeight), .fixed(counterHeight), .fill(2), .fill(3), .fixed(1)])
+            [.fixed(1), .fixed(bannerHeight), .fixed(counterHeight), .fixed(max(1, criticalRows) + 2), .fill(1), .fixed(1)])
         header(&painter, rows[0])
         banner(&painter, rows[1])
         counters(&painter, rows[2], big: tall)
@@ -138,17 +145,25 @@ struct KioskScreen {
             let inner = box.inner
             let text = Format.compact(count)
             let style = painter.style(.severity(severity))
-            if big, BigDigits.width(of: text) <= inner.width, inner.height >= BigDigits.height {
-                let x = inner.x + (inner.width - BigDigits.width(of: text)) / 2
-                let y = inner.y + (inner.height - BigDigits.height) / 2
-                for (row, line) in BigDigits.rows(of: text, pixel: options.glyphs.barFull).enumerated() {
-                    painter.canvas.draw(line, x: x, y: y + row, style: style, maxWidth: inner.maxX - x)
-                }
-            } else {
-                let x = inner.x + max(0, (inner.width - TextWidth.width(of: text)) / 2)
-                painter.canvas.draw(text, x: x, y: inner.y + inner.height / 2, style: style.with(bold: true), maxWidth: inner.maxX - x)
-            }
+            if big { bigNumber(&painter, text, in: inner, style: style) } else { plainNumber(&painter, text, in: inner, style: style) }
         }
+    }
+
+    /// A number in block digits as large as fit `rect` (centred), or plain when not even the smallest fit.
+    func bigNumber(_ painter: inout Painter, _ text: String, in rect: Rect, style: Style) {
+        guard let scale = BigDigits.largestScale(of: text, width: rect.width, height: rect.height) else {
+            return plainNumber(&painter, text, in: rect, style: style)
+        }
+        let x = rect.x + (rect.width - BigDigits.width(of: text, scale: scale)) / 2
+        let y = rect.y + (rect.height - BigDigits.height * scale) / 2
+        for (row, line) in BigDigits.rows(of: text, pixel: options.glyphs.barFull, scale: scale).enumerated() {
+            painter.canvas.draw(line, x: x, y: y + row, style: style, maxWidth: rect.maxX - x)
+        }
+    }
+
+    func plainNumber(_ painter: inout Painter, _ text: String, in rect: Rect, style: Style) {
+        let x = rect.x + max(0, (rect.width - TextWidth.width(of: text)) / 2)
+        painter.canvas.draw(text, x: x, y: rect.y + rect.height / 2, style: style.with(bold: true), maxWidth: rect.maxX - x)
     }
 
     func serverCounters(_ painter: inout Painter, _ rect: Rect) {
@@ -156,13 +171,32 @@ struct KioskScreen {
         let inner = rect.inner
         let nameWidth = min(16, max(6, ServerCounts.widestName(state)))
         let cell = max(6, (inner.width - nameWidth - 2) / KioskScreen.counted.count)
-        var x = inner.x + 1 + nameWidth + 1
-        for severity in KioskScreen.counted {
-            painter.canvas.draw(TextWidth.fit(severity.label.uppercased(), cell, alignRight: true), x: x, y: inner.y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
-            x += cell
-        }
         // One row per server (a stale one in the alarm colour), then the total.
         let rows = ServerCounts.rows(state) { state.staleness(ofServer: $0, after: kiosk.settings.staleAfter) != nil ? .stale : .title }
+        // Room for block digits in every row: each server's counts as large as the room lets them be, centred
+        // under centred titles; plain figures are right-aligned under theirs.
+        let rowHeight = rows.isEmpty ? 0 : (inner.height - 1) / rows.count
+        let big = rowHeight >= BigDigits.height + 1
+        var x = inner.x + 1 + nameWidth + 1
+        for severity in KioskScreen.counted {
+            let label = severity.label.uppercased()
+            let text = big ? String(repeating: " ", count: max(0, (cell - 1 - label.count) / 2)) + label : TextWidth.fit(label, cell, alignRight: true)
+            painter.canvas.draw(text, x: x, y: inner.y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
+            x += cell
+        }
+        if big {
+            for (offset, row) in rows.enumerated() {
+                let y = inner.y + 1 + offset * rowHeight
+                painter.canvas.draw(TextWidth.fit(row.name, nameWidth), x: inner.x + 1, y: y + rowHeight / 2, style: painter.style(row.role), maxWidth: nameWidth)
+                var cx = inner.x + 1 + nameWidth + 1
+                for severity in KioskScreen.counted {
+                    let count = Format.compact(row.stats.severityCounts[severity] ?? 0)
+                    bigNumber(&painter, count, in: Rect(x: cx, y: y, width: cell - 1, height: rowHeight - 1), style: painter.style(.severity(severity)))
+                    cx += cell
+                }
+            }
+            return
+        }
         for (offset, row) in rows.enumerated() where inner.y + 1 + offset < inner.maxY {
             let y = inner.y + 1 + offset
             painter.canvas.draw(TextWidth.fit(row.name, nameWidth), x: inner.x + 1, y: y, style: painter.style(row.role), maxWidth: nameWidth)
@@ -175,18 +209,27 @@ struct KioskScreen {
         }
     }
 
+    /// Up to `limit` of the newest critical drifts, newest first (looking at the newest 5,000 drifts at most).
+    func newestCriticals(limit: Int) -> [DriftRecord] {
+        var found: [DriftRecord] = []
+        var seq = state.feed.drifts.newestSeq ?? -1
+        let oldest = state.feed.drifts.oldestSeq ?? 0
+        var scanned = 0
+        while found.count < limit, seq >= oldest, scanned < 5_000 {
+            if let d = state.feed.drifts[seq], d.severity == .critical { found.append(d) }
+            seq -= 1
+            scanned += 1
+        }
+        return found
+    }
+
     /// The newest critical drifts, one per row across the full width.
     func criticals(_ painter: inout Painter, _ rect: Rect) {
         painter.box(rect, title: "Newest critical drifts", note: "", focused: false)
         let inner = rect.inner
         guard inner.height > 0, inner.width > 2 else { return }
         var y = inner.y
-        var seq = state.feed.drifts.newestSeq ?? -1
-        let oldest = state.feed.drifts.oldestSeq ?? 0
-        var scanned = 0
-        while y < inner.maxY, seq >= oldest, scanned < 5_000 {
-            defer { seq -= 1; scanned += 1 }
-            guard let d = state.feed.drifts[seq], d.severity == .critical else { continue }
+        for d in newestCriticals(limit: inner.height) {
             let resource = d.resourceName.isEmpty ? "\(d.resourceType) \(d.resourceID)" : "\(d.resourceType).\(d.resourceName)"
             let time = d.history ? "history " : Timestamp.clock(d.time, utcOffset: options.utcOffset)
             let whose = state.isMultiServer ? "\(state.serverName(d.server))  " : ""
@@ -216,7 +259,8 @@ struct KioskScreen {
         if !multi, let rtt = c.roundTrip { text += " \(options.glyphs.separator) rtt \(Format.milliseconds(rtt)) ms" }
         if !multi, c.opens > 1 { text += " \(options.glyphs.separator) \(Format.count(c.opens - 1)) reconnects" }
         painter.canvas.draw(text, x: rect.x, y: rect.y, style: painter.style(state.servers.allSatisfy { $0.connection.phase == .open } ? .statusGood : .statusWarn), maxWidth: rect.width)
-        let hint = " kiosk · q then y quits · ? help "
+        let quit = Bindings.label(of: .quit, in: .kiosk) ?? "q", help = Bindings.label(of: .toggleHelp, in: .kiosk) ?? "?"
+        let hint = " kiosk · \(quit) then y quits · \(help) help "
         let w = TextWidth.width(of: hint)
         if rect.width - TextWidth.width(of: text) > w + 2 {
             painter.canvas.draw(hint, x: rect.maxX - w, y: rect.y, style: painter.style(.statusBar), maxWidth: w)
@@ -237,12 +281,19 @@ enum BigDigits {
         "M": ["# #", "###", "# #", "# #", "# #"],
     ]
 
-    static func width(of text: String) -> Int { max(0, text.count * 4 - 1) }
+    /// At `scale`, every dot of the font is `scale` cells wide and `scale` rows tall, and so is the gap.
+    static func width(of text: String, scale: Int = 1) -> Int { max(0, text.count * 4 * scale - scale) }
 
-    static func rows(of text: String, pixel: String) -> [String] {
-        (0..<height).map { row in
-            text.map { ch in (font[ch] ?? ["   ", "   ", "   ", "   ", "   "])[row] }.joined(separator: " ")
-                .map { $0 == "#" ? pixel : " " }.joined()
+    /// The largest scale (up to 8) at which `text` fits `width` × `height` cells; nil when not even 1 does.
+    static func largestScale(of text: String, width: Int, height: Int) -> Int? {
+        (1...8).last { self.width(of: text, scale: $0) <= width && self.height * $0 <= height }
+    }
+
+    static func rows(of text: String, pixel: String, scale: Int = 1) -> [String] {
+        (0..<height).flatMap { row in
+            let line = text.map { ch in (font[ch] ?? ["   ", "   ", "   ", "   ", "   "])[row] }.joined(separator: " ")
+                .map { String(repeating: $0 == "#" ? pixel : " ", count: scale) }.joined()
+            return Array(repeating: line, count: scale)
         }
     }
 }

@@ -589,7 +589,9 @@ struct Painter {
             lines.append(("Replay", .columnHeader))
             for control in ReplayControl.allCases { lines.append((TextWidth.fit(control.label, width) + "  " + control.help, .text)) }
         }
-        for context in BindingContext.allCases {
+        // The war room lists its own keys only; the dashboard every context but the war room's.
+        let contexts = state.ui.kiosk != nil ? [BindingContext.kiosk] : BindingContext.allCases.filter { $0 != .kiosk }
+        for context in contexts {
             let rows = Bindings.table.filter { $0.context == context }
             guard !rows.isEmpty else { continue }
             if !lines.isEmpty { lines.append(("", .text)) }

@@ -137,7 +137,11 @@ struct InvestigateSnapshotTests {
             #expect(state.ui.showHelp)
             seen += Dashboard.render(state, size: size).text
         }
-        for row in Bindings.table { #expect(seen.contains(row.help), "\(row.help) on no help page at \(size.width)x\(size.height)") }
+        // Every binding of the dashboard is on some page; the war room's are in its own help (below).
+        for row in Bindings.table where row.context != .kiosk {
+            #expect(seen.contains(row.help), "\(row.help) on no help page at \(size.width)x\(size.height)")
+        }
+        #expect(!seen.contains("War room"), "the war room's keys do nothing here")
         _ = Reducer.reduce(&state, .key(.character("x")))
         #expect(!state.ui.showHelp && state.ui.helpPage == 0)
     }
@@ -319,7 +323,7 @@ struct KioskSnapshotTests {
         return state
     }
 
-    @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)], [false, true])
+    @Test(arguments: [Size(width: 80, height: 24), Size(width: 120, height: 40), Size(width: 200, height: 60), Size(width: 400, height: 120)], [false, true])
     func kioskScreen(size: Size, stale: Bool) throws {
         let canvas = Dashboard.render(Self.state(size: size, stale: stale), size: size)
         #expect(canvas.text.contains("WAR ROOM") && canvas.text.contains("CRITICAL") && canvas.text.contains("Newest critical drifts"))
@@ -329,10 +333,32 @@ struct KioskSnapshotTests {
         try DashboardSnapshotTests().check(canvas, "kiosk-\(stale ? "stale" : "live")-\(size.width)x\(size.height)")
     }
 
+    /// `?` in the war room lists the war room's keys, the only ones that act there (from the bindings table).
+    @Test func helpInTheWarRoomListsItsOwnKeysOnly() {
+        var state = Self.state(size: Size(width: 120, height: 40), stale: false)
+        _ = Reducer.reduce(&state, .key(.character("?")))
+        #expect(state.ui.showHelp)
+        let text = Dashboard.render(state, size: Size(width: 120, height: 40)).text
+        #expect(text.contains("War room (--kiosk)") && text.contains("ask to quit; y confirms"))
+        #expect(!text.contains("toggle drifts") && !text.contains("Detail view"), "keys that do nothing in the war room")
+        // Any key closes it; a key of the panes still does nothing there.
+        _ = Reducer.reduce(&state, .key(.character("x")))
+        #expect(!state.ui.showHelp)
+        let before = state.ui
+        _ = Reducer.reduce(&state, .key(.character("2")))
+        #expect(state.ui == before && state.servers[0].desiredTopics.contains(.drifts))
+    }
+
     @Test func bigDigitsAreFiveRowsOfThreeWideGlyphs() {
         let rows = BigDigits.rows(of: "10", pixel: "#")
         #expect(rows == [" #  ###", "##  # #", " #  # #", " #  # #", "### ###"])
         #expect(BigDigits.width(of: "12.3k") == 19)
+        // Twice as large: every dot two cells wide and two rows tall.
+        #expect(BigDigits.rows(of: "1", pixel: "#", scale: 2).prefix(4) == ["  ##  ", "  ##  ", "####  ", "####  "])
+        #expect(BigDigits.width(of: "12", scale: 3) == 21)
+        #expect(BigDigits.largestScale(of: "12", width: 21, height: 15) == 3)
+        #expect(BigDigits.largestScale(of: "12", width: 20, height: 15) == 2)
+        #expect(BigDigits.largestScale(of: "12", width: 6, height: 40) == nil)
     }
 }
 
