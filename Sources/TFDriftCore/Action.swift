@@ -190,6 +190,8 @@ public enum Action: Sendable, Equatable {
     case configurationProblems([String])
     /// The configuration file changed: these settings apply from the next connection attempt on.
     case settingsReloaded(Settings)
+    /// Inside tmux the copy went into tmux's paste buffer (`tmux load-buffer -w`), which is known to have worked.
+    case copiedToTmux(bytes: Int)
     /// Where a replay is (speed, position, paused, ended), for the status bar.
     case replayProgress(ReplayStatus)
     /// An action of one server (an index into `State.servers`): its socket's and REST calls' news, its timers,

@@ -29,6 +29,10 @@ public enum Reducer {
             UIReducer.resized(&state, width: width, height: height, pageRows: pageRows)
             return []
 
+        case .copiedToTmux(let bytes):
+            state.ui.notice = Notice(.copiedToTmux(bytes: bytes), at: state.now)
+            return []
+
         case .replayProgress(let status):
             state.ui.replay = status
             return []
@@ -83,7 +87,7 @@ public enum Reducer {
         case .started, .tick:
             // Addressed: that server's start or housekeeping alone.
             return reduce(&state, servers: [index], action)
-        case .server, .key, .resized, .replayProgress, .configurationProblems, .exported:
+        case .server, .key, .resized, .replayProgress, .configurationProblems, .exported, .copiedToTmux:
             // Not a server's own: as if unaddressed.
             return reduce(&state, action)
         }

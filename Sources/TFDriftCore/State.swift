@@ -21,6 +21,8 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
 public struct Notice: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         case copied(bytes: Int)
+        /// Inside tmux: taken into tmux's paste buffer (which tmux forwards to the terminal where it may).
+        case copiedToTmux(bytes: Int)
         case nothingSelected
         case exported(path: String, lines: Int)
         case exportFailed(path: String, reason: String)

@@ -154,7 +154,7 @@ public enum RecordingCodec {
             }
             return add("rest", fields)
         case .configurationProblems(let problems): return add("config_problems", [("problems", .array(problems.map { .string($0) }))])
-        case .command, .key, .resized, .exported, .settingsReloaded, .replayProgress, .server:
+        case .command, .key, .resized, .exported, .copiedToTmux, .settingsReloaded, .replayProgress, .server:
             return nil
         }
     }

@@ -36,6 +36,7 @@ public enum Wording {
         switch notice.kind {
         // Sent, not "copied": whether the terminal (or tmux, with set-clipboard off) took it cannot be known here.
         case .copied(let bytes): ("sent \(Format.count(bytes)) bytes of JSON to the terminal's clipboard (OSC 52; tfdrift-tui doctor checks tmux)", .statusGood)
+        case .copiedToTmux(let bytes): ("copied \(Format.count(bytes)) bytes of JSON to tmux's paste buffer (prefix ] pastes; tmux forwards it to the terminal's clipboard where set-clipboard lets it)", .statusGood)
         case .nothingSelected: ("nothing selected", .statusWarn)
         case .exported(let path, let lines): ("exported \(Format.count(lines)) lines to \(path)", .statusGood)
         case .exportFailed(let path, let reason): ("export to \(path) failed: \(reason)", .statusBad)

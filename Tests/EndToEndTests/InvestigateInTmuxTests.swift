@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The investigation loop a new user goes through, in a real terminal: recent drifts the moment the dashboard
-/// opens, narrowed to critical ones, one read in full, copied to the clipboard (OSC 52 into tmux's buffer),
+/// opens, narrowed to critical ones, one read in full, copied (into tmux's paste buffer, with tmux's defaults),
 /// exported, and quit to a usable shell.
 @Suite(.serialized)
 struct InvestigateInTmuxTests {
@@ -11,8 +11,7 @@ struct InvestigateInTmuxTests {
         defer { server.stop() }
         let tmux = try Tmux(width: 120, height: 40, command: "bash --norc --noprofile")
         defer { tmux.kill() }
-        // Applications may set tmux's clipboard (its paste buffer) with OSC 52 only with set-clipboard on.
-        try tmux.check(["set-option", "-g", "set-clipboard", "on"])
+        // tmux's default set-clipboard (external) ignores OSC 52 from programs: the copy goes through load-buffer.
         try tmux.type("stty -g > \(tmux.modesFile("before")); clear")
         try tmux.type("\(try productPath()) --url \(server.url) --history-on-start 200; echo EXIT=$?")
 
@@ -35,7 +34,7 @@ struct InvestigateInTmuxTests {
         try tmux.waitFor("the detail view") { $0.contains("Detail") && $0.contains("OLD") && $0.contains("NEW") }
 
         try tmux.send("y")
-        try tmux.waitFor("the copy confirmed") { $0.contains("to the terminal's clipboard (OSC 52") }
+        try tmux.waitFor("the copy confirmed") { $0.contains("bytes of JSON to tmux's paste buffer") }
         let buffer = try run(tmux.tmux, ["-L", tmux.socket, "show-buffer"])
         #expect(buffer.status == 0, "tmux has a buffer: \(buffer.err)")
         #expect(buffer.out.hasPrefix("{\"topic\":\"drift\",\"severity\":\"critical\""), "buffer: \(buffer.out.prefix(200))")

@@ -132,7 +132,17 @@ final class DashboardFrontend: Frontend {
         terminal.adoptWindowSize()
     }
 
+    /// Inside tmux, into tmux's paste buffer (`load-buffer -w` also forwards it to the terminal's clipboard where
+    /// tmux may): a copy that is known to have worked, whatever `set-clipboard` says about OSC 52 from programs.
+    /// Elsewhere, or when that fails, OSC 52 to the terminal, which may or may not take it.
     func copyToClipboard(_ text: String) {
+        if getenv("TMUX") != nil, let pipe = popen("tmux load-buffer -w - 2>/dev/null", "w") {
+            let written = fwrite(text, 1, text.utf8.count, pipe)
+            if pclose(pipe) == 0, written == text.utf8.count {
+                owed.append(.copiedToTmux(bytes: text.utf8.count))
+                return
+            }
+        }
         terminal.writeControl(ClipboardSequence.osc52(text))
     }
 
