@@ -92,13 +92,31 @@ public enum Palette {
         return entries
     }()
 
-    /// Entries matching `text` as a fuzzy subsequence, best first; all of them for an empty line.
-    public static func matches(_ text: String) -> [PaletteEntry] {
+    /// The arguments a command can complete: theme names (as the frontend found them) and topics.
+    static func candidates(for word: String, themes: [String]) -> [(argument: String, command: Command)] {
+        switch word {
+        case "theme": themes.map { ($0, .setTheme($0)) }
+        case "subscribe", "unsubscribe": Topic.allCases.map { ($0.rawValue, .setTopic($0, subscribed: word == "subscribe")) }
+        default: []
+        }
+    }
+
+    /// Entries matching `text` as a fuzzy subsequence, best first; all of them for an empty line. After a command
+    /// word, the arguments it can take that match what is typed (`theme da` offers `theme dark-256`), else the
+    /// command's own entry.
+    public static func matches(_ text: String, themes: [String] = []) -> [PaletteEntry] {
         let query = text.trimmingBlanks.lowercased()
         if query.isEmpty { return entries }
-        // A command word and its argument: the command's own entry, whatever the argument says.
-        let word = query.prefix { $0 != " " }
-        if word.count < query.count, let entry = entries.first(where: { $0.action == .needsArgument(String(word)) }) { return [entry] }
+        let word = String(query.prefix { $0 != " " })
+        if text.lowercased().hasPrefix(word + " "), let entry = entries.first(where: { $0.action == .needsArgument(word) }) {
+            let typed = String(text.dropFirst(word.count)).trimmingBlanks.lowercased()
+            let offered = candidates(for: word, themes: themes).compactMap { candidate in
+                typed.isEmpty ? (candidate, 0) : score(typed, candidate.argument.lowercased()).map { (candidate, $0) }
+            }
+            .sorted { $0.1 > $1.1 }
+            .map { PaletteEntry(name: "\(word) \($0.0.argument)", keyLabel: "", action: .run($0.0.command)) }
+            return offered.isEmpty ? [entry] : offered
+        }
         let scored = entries.enumerated().compactMap { index, entry in
             score(query, entry.name.lowercased()).map { (entry, $0, index) }
         }
@@ -135,10 +153,18 @@ public enum Palette {
         case invalid(String)
     }
 
-    public static func outcome(of palette: PaletteState) -> Outcome {
+    public static func outcome(of palette: PaletteState, themes: [String] = []) -> Outcome {
         let text = palette.text.trimmingBlanks
         let word = text.prefix { $0 != " " }.lowercased()
         let argument = String(text.dropFirst(word.count)).trimmingBlanks
+        // An argument typed in part runs the offered one selected (`theme dar` → dark-256); one typed whole, or a
+        // path, runs as typed.
+        let offered = candidates(for: word, themes: themes)
+        if !argument.isEmpty, !offered.contains(where: { $0.argument.lowercased() == argument.lowercased() }),
+            !argument.contains("/"), case let found = matches(palette.text, themes: themes),
+            case .run(let command)? = found.isEmpty ? nil : found[min(max(0, palette.selected), found.count - 1)].action {
+            return .run(command)
+        }
         switch word {
         case "query":
             guard !argument.isEmpty else { return .invalid("query needs a JSON value, e.g. query {\"resource\":\"aws_s3_bucket\"}") }

@@ -133,7 +133,7 @@ enum UIReducer {
             state.ui.palette = PaletteState()
         case .paletteMove(let delta):
             guard var palette = state.ui.palette else { return [] }
-            let count = Palette.matches(palette.text).count
+            let count = Palette.matches(palette.text, themes: state.ui.themes).count
             guard count > 0 else { return [] }
             palette.selected = ((palette.selected + delta) % count + count) % count
             state.ui.palette = palette
@@ -308,7 +308,7 @@ enum UIReducer {
     /// Enter in the palette: a command with its argument, or the selected action. A bad argument keeps the
     /// palette open with the text and says why; a query keeps it open to show the answer.
     static func runPalette(_ state: inout State, _ palette: PaletteState) -> [Effect] {
-        switch Palette.outcome(of: palette) {
+        switch Palette.outcome(of: palette, themes: state.ui.themes) {
         case .invalid(let why):
             state.ui.palette?.feedback = .invalid(why)
             return []

@@ -57,7 +57,7 @@ public enum Dashboard {
         painter.statusBar(layout.status)
         if let palette = state.ui.palette {
             let shown = state.servers[state.ui.serverScope ?? 0].connection
-            PaletteWidget(palette: palette, query: shown.query, linkOpen: shown.phase == .open, glyphs: options.glyphs)
+            PaletteWidget(palette: palette, themes: state.ui.themes, query: shown.query, linkOpen: shown.phase == .open, glyphs: options.glyphs)
                 .draw(&painter, size: size)
         }
         if state.ui.showHelp { painter.helpOverlay(size: size) }

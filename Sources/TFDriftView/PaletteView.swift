@@ -5,13 +5,15 @@ import TFDriftWire
 /// command said (a query's exchange with the server included). A widget value: it holds only what it shows.
 struct PaletteWidget {
     let palette: PaletteState
+    /// The theme names `theme …` completes.
+    let themes: [String]
     let query: QueryExchange?
     let linkOpen: Bool
     let glyphs: Glyphs
 
     func draw(_ painter: inout Painter, size: Size) {
         let width = min(size.width - 2, 76)
-        let matches = Palette.matches(palette.text)
+        let matches = Palette.matches(palette.text, themes: themes)
         let feedback = feedback()
         let listRows = max(1, min(matches.count, size.height - 6 - feedback.count, 12))
         let height = min(size.height - 2, 3 + listRows + (feedback.isEmpty ? 0 : feedback.count + 1))

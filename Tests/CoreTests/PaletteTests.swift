@@ -39,6 +39,28 @@ struct PaletteMatchingTests {
         #expect(Palette.outcome(of: PaletteState(text: text)) == outcome, "\(text)")
     }
 
+    /// After `theme` or `subscribe`, the palette offers the arguments that match what is typed; Enter runs the
+    /// selected one, and an argument typed whole (or unknown) runs as typed.
+    @Test func argumentsAreCompleted() {
+        let themes = ["default", "dark-256", "light", "solarized-dark"]
+        #expect(Palette.matches("theme ", themes: themes).map(\.name) == themes.map { "theme " + $0 })
+        #expect(Palette.matches("theme sol", themes: themes).map(\.name) == ["theme solarized-dark"])
+        #expect(Palette.matches("subscribe ev", themes: themes).map(\.name) == ["subscribe events"])
+        #expect(Palette.outcome(of: PaletteState(text: "theme sol"), themes: themes) == .run(.setTheme("solarized-dark")))
+        var second = PaletteState(text: "theme d")
+        second.selected = 1
+        let offered = Palette.matches("theme d", themes: themes).map(\.name)
+        #expect(offered.count >= 3 && offered.contains("theme dark-256"))
+        #expect(Palette.outcome(of: second, themes: themes) == .run(.setTheme(String(offered[1].dropFirst("theme ".count)))))
+        #expect(Palette.outcome(of: PaletteState(text: "unsubscribe st"), themes: themes) == .run(.setTopic(.state, subscribed: false)))
+        // Nothing offered: the command's own entry, and the argument as typed (refused where it is wrong).
+        #expect(Palette.matches("theme zzq", themes: themes).map(\.action) == [.needsArgument("theme")])
+        #expect(Palette.outcome(of: PaletteState(text: "theme zzq"), themes: themes) == .run(.setTheme("zzq")))
+        #expect(Palette.outcome(of: PaletteState(text: "theme ./mine.yaml"), themes: themes) == .run(.setTheme("./mine.yaml")))
+        #expect(Palette.outcome(of: PaletteState(text: "subscribe zzq"), themes: themes)
+            == .invalid("subscribe: unknown topic \"zzq\" (all, drifts, events, state, stats)"))
+    }
+
     @Test func aQueryOverTheServersLimitIsRefusedBeforeSending() {
         let big = "query {\"q\":\"" + String(repeating: "x", count: 600) + "\"}"
         guard case .invalid(let why) = Palette.outcome(of: PaletteState(text: big)) else {
