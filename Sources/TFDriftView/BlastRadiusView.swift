@@ -78,7 +78,7 @@ struct BlastRadiusWidget {
         case .failed(let why):
             lines.append([("could not ask: \(why)", .warning)])
         case .nodes(let rows, let counts, let affected, let leftOut, let dependents):
-            let dependentWords = dependents.map { " · \($0) depend on it" } ?? " · telling dependents apart…"
+            let dependentWords = dependents.map { " · \($0) \($0 == 1 ? "depends" : "depend") on it" } ?? " · telling dependents apart…"
             lines.append([("\(Format.count(affected)) resources within \(BlastRadius.depth) hops\(dependentWords)", .text)])
             if leftOut > 0 { lines.append([("\(Format.count(leftOut)) more not listed (repeated, unnamed or past \(BlastRadius.maximumNodes))", .dim)]) }
             if let problem = model.dependentsProblem { lines.append([("dependents unknown: \(problem)", .warning)]) }

@@ -95,7 +95,7 @@ struct InvestigateInTmuxTests {
         try tmux.send("Enter")
         try tmux.waitFor("the detail view") { $0.contains("Detail") && $0.contains("blast radius") }
         try tmux.send("b")
-        let blast = try tmux.waitFor("the blast radius") { $0.contains("depend on it") && $0.contains("aws_route53_record") }
+        let blast = try tmux.waitFor("the blast radius") { $0.range(of: #"\d+ depends? on it"#, options: .regularExpression) != nil && $0.contains("aws_route53_record") }
         #expect(blast.contains("What depends on aws_instance.web"))
         #expect(blast.contains("depends on it aws_lb_target_group"), "\(blast)")
         try tmux.send("Enter")

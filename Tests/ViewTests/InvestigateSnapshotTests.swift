@@ -71,6 +71,23 @@ struct InvestigateSnapshotTests {
         try check(canvas, "blast-radius-\(size.width)x\(size.height)")
     }
 
+    /// One dependent is said in the singular.
+    @Test func oneDependentDependsOnIt() {
+        var state = Self.blastRadius(size: Size(width: 80, height: 24), answered: false)
+        let id = "arn:aws:iam::230446364776:policy/deploy"
+        let one: JSONValue = ["success": true, "data": ["node_id": .string(id), "count": 1, "dependents": [
+            ["id": "i-0demoweb", "labels": ["Resource", "aws_instance"], "properties": ["type": "aws_instance", "name": "web"]],
+        ]]]
+        let web: JSONValue = ["id": "i-0demoweb", "labels": ["Resource", "aws_instance"], "properties": ["type": "aws_instance", "name": "web"]]
+        let impact: JSONValue = ["success": true, "data": [
+            "node_id": .string(id), "depth": 3, "affected_count": 1, "nodes": [web], "distances": ["i-0demoweb": 1],
+        ]]
+        _ = Reducer.reduce(&state, .restResponse(.graphImpact(resourceID: id, depth: 3), .body(impact), at: state.now))
+        _ = Reducer.reduce(&state, .restResponse(.graphDependents(resourceID: id), .body(one), at: state.now))
+        let text = Dashboard.render(state, size: Size(width: 80, height: 24)).text
+        #expect(text.contains("1 depends on it"), "\(text)")
+    }
+
     @Test func blastRadiusWhileAskingAndTheWidgetOnASmallRectangle() throws {
         var state = Self.blastRadius(size: Size(width: 80, height: 24), answered: false)
         _ = Reducer.reduce(&state, .tick(at: state.now + 3))
