@@ -119,10 +119,10 @@ struct BlastRadiusWidget {
         return text
     }
 
-    func draw(_ painter: inout Painter, _ rect: Rect) {
-        painter.canvas.fill(rect, style: painter.style(.text))
+    func draw(_ pen: inout Pen, _ rect: Rect) {
+        pen.canvas.fill(rect, style: pen.style(.text))
         let hint = KeyHints.line(BlastRadiusWidget.hints, in: .blastRadius, room: rect.width - 20)
-        painter.box(rect, title: "Blast radius", note: hint, focused: true)
+        pen.box(rect, title: "Blast radius", note: hint, focused: true)
         let inner = rect.inner
         let width = inner.width - 2
         guard width > 4, inner.height > 0 else { return }
@@ -130,7 +130,7 @@ struct BlastRadiusWidget {
         for (i, line) in top.prefix(inner.height).enumerated() {
             var x = inner.x + 1
             for (text, role) in line where x < inner.maxX {
-                x += painter.canvas.draw(text, x: x, y: inner.y + i, style: painter.style(role), maxWidth: inner.maxX - x)
+                x += pen.canvas.draw(text, x: x, y: inner.y + i, style: pen.style(role), maxWidth: inner.maxX - x)
             }
         }
         guard case .nodes(let rows, _, _, _, _) = model.body else { return }
@@ -143,8 +143,8 @@ struct BlastRadiusWidget {
             let relation = node.dependent ? "depends on it" : "linked"
             let text = columns(node.depth.map(String.init) ?? "?", relation, node.type, node.id, node.name, width: width, rows: rows)
             let role: Role = selected ? .selected : node.dependent ? .text : .dim
-            if selected { painter.canvas.fill(Rect(x: inner.x, y: inner.y + top.count + i, width: inner.width, height: 1), style: painter.style(.selected)) }
-            painter.canvas.draw(text, x: inner.x + 1, y: inner.y + top.count + i, style: painter.style(role), maxWidth: width)
+            if selected { pen.canvas.fill(Rect(x: inner.x, y: inner.y + top.count + i, width: inner.width, height: 1), style: pen.style(.selected)) }
+            pen.canvas.draw(text, x: inner.x + 1, y: inner.y + top.count + i, style: pen.style(role), maxWidth: width)
         }
     }
 }

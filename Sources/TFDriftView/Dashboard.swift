@@ -36,20 +36,20 @@ public enum Dashboard {
             case .drifts: painter.driftsPane(rect, rows: layout.listRows(.drifts))
             case .events: painter.eventsPane(rect, rows: layout.listRows(.events))
             case .state: painter.statePane(rect, rows: layout.listRows(.state))
-            case .stats: StatsWidget(state, glyphs: options.glyphs).draw(&painter, rect)
+            case .stats: StatsWidget(model: StatsModel(state), glyphs: options.glyphs).draw(&painter.pen, rect)
             }
         }
         if let offset = state.ui.diagnosticsOffset {
             DiagnosticsWidget(diagnostics: state.diagnostics, offset: offset, utcOffset: options.utcOffset)
-                .draw(&painter, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
+                .draw(&painter.pen, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
         } else if let selected = state.ui.connections {
-            ConnectionsWidget(state: state, selected: selected, glyphs: options.glyphs)
-                .draw(&painter, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
+            ConnectionsWidget(model: ConnectionsModel(state, selected: selected, glyphs: options.glyphs, utcOffset: options.utcOffset), glyphs: options.glyphs)
+                .draw(&painter.pen, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
         } else if let detail = state.ui.detail {
             let rect = Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
             if let blast = detail.blast {
                 let name = state.isMultiServer ? state.servers[blast.server].name : nil
-                BlastRadiusWidget(model: BlastRadiusModel(blast, now: state.now, serverName: name)).draw(&painter, rect)
+                BlastRadiusWidget(model: BlastRadiusModel(blast, now: state.now, serverName: name)).draw(&painter.pen, rect)
             } else {
                 painter.detailView(rect, detail)
             }
@@ -58,7 +58,7 @@ public enum Dashboard {
         if let palette = state.ui.palette {
             let shown = state.servers[state.ui.serverScope ?? 0].connection
             PaletteWidget(palette: palette, themes: state.ui.themes, query: shown.query, linkOpen: shown.phase == .open, glyphs: options.glyphs)
-                .draw(&painter, size: size)
+                .draw(&painter.pen, size: size)
         }
         if state.ui.showHelp { painter.helpOverlay(size: size) }
         canvas = painter.canvas

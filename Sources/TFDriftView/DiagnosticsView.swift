@@ -24,10 +24,10 @@ struct DiagnosticsWidget {
         return entries
     }
 
-    func draw(_ painter: inout Painter, _ rect: Rect) {
-        painter.canvas.fill(rect, style: painter.style(.text))
+    func draw(_ pen: inout Pen, _ rect: Rect) {
+        pen.canvas.fill(rect, style: pen.style(.text))
         let d = diagnostics
-        painter.box(rect, title: "Problems \(Format.count(d.problems.count))", note: "j/k scroll · Esc back", focused: true)
+        pen.box(rect, title: "Problems \(Format.count(d.problems.count))", note: "j/k scroll · Esc back", focused: true)
         let inner = rect.inner
         // One detection that reached the client both live and from the REST list is shown once: said here.
         let counters = [
@@ -38,11 +38,11 @@ struct DiagnosticsWidget {
         let top = counters.count + 1
         guard inner.height > top, inner.width > 10 else { return }
         for (i, line) in counters.enumerated() {
-            painter.canvas.draw(line, x: inner.x + 1, y: inner.y + i, style: painter.style(.dim), maxWidth: inner.width - 1)
+            pen.canvas.draw(line, x: inner.x + 1, y: inner.y + i, style: pen.style(.dim), maxWidth: inner.width - 1)
         }
         let list = entries()
         if list.isEmpty {
-            painter.canvas.draw("no problems so far", x: inner.x + 1, y: inner.y + top, style: painter.style(.dim), maxWidth: inner.width - 1)
+            pen.canvas.draw("no problems so far", x: inner.x + 1, y: inner.y + top, style: pen.style(.dim), maxWidth: inner.width - 1)
             return
         }
         let rows = inner.height - top
@@ -50,12 +50,12 @@ struct DiagnosticsWidget {
         for (i, entry) in list.dropFirst(first).prefix(rows).enumerated() {
             let y = inner.y + top + i
             var x = inner.x + 1
-            x += painter.canvas.draw(Timestamp.clock(entry.problem.at, utcOffset: utcOffset) + "  ", x: x, y: y, style: painter.style(.dim), maxWidth: inner.maxX - x)
-            x += painter.canvas.draw(TextWidth.fit(entry.problem.source.rawValue, 10) + " ", x: x, y: y, style: painter.style(.columnHeader), maxWidth: inner.maxX - x)
+            x += pen.canvas.draw(Timestamp.clock(entry.problem.at, utcOffset: utcOffset) + "  ", x: x, y: y, style: pen.style(.dim), maxWidth: inner.maxX - x)
+            x += pen.canvas.draw(TextWidth.fit(entry.problem.source.rawValue, 10) + " ", x: x, y: y, style: pen.style(.columnHeader), maxWidth: inner.maxX - x)
             let count = entry.count > 1 ? "  ×\(entry.count)" : ""
             let room = inner.maxX - x - TextWidth.width(of: count)
-            x += painter.canvas.draw(TextWidth.truncate(entry.problem.message, to: max(1, room)), x: x, y: y, style: painter.style(.text), maxWidth: max(0, room))
-            if !count.isEmpty { painter.canvas.draw(count, x: x, y: y, style: painter.style(.warning), maxWidth: inner.maxX - x) }
+            x += pen.canvas.draw(TextWidth.truncate(entry.problem.message, to: max(1, room)), x: x, y: y, style: pen.style(.text), maxWidth: max(0, room))
+            if !count.isEmpty { pen.canvas.draw(count, x: x, y: y, style: pen.style(.warning), maxWidth: inner.maxX - x) }
         }
     }
 }

@@ -45,46 +45,33 @@ struct ColumnSpec {
     static func room(inPane width: Int) -> Int { width - 3 }
 }
 
-/// Draws widgets into a canvas. Each widget is a method that fills one rectangle.
+/// The screens not yet drawn from models of their own: they read the store. A widget that has a model draws
+/// with the `pen` alone (see `Pen`).
 struct Painter {
-    var canvas: Canvas
-    let options: RenderOptions
+    var pen: Pen
     let state: State
 
-    var theme: Theme { options.theme }
-    var glyphs: Glyphs { options.glyphs }
+    init(canvas: Canvas, options: RenderOptions, state: State) {
+        pen = Pen(canvas: canvas, options: options)
+        self.state = state
+    }
 
-    func style(_ role: Role) -> Style { theme.style(role) }
+    var canvas: Canvas {
+        get { pen.canvas }
+        _modify { yield &pen.canvas }
+    }
+    var options: RenderOptions { pen.options }
+    var theme: Theme { pen.theme }
+    var glyphs: Glyphs { pen.glyphs }
+
+    func style(_ role: Role) -> Style { pen.style(role) }
+    mutating func box(_ rect: Rect, title: String, note: String, focused: Bool) { pen.box(rect, title: title, note: note, focused: focused) }
+    mutating func drawRow(_ values: [(String, Role)], columns: [Column], x: Int, y: Int, width: Int, highlight: Bool) {
+        pen.drawRow(values, columns: columns, x: x, y: y, width: width, highlight: highlight)
+    }
+    mutating func lines(_ lines: [[(String, Role)]], in rect: Rect) { pen.lines(lines, in: rect) }
 
     // MARK: - Frame pieces
-
-    mutating func box(_ rect: Rect, title: String, note: String, focused: Bool) {
-        guard rect.width >= 2, rect.height >= 2 else { return }
-        let border = style(focused ? .borderFocused : .border)
-        let g = glyphs
-        canvas.draw(g.topLeft, x: rect.x, y: rect.y, style: border)
-        canvas.draw(g.topRight, x: rect.maxX - 1, y: rect.y, style: border)
-        canvas.draw(g.bottomLeft, x: rect.x, y: rect.maxY - 1, style: border)
-        canvas.draw(g.bottomRight, x: rect.maxX - 1, y: rect.maxY - 1, style: border)
-        for x in rect.x + 1..<rect.maxX - 1 {
-            canvas.draw(g.horizontal, x: x, y: rect.y, style: border)
-            canvas.draw(g.horizontal, x: x, y: rect.maxY - 1, style: border)
-        }
-        for y in rect.y + 1..<rect.maxY - 1 {
-            canvas.draw(g.vertical, x: rect.x, y: y, style: border)
-            canvas.draw(g.vertical, x: rect.maxX - 1, y: y, style: border)
-        }
-        let used = canvas.draw(
-            " \(title) ", x: rect.x + 1, y: rect.y, style: style(focused ? .titleFocused : .title), maxWidth: rect.width - 2)
-        if !note.isEmpty {
-            let text = " \(note) "
-            let w = TextWidth.width(of: text)
-            let room = rect.width - 2 - used - 1
-            if room >= w {
-                canvas.draw(text, x: rect.maxX - 1 - w, y: rect.y, style: style(.dim), maxWidth: w)
-            }
-        }
-    }
 
     mutating func header(_ rect: Rect) {
         canvas.fill(rect, style: style(.headerBar))
@@ -182,21 +169,6 @@ struct Painter {
                 canvas.draw(glyphs.bullet, x: inner.x, y: y, style: style(.dim), maxWidth: 1)
             }
             y += 1
-        }
-    }
-
-    mutating func drawRow(_ values: [(String, Role)], columns: [Column], x: Int, y: Int, width: Int, highlight: Bool) {
-        if highlight { canvas.fill(Rect(x: x, y: y, width: width, height: 1), style: style(.selected)) }
-        var cx = x + 1
-        let limit = x + width
-        for (column, value) in zip(columns, values) where cx < limit && column.width > 0 {
-            let w = min(column.width, limit - cx)
-            var s = style(value.1)
-            if highlight { s = s.with(reverse: true) }
-            // Drawn, then the rest of the column blanked in the same style: what `fit` pads, without building it.
-            let used = canvas.draw(TextWidth.truncate(value.0, to: w), x: cx, y: y, style: s, maxWidth: w)
-            if used < w { canvas.fill(Rect(x: cx + used, y: y, width: w - used, height: 1), style: s) }
-            cx += w + 1
         }
     }
 
@@ -368,17 +340,6 @@ struct Painter {
             if !s.terraformVersion.isEmpty { parts.append("tf \(s.terraformVersion)") }
             if !s.lineage.isEmpty { parts.append("lineage \(s.lineage)") }
             return (whose + parts.joined(separator: " \(glyphs.ellipsisBar) "), .title)
-        }
-    }
-
-    /// Lines of styled runs, one per row from the top of `rect`, each cut to its width.
-    mutating func lines(_ lines: [[(String, Role)]], in rect: Rect) {
-        for (i, line) in lines.enumerated() where i < rect.height {
-            var cx = rect.x
-            for (text, role) in line where cx < rect.maxX {
-                let room = rect.maxX - cx
-                cx += canvas.draw(TextWidth.truncate(text, to: room), x: cx, y: rect.y + i, style: style(role), maxWidth: room)
-            }
         }
     }
 

@@ -11,23 +11,23 @@ struct PaletteWidget {
     let linkOpen: Bool
     let glyphs: Glyphs
 
-    func draw(_ painter: inout Painter, size: Size) {
+    func draw(_ pen: inout Pen, size: Size) {
         let width = min(size.width - 2, 76)
         let matches = Palette.matches(palette.text, themes: themes)
         let feedback = feedback()
         let listRows = max(1, min(matches.count, size.height - 6 - feedback.count, 12))
         let height = min(size.height - 2, 3 + listRows + (feedback.isEmpty ? 0 : feedback.count + 1))
         let rect = Rect(x: (size.width - width) / 2, y: 1, width: width, height: height)
-        painter.canvas.fill(rect, style: painter.style(.text))
-        painter.box(rect, title: "Command", note: "Enter runs · Esc closes", focused: true)
+        pen.canvas.fill(rect, style: pen.style(.text))
+        pen.box(rect, title: "Command", note: "Enter runs · Esc closes", focused: true)
         let inner = rect.inner
         let x = inner.x + 1
         let room = inner.width - 2
         var y = inner.y
-        let used = painter.canvas.draw(": ", x: x, y: y, style: painter.style(.statusGood), maxWidth: room)
+        let used = pen.canvas.draw(": ", x: x, y: y, style: pen.style(.statusGood), maxWidth: room)
         let typed = TextWidth.truncateFront(palette.text, to: max(0, room - used - 1))
-        let typedWidth = painter.canvas.draw(typed, x: x + used, y: y, style: painter.style(.text), maxWidth: room - used)
-        painter.canvas.draw("█", x: x + used + typedWidth, y: y, style: painter.style(.dim), maxWidth: max(0, room - used - typedWidth))
+        let typedWidth = pen.canvas.draw(typed, x: x + used, y: y, style: pen.style(.text), maxWidth: room - used)
+        pen.canvas.draw("█", x: x + used + typedWidth, y: y, style: pen.style(.dim), maxWidth: max(0, room - used - typedWidth))
         y += 1
         let selected = matches.isEmpty ? 0 : min(max(0, palette.selected), matches.count - 1)
         // Keep the selection in view when it moves past the rows shown.
@@ -35,21 +35,21 @@ struct PaletteWidget {
         for (index, entry) in matches.enumerated().dropFirst(first).prefix(listRows) where y < inner.maxY {
             let highlight = index == selected
             let keyWidth = 12
-            if highlight { painter.canvas.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: painter.style(.selected)) }
+            if highlight { pen.canvas.fill(Rect(x: inner.x, y: y, width: inner.width, height: 1), style: pen.style(.selected)) }
             let role: Role = highlight ? .selected : .text
-            painter.canvas.draw(TextWidth.fit(entry.name, max(1, room - keyWidth - 1)), x: x, y: y, style: painter.style(role), maxWidth: room - keyWidth - 1)
-            painter.canvas.draw(TextWidth.fit(entry.keyLabel, keyWidth), x: x + room - keyWidth, y: y, style: painter.style(highlight ? .selected : .keyHint), maxWidth: keyWidth)
+            pen.canvas.draw(TextWidth.fit(entry.name, max(1, room - keyWidth - 1)), x: x, y: y, style: pen.style(role), maxWidth: room - keyWidth - 1)
+            pen.canvas.draw(TextWidth.fit(entry.keyLabel, keyWidth), x: x + room - keyWidth, y: y, style: pen.style(highlight ? .selected : .keyHint), maxWidth: keyWidth)
             y += 1
         }
         if matches.isEmpty, y < inner.maxY {
-            painter.canvas.draw("no action matches; commands: query filter subscribe unsubscribe provider export", x: x, y: y, style: painter.style(.dim), maxWidth: room)
+            pen.canvas.draw("no action matches; commands: query filter subscribe unsubscribe provider export", x: x, y: y, style: pen.style(.dim), maxWidth: room)
             y += 1
         }
         guard !feedback.isEmpty, y < inner.maxY else { return }
-        for cx in inner.x..<inner.maxX { painter.canvas.draw(glyphs.horizontal, x: cx, y: y, style: painter.style(.border)) }
+        for cx in inner.x..<inner.maxX { pen.canvas.draw(glyphs.horizontal, x: cx, y: y, style: pen.style(.border)) }
         y += 1
         for line in feedback where y < inner.maxY {
-            painter.canvas.draw(line.0, x: x, y: y, style: painter.style(line.1), maxWidth: room)
+            pen.canvas.draw(line.0, x: x, y: y, style: pen.style(line.1), maxWidth: room)
             y += 1
         }
     }

@@ -59,63 +59,108 @@ enum ServerMark {
     }
 }
 
+/// What the connections view shows of each server, taken from the store.
+struct ConnectionsModel {
+    struct Server {
+        var name: String
+        var open: Bool
+        var phase: (text: String, role: Role)
+        var attempt: Int
+        var roundTrip: Double?
+        /// Seconds since its last message; nil before the first.
+        var silentFor: Double?
+        var gaps: Int
+        var dialect: String
+        /// `ws://… · drifts✓ events…`
+        var detail: String
+        /// Why it stopped, or why its link last closed.
+        var why: (text: String, role: Role)?
+        /// Every readiness check it reported.
+        var sight: (text: String, role: Role)
+    }
+
+    var servers: [Server]
+    var selected: Int
+
+    init(servers: [Server], selected: Int) {
+        self.servers = servers
+        self.selected = selected
+    }
+
+    init(_ state: State, selected: Int, glyphs: Glyphs, utcOffset: Int) {
+        self.selected = selected
+        servers = state.servers.indices.map { index in
+            let server = state.servers[index]
+            let c = server.connection
+            let version = server.rest.serverVersion ?? c.serverVersion
+            var why: (String, Role)?
+            if case .stopped(let reason) = c.phase {
+                why = ("stopped: \(Wording.stopReason(reason, retryKey: true))", .warning)
+            } else if let reason = c.lastCloseReason {
+                why = ("last close: \(reason)", .dim)
+            }
+            return Server(
+                name: state.serverName(index), open: c.phase == .open, phase: ServerMark.phase(state, index, glyphs: glyphs), attempt: c.attempt,
+                roundTrip: c.roundTrip, silentFor: c.lastFrameAt.map { state.now - $0 },
+                gaps: state.feed.gaps.filter { $0.server == index }.count + (server.rest.openGap == nil ? 0 : 1),
+                dialect: c.dialect.map { "\($0.rawValue)\(version.isEmpty ? "" : " v\(version)")" } ?? (version.isEmpty ? "-" : "v\(version)"),
+                detail: "\(c.url) \(glyphs.ellipsisBar) \(Painter.topicSummary(state, index, glyphs: glyphs))", why: why,
+                sight: ServerMark.readinessLine(server.rest.readiness, utcOffset: utcOffset))
+        }
+    }
+}
+
 /// `c`: every server with its link's details, one selected; `r` retries it and the topic keys act on it alone.
 struct ConnectionsWidget {
-    let state: State
-    let selected: Int
+    let model: ConnectionsModel
     let glyphs: Glyphs
 
-    func draw(_ painter: inout Painter, _ rect: Rect) {
-        painter.canvas.fill(rect, style: painter.style(.text))
-        let open = state.servers.filter { $0.connection.phase == .open }.count
-        painter.box(rect, title: "Connections \(open)/\(state.servers.count) open", note: "j/k select · r retry · 1-5 topics · Esc back", focused: true)
+    func draw(_ pen: inout Pen, _ rect: Rect) {
+        pen.canvas.fill(rect, style: pen.style(.text))
+        let servers = model.servers
+        let open = servers.filter(\.open).count
+        // The keys that act here, labelled from the bindings table.
+        func label(_ command: Command) -> String? { Bindings.label(of: command, in: .connections) }
+        var hints: [String] = []
+        if let move = label(.connectionsMove(1)) { hints.append("\(move) select") }
+        if let retry = label(.retryNow) { hints.append("\(retry) retry") }
+        if let all = label(.toggleTopic(.all)), let stats = label(.toggleTopic(.stats)) { hints.append("\(all)-\(stats) topics") }
+        if let back = label(.toggleConnections) { hints.append("\(back) back") }
+        // Shortened to the room beside the title: the middle hints go first, selecting and the way back stay.
+        let title = "Connections \(open)/\(servers.count) open"
+        let room = rect.width - TextWidth.width(of: title) - 7
+        while hints.count > 2, TextWidth.width(of: hints.joined(separator: " · ")) > room { hints.remove(at: hints.count - 2) }
+        pen.box(rect, title: title, note: hints.joined(separator: " · "), focused: true)
         let inner = rect.inner
         guard inner.height > 2, inner.width > 10 else { return }
         let columns = Painter.columns(
             [.fixed("SERVER", 10), .share("PHASE", weight: 30), .fixed("ATT", 3), .fixed("RTT", 7), .fixed("LAST MSG", 8), .fixed("GAPS", 4), .fixed("DIALECT", 20)],
             total: inner.width - 1)
-        painter.drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: inner.y, width: inner.width, highlight: false)
+        pen.drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: inner.y, width: inner.width, highlight: false)
         // Three lines a server: the figures; its address and topics; why it stopped or last closed.
         let perServer = 3
         let rows = max(1, (inner.height - 1) / perServer)
-        let first = min(max(0, selected - rows + 1), max(0, state.servers.count - rows))
+        let selected = model.selected
+        let first = min(max(0, selected - rows + 1), max(0, servers.count - rows))
         var y = inner.y + 1
-        for index in state.servers.indices.dropFirst(first) where y + 1 < inner.maxY + 1 {
-            let server = state.servers[index]
-            let c = server.connection
-            let gaps = state.feed.gaps.filter { $0.server == index }.count + (server.rest.openGap == nil ? 0 : 1)
-            let version = server.rest.serverVersion ?? c.serverVersion
-            let dialect = c.dialect.map { "\($0.rawValue)\(version.isEmpty ? "" : " v\(version)")" } ?? (version.isEmpty ? "-" : "v\(version)")
-            let phase = ServerMark.phase(state, index, glyphs: glyphs)
+        for (index, server) in servers.enumerated().dropFirst(first) where y + 1 < inner.maxY + 1 {
             let mark = index == selected ? glyphs.arrow + " " : ""
             let cells: [(String, Role)] = [
-                (mark + state.serverName(index), .title), phase, (String(c.attempt), c.attempt > 0 ? .warning : .dim),
-                (c.roundTrip.map { "\(Format.milliseconds($0)) ms" } ?? "-", .dim),
-                (c.lastFrameAt.map { Format.age(state.now - $0) } ?? "-", .dim), (String(gaps), gaps > 0 ? .warning : .dim), (dialect, .dim),
+                (mark + server.name, .title), server.phase, (String(server.attempt), server.attempt > 0 ? .warning : .dim),
+                (server.roundTrip.map { "\(Format.milliseconds($0)) ms" } ?? "-", .dim),
+                (server.silentFor.map(Format.age) ?? "-", .dim), (String(server.gaps), server.gaps > 0 ? .warning : .dim), (server.dialect, .dim),
             ]
-            painter.drawRow(cells, columns: columns, x: inner.x, y: y, width: inner.width, highlight: index == selected)
+            pen.drawRow(cells, columns: columns, x: inner.x, y: y, width: inner.width, highlight: index == selected)
             y += 1
-            guard y < inner.maxY else { break }
-            let detail = "  \(c.url) \(glyphs.ellipsisBar) \(Painter.topicSummary(state, index, glyphs: glyphs))"
-            painter.canvas.draw(TextWidth.truncate(detail, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(.dim), maxWidth: inner.width - 2)
-            y += 1
-            guard y < inner.maxY else { break }
-            // What to do about a stopped server matters most; else why the link last closed.
-            var why: (String, Role)?
-            if case .stopped(let reason) = c.phase {
-                why = ("  stopped: \(Wording.stopReason(reason, retryKey: true))", .warning)
-            } else if let reason = c.lastCloseReason {
-                why = ("  last close: \(reason)", .dim)
-            }
-            if let why {
-                painter.canvas.draw(TextWidth.truncate(why.0, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(why.1), maxWidth: inner.width - 2)
-                y += 1
+            // What to do about a stopped server matters most; else why the link last closed; then every check the
+            // server reported, as it named them.
+            let lines = [("  " + server.detail, Role.dim), server.why.map { ("  " + $0.text, $0.role) }, server.sight]
+            for line in lines.compactMap({ $0 }) {
                 guard y < inner.maxY else { break }
+                pen.canvas.draw(TextWidth.truncate(line.0, to: inner.width - 2), x: inner.x + 1, y: y, style: pen.style(line.1), maxWidth: inner.width - 2)
+                y += 1
             }
-            // Every check the server reported, as it named them.
-            let sight = ServerMark.readinessLine(server.rest.readiness, utcOffset: painter.options.utcOffset)
-            painter.canvas.draw(TextWidth.truncate(sight.0, to: inner.width - 2), x: inner.x + 1, y: y, style: painter.style(sight.1), maxWidth: inner.width - 2)
-            y += 1
+            guard y < inner.maxY else { break }
         }
     }
 }
@@ -125,8 +170,10 @@ struct ConnectionsWidget {
 enum ServerCounts {
     static let severities: [Severity] = [.critical, .high, .medium, .warning, .low]
 
+    typealias Row = (name: String, stats: Statistics, role: Role)
+
     /// One row per server, named and styled by `role`, then the total.
-    static func rows(_ state: State, role: (Int) -> Role) -> [(name: String, stats: Statistics, role: Role)] {
+    static func rows(_ state: State, role: (Int) -> Role) -> [Row] {
         state.servers.indices.map { (state.serverName($0), state.servers[$0].stats, role($0)) } + [("total", state.feed.stats, .columnHeader)]
     }
 
@@ -135,9 +182,10 @@ enum ServerCounts {
         state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 0
     }
 
-    static func lines(_ state: State, width: Int) -> [[(String, Role)]] {
-        guard state.isMultiServer else { return [] }
-        let nameWidth = min(10, max(5, widestName(state)))
+    /// The Stats pane's table of `rows` (servers, then the total); none without rows.
+    static func lines(_ rows: [Row], width: Int) -> [[(String, Role)]] {
+        guard !rows.isEmpty else { return [] }
+        let nameWidth = min(10, max(5, rows.dropLast().map { TextWidth.width(of: $0.name) }.max() ?? 0))
         let cell = 6
         // The total always shows; the severities from the most severe on, as many as the width holds.
         let severities = Array(ServerCounts.severities.prefix(max(0, (width - nameWidth - cell - 1) / cell)))
@@ -152,6 +200,6 @@ enum ServerCounts {
         var header: [(String, Role)] = [(TextWidth.fit("server", nameWidth), .columnHeader)]
         for severity in severities { header.append((" " + TextWidth.fit(Painter.severityTag(severity), cell - 1, alignRight: true), .columnHeader)) }
         header.append((" " + TextWidth.fit("all", cell, alignRight: true), .columnHeader))
-        return [header] + rows(state, role: { _ in .title }).map { row($0.name, $0.stats, $0.role) }
+        return [header] + rows.map { row($0.name, $0.stats, $0.role) }
     }
 }

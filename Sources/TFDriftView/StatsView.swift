@@ -1,37 +1,56 @@
 import TFDriftCore
 import TFDriftWire
 
-/// The Stats pane: the link's health, activity over the last 30 minutes, counts by severity and kind, the top
-/// resource types and users, and the server's own totals next to what this client received. A widget value: it
-/// holds only what it shows.
-struct StatsWidget {
-    let stats: Statistics
-    let link: ConnectionState
-    let reported: ServerStats?
-    let state: State
-    let now: Double
-    let focused: Bool
-    let maximized: Bool
-    let glyphs: Glyphs
+/// What the Stats pane shows, taken from the store: the counts of the servers on screen, the link of the one
+/// shown (the first, merged), the server's own totals when one server is shown, and, with several, a row each.
+struct StatsModel {
+    var stats: Statistics
+    var link: ConnectionState
+    var reported: ServerStats?
+    var now: Double
+    var focused = false
+    var maximized = false
+    /// `off — press 5 to subscribe` when no server on screen subscribes to stats.
+    var offHint: String?
+    /// With several servers: each one's name and counts, then the total; empty with one.
+    var servers: [ServerCounts.Row] = []
 
-    init(_ state: State, glyphs: Glyphs) {
-        let shown = state.servers[state.ui.serverScope ?? 0]
-        stats = state.ui.serverScope == nil ? state.feed.stats : shown.stats
-        link = shown.connection
-        reported = state.isMultiServer && state.ui.serverScope == nil ? nil : shown.reported
-        self.state = state
-        now = state.now
-        focused = state.ui.focus == .stats
-        maximized = state.ui.maximized == .stats
-        self.glyphs = glyphs
+    init(stats: Statistics, link: ConnectionState, reported: ServerStats? = nil, now: Double) {
+        self.stats = stats
+        self.link = link
+        self.reported = reported
+        self.now = now
     }
 
-    func draw(_ painter: inout Painter, _ rect: Rect) {
-        painter.box(rect, title: "Stats", note: Painter.offHint(state, .stats) ?? (maximized ? "z back" : ""), focused: focused)
-        painter.canvas.hitRegions.append(HitRegion(rect: rect, pane: .stats))
+    init(_ state: State) {
+        let shown = state.servers[state.ui.serverScope ?? 0]
+        self.init(
+            stats: state.ui.serverScope == nil ? state.feed.stats : shown.stats, link: shown.connection,
+            reported: state.isMultiServer && state.ui.serverScope == nil ? nil : shown.reported, now: state.now)
+        focused = state.ui.focus == .stats
+        maximized = state.ui.maximized == .stats
+        offHint = Painter.offHint(state, .stats)
+        servers = state.isMultiServer ? ServerCounts.rows(state) { _ in .title } : []
+    }
+}
+
+/// The Stats pane: the link's health, activity over the last 30 minutes, counts by severity and kind, the top
+/// resource types and users, and the server's own totals next to what this client received.
+struct StatsWidget {
+    let model: StatsModel
+    let glyphs: Glyphs
+
+    private var stats: Statistics { model.stats }
+    private var link: ConnectionState { model.link }
+    private var reported: ServerStats? { model.reported }
+    private var now: Double { model.now }
+
+    func draw(_ pen: inout Pen, _ rect: Rect) {
+        pen.box(rect, title: "Stats", note: model.offHint ?? (model.maximized ? "z back" : ""), focused: model.focused)
+        pen.canvas.hitRegions.append(HitRegion(rect: rect, pane: .stats))
         let inner = rect.inner
         guard inner.width > 2, inner.height > 0 else { return }
-        painter.lines(lines(width: inner.width - 2), in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height))
+        pen.lines(lines(width: inner.width - 2), in: Rect(x: inner.x + 1, y: inner.y, width: inner.width - 2, height: inner.height))
     }
 
     func lines(width: Int) -> [[(String, Role)]] {
@@ -40,7 +59,7 @@ struct StatsWidget {
             ("\(Format.count(stats.total)) received", .title), (" \(glyphs.ellipsisBar) \(Format.count(stats.lastMinute(now: now)))/min", .text),
         ])
         // Several servers: their counts side by side (the other lines are the total, or the one server shown).
-        let serverCounts = ServerCounts.lines(state, width: width)
+        let serverCounts = ServerCounts.lines(model.servers, width: width)
         if serverCounts.isEmpty { lines.append([(linkLine(), .dim)]) }
         lines += serverCounts
         // Thirty minutes, one cell a minute, with the peak named so the bars have a scale.

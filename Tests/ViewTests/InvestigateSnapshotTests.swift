@@ -96,9 +96,9 @@ struct InvestigateSnapshotTests {
 
         let answered = Self.blastRadius(size: Size(width: 80, height: 24))
         let model = BlastRadiusModel(try #require(answered.ui.detail?.blast), now: answered.now, serverName: nil)
-        var painter = Painter(canvas: Canvas(size: Size(width: 40, height: 8)), options: RenderOptions(), state: answered)
-        BlastRadiusWidget(model: model).draw(&painter, Rect(x: 0, y: 0, width: 40, height: 8))
-        let rows = (0..<8).map { painter.canvas.row($0) }
+        var pen = Pen(canvas: Canvas(size: Size(width: 40, height: 8)), options: RenderOptions())
+        BlastRadiusWidget(model: model).draw(&pen, Rect(x: 0, y: 0, width: 40, height: 8))
+        let rows = (0..<8).map { pen.canvas.row($0) }
         #expect(rows[0].hasPrefix("┌ Blast radius"))
         // 38 cells inside: the name and the id each get their own line rather than being cut.
         #expect(rows[1] == "│ What depends on                      │")
