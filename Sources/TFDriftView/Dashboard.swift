@@ -51,7 +51,7 @@ public enum Dashboard {
                 let name = state.isMultiServer ? state.servers[blast.server].name : nil
                 BlastRadiusWidget(model: BlastRadiusModel(blast, now: state.now, serverName: name)).draw(&painter.pen, rect)
             } else {
-                painter.detailView(rect, detail)
+                DetailWidget(item: DetailItem(state, detail), detail: detail).draw(&painter.pen, rect)
             }
         }
         painter.statusBar(layout.status)

@@ -2,11 +2,12 @@ import TFDriftCore
 import TFDriftWire
 
 /// The full-screen view of one item: every field; for a drift, the old and new values side by side as indented
-/// JSON with the differing lines marked; `r` shows the message exactly as received. Pure: lines from state.
+/// JSON with the differing lines marked; `r` shows the message exactly as received. Pure: lines from the item.
 struct DetailView {
     typealias Line = [(String, Role)]
 
-    let state: State
+    /// The item shown; nil once it left the pane's history.
+    let item: DetailItem?
     let detail: DetailState
     let width: Int
     let offset: Int
@@ -14,11 +15,11 @@ struct DetailView {
     /// Content lines, already wrapped to `width`.
     func lines() -> [Line] {
         if detail.raw { return rawLines() }
-        switch detail.pane {
-        case .drifts: return state.feed.drifts[detail.seq].map(driftLines) ?? gone()
-        case .events: return state.feed.events[detail.seq].map(eventLines) ?? gone()
-        case .state: return state.feed.stateChanges[detail.seq].map(stateLines) ?? gone()
-        case .stats: return gone()
+        switch item {
+        case .drift(let d)?: return driftLines(d)
+        case .event(let e)?: return eventLines(e)
+        case .stateChange(let c)?: return stateLines(c)
+        case nil: return gone()
         }
     }
 
@@ -31,11 +32,11 @@ struct DetailView {
     func gone() -> [Line] { [[("This item is no longer in the pane's history.", .dim)]] }
 
     var raw: String {
-        switch detail.pane {
-        case .drifts: state.feed.drifts[detail.seq]?.raw ?? ""
-        case .events: state.feed.events[detail.seq]?.raw ?? ""
-        case .state: state.feed.stateChanges[detail.seq]?.raw ?? ""
-        case .stats: ""
+        switch item {
+        case .drift(let d)?: d.raw
+        case .event(let e)?: e.raw
+        case .stateChange(let c)?: c.raw
+        case nil: ""
         }
     }
 
@@ -224,10 +225,38 @@ struct DetailView {
     }
 }
 
-extension Painter {
-    mutating func detailView(_ rect: Rect, _ detail: DetailState) {
-        canvas.fill(rect, style: style(.text))
-        let view = DetailView(state: state, detail: detail, width: rect.inner.width - 2, offset: detail.offset)
+/// The item the detail view shows, taken from the store.
+enum DetailItem {
+    case drift(DriftRecord)
+    case event(EventRecord)
+    case stateChange(StateRecord)
+
+    /// nil once the item left its pane's history.
+    init?(_ state: State, _ detail: DetailState) {
+        switch detail.pane {
+        case .drifts:
+            guard let d = state.feed.drifts[detail.seq] else { return nil }
+            self = .drift(d)
+        case .events:
+            guard let e = state.feed.events[detail.seq] else { return nil }
+            self = .event(e)
+        case .state:
+            guard let c = state.feed.stateChanges[detail.seq] else { return nil }
+            self = .stateChange(c)
+        case .stats:
+            return nil
+        }
+    }
+}
+
+/// The detail view in its box: the title, the position, the keys that fit, the lines from the offset on.
+struct DetailWidget {
+    let item: DetailItem?
+    let detail: DetailState
+
+    func draw(_ pen: inout Pen, _ rect: Rect) {
+        pen.canvas.fill(rect, style: pen.style(.text))
+        let view = DetailView(item: item, detail: detail, width: rect.inner.width - 2, offset: detail.offset)
         let lines = view.lines()
         let visible = rect.inner.height
         let offset = min(detail.offset, max(0, lines.count - visible))
@@ -236,11 +265,11 @@ extension Painter {
         // The box's top line holds the title, the position and as many hints as fit beside them.
         let room = rect.width - TextWidth.width(of: title) - TextWidth.width(of: position) - 10
         let hints = KeyHints.line(DetailView.hints, in: .detail, room: room)
-        box(rect, title: title, note: position.isEmpty ? hints : "\(position)  " + hints, focused: true)
+        pen.box(rect, title: title, note: position.isEmpty ? hints : "\(position)  " + hints, focused: true)
         for (i, line) in lines.dropFirst(offset).prefix(visible).enumerated() {
             var x = rect.inner.x + 1
             for (text, role) in line where x < rect.inner.maxX {
-                x += canvas.draw(text, x: x, y: rect.inner.y + i, style: style(role), maxWidth: rect.inner.maxX - x)
+                x += pen.canvas.draw(text, x: x, y: rect.inner.y + i, style: pen.style(role), maxWidth: rect.inner.maxX - x)
             }
         }
     }

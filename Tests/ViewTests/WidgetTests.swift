@@ -84,4 +84,23 @@ struct WidgetTests {
         #expect(top.contains("\(move) select · \(back) back"), "\(top)")
         #expect(!top.contains("retry"))
     }
+
+    /// A drift's detail in 60x10: the resource, the change side by side, the keys from the table that fit.
+    @Test func detailOfADriftIn60x10() {
+        let drift = DriftRecord(
+            receivedAt: 0, severity: .critical, resourceType: "aws_s3_bucket", resourceName: "logs", resourceID: "corp-logs",
+            attribute: "acl", oldValue: "private", newValue: "public-read", user: "alice")
+        let detail = DetailState(pane: .drifts, seq: 0)
+        var pen = Pen(canvas: Canvas(size: Size(width: 60, height: 10)), options: RenderOptions())
+        DetailWidget(item: .drift(drift), detail: detail).draw(&pen, Rect(x: 0, y: 0, width: 60, height: 10))
+        let text = (0..<10).map { pen.canvas.row($0) }.joined(separator: "\n")
+        #expect(text.contains("┌ Detail") && text.contains("aws_s3_bucket.logs"))
+        #expect(text.contains("private") && text.contains("public-read"))
+        let back = Bindings.label(of: .closeDetail, in: .detail)!
+        #expect(text.contains("\(back) back"), "\(text)")
+        // Gone from the history: said so, not a blank box.
+        var gone = Pen(canvas: Canvas(size: Size(width: 60, height: 6)), options: RenderOptions())
+        DetailWidget(item: nil, detail: detail).draw(&gone, Rect(x: 0, y: 0, width: 60, height: 6))
+        #expect(gone.canvas.row(1).contains("no longer in the pane's history"))
+    }
 }
