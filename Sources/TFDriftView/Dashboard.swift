@@ -41,12 +41,12 @@ public enum Dashboard {
         }
         if let offset = state.ui.diagnosticsOffset {
             DiagnosticsWidget(diagnostics: state.diagnostics, offset: offset, utcOffset: options.utcOffset)
-                .draw(&painter.pen, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
+                .draw(&painter.pen, layout.body)
         } else if let selected = state.ui.connections {
             ConnectionsWidget(model: ConnectionsModel(state, selected: selected, glyphs: options.glyphs, utcOffset: options.utcOffset), glyphs: options.glyphs)
-                .draw(&painter.pen, Rect(x: 0, y: 1, width: size.width, height: size.height - 2))
+                .draw(&painter.pen, layout.body)
         } else if let detail = state.ui.detail {
-            let rect = Rect(x: 0, y: 1, width: size.width, height: size.height - 2)
+            let rect = layout.body
             if let blast = detail.blast {
                 let name = state.isMultiServer ? state.servers[blast.server].name : nil
                 BlastRadiusWidget(model: BlastRadiusModel(blast, now: state.now, serverName: name)).draw(&painter.pen, rect)
@@ -58,7 +58,7 @@ public enum Dashboard {
         if let palette = state.ui.palette {
             let shown = state.servers[state.ui.serverScope ?? 0].connection
             PaletteWidget(palette: palette, themes: state.ui.themes, query: shown.query, linkOpen: shown.phase == .open, glyphs: options.glyphs)
-                .draw(&painter.pen, size: size)
+                .draw(&painter.pen, in: layout.body)
         }
         if state.ui.showHelp { painter.helpOverlay(size: size) }
         canvas = painter.canvas

@@ -45,6 +45,9 @@ public struct Layout: Equatable, Sendable {
 
     public var header: Rect
     public var status: Rect
+    /// Between the header and the status bar: the panes' room, and the full-screen views' (detail, connections,
+    /// problems).
+    public var body: Rect
     public var panes: [Pane: Rect]
 
     /// Cuts `rect` along `axis`: fixed parts first, then the fill parts share the rest by weight (the last one
@@ -126,7 +129,7 @@ public struct Layout: Equatable, Sendable {
                 panes[.stats] = bottom[1]
             }
         }
-        return Layout(header: header, status: status, panes: panes)
+        return Layout(header: header, status: status, body: body, panes: panes)
     }
 
     /// The body cut into the main column and a side column, from 120 cells on, once the Drifts pane in the main
@@ -137,6 +140,18 @@ public struct Layout: Equatable, Sendable {
         let specs = (arrangement.serverColumn.map { [ColumnSpec.server(width: $0)] } ?? []) + ColumnSpec.drifts
         let fits = Painter.columns(specs, total: ColumnSpec.room(inPane: columns[0].width)).allSatisfy { $0.width > 0 }
         return fits ? columns : nil
+    }
+
+    /// A box `width` × `height` in the middle of `rect` (both cut to it): the help.
+    public static func centered(width: Int, height: Int, in rect: Rect) -> Rect {
+        let w = min(width, rect.width), h = min(height, rect.height)
+        return Rect(x: rect.x + (rect.width - w) / 2, y: rect.y + (rect.height - h) / 2, width: w, height: h)
+    }
+
+    /// A box `width` × `height` centred across the top of `rect` (both cut to it): the palette, under the header.
+    public static func top(width: Int, height: Int, in rect: Rect) -> Rect {
+        let w = min(width, rect.width), h = min(height, rect.height)
+        return Rect(x: rect.x + (rect.width - w) / 2, y: rect.y, width: w, height: h)
     }
 
     /// Every list pane's page, for the store (`Action.resized`).

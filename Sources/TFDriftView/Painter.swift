@@ -568,7 +568,7 @@ struct Painter {
         let rowsUsed = min(rowsAvailable, (lines.count + columns - 1) / columns)
         let boxWidth = min(size.width - 2, columns * columnWidth + 3)
         let boxHeight = min(size.height - 2, rowsUsed + 2)
-        let rect = Rect(x: (size.width - boxWidth) / 2, y: (size.height - boxHeight) / 2, width: boxWidth, height: boxHeight)
+        let rect = Layout.centered(width: boxWidth, height: boxHeight, in: Rect(x: 0, y: 0, width: size.width, height: size.height))
         canvas.fill(rect, style: style(.text))
         // What does not fit is paged: Space shows the next page (and wraps), any other key closes.
         let perPage = max(1, columns * rect.inner.height)

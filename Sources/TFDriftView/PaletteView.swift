@@ -11,15 +11,17 @@ struct PaletteWidget {
     let linkOpen: Bool
     let glyphs: Glyphs
 
-    func draw(_ pen: inout Pen, size: Size) {
-        let width = min(size.width - 2, 76)
+    /// Across the top of `body` (under the header), as wide as 76 cells or the body less a margin each side.
+    func draw(_ pen: inout Pen, in body: Rect) {
+        let width = min(body.width - 2, 76)
         let matches = Palette.matches(palette.text, themes: themes)
         let feedback = feedback()
-        let listRows = max(1, min(matches.count, size.height - 6 - feedback.count, 12))
-        let height = min(size.height - 2, 3 + listRows + (feedback.isEmpty ? 0 : feedback.count + 1))
-        let rect = Rect(x: (size.width - width) / 2, y: 1, width: width, height: height)
+        let listRows = max(1, min(matches.count, body.height - 4 - feedback.count, 12))
+        let height = min(body.height, 3 + listRows + (feedback.isEmpty ? 0 : feedback.count + 1))
+        let rect = Layout.top(width: width, height: height, in: body)
         pen.canvas.fill(rect, style: pen.style(.text))
-        pen.box(rect, title: "Command", note: "Enter runs · Esc closes", focused: true)
+        let hints = KeyHints.line([(.submitText, "runs"), (.cancelText, "closes")], in: .palette, room: max(0, rect.width - 14))
+        pen.box(rect, title: "Command", note: hints, focused: true)
         let inner = rect.inner
         let x = inner.x + 1
         let room = inner.width - 2

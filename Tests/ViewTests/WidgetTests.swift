@@ -103,4 +103,14 @@ struct WidgetTests {
         DetailWidget(item: nil, detail: detail).draw(&gone, Rect(x: 0, y: 0, width: 60, height: 6))
         #expect(gone.canvas.row(1).contains("no longer in the pane's history"))
     }
+
+    /// Overlays are placed by the layout: full-screen views take its body, the help is centred, the palette sits
+    /// across the body's top; a box larger than its room is cut to it.
+    @Test func overlaysArePlacedByTheLayout() throws {
+        let layout = try #require(Layout.compute(Size(width: 100, height: 30)))
+        #expect(layout.body == Rect(x: 0, y: 1, width: 100, height: 28))
+        #expect(Layout.centered(width: 40, height: 10, in: layout.body) == Rect(x: 30, y: 10, width: 40, height: 10))
+        #expect(Layout.top(width: 76, height: 8, in: layout.body) == Rect(x: 12, y: 1, width: 76, height: 8))
+        #expect(Layout.centered(width: 400, height: 400, in: layout.body) == layout.body)
+    }
 }
