@@ -172,7 +172,7 @@ final class ProxyConnectHandler: ChannelInboundHandler, RemovableChannelHandler 
     private func request(_ context: ChannelHandlerContext) {
         guard !requested else { return }
         requested = true
-        let authority = target.host.contains(":") ? "[\(target.host)]:\(target.port)" : "\(target.host):\(target.port)"
+        let authority = ServerURL.authority(host: target.host, port: target.port)
         var text = "CONNECT \(authority) HTTP/1.1\r\nHost: \(authority)\r\nUser-Agent: tfdrift-tui\r\n"
         if let authorization = proxy.authorization { text += "Proxy-Authorization: \(authorization)\r\n" }
         text += "\r\n"

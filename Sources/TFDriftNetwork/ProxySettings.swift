@@ -12,7 +12,7 @@ public struct ProxyEndpoint: Sendable, Equatable, CustomStringConvertible {
     public var hasCredentials: Bool { credentials != nil }
 
     /// `http://host:port`, never the credentials.
-    public var description: String { "http://\(host.contains(":") ? "[\(host)]" : host):\(port)" }
+    public var description: String { "http://" + ServerURL.authority(host: host, port: port) }
 
     /// The `Proxy-Authorization` value, when the URL carried credentials.
     var authorization: String? { credentials.map { "Basic " + String(decoding: Base64.encode(Array($0.utf8)), as: UTF8.self) } }

@@ -87,10 +87,17 @@ public struct ServerURL: Sendable, Equatable, CustomStringConvertible {
     /// The address with TFDrift-Falco's WebSocket path, for an upgrade answered 404 on another path.
     public var withWebSocketPath: ServerURL { ServerURL(secure: secure, host: host, port: port, path: "/ws") }
 
+    /// `host:port` as a URL or an HTTP header writes it: an IPv6 address in brackets. The one place that knows.
+    public static func authority(host: String, port: Int) -> String {
+        "\(bracketed(host)):\(port)"
+    }
+
+    /// An IPv6 address in brackets, a name or an IPv4 address as it is.
+    public static func bracketed(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
+
     /// The `Host` header value.
     public var hostHeader: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return (secure && port == 443) || (!secure && port == 80) ? h : "\(h):\(port)"
+        (secure && port == 443) || (!secure && port == 80) ? ServerURL.bracketed(host) : ServerURL.authority(host: host, port: port)
     }
 
     /// The matching REST base, e.g. `http://host:8080`.
