@@ -1,10 +1,11 @@
 import TFDriftWire
 
 /// The kinds of traffic the simulator produces.
-public enum SimulatedKind: String, Sendable, CaseIterable {
-    case drift, unmanaged, policyDecision = "policy_decision", remediationProposal = "remediation_proposal"
-    case falco, stateChange = "state_change"
+/// The kinds of event the simulator sends: the wire module's own topics, so a kind it sends is one the client
+/// knows by the same name.
+typealias SimulatedKind = EventTopic
 
+extension EventTopic {
     /// Documented-dialect `type` and `topic`; nil for kinds the documented API does not have.
     var documented: (type: String, topic: String)? {
         switch self {

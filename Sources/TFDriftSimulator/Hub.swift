@@ -234,7 +234,7 @@ final class Hub: @unchecked Sendable {
                 guard let names = kind.documented else { continue }
                 documented = names
             }
-            let topicName = documented?.topic ?? kind.rawValue
+            let topicName = documented?.topic ?? kind.wireName
             // The line is built once, for the first client that will send it. A client whose socket is not writable
             // drops it at the next flush anyway (nothing between here and that flush lets its socket drain: this
             // runs on the event loop), so under a flood no line is formatted that no client can take: the
@@ -260,7 +260,7 @@ final class Hub: @unchecked Sendable {
     func render(_ kind: SimulatedKind, _ documented: (type: String, topic: String)?, _ template: EventTemplate, seq: Int, ts: String) -> String {
         guard let doc = documented else {
             let stamp = kind == .policyDecision || kind == .remediationProposal ? "" : ts
-            return "{\"type\":\"data\",\"topic\":\"\(kind.rawValue)\",\"data\":\(template.realPayload(seq: seq)),\"timestamp\":\"\(stamp)\"}"
+            return "{\"type\":\"data\",\"topic\":\"\(kind.wireName)\",\"data\":\(template.realPayload(seq: seq)),\"timestamp\":\"\(stamp)\"}"
         }
         return "{\"type\":\"\(doc.type)\",\"topic\":\"\(doc.topic)\",\"timestamp\":\"\(ts)\",\"payload\":\(template.documentedPayload(seq: seq))}"
     }
