@@ -77,7 +77,8 @@ public struct MatchCache: Sendable, Equatable {
         }
     }
 
-    mutating func removeValue(forKey pane: Pane) -> PaneMatches? {
+    /// The pane's answers, taken out (so that changing them does not copy what the cache still holds).
+    mutating func take(_ pane: Pane) -> PaneMatches? {
         defer { self[pane] = nil }
         return self[pane]
     }
@@ -96,8 +97,7 @@ extension State {
                 continue
             }
             let key = PaneMatches.Key(filter: ui.filter(of: pane), minimum: ui.minimumSeverity, scope: ui.serverScope)
-            // Taken out, so that appending does not copy the answers the dictionary still holds.
-            var matches = ui.matches.removeValue(forKey: pane).flatMap { $0.key == key ? $0 : nil }
+            var matches = ui.matches.take(pane).flatMap { $0.key == key ? $0 : nil }
                 ?? PaneMatches(key: key, first: range.oldest)
             matches.drop(before: range.oldest)
             if matches.end < range.oldest { matches = PaneMatches(key: key, first: range.oldest) }

@@ -10,6 +10,11 @@ public struct PaletteState: Sendable, Equatable {
     public var feedback: PaletteFeedback?
 
     public init(text: String = "") { self.text = text }
+
+    /// The index of the selected one of `count` matches, kept within them; nil when there are none.
+    public func selection(among count: Int) -> Int? {
+        count > 0 ? min(max(0, selected), count - 1) : nil
+    }
 }
 
 /// Shown under the palette's input line after Enter.
@@ -160,10 +165,9 @@ public enum Palette {
         // An argument typed in part runs the offered one selected (`theme dar` → dark-256); one typed whole, or a
         // path, runs as typed.
         let offered = candidates(for: word, themes: themes)
-        if !argument.isEmpty, !offered.contains(where: { $0.argument.lowercased() == argument.lowercased() }),
-            !argument.contains("/"), case let found = matches(palette.text, themes: themes),
-            case .run(let command)? = found.isEmpty ? nil : found[min(max(0, palette.selected), found.count - 1)].action {
-            return .run(command)
+        if !argument.isEmpty, !argument.contains("/"), !offered.contains(where: { $0.argument.lowercased() == argument.lowercased() }) {
+            let found = matches(palette.text, themes: themes)
+            if let index = palette.selection(among: found.count), case .run(let command) = found[index].action { return .run(command) }
         }
         switch word {
         case "query":
@@ -190,8 +194,10 @@ public enum Palette {
             return .run(.export(path: argument.isEmpty ? nil : argument))
         default:
             let found = matches(palette.text)
-            guard !found.isEmpty else { return .invalid("no action or command matches \"\(Sanitizer.clean(text, limit: 40))\"") }
-            switch found[min(max(0, palette.selected), found.count - 1)].action {
+            guard let index = palette.selection(among: found.count) else {
+                return .invalid("no action or command matches \"\(Sanitizer.clean(text, limit: 40))\"")
+            }
+            switch found[index].action {
             case .run(let command): return .run(command)
             case .needsArgument(let word): return .complete(word + " ")
             }

@@ -97,13 +97,9 @@ struct Dialer: Sendable {
     func presentedChain(
         _ url: ServerURL, within seconds: Double, then: @escaping @Sendable (Result<[CertificateDiagnosis.Facts], DialFailure>?) -> Void
     ) {
-        let answered = NIOLockedValueBox(false)
+        let answer = FirstAnswer()
         let finish: @Sendable (Result<[CertificateDiagnosis.Facts], DialFailure>?) -> Void = { result in
-            let first = answered.withLockedValue { done in
-                defer { done = true }
-                return !done
-            }
-            if first { then(result) }
+            if answer.claim() { then(result) }
         }
         open(url, inspect: { chain in finish(.success(chain.map(CertificateDiagnosis.Facts.init))) }, upper: { _ in }, failed: { finish(.failure($0)) })
         guard !channels.closing else { return }
@@ -299,13 +295,24 @@ final class ChannelTracker: Sendable {
         for channel in open { channel.close(promise: nil) }
         // Whichever comes first, all closed or the deadline, completes the wait, once.
         let done = loop.makePromise(of: Void.self)
-        let completed = NIOLockedValueBox(false)
-        let finish: @Sendable () -> Void = {
-            if completed.withLockedValue({ was in defer { was = true }; return !was }) { done.succeed(()) }
-        }
+        let answer = FirstAnswer()
+        let finish: @Sendable () -> Void = { if answer.claim() { done.succeed(()) } }
         EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: loop).whenComplete { _ in finish() }
         let deadline = loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { finish() }
         try? done.futureResult.wait()
         deadline.cancel()
+    }
+}
+
+/// Of several racing answers (a result and a timeout), the first to claim wins; the others are dropped.
+final class FirstAnswer: Sendable {
+    private let taken = NIOLockedValueBox(false)
+
+    /// True once: for the first caller.
+    func claim() -> Bool {
+        taken.withLockedValue { taken in
+            defer { taken = true }
+            return !taken
+        }
     }
 }

@@ -19,14 +19,15 @@ struct KioskScreen {
         if tall, state.isMultiServer, perServer <= size.height / 2 { counterHeight = max(counterHeight, perServer) }
         let bannerHeight = tall ? 3 : 1
         let left = max(0, size.height - 2 - bannerHeight - counterHeight)
-        let criticalRows = min(newestCriticals(limit: max(1, left * 2 / 5 - 2)).count, max(1, left * 2 / 5 - 2))
+        // Looked up once a frame: the box is sized to them, then lists them.
+        let newest = newestCriticals(limit: max(1, left * 2 / 5 - 2))
         let rows = Layout.split(
             Rect(x: 0, y: 0, width: size.width, height: size.height), .vertical,
-            [.fixed(1), .fixed(bannerHeight), .fixed(counterHeight), .fixed(max(1, criticalRows) + 2), .fill(1), .fixed(1)])
+            [.fixed(1), .fixed(bannerHeight), .fixed(counterHeight), .fixed(max(1, newest.count) + 2), .fill(1), .fixed(1)])
         header(&painter, rows[0])
         banner(&painter, rows[1])
         counters(&painter, rows[2], big: tall)
-        criticals(&painter, rows[3])
+        criticals(&painter, rows[3], newest)
         let panes = Layout.split(rows[4], .horizontal, [.fill(1), .fill(1)])
         painter.driftsPane(panes[0], rows: max(1, panes[0].height - 3))
         painter.eventsPane(panes[1], rows: max(1, panes[1].height - 3))
@@ -223,13 +224,13 @@ struct KioskScreen {
         return found
     }
 
-    /// The newest critical drifts, one per row across the full width.
-    func criticals(_ painter: inout Painter, _ rect: Rect) {
+    /// The newest critical drifts, one per row across the full width (as many as the box holds).
+    func criticals(_ painter: inout Painter, _ rect: Rect, _ newest: [DriftRecord]) {
         painter.box(rect, title: "Newest critical drifts", note: "", focused: false)
         let inner = rect.inner
         guard inner.height > 0, inner.width > 2 else { return }
         var y = inner.y
-        for d in newestCriticals(limit: inner.height) {
+        for d in newest.prefix(inner.height) {
             let resource = d.resourceName.isEmpty ? "\(d.resourceType) \(d.resourceID)" : "\(d.resourceType).\(d.resourceName)"
             let time = d.history ? "history " : Timestamp.clock(d.time, utcOffset: options.utcOffset)
             let whose = state.isMultiServer ? "\(state.serverName(d.server))  " : ""

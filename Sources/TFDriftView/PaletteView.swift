@@ -31,7 +31,7 @@ struct PaletteWidget {
         let typedWidth = pen.canvas.draw(typed, x: x + used, y: y, style: pen.style(.text), maxWidth: room - used)
         pen.canvas.draw("█", x: x + used + typedWidth, y: y, style: pen.style(.dim), maxWidth: max(0, room - used - typedWidth))
         y += 1
-        let selected = matches.isEmpty ? 0 : min(max(0, palette.selected), matches.count - 1)
+        let selected = palette.selection(among: matches.count) ?? 0
         // Keep the selection in view when it moves past the rows shown.
         let first = max(0, selected - listRows + 1)
         for (index, entry) in matches.enumerated().dropFirst(first).prefix(listRows) where y < inner.maxY {
