@@ -50,7 +50,7 @@ let package = Package(
         ),
         .target(
             name: "TFDriftRuntime",
-            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftNetwork", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TFDriftWire", "TFDriftCore", "TFDriftView", "TFDriftNetwork", .product(name: "Logging", package: "swift-log")],
             plugins: ["BuildInfo"]
         ),
         // Version, commit and build date for `--version`, recordings and the log (Scripts/build-info.sh).

@@ -10,6 +10,10 @@ public enum Command: Sendable, Equatable {
     case jumpNewest
     case jumpOldest
     case toggleHelp
+    /// The next (positive) or an earlier page of the help.
+    case helpPage(Int)
+    /// A replay's control (answered by the replay source, never by the store).
+    case replay(ReplayControl)
     /// A page older (positive) or newer in the focused pane; the page size is the pane's, from the layout.
     case page(Int)
     /// Half a page (Ctrl-d, Ctrl-u).

@@ -43,6 +43,12 @@ public enum BindingContext: String, Sendable, CaseIterable {
     case blastRadius
     /// The war-room screen (`--kiosk`): nothing else acts there, so a stray key cannot change what the room sees.
     case kiosk
+    /// The war room's question after `q`: only these keys quit, any other stays.
+    case confirmQuit
+    /// The `?` overlay: these keys page, any other closes it.
+    case help
+    /// A recording playing (`tfdrift-tui replay`): the replay answers these before the store sees them.
+    case replay
 
     /// Contexts where printable keys are text, not commands.
     public var takesText: Bool { self == .filter || self == .palette }
@@ -59,6 +65,9 @@ public enum BindingContext: String, Sendable, CaseIterable {
         case .connections: "Connections (c)"
         case .blastRadius: "Blast radius (b in the detail)"
         case .kiosk: "War room (--kiosk)"
+        case .confirmQuit: "War room, after q"
+        case .help: "Help (?): any other key closes"
+        case .replay: "Replay (tfdrift-tui replay)"
         }
     }
 }
@@ -160,6 +169,16 @@ public enum Bindings {
         Binding([.escape, ch("q"), ch("b")], "Esc q b", .closeBlastRadius, "back to the detail (cancels)", .blastRadius),
         Binding([ch("?")], "?", .toggleHelp, "these keys (any key closes)", .kiosk),
         Binding([ch("q")], "q", .quit, "ask to quit; y confirms, any other key stays", .kiosk),
+        Binding([ch("y"), ch("Y")], "y", .quit, "quit (any other key stays)", .confirmQuit),
+        Binding([ch(" "), .pageDown, ch("j"), .down], "Space PgDn j ↓", .helpPage(1), "the next page of keys", .help),
+        Binding([.pageUp, ch("k"), .up], "PgUp k ↑", .helpPage(-1), "the page before", .help),
+        Binding([ch(" ")], "Space", .replay(.pause), "pause / resume the replay", .replay),
+        Binding([ch("+"), ch("=")], "+", .replay(.faster), "faster (1× … 1000×, max)", .replay),
+        Binding([ch("-")], "-", .replay(.slower), "slower", .replay),
+        Binding([ch(">")], ">", .replay(.forward), "a minute forward", .replay),
+        Binding([ch("<")], "<", .replay(.back), "a minute back", .replay),
+        Binding([ch("]")], "]", .replay(.nextMoment), "next gap or critical drift", .replay),
+        Binding([ch("[")], "[", .replay(.previousMoment), "previous gap or critical drift", .replay),
         Binding([.enter], "Enter", .submitText, "run the command or action", .palette),
         Binding([.escape], "Esc", .cancelText, "close the palette", .palette),
         Binding([.backspace], "Backspace", .deleteText, "delete a character", .palette),
@@ -171,6 +190,11 @@ public enum Bindings {
     /// cannot leave a hint stale; nil when the context does not bind it.
     public static func label(of command: Command, in context: BindingContext) -> String? {
         table.first { $0.context == context && $0.command == command }.map { $0.label.split(separator: " ").joined(separator: "/") }
+    }
+
+    /// What `key` does by the rows of `context` alone (no `everywhere` rows): the help, the war room, a replay.
+    public static func ownCommand(for key: Key, in context: BindingContext) -> Command? {
+        table.first { $0.context == context && $0.keys.contains(key) }?.command
     }
 
     /// What `key` does in `context`; `everywhere` rows apply unless typing.
@@ -185,51 +209,13 @@ public enum Bindings {
     }
 }
 
-/// A replay's own keys (`tfdrift-tui replay`): the replay source answers them before the store sees them, and
-/// the help lists them while a recording plays.
-public enum ReplayControl: CaseIterable, Sendable {
+/// A replay's own controls (`tfdrift-tui replay`): the replay source answers their keys (the table's `replay`
+/// rows) before the store sees them, and the help lists them while a recording plays.
+public enum ReplayControl: CaseIterable, Sendable, Equatable {
     case pause, faster, slower, forward, back, nextMoment, previousMoment
 
-    public var characters: [Character] {
-        switch self {
-        case .pause: [" "]
-        case .faster: ["+", "="]
-        case .slower: ["-"]
-        case .forward: [">"]
-        case .back: ["<"]
-        case .nextMoment: ["]"]
-        case .previousMoment: ["["]
-        }
-    }
-
-    public var label: String {
-        switch self {
-        case .pause: "Space"
-        case .faster: "+"
-        case .slower: "-"
-        case .forward: ">"
-        case .back: "<"
-        case .nextMoment: "]"
-        case .previousMoment: "["
-        }
-    }
-
-    public var help: String {
-        switch self {
-        case .pause: "pause / resume the replay"
-        case .faster: "faster (1× … 1000×, max)"
-        case .slower: "slower"
-        case .forward: "a minute forward"
-        case .back: "a minute back"
-        case .nextMoment: "next gap or critical drift"
-        case .previousMoment: "previous gap or critical drift"
-        }
-    }
-
     public init?(_ key: Key) {
-        guard case .character(let character) = key, let control = ReplayControl.allCases.first(where: { $0.characters.contains(character) }) else {
-            return nil
-        }
+        guard case .replay(let control) = Bindings.ownCommand(for: key, in: .replay) else { return nil }
         self = control
     }
 }

@@ -124,7 +124,7 @@ enum ConnectionReducer {
         state.connection.openedAt = nil
         forgetSocket(&state)
         if state.quitting { return [] }
-        state.log(.connection, d.message)
+        state.log(.linkLost(d.message))
         if d.certificateRejected {
             // Like a 401: retrying will not make the certificate trusted.
             state.connection.phase = .stopped(.certificate(d.message))
@@ -268,7 +268,7 @@ enum ConnectionReducer {
             // the server's word, not a fault of the link.
             if answerQuery(&state, .error(message)) { return [] }
             state.count(.serverErrors)
-            state.note(.server, "server: \(message)")
+            state.note(.serverError(message))
         }
         return []
     }
@@ -292,7 +292,7 @@ enum ConnectionReducer {
         while power < count, power <= Int.max / 10 { power *= 10 }
         guard power == count else { return }
         let what = count == 1 ? "a topic" : "\(count) topics"
-        state.note(.server, "server acknowledged \(what) the client never asked for (latest \"\(topic)\"); dropped")
+        state.note(.unaskedAcknowledgement(what: what, topic: topic))
     }
 
     /// Records `answer` for a query still waiting for one; false when none is waiting.
@@ -309,6 +309,6 @@ enum ConnectionReducer {
     static func unknownMessage(_ type: String, _ state: inout ServerScope) {
         if answerQuery(&state, .reply(type: type)) { return }
         state.count(.unknown)
-        state.note(.decode, "ignored unknown message type \"\(type)\"")
+        state.note(.unknownMessageType(type))
     }
 }

@@ -17,18 +17,53 @@ public struct Problem: Sendable, Equatable {
         case config
     }
 
+    /// What went wrong, as data: the view words it (`Wording.problem`) for the screen, `tail` and the log alike.
+    /// Texts inside are already sanitised, one line each.
+    public enum Kind: Sendable, Equatable {
+        /// A line that was not valid JSON or not a message: what the decoder said, and an excerpt.
+        case malformedMessage(String)
+        /// A stats message with a field that cannot be believed.
+        case malformedStats(String)
+        case unknownMessageType(String)
+        /// The server's own `error` reply.
+        case serverError(String)
+        /// The server acknowledged `what` (a subscription, an unsubscription) the client never asked for.
+        case unaskedAcknowledgement(what: String, topic: String)
+        /// The server says it cannot see: its failing readiness checks in words (empty: only "degraded").
+        case serverBlind(failing: String)
+        case serverSeesAgain(status: String)
+        /// A REST call that failed: its path and why (HTTP status, TLS, proxy, timeout).
+        case restFailed(path: String, reason: String)
+        /// A REST body that parsed but cannot be believed.
+        case restUnbelievable(path: String, why: String)
+        /// A connection that failed or ended, with the network layer's reason.
+        case linkLost(String)
+        /// A client message that could not be sent.
+        case sendFailed(what: String, reason: String)
+        /// The configuration file, the environment or a theme file (worded with its file and line).
+        case configuration(String)
+    }
+
     public var at: Double
-    public var source: Source
-    /// Sanitised, one line.
-    public var message: String
-    /// The server it came from, when there are several (the message names it too).
+    public var kind: Kind
+    /// The server it came from, when there are several (the wording names it).
     public var server: Int?
 
-    public init(at: Double, source: Source, message: String, server: Int? = nil) {
-        self.server = server
+    public init(at: Double, _ kind: Kind, server: Int? = nil) {
         self.at = at
-        self.source = source
-        self.message = message
+        self.kind = kind
+        self.server = server
+    }
+
+    public var source: Source {
+        switch kind {
+        case .malformedMessage, .malformedStats, .unknownMessageType: .decode
+        case .serverError, .unaskedAcknowledgement, .serverBlind, .serverSeesAgain: .server
+        case .restFailed, .restUnbelievable: .rest
+        case .linkLost: .connection
+        case .sendFailed: .send
+        case .configuration: .config
+        }
     }
 }
 
@@ -53,8 +88,8 @@ public struct Diagnostics: Sendable, Equatable {
     /// Live drifts held for the list to place, then shown without it (the read failed, or the server restarted and
     /// lost the list): each may repeat an entry shown from the list just before.
     public var undecided = 0
-    public var lastError: String?
-    public var lastErrorAt: Double?
+    /// The last problem the status bar shows (not every problem is: some are kept for the problems view only).
+    public var lastError: Problem?
 
     public init() {}
 

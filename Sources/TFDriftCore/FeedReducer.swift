@@ -21,9 +21,9 @@ enum FeedReducer {
             state.output(.stateChange(change))
         case .stats(let server):
             state.server.reported = server
-            for problem in server.problems { state.malformed(.decode, "stats message: \(problem)") }
+            for problem in server.problems { state.malformed(.malformedStats(problem)) }
         case .malformed(let description):
-            state.malformed(.decode, "malformed message: \(description)")
+            state.malformed(.malformedMessage(description))
         case .control, .unknown:
             break  // the link's: ConnectionReducer
         }

@@ -76,11 +76,11 @@ enum KioskReducer {
         }
         if kiosk.confirmingQuit {
             kiosk.confirmingQuit = false
-            if key == .character("y") || key == .character("Y") { return Reducer.reduce(&state, Command.quit) }
+            if Bindings.ownCommand(for: key, in: .confirmQuit) == .quit { return Reducer.reduce(&state, Command.quit) }
             return []
         }
         // The kiosk's rows of the bindings table only: no other key acts on a screen nobody should touch.
-        switch Bindings.table.first(where: { $0.context == .kiosk && $0.keys.contains(key) })?.command {
+        switch Bindings.ownCommand(for: key, in: .kiosk) {
         case .quit: kiosk.confirmingQuit = true
         case .toggleHelp: state.ui.showHelp = true
         default: break

@@ -162,8 +162,8 @@ public enum Reducer {
         case .gap(let start, let end, let backfilled, let afterSeq):
             state.feed.gaps.append(Gap(start: start, end: end, backfilled: backfilled, afterSeq: afterSeq, server: server))
             if state.feed.gaps.count > RestSync.maximumGaps { state.feed.gaps.removeFirst(state.feed.gaps.count - RestSync.maximumGaps) }
-        case .problem(let source, let message, let asLastError):
-            Problems.record(&state, source, message, server: server, asLastError: asLastError)
+        case .problem(let kind, let asLastError):
+            Problems.record(&state, kind, server: server, asLastError: asLastError)
         case .count(let counter, let by):
             switch counter {
             case .messagesReceived: state.diagnostics.messagesReceived += by

@@ -66,7 +66,7 @@ enum RestSync {
         guard case .body(let body) = outcome else {
             if case .failure(let status, let message) = outcome {
                 state.rest.lastError = status.map { "HTTP \($0): \(message)" } ?? message
-                state.log(.rest, "GET \(request.path): \(state.rest.lastError ?? message)")
+                state.log(.restFailed(path: request.path, reason: state.rest.lastError ?? message))
             }
             switch request {
             case .drifts:
@@ -138,7 +138,7 @@ enum RestSync {
             data = body["data"] ?? .null
         }
         guard case .object = data else {
-            malformed(&state, "/api/v1/state: no data object")
+            malformed(&state, path: "/api/v1/state", "no data object")
             return
         }
         var problems: [String] = []
@@ -146,7 +146,7 @@ enum RestSync {
             lineage: Ingest.text(data["lineage"], limit: 80), serial: Ingest.count(data["serial"], "serial", &problems),
             resourceCount: Ingest.count(data["resource_count"], "resource_count", &problems),
             terraformVersion: Ingest.text(data["terraform_version"], limit: 40))
-        for problem in problems { malformed(&state, "/api/v1/state: \(problem)") }
+        for problem in problems { malformed(&state, path: "/api/v1/state", "\(problem)") }
         if case .loaded(let previous) = state.rest.terraformState,
             previous.serial != summary.serial || previous.resourceCount != summary.resourceCount
         {
@@ -188,9 +188,9 @@ enum RestSync {
             break
         case (_, .degraded):
             let failing = ReadinessCheck.words(next.failing)
-            state.note(.server, "server blind: \(failing.isEmpty ? "status degraded" : failing) (runtime events cannot arrive)")
+            state.note(.serverBlind(failing: failing))
         case (.degraded, _):
-            state.log(.server, "server sees again: readiness \(status ?? "ok")")
+            state.log(.serverSeesAgain(status: status ?? "ok"))
         default:
             break
         }
@@ -198,7 +198,7 @@ enum RestSync {
 
     static func applyStats(_ state: inout ServerScope, _ data: JSONValue) {
         var server = Ingest.stats(from: data)
-        for problem in server.problems { malformed(&state, "/api/v1/stats: \(problem)") }
+        for problem in server.problems { malformed(&state, path: "/api/v1/stats", "\(problem)") }
         guard let total = server.driftTotal else { return }
         let accounted = state.rest.liveDrifts + state.rest.backfilledTotal
         if let previous = state.server.reported?.driftTotal, total < previous {
@@ -214,13 +214,13 @@ enum RestSync {
         var problems: [String] = []
         guard let total = Ingest.count(data["total"], "total", &problems), let list = data["data"]?.arrayValue else {
             let why = problems.first ?? (data["total"] == nil ? "no total" : "no data list")
-            malformed(&state, "/api/v1/drifts: \(why)")
+            malformed(&state, path: "/api/v1/drifts", "\(why)")
             closeGap(&state, at: at)
             releaseHeld(&state)
             return []
         }
         guard let first = firstIndex(page: page, limit: limit) else {
-            malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
+            malformed(&state, path: "/api/v1/drifts", "an answer to page \(page) of \(limit), which the client never asks for")
             closeGap(&state, at: at)
             releaseHeld(&state)
             return []
@@ -322,9 +322,9 @@ enum RestSync {
     }
 
     /// A body that parsed but cannot be believed: reported, and the sync carries on with the next round.
-    static func malformed(_ state: inout ServerScope, _ message: String) {
-        state.rest.lastError = message
-        state.malformed(.rest, message)
+    static func malformed(_ state: inout ServerScope, path: String, _ why: String) {
+        state.rest.lastError = "\(path): \(why)"
+        state.malformed(.restUnbelievable(path: path, why: why))
     }
 
     /// One page of history on start: the items from `from` on are shown, marked as history (never twice, also
@@ -333,11 +333,11 @@ enum RestSync {
         _ state: inout ServerScope, _ data: JSONValue, page: Int, limit: Int, from: Int, total: Int, at: Double
     ) -> [Effect] {
         guard let list = data["data"]?.arrayValue else {
-            malformed(&state, "/api/v1/drifts: no data list")
+            malformed(&state, path: "/api/v1/drifts", "no data list")
             return historyEnded(&state)
         }
         guard let first = firstIndex(page: page, limit: limit), total <= Int(Checked.largestExactInteger) else {
-            malformed(&state, "/api/v1/drifts: an answer to page \(page) of \(limit), which the client never asks for")
+            malformed(&state, path: "/api/v1/drifts", "an answer to page \(page) of \(limit), which the client never asks for")
             return historyEnded(&state)
         }
         var problems: [String] = []

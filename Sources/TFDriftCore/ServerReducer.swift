@@ -24,7 +24,7 @@ public enum ServerOutput: Sendable, Equatable {
     case stateChange(StateRecord)
     case gap(start: Double, end: Double, backfilled: Int, afterSeq: Int)
     /// `asLastError`: the status bar's last error too (else only the diagnostics view's log).
-    case problem(Problem.Source, String, asLastError: Bool)
+    case problem(Problem.Kind, asLastError: Bool)
     case count(Counter, Int)
     /// The answer to a query the palette is showing.
     case queryAnswered(QueryExchange.Answer)
@@ -116,13 +116,13 @@ struct ServerScope {
     mutating func count(_ counter: ServerOutput.Counter, _ by: Int = 1) { outputs.append(.count(counter, by)) }
 
     /// A problem for the status bar and the log; `log` keeps it for the diagnostics view only.
-    mutating func note(_ source: Problem.Source, _ message: String) { outputs.append(.problem(source, message, asLastError: true)) }
-    mutating func log(_ source: Problem.Source, _ message: String) { outputs.append(.problem(source, message, asLastError: false)) }
+    mutating func note(_ kind: Problem.Kind) { outputs.append(.problem(kind, asLastError: true)) }
+    mutating func log(_ kind: Problem.Kind) { outputs.append(.problem(kind, asLastError: false)) }
 
     /// Data that arrived but could not be believed: counted as malformed and noted.
-    mutating func malformed(_ source: Problem.Source, _ message: String) {
+    mutating func malformed(_ kind: Problem.Kind) {
         count(.malformed)
-        note(source, message)
+        note(kind)
     }
 }
 
@@ -200,7 +200,7 @@ public enum ServerReducer {
 
         case .sendFailed(let message, let reason):
             state.count(.sendFailures)
-            state.note(.send, "could not send \(message.summary): \(reason)")
+            state.note(.sendFailed(what: message.summary, reason: reason))
             return []
 
         case .rest(let request, let outcome, let at):

@@ -29,16 +29,6 @@ public enum ConnectionPhase: Sendable, Equatable {
     case backingOff(until: Double)
     /// No more automatic retries; the reason says what to fix (the view words it).
     case stopped(StopReason)
-
-    public var label: String {
-        switch self {
-        case .idle: "idle"
-        case .connecting: "connecting"
-        case .open: "open"
-        case .backingOff: "reconnecting"
-        case .stopped: "stopped"
-        }
-    }
 }
 
 /// Why the client stopped retrying on its own.

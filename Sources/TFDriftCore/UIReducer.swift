@@ -16,10 +16,9 @@ enum UIReducer {
 
     static func key(_ key: Key, _ state: inout State) -> [Effect] {
         if state.ui.showHelp {
-            switch key {
-            case .character(" "), .pageDown, .down, .character("j"): state.ui.helpPage += 1
-            case .pageUp, .up, .character("k"): state.ui.helpPage -= 1
-            default:
+            if case .helpPage(let by) = Bindings.ownCommand(for: key, in: .help) {
+                state.ui.helpPage += by
+            } else {
                 state.ui.showHelp = false
                 state.ui.helpPage = 0
             }
@@ -65,6 +64,11 @@ enum UIReducer {
             state.ui.scroll[pane] = PaneScroll(follow: false, selected: oldest, top: state.newestVisible(pane))
         case .toggleHelp:
             state.ui.showHelp.toggle()
+        case .helpPage(let by):
+            state.ui.helpPage += by
+        case .replay:
+            // Answered by the replay source before the store; a store that sees one has nothing to do.
+            break
         case .openDetail:
             guard let seq = state.selectedSeq(pane) else { return [] }
             state.ui.detail = DetailState(pane: pane, seq: seq)

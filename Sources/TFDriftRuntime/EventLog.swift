@@ -1,5 +1,6 @@
 import Logging
 import TFDriftCore
+import TFDriftView
 import TFDriftWire
 
 /// What `--log-file` records from the store: connection changes (with the close reason) and every new problem.
@@ -16,25 +17,27 @@ enum EventLog {
         for seq in max(problemsBefore, problems.oldestSeq ?? problemsBefore)..<problems.nextSeq {
             // Failed connections are logged as connection changes, with their reason.
             guard let problem = problems[seq], problem.source != .connection else { continue }
-            logger.warning("problem", metadata: ["source": "\(problem.source.rawValue)", "message": "\(problem.message)"])
+            logger.warning("problem", metadata: ["source": "\(problem.source.rawValue)", "message": "\(Wording.problem(problem, serverName: state.serverName))"])
         }
     }
 
     static func record(_ logger: Logger, _ connection: ConnectionState, previous: ConnectionState, state: State) {
         if connection.phase != previous.phase || connection.generation != previous.generation {
             let reason: Logger.MetadataValue = "\(connection.lastCloseReason ?? "")"
+            // The phase's name is the line's message, as `tail` and the screen say it.
+            let phase = Logger.Message(stringLiteral: LinkWords.name(connection.phase))
             switch connection.phase {
             case .idle:
                 break
             case .connecting:
-                logger.info("connecting", metadata: ["url": "\(connection.url)", "attempt": "\(connection.attempt)"])
+                logger.info(phase, metadata: ["url": "\(connection.url)", "attempt": "\(connection.attempt)"])
             case .open:
-                logger.info("open", metadata: ["url": "\(connection.url)"])
+                logger.info(phase, metadata: ["url": "\(connection.url)"])
             case .backingOff(let until):
                 let wait = Checked.clamped((until - state.now) * 1000, to: 0...86_400_000)
-                logger.warning("reconnecting", metadata: ["reason": reason, "attempt": "\(connection.attempt)", "wait_ms": "\(wait)"])
+                logger.warning(phase, metadata: ["reason": reason, "attempt": "\(connection.attempt)", "wait_ms": "\(wait)"])
             case .stopped(let why):
-                logger.error("stopped", metadata: ["why": "\(EventLog.name(why))", "reason": reason])
+                logger.error(phase, metadata: ["why": "\(EventLog.name(why))", "reason": reason])
             }
         }
         if let dialect = connection.dialect, dialect != previous.dialect {

@@ -58,11 +58,6 @@ struct BlastRadiusWidget {
 
     let model: BlastRadiusModel
 
-    /// The keys of this view, as the bindings table labels them.
-    static let hints: [(Command, String)] = [
-        (.blastRadiusMove(1), "move"), (.showBlastRadiusNode, "show it"), (.closeBlastRadius, "back"),
-    ]
-
     /// Lines above the list, and the index of the list's first line.
     func header(width: Int) -> [Line] {
         // The resource's name and id in full, over as many lines as they need.
@@ -70,7 +65,7 @@ struct BlastRadiusWidget {
                                                    width: width, separator: " ").map { [($0, .title)] }
         switch model.body {
         case .asking(let seconds):
-            lines.append([("asking the server's resource graph… \(seconds) s", .dim), ("  (Esc cancels)", .dim)])
+            lines.append([("asking the server's resource graph… \(seconds) s", .dim), ("  (\(Hints.blastRadiusCancel.text ?? ""))", .dim)])
         case .notInGraph:
             lines.append([("not in the server's resource graph (is its Terraform state loaded?)", .warning)])
         case .alone:
@@ -121,7 +116,7 @@ struct BlastRadiusWidget {
 
     func draw(_ pen: inout Pen, _ rect: Rect) {
         pen.canvas.fill(rect, style: pen.style(.text))
-        let hint = KeyHints.line(BlastRadiusWidget.hints, in: .blastRadius, room: rect.width - 20)
+        let hint = KeyHints.line(Hints.blastRadius, room: rect.width - 20)
         pen.box(rect, title: "Blast radius", note: hint, focused: true)
         let inner = rect.inner
         let width = inner.width - 2

@@ -15,75 +15,58 @@ public struct RenderOptions: Sendable {
     }
 }
 
-/// `render(State, Size) -> Canvas`: the whole screen as a pure function of the state.
-public enum Dashboard {
-    public static func render(_ state: State, size: Size, options: RenderOptions = RenderOptions()) -> Canvas {
-        var canvas = Canvas(size: size)
-        guard let layout = Layout.compute(size, Arrangement(state)) else {
-            drawTooSmall(&canvas, size: size, options: options)
-            return canvas
+extension State {
+    /// `render(State, Size) -> Canvas`: the whole screen as a pure function of the store. Each widget gets its
+    /// model (built from the store in `Models/`) and a rectangle of the layout; no widget sees the store.
+    public func render(size: Size, options: RenderOptions = RenderOptions()) -> Canvas {
+        var pen = Pen(canvas: Canvas(size: size), options: options)
+        guard let layout = Layout.compute(size, arrangement) else {
+            Dashboard.drawTooSmall(&pen.canvas, size: size, options: options)
+            return pen.canvas
         }
-        var painter = Painter(canvas: canvas, options: options, state: state)
-        if let kiosk = state.ui.kiosk {
-            KioskScreen(state: state, kiosk: kiosk, options: options).draw(&painter, size: size)
-            if state.ui.showHelp { painter.helpOverlay(size: size) }
-            return painter.canvas
+        if let kiosk = ui.kiosk {
+            KioskWidget(model: kioskModel(kiosk, size: size, options: options)).draw(&pen)
+            if ui.showHelp { HelpWidget(model: helpModel()).draw(&pen, size: size) }
+            return pen.canvas
         }
-        painter.header(layout.header)
+        HeaderWidget(model: headerModel()).draw(&pen, layout.header)
         for pane in Pane.allCases {
             guard let rect = layout.panes[pane] else { continue }
-            switch pane {
-            case .drifts: painter.driftsPane(rect, rows: layout.listRows(.drifts))
-            case .events: painter.eventsPane(rect, rows: layout.listRows(.events))
-            case .state: painter.statePane(rect, rows: layout.listRows(.state))
-            case .stats: StatsWidget(model: StatsModel(state), glyphs: options.glyphs).draw(&painter.pen, rect)
-            }
-        }
-        if let offset = state.ui.diagnosticsOffset {
-            DiagnosticsWidget(diagnostics: state.diagnostics, offset: offset, utcOffset: options.utcOffset)
-                .draw(&painter.pen, layout.body)
-        } else if let selected = state.ui.connections {
-            ConnectionsWidget(model: ConnectionsModel(state, selected: selected, glyphs: options.glyphs, utcOffset: options.utcOffset), glyphs: options.glyphs)
-                .draw(&painter.pen, layout.body)
-        } else if let detail = state.ui.detail {
-            let rect = layout.body
-            if let blast = detail.blast {
-                let name = state.isMultiServer ? state.servers[blast.server].name : nil
-                BlastRadiusWidget(model: BlastRadiusModel(blast, now: state.now, serverName: name)).draw(&painter.pen, rect)
+            if let model = listPaneModel(pane, in: rect, rows: layout.listRows(pane), options: options) {
+                ListPaneWidget(model: model).draw(&pen, rect)
             } else {
-                DetailWidget(item: DetailItem(state, detail), detail: detail).draw(&painter.pen, rect)
+                StatsWidget(model: statsModel(), glyphs: options.glyphs).draw(&pen, rect)
             }
         }
-        painter.statusBar(layout.status)
-        if let palette = state.ui.palette {
-            let shown = state.servers[state.ui.serverScope ?? 0].connection
-            PaletteWidget(palette: palette, themes: state.ui.themes, query: shown.query, linkOpen: shown.phase == .open, glyphs: options.glyphs)
-                .draw(&painter.pen, in: layout.body)
+        if let offset = ui.diagnosticsOffset {
+            DiagnosticsWidget(diagnostics: diagnostics, offset: offset, utcOffset: options.utcOffset, serverNames: servers.indices.map(serverName))
+                .draw(&pen, layout.body)
+        } else if let selected = ui.connections {
+            ConnectionsWidget(model: connectionsModel(selected: selected, glyphs: options.glyphs, utcOffset: options.utcOffset), glyphs: options.glyphs)
+                .draw(&pen, layout.body)
+        } else if let detail = ui.detail {
+            if let blast = detail.blast {
+                let name = isMultiServer ? servers[blast.server].name : nil
+                BlastRadiusWidget(model: BlastRadiusModel(blast, now: now, serverName: name)).draw(&pen, layout.body)
+            } else {
+                DetailWidget(item: detailItem(detail), detail: detail).draw(&pen, layout.body)
+            }
         }
-        if state.ui.showHelp { painter.helpOverlay(size: size) }
-        canvas = painter.canvas
-        return canvas
-    }
-
-    static func drawTooSmall(_ canvas: inout Canvas, size: Size, options: RenderOptions) {
-        let min = Layout.minimumSize
-        let lines = [
-            "Terminal too small",
-            "\(size.width)x\(size.height), need \(min.width)x\(min.height)",
-            "enlarge the window · q quits",
-        ]
-        let top = max(0, (size.height - lines.count) / 2)
-        for (i, line) in lines.enumerated() where top + i < size.height {
-            let w = TextWidth.width(of: line)
-            let x = max(0, (size.width - w) / 2)
-            canvas.draw(line, x: x, y: top + i, style: options.theme.style(i == 0 ? .warning : .text), maxWidth: size.width)
+        StatusBarWidget(model: statusBarModel(options: options)).draw(&pen, layout.status)
+        if let palette = ui.palette {
+            let shown = servers[ui.serverScope ?? 0].connection
+            PaletteWidget(palette: palette, themes: ui.themes, query: shown.query, linkOpen: shown.phase == .open, glyphs: options.glyphs)
+                .draw(&pen, in: layout.body)
         }
+        if ui.showHelp { HelpWidget(model: helpModel()).draw(&pen, size: size) }
+        return pen.canvas
     }
 
     /// What a mouse event means on the screen last drawn: a click focuses the pane and selects the row under it,
     /// a double click opens that item, the wheel moves the selection (or scrolls the detail). Overlays that take
     /// text (palette, filter line) and the help ignore the mouse.
-    public static func actions(for event: MouseEvent, on canvas: Canvas, state: State) -> [Action] {
+    public func mouseActions(for event: MouseEvent, on canvas: Canvas) -> [Action] {
+        let state = self
         if state.ui.palette != nil || state.ui.showHelp || state.ui.editingFilter || state.ui.connections != nil || state.ui.diagnosticsOffset != nil {
             return []
         }
@@ -114,5 +97,23 @@ public enum Dashboard {
             actions.append(.command(.moveSelection(3)))
         }
         return actions
+    }
+}
+
+/// The screen when the terminal is too small for it.
+public enum Dashboard {
+    static func drawTooSmall(_ canvas: inout Canvas, size: Size, options: RenderOptions) {
+        let min = Layout.minimumSize
+        let lines = [
+            "Terminal too small",
+            "\(size.width)x\(size.height), need \(min.width)x\(min.height)",
+            "enlarge the window" + (Hints.tooSmall.text.map { " · " + $0 } ?? ""),
+        ]
+        let top = max(0, (size.height - lines.count) / 2)
+        for (i, line) in lines.enumerated() where top + i < size.height {
+            let w = TextWidth.width(of: line)
+            let x = max(0, (size.width - w) / 2)
+            canvas.draw(line, x: x, y: top + i, style: options.theme.style(i == 0 ? .warning : .text), maxWidth: size.width)
+        }
     }
 }

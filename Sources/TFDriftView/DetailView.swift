@@ -23,12 +23,6 @@ struct DetailView {
         }
     }
 
-    /// The keys the box's note names, as the bindings table labels them.
-    static let hints: [(Command, String)] = [
-        (.detailStep(1), "next"), (.toggleRaw, "raw"), (.fetchContext, "context"), (.openBlastRadius, "blast radius"),
-        (.copySelected, "copy"), (.closeDetail, "back"),
-    ]
-
     func gone() -> [Line] { [[("This item is no longer in the pane's history.", .dim)]] }
 
     var raw: String {
@@ -68,7 +62,7 @@ struct DetailView {
     }
 
     func driftLines(_ d: DriftRecord) -> [Line] {
-        var lines: [Line] = [[("Drift ", .title), (Painter.severityTag(d.severity), .severity(d.severity)),
+        var lines: [Line] = [[("Drift ", .title), (Format.severityTag(d.severity), .severity(d.severity)),
                               ("  \(d.resourceType).\(d.resourceName.isEmpty ? d.resourceID : d.resourceName)", .title)]]
         let identity = body?["user_identity"]
         let rules = body?["matched_rules"]?.arrayValue?.compactMap { $0.stringValue }.map { Sanitizer.clean($0, limit: 120) } ?? []
@@ -176,7 +170,7 @@ struct DetailView {
     }
 
     func eventLines(_ e: EventRecord) -> [Line] {
-        var lines: [Line] = [[("Event ", .title), (Painter.severityTag(e.severity), .severity(e.severity)), ("  \(e.kindLabel) · \(e.title)", .title)]]
+        var lines: [Line] = [[("Event ", .title), (Format.severityTag(e.severity), .severity(e.severity)), ("  \(e.kindLabel) · \(e.title)", .title)]]
         lines += field("Topic", e.topic.wireName) + field("Severity", e.severity.label, .severity(e.severity))
         lines += field("What", e.title) + field("Resource", e.resource) + field("Detail", e.detail) + field("User", e.user)
         lines += field("Time", e.eventTime.map { Timestamp.format($0) } ?? "(the server sent no time)") + field("Received", when(e.receivedAt))
@@ -230,23 +224,6 @@ enum DetailItem {
     case drift(DriftRecord)
     case event(EventRecord)
     case stateChange(StateRecord)
-
-    /// nil once the item left its pane's history.
-    init?(_ state: State, _ detail: DetailState) {
-        switch detail.pane {
-        case .drifts:
-            guard let d = state.feed.drifts[detail.seq] else { return nil }
-            self = .drift(d)
-        case .events:
-            guard let e = state.feed.events[detail.seq] else { return nil }
-            self = .event(e)
-        case .state:
-            guard let c = state.feed.stateChanges[detail.seq] else { return nil }
-            self = .stateChange(c)
-        case .stats:
-            return nil
-        }
-    }
 }
 
 /// The detail view in its box: the title, the position, the keys that fit, the lines from the offset on.
@@ -264,7 +241,7 @@ struct DetailWidget {
         let title = detail.raw ? "Raw message" : "Detail"
         // The box's top line holds the title, the position and as many hints as fit beside them.
         let room = rect.width - TextWidth.width(of: title) - TextWidth.width(of: position) - 10
-        let hints = KeyHints.line(DetailView.hints, in: .detail, room: room)
+        let hints = KeyHints.line(Hints.detail, room: room)
         pen.box(rect, title: title, note: position.isEmpty ? hints : "\(position)  " + hints, focused: true)
         for (i, line) in lines.dropFirst(offset).prefix(visible).enumerated() {
             var x = rect.inner.x + 1

@@ -7,6 +7,8 @@ struct DiagnosticsWidget {
     let diagnostics: Diagnostics
     let offset: Int
     let utcOffset: Int
+    /// The servers' names, for problems of one server among several.
+    var serverNames: [String] = []
 
     /// Problems newest first, consecutive repeats folded into one line with a count.
     func entries() -> [(problem: Problem, count: Int)] {
@@ -15,7 +17,7 @@ struct DiagnosticsWidget {
         guard let newest = log.newestSeq, let oldest = log.oldestSeq else { return [] }
         for seq in stride(from: newest, through: oldest, by: -1) {
             guard let problem = log[seq] else { continue }
-            if let last = entries.last, last.problem.source == problem.source, last.problem.message == problem.message {
+            if let last = entries.last, last.problem.kind == problem.kind, last.problem.server == problem.server {
                 entries[entries.count - 1].count += 1
             } else {
                 entries.append((problem, 1))
@@ -27,7 +29,7 @@ struct DiagnosticsWidget {
     func draw(_ pen: inout Pen, _ rect: Rect) {
         pen.canvas.fill(rect, style: pen.style(.text))
         let d = diagnostics
-        pen.box(rect, title: "Problems \(Format.count(d.problems.count))", note: "j/k scroll · Esc back", focused: true)
+        pen.box(rect, title: "Problems \(Format.count(d.problems.count))", note: KeyHints.line(Hints.problems, room: 40), focused: true)
         let inner = rect.inner
         // One detection that reached the client both live and from the REST list is shown once: said here.
         let counters = [
@@ -54,7 +56,7 @@ struct DiagnosticsWidget {
             x += pen.canvas.draw(TextWidth.fit(entry.problem.source.rawValue, 10) + " ", x: x, y: y, style: pen.style(.columnHeader), maxWidth: inner.maxX - x)
             let count = entry.count > 1 ? "  ×\(entry.count)" : ""
             let room = inner.maxX - x - TextWidth.width(of: count)
-            x += pen.canvas.draw(TextWidth.truncate(entry.problem.message, to: max(1, room)), x: x, y: y, style: pen.style(.text), maxWidth: max(0, room))
+            x += pen.canvas.draw(TextWidth.truncate(Wording.problem(entry.problem) { serverNames.indices.contains($0) ? serverNames[$0] : "?" }, to: max(1, room)), x: x, y: y, style: pen.style(.text), maxWidth: max(0, room))
             if !count.isEmpty { pen.canvas.draw(count, x: x, y: y, style: pen.style(.warning), maxWidth: inner.maxX - x) }
         }
     }

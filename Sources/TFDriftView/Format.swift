@@ -1,3 +1,4 @@
+import TFDriftCore
 import TFDriftWire
 
 /// Small formatting helpers shared by the widgets. Every number may come from a server, so none of them
@@ -63,5 +64,18 @@ public enum Format {
     /// Whole seconds, rounded up, for countdowns: `7s`.
     public static func countdown(_ seconds: Double) -> String {
         "\(Checked.clamped(seconds.rounded(.up), to: 0...longest))s"
+    }
+
+    /// `CRIT`, `HIGH`, `MED`: a severity in the four cells a list gives it.
+    static func severityTag(_ severity: Severity) -> String {
+        switch severity {
+        case .critical: "CRIT"
+        case .high: "HIGH"
+        case .medium: "MED"
+        case .low: "LOW"
+        case .warning: "WARN"
+        case .info: "INFO"
+        case .other(let s): String(s.uppercased().prefix(4))
+        }
     }
 }

@@ -30,11 +30,6 @@ public struct Arrangement: Equatable, Sendable {
         self.serverColumn = serverColumn
     }
 
-    public init(_ state: State) {
-        maximized = state.ui.maximized
-        stateCollapsed = state.servers.allSatisfy { $0.rest.terraformState == .notLoaded } && state.feed.stateChanges.isEmpty
-        serverColumn = Painter.serverColumnWidth(state)
-    }
 }
 
 /// Where each pane goes for a terminal size. Pure, so every size can be tested.
@@ -137,8 +132,8 @@ public struct Layout: Equatable, Sendable {
     static func sideColumn(_ body: Rect, _ arrangement: Arrangement) -> [Rect]? {
         guard body.width >= 120 else { return nil }
         let columns = split(body, .horizontal, [.fill(1), .fixed(max(38, body.width * 3 / 10))])
-        let specs = (arrangement.serverColumn.map { [ColumnSpec.server(width: $0)] } ?? []) + ColumnSpec.drifts
-        let fits = Painter.columns(specs, total: ColumnSpec.room(inPane: columns[0].width)).allSatisfy { $0.width > 0 }
+        let specs = (arrangement.serverColumn.map { [ColumnSpec.server(width: $0)] } ?? []) + ListPanes.drifts.specs
+        let fits = ColumnSpec.columns(specs, total: ColumnSpec.room(inPane: columns[0].width)).allSatisfy { $0.width > 0 }
         return fits ? columns : nil
     }
 

@@ -20,7 +20,7 @@ struct PaletteWidget {
         let height = min(body.height, 3 + listRows + (feedback.isEmpty ? 0 : feedback.count + 1))
         let rect = Layout.top(width: width, height: height, in: body)
         pen.canvas.fill(rect, style: pen.style(.text))
-        let hints = KeyHints.line([(.submitText, "runs"), (.cancelText, "closes")], in: .palette, room: max(0, rect.width - 14))
+        let hints = KeyHints.line(Hints.palette, room: max(0, rect.width - 14))
         pen.box(rect, title: "Command", note: hints, focused: true)
         let inner = rect.inner
         let x = inner.x + 1

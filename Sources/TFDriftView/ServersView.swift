@@ -1,16 +1,9 @@
 import TFDriftCore
 import TFDriftWire
 
-/// How each server is doing, in the few cells the status bar can spare: `prod ●`, `staging ↻12s`, `dev ⏸`.
+/// What a server itself can see (its readiness checks), apart from its link: `falco✗` in the status bar, a line
+/// in the connections view.
 enum ServerMark {
-    /// `prod ● falco✗`: the link's mark, then the server's own failed readiness checks (a blind server is not a
-    /// broken link, so the two are told apart).
-    static func text(_ state: State, _ index: Int, glyphs: Glyphs) -> (text: String, role: Role) {
-        let link = linkText(state, index, glyphs: glyphs)
-        let blind = readiness(state.servers[index], glyphs: glyphs)
-        return blind.isEmpty ? link : (link.text + " " + blind, .statusBad)
-    }
-
     /// The connections view's line: every check the server reported, or why there are none.
     static func readinessLine(_ readiness: Readiness, utcOffset: Int) -> (String, Role) {
         let list = ReadinessCheck.words
@@ -28,34 +21,6 @@ enum ServerMark {
         let failing = server.rest.readiness.failing
         if server.rest.readiness.isBlind, failing.isEmpty { return "degraded" + glyphs.failed }
         return failing.map { $0.name + glyphs.failed }.joined(separator: " ")
-    }
-
-    static func linkText(_ state: State, _ index: Int, glyphs: Glyphs) -> (text: String, role: Role) {
-        let server = state.servers[index]
-        let name = state.serverName(index)
-        switch server.connection.phase {
-        case .open: return ("\(name) \(glyphs.bullet)", .statusGood)
-        case .connecting: return ("\(name) \(glyphs.pending)", .statusWarn)
-        case .idle: return ("\(name) \(glyphs.ellipsisBar)", .statusWarn)
-        case .backingOff(let until):
-            let poll = server.rest.polling ? " poll" : ""
-            return ("\(name) \(glyphs.retrying)\(Format.countdown(until - state.now))\(poll)", .statusWarn)
-        case .stopped: return ("\(name) \(glyphs.stopped)", .statusBad)
-        }
-    }
-
-    /// `open · rtt 12 ms`, `reconnecting in 12s · attempt 3`, `stopped: …` for the connections view.
-    static func phase(_ state: State, _ index: Int, glyphs: Glyphs) -> (text: String, role: Role) {
-        let server = state.servers[index]
-        let c = server.connection
-        switch c.phase {
-        case .open: return ("\(glyphs.bullet) open", .statusGood)
-        case .connecting: return ("\(glyphs.pending) connecting", .statusWarn)
-        case .idle: return ("idle", .statusWarn)
-        case .backingOff(let until):
-            return ("\(glyphs.retrying) \(server.rest.polling ? "polling, retry" : "retry") in \(Format.countdown(until - state.now))", .statusWarn)
-        case .stopped: return ("\(glyphs.stopped) stopped", .statusBad)
-        }
     }
 }
 
@@ -87,27 +52,6 @@ struct ConnectionsModel {
         self.selected = selected
     }
 
-    init(_ state: State, selected: Int, glyphs: Glyphs, utcOffset: Int) {
-        self.selected = selected
-        servers = state.servers.indices.map { index in
-            let server = state.servers[index]
-            let c = server.connection
-            let version = server.rest.serverVersion ?? c.serverVersion
-            var why: (String, Role)?
-            if case .stopped(let reason) = c.phase {
-                why = ("stopped: \(Wording.stopReason(reason, retryKey: true))", .warning)
-            } else if let reason = c.lastCloseReason {
-                why = ("last close: \(reason)", .dim)
-            }
-            return Server(
-                name: state.serverName(index), open: c.phase == .open, phase: ServerMark.phase(state, index, glyphs: glyphs), attempt: c.attempt,
-                roundTrip: c.roundTrip, silentFor: c.lastFrameAt.map { state.now - $0 },
-                gaps: state.feed.gaps.filter { $0.server == index }.count + (server.rest.openGap == nil ? 0 : 1),
-                dialect: c.dialect.map { "\($0.rawValue)\(version.isEmpty ? "" : " v\(version)")" } ?? (version.isEmpty ? "-" : "v\(version)"),
-                detail: "\(c.url) \(glyphs.ellipsisBar) \(Painter.topicSummary(state, index, glyphs: glyphs))", why: why,
-                sight: ServerMark.readinessLine(server.rest.readiness, utcOffset: utcOffset))
-        }
-    }
 }
 
 /// `c`: every server with its link's details, one selected; `r` retries it and the topic keys act on it alone.
@@ -119,21 +63,12 @@ struct ConnectionsWidget {
         pen.canvas.fill(rect, style: pen.style(.text))
         let servers = model.servers
         let open = servers.filter(\.open).count
-        // The keys that act here, labelled from the bindings table.
-        func label(_ command: Command) -> String? { Bindings.label(of: command, in: .connections) }
-        var hints: [String] = []
-        if let move = label(.connectionsMove(1)) { hints.append("\(move) select") }
-        if let retry = label(.retryNow) { hints.append("\(retry) retry") }
-        if let all = label(.toggleTopic(.all)), let stats = label(.toggleTopic(.stats)) { hints.append("\(all)-\(stats) topics") }
-        if let back = label(.toggleConnections) { hints.append("\(back) back") }
         // Shortened to the room beside the title: the middle hints go first, selecting and the way back stay.
         let title = "Connections \(open)/\(servers.count) open"
-        let room = rect.width - TextWidth.width(of: title) - 7
-        while hints.count > 2, TextWidth.width(of: hints.joined(separator: " · ")) > room { hints.remove(at: hints.count - 2) }
-        pen.box(rect, title: title, note: hints.joined(separator: " · "), focused: true)
+        pen.box(rect, title: title, note: KeyHints.line(Hints.connectionsView, room: rect.width - TextWidth.width(of: title) - 7), focused: true)
         let inner = rect.inner
         guard inner.height > 2, inner.width > 10 else { return }
-        let columns = Painter.columns(
+        let columns = ColumnSpec.columns(
             [.fixed("SERVER", 10), .share("PHASE", weight: 30), .fixed("ATT", 3), .fixed("RTT", 7), .fixed("LAST MSG", 8), .fixed("GAPS", 4), .fixed("DIALECT", 20)],
             total: inner.width - 1)
         pen.drawRow(columns.map { ($0.title, Role.columnHeader) }, columns: columns, x: inner.x, y: inner.y, width: inner.width, highlight: false)
@@ -172,16 +107,6 @@ enum ServerCounts {
 
     typealias Row = (name: String, stats: Statistics, role: Role)
 
-    /// One row per server, named and styled by `role`, then the total.
-    static func rows(_ state: State, role: (Int) -> Role) -> [Row] {
-        state.servers.indices.map { (state.serverName($0), state.servers[$0].stats, role($0)) } + [("total", state.feed.stats, .columnHeader)]
-    }
-
-    /// Cells the longest server name takes.
-    static func widestName(_ state: State) -> Int {
-        state.servers.indices.map { TextWidth.width(of: state.serverName($0)) }.max() ?? 0
-    }
-
     /// The Stats pane's table of `rows` (servers, then the total); none without rows.
     static func lines(_ rows: [Row], width: Int) -> [[(String, Role)]] {
         guard !rows.isEmpty else { return [] }
@@ -198,7 +123,7 @@ enum ServerCounts {
             return cells
         }
         var header: [(String, Role)] = [(TextWidth.fit("server", nameWidth), .columnHeader)]
-        for severity in severities { header.append((" " + TextWidth.fit(Painter.severityTag(severity), cell - 1, alignRight: true), .columnHeader)) }
+        for severity in severities { header.append((" " + TextWidth.fit(Format.severityTag(severity), cell - 1, alignRight: true), .columnHeader)) }
         header.append((" " + TextWidth.fit("all", cell, alignRight: true), .columnHeader))
         return [header] + rows.map { row($0.name, $0.stats, $0.role) }
     }

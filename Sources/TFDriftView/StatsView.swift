@@ -22,16 +22,6 @@ struct StatsModel {
         self.now = now
     }
 
-    init(_ state: State) {
-        let shown = state.servers[state.ui.serverScope ?? 0]
-        self.init(
-            stats: state.ui.serverScope == nil ? state.feed.stats : shown.stats, link: shown.connection,
-            reported: state.isMultiServer && state.ui.serverScope == nil ? nil : shown.reported, now: state.now)
-        focused = state.ui.focus == .stats
-        maximized = state.ui.maximized == .stats
-        offHint = Painter.offHint(state, .stats)
-        servers = state.isMultiServer ? ServerCounts.rows(state) { _ in .title } : []
-    }
 }
 
 /// The Stats pane: the link's health, activity over the last 30 minutes, counts by severity and kind, the top
@@ -46,7 +36,7 @@ struct StatsWidget {
     private var now: Double { model.now }
 
     func draw(_ pen: inout Pen, _ rect: Rect) {
-        pen.box(rect, title: "Stats", note: model.offHint ?? (model.maximized ? "z back" : ""), focused: model.focused)
+        pen.box(rect, title: "Stats", note: model.offHint ?? (model.maximized ? Hints.unmaximize.text ?? "" : ""), focused: model.focused)
         pen.canvas.hitRegions.append(HitRegion(rect: rect, pane: .stats))
         let inner = rect.inner
         guard inner.width > 2, inner.height > 0 else { return }
@@ -125,7 +115,7 @@ struct StatsWidget {
         if let opened = c.openedAt, c.phase == .open {
             parts.append("link up \(Format.duration(now - opened))")
         } else {
-            parts.append("link \(c.phase.label)")
+            parts.append("link \(LinkWords.name(c.phase))")
         }
         if c.opens > 1 { parts.append("\(Format.count(c.opens - 1)) reconnect\(c.opens == 2 ? "" : "s")") }
         if let rtt = c.roundTrip { parts.append("rtt \(Format.milliseconds(rtt)) ms") }

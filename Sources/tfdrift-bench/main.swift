@@ -194,7 +194,7 @@ let floor = best(3) {
     }
 }
 let render = best(3) {
-    for _ in 0..<renders { sink += Dashboard.render(state, size: size).size.width }
+    for _ in 0..<renders { sink += state.render(size: size).size.width }
 }
 print(String(format: "render   200x60 dashboard %.2f ms/frame   (blank canvas fill %.2f ms/frame)", render / Double(renders) * 1000, floor / Double(renders) * 1000))
 // 4a. A filtered frame against an unfiltered one (the baseline), 120x40, with 10,000 items of history in each
@@ -209,10 +209,10 @@ if wanted("filter") {
         batch += 1
     }
     let small = Size(width: 120, height: 40)
-    let unfiltered = best(3) { for _ in 0..<renders { sink += Dashboard.render(held, size: small).size.width } }
+    let unfiltered = best(3) { for _ in 0..<renders { sink += held.render(size: small).size.width } }
     var filtered = held
     let setFilter = seconds { _ = Reducer.reduce(&filtered, .command(.setFilter("sev:high+ web1"))) }
-    let filteredTime = best(3) { for _ in 0..<renders { sink += Dashboard.render(filtered, size: small).size.width } }
+    let filteredTime = best(3) { for _ in 0..<renders { sink += filtered.render(size: small).size.width } }
     print(String(
         format: "filter   120x40, 10,000 items a pane: unfiltered frame (baseline) %.2f ms   filtered %.2f ms   ×%.2f   (setting the filter decided %d items in %.1f ms; shown %d of %d drifts)",
         unfiltered / Double(renders) * 1000, filteredTime / Double(renders) * 1000, filteredTime / unfiltered,

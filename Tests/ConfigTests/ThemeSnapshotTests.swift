@@ -65,7 +65,7 @@ struct ThemeSnapshotTests {
         let loaded = ThemeCatalog(environment: [:]).load(name)
         #expect(loaded.problems.isEmpty)
         let depth: ColorDepth = name == "dark-256" ? .indexed256 : .ansi16
-        let canvas = Dashboard.render(Self.state(), size: size, options: RenderOptions(theme: loaded.theme.degraded(to: depth)))
+        let canvas = Self.state().render(size: size, options: RenderOptions(theme: loaded.theme.degraded(to: depth)))
         let text = Self.dump(canvas)
         if name == "monochrome" { #expect(!text.contains("fg ansi") && !text.contains("bg ansi"), "no colour at all") }
         // Severity stays distinguishable: the critical and the low rows do not share a style.

@@ -60,7 +60,7 @@ struct ConnectionPolicyTests {
             $0.servers[0].connection.phase = .backingOff(until: 17.5)
             $0.servers[0].connection.attempt = 1
             $0.servers[0].connection.lastCloseReason = "upgrade refused: HTTP 429"
-            $0.diagnostics.problems.append(Problem(at: 10, source: .connection, message: "upgrade refused: HTTP 429"))
+            $0.diagnostics.problems.append(Problem(at: 10, .linkLost("upgrade refused: HTTP 429")))
         }
         state = store.state
         // A short Retry-After never shortens the backoff.
@@ -80,7 +80,7 @@ struct ConnectionPolicyTests {
             $0.now = 1
             $0.servers[0].connection.phase = .stopped(status == 401 ? .unauthorized(credential: nil) : .forbidden(credential: nil))
             $0.servers[0].connection.lastCloseReason = refused
-            $0.diagnostics.problems.append(Problem(at: 1, source: .connection, message: refused))
+            $0.diagnostics.problems.append(Problem(at: 1, .linkLost(refused)))
         }
         store.send(.command(.retryNow), effects: [.connect(generation: 2, url: Self.url)]) {
             $0.servers[0].connection.phase = .connecting
@@ -356,7 +356,7 @@ struct RestSyncTests {
             $0.servers[0].rest.lastError = "HTTP 429: Too Many Requests"
             // Logged for the diagnostics view, not an error of the status bar. The gap is closed with what it got
             // (nothing); the cursor stays, so the next read of the list starts where this one would have.
-            $0.diagnostics.problems.append(Problem(at: 21, source: .rest, message: "GET \(request.path): HTTP 429: Too Many Requests"))
+            $0.diagnostics.problems.append(Problem(at: 21, .restFailed(path: request.path, reason: "HTTP 429: Too Many Requests")))
             $0.servers[0].rest.openGap = nil
             $0.feed.gaps.append(Gap(start: 10, end: 20, backfilled: 0, afterSeq: 0))
         }

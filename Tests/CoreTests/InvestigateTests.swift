@@ -252,7 +252,7 @@ struct HistoryOnStartTests {
             // History is over: live drifts from before the first read are settled.
             $0.servers[0].rest.firstReadMark = nil
             // Kept for the diagnostics view, not made the status bar's last error.
-            $0.diagnostics.problems.append(Problem(at: 3, source: .rest, message: "GET /api/v1/drifts?page=1&limit=250: HTTP 404: 404 page not found"))
+            $0.diagnostics.problems.append(Problem(at: 3, .restFailed(path: "/api/v1/drifts?page=1&limit=250", reason: "HTTP 404: 404 page not found")))
         }
         #expect(store.state.feed.drifts.isEmpty)
     }

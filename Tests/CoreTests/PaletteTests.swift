@@ -144,9 +144,8 @@ struct PaletteReducerTests {
             $0.servers[0].connection.lastFrameAt = 103
             $0.diagnostics.messagesReceived += 1
             $0.diagnostics.serverErrors = 1
-            $0.diagnostics.lastError = "server: Invalid message format"
-            $0.diagnostics.lastErrorAt = 103
-            $0.diagnostics.problems.append(Problem(at: 103, source: .server, message: "server: Invalid message format"))
+            $0.diagnostics.lastError = Problem(at: 103, .serverError("Invalid message format"))
+            $0.diagnostics.problems.append(Problem(at: 103, .serverError("Invalid message format")))
         }
     }
 

@@ -38,16 +38,15 @@ struct ReadinessTests {
         store.send(.restResponse(.health, Self.health("degraded", [("falco", "disconnected")]), at: 130)) {
             $0.now = 130
             $0.servers[0].rest.readiness = blind
-            $0.diagnostics.lastError = "server blind: falco disconnected (runtime events cannot arrive)"
-            $0.diagnostics.lastErrorAt = 130
-            $0.diagnostics.problems.append(Problem(at: 130, source: .server, message: "server blind: falco disconnected (runtime events cannot arrive)"))
+            $0.diagnostics.lastError = Problem(at: 130, .serverBlind(failing: "falco disconnected"))
+            $0.diagnostics.problems.append(Problem(at: 130, .serverBlind(failing: "falco disconnected")))
         }
         // Still blind half a minute later: the same since, nothing noted again.
         store.send(.restResponse(.health, Self.health("degraded", [("falco", "disconnected")]), at: 160)) { $0.now = 160 }
         store.send(.restResponse(.health, Self.health("ok", [("falco", "connected")]), at: 190)) {
             $0.now = 190
             $0.servers[0].rest.readiness = .ready(checks: [ReadinessCheck(name: "falco", value: "connected")])
-            $0.diagnostics.problems.append(Problem(at: 190, source: .server, message: "server sees again: readiness ok"))
+            $0.diagnostics.problems.append(Problem(at: 190, .serverSeesAgain(status: "ok")))
         }
     }
 
@@ -79,6 +78,6 @@ struct ReadinessTests {
         _ = Reducer.reduce(&state, .server(0, .restResponse(.health, Self.health("ok", [("falco", "connected")]), at: 101)))
         _ = Reducer.reduce(&state, .server(1, .restResponse(.health, Self.health("degraded", [("falco", "disconnected")]), at: 101)))
         #expect(!state.servers[0].rest.readiness.isBlind && state.servers[1].rest.readiness.isBlind)
-        #expect(state.diagnostics.problems[0]?.message == "staging: server blind: falco disconnected (runtime events cannot arrive)")
+        #expect(state.diagnostics.problems[0] == Problem(at: 101, .serverBlind(failing: "falco disconnected"), server: 1))
     }
 }

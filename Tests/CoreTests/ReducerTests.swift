@@ -207,6 +207,6 @@ struct ReducerTests {
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.error("Query not implemented yet"))], at: 101))
         _ = Reducer.reduce(&state, .sendFailed(generation: 1, message: .ping, reason: "not connected"))
         #expect(state.diagnostics.errorCount == 2)
-        #expect(state.diagnostics.lastError?.contains("ping") == true)
+        #expect(state.diagnostics.lastError?.kind == .sendFailed(what: "ping", reason: "not connected"))
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 import TFDriftCore
+import TFDriftView
 import TFDriftNetwork
 import TFDriftRuntime
 import TFDriftSimulator
@@ -76,7 +77,7 @@ func runScenario(
         """
         timed out waiting for: \(frontend.pendingStep); phase \(c.phase), generation \(c.generation), dialect \(String(describing: c.dialect)), \
         subscribed \(c.subscribed), subscriptions \(final.servers[0].connection.subscriptions), outbox \(final.servers[0].connection.outbox.count), drifts \(final.feed.drifts.count), \
-        last close \(c.lastCloseReason ?? "-"), last error \(final.diagnostics.lastError ?? "-"); \
+        last close \(c.lastCloseReason ?? "-"), last error \(final.diagnostics.lastError.map { Wording.problem($0) { "#\($0)" } } ?? "-"); \
         steps held at \(frontend.heldAt.map { String(format: "%.1f s", $0) }) of \(timeout) s
         """, sourceLocation: sourceLocation)
     return final

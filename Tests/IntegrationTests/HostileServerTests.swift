@@ -2,6 +2,7 @@ import Dispatch
 import NIOConcurrencyHelpers
 import Testing
 import TFDriftCore
+import TFDriftView
 import TFDriftNetwork
 import TFDriftSimulator
 import TFDriftWire
@@ -126,8 +127,8 @@ struct HostileServerTests {
         #expect(state.servers[1].connection.subscriptions == ["drift": .acknowledged])
         #expect(state.servers.allSatisfy { $0.connection.generation == 1 }, "neither link was lost")
         let reports = (state.diagnostics.problems.oldestSeq.map { Array($0..<state.diagnostics.problems.nextSeq) } ?? [])
-            .compactMap { state.diagnostics.problems[$0] }.filter { $0.message.contains("never asked for") }
-        #expect(reports.count == 6 && reports.allSatisfy { $0.message.hasPrefix("flood: ") }, "\(reports.map(\.message))")
+            .compactMap { state.diagnostics.problems[$0] }.filter { Wording.problem($0) { _ in "" }.contains("never asked for") }
+        #expect(reports.count == 6 && reports.allSatisfy { Wording.problem($0, serverName: state.serverName).hasPrefix("flood: ") }, "\(reports)")
     }
 
     /// A body that stops coming was reported as "stream ended at an unexpected time" when the timeout closed it.

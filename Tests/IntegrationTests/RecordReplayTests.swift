@@ -29,7 +29,7 @@ final class CanvasCollector: Frontend {
         guard dispatched % every == 0 else { return }
         var shown = state
         shown.ui.replay = nil
-        canvases[dispatched] = Dashboard.render(shown, size: size).text
+        canvases[dispatched] = shown.render(size: size).text
     }
 }
 
@@ -198,7 +198,7 @@ struct RecordedScreenTests {
         #expect(stoppedAt == nil)
         var layout = state
         _ = Reducer.reduce(&layout, .resized(width: size.width, height: size.height, pageRows: [:]))
-        let text = Dashboard.render(layout, size: size).text
+        let text = layout.render(size: size).text
         let expectedPath = "\(Self.folder)/\(name).\(size.width)x\(size.height).txt"
         if ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] != nil {
             try text.write(toFile: expectedPath, atomically: true, encoding: .utf8)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TFDriftCore
+import TFDriftView
 import TFDriftNetwork
 import TFDriftSimulator
 import TFDriftWire
@@ -133,7 +134,7 @@ struct TLSTests {
         #expect(state.servers[0].connection.generation == 1, "no automatic retries")
         // REST rides the same TLS settings: its failure gives the same reason.
         let rest = (0..<state.diagnostics.problems.nextSeq).compactMap { state.diagnostics.problems[$0] }.filter { $0.source == .rest }
-        #expect(!rest.isEmpty && rest.allSatisfy { $0.message.contains(reason) }, "\(rest.map(\.message))")
+        #expect(!rest.isEmpty && rest.allSatisfy { Wording.problem($0) { _ in "" }.contains(reason) }, "\(rest)")
     }
 
     /// Mutual TLS: a server that wants a client certificate gets one from --client-cert/--client-key.

@@ -49,22 +49,22 @@ struct DashboardSnapshotTests {
     }
 
     @Test func dashboardAt80x24() throws {
-        try check(Dashboard.render(Self.knownState(), size: Size(width: 80, height: 24)), "dashboard-80x24")
+        try check(Self.knownState().render(size: Size(width: 80, height: 24)), "dashboard-80x24")
     }
 
     @Test func dashboardAt160x48() throws {
-        try check(Dashboard.render(Self.knownState(), size: Size(width: 160, height: 48)), "dashboard-160x48")
+        try check(Self.knownState().render(size: Size(width: 160, height: 48)), "dashboard-160x48")
     }
 
     @Test func helpOverlayAt100x30() throws {
         var state = Self.knownState()
         state.ui.showHelp = true
-        try check(Dashboard.render(state, size: Size(width: 100, height: 30)), "help-100x30")
+        try check(state.render(size: Size(width: 100, height: 30)), "help-100x30")
     }
 
     @Test func asciiGlyphsAt80x24() throws {
         let options = RenderOptions(theme: .monochrome, glyphs: .ascii)
-        let canvas = Dashboard.render(Self.knownState(), size: Size(width: 80, height: 24), options: options)
+        let canvas = Self.knownState().render(size: Size(width: 80, height: 24), options: options)
         #expect(!canvas.text.contains("─"))
         #expect(canvas.row(1).hasPrefix("+ Drifts 31 "))
     }
@@ -73,7 +73,7 @@ struct DashboardSnapshotTests {
 struct DashboardRenderTests {
     @Test(arguments: [Size(width: 59, height: 24), Size(width: 80, height: 14), Size(width: 10, height: 3), Size(width: 1, height: 1), Size(width: 0, height: 0)])
     func tinyTerminalsGetAClearMessage(size: Size) {
-        let canvas = Dashboard.render(DashboardSnapshotTests.knownState(), size: size)
+        let canvas = DashboardSnapshotTests.knownState().render(size: size)
         #expect(canvas.size == size)
         if size.width >= 20 && size.height >= 3 {
             #expect(canvas.text.contains("Terminal too small"))
@@ -83,7 +83,7 @@ struct DashboardRenderTests {
     @Test(arguments: stride(from: 60, through: 240, by: 7).map { $0 })
     func everyWidthKeepsBordersIntact(width: Int) {
         let height = 15 + width % 40
-        let canvas = Dashboard.render(DashboardSnapshotTests.knownState(), size: Size(width: width, height: height))
+        let canvas = DashboardSnapshotTests.knownState().render(size: Size(width: width, height: height))
         let layout = Layout.compute(Size(width: width, height: height))!
         for (_, rect) in layout.panes {
             for y in rect.y + 1..<rect.maxY - 1 {
@@ -95,11 +95,11 @@ struct DashboardRenderTests {
 
     @Test func statusBarShowsTopicsWithAcknowledgement() {
         var state = DashboardSnapshotTests.knownState()
-        var status = Dashboard.render(state, size: Size(width: 120, height: 30)).row(29)
+        var status = state.render(size: Size(width: 120, height: 30)).row(29)
         #expect(status.contains("OPEN"))
         #expect(status.contains("drifts✓"))
         _ = Reducer.reduce(&state, .command(.toggleTopic(.drifts)))
-        status = Dashboard.render(state, size: Size(width: 120, height: 30)).row(29)
+        status = state.render(size: Size(width: 120, height: 30)).row(29)
         #expect(!status.contains("drifts"))
         #expect(status.contains("events✓"))
     }
@@ -108,7 +108,7 @@ struct DashboardRenderTests {
         var state = DashboardSnapshotTests.knownState()
         _ = Reducer.reduce(&state, .connectionClosed(generation: 1, Disconnection("connection lost (1006, no close frame)"), at: state.now, jitter: 0.9))
         _ = Reducer.reduce(&state, .tick(at: state.now + 0.2))
-        let status = Dashboard.render(state, size: Size(width: 120, height: 30)).row(29)
+        let status = state.render(size: Size(width: 120, height: 30)).row(29)
         #expect(status.contains("RECONNECTING in 1s · attempt 2"))
         #expect(status.contains("1006"))
     }
@@ -117,12 +117,12 @@ struct DashboardRenderTests {
         var state = DashboardSnapshotTests.knownState()
         _ = Reducer.reduce(&state, .command(.moveSelection(2)))
         let size = Size(width: 120, height: 40)
-        let before = Dashboard.render(state, size: size)
+        let before = state.render(size: size)
         let items: [Incoming] = (0..<3).map { i in
             .drift(DriftRecord(receivedAt: state.now, severity: .low, resourceType: "aws_new", resourceName: "n\(i)", resourceID: "n\(i)"))
         }
         _ = Reducer.reduce(&state, .received(generation: 1, items: items, at: state.now))
-        let after = Dashboard.render(state, size: size)
+        let after = state.render(size: size)
         let rows = Layout.compute(size)!.panes[.drifts]!
         func pane(_ canvas: Canvas, _ y: Int) -> String { (rows.x..<rows.maxX).map { canvas[$0, y].text }.joined() }
         for y in rows.y + 2..<rows.maxY - 1 {
@@ -135,7 +135,7 @@ struct DashboardRenderTests {
     @Test func heldPaneSaysHowManyNewerItemsWait() {
         var state = DashboardSnapshotTests.knownState()
         _ = Reducer.reduce(&state, .command(.moveSelection(3)))
-        let canvas = Dashboard.render(state, size: Size(width: 120, height: 40))
+        let canvas = state.render(size: Size(width: 120, height: 40))
         #expect(canvas.row(1).contains("▼ 3 new"))
     }
 }
@@ -241,7 +241,7 @@ struct ColumnPriorityTests {
         let state = multiServer ? MultiServerSnapshotTests.threeServers() : DashboardSnapshotTests.knownState()
         var previous: (width: Int, drifts: Set<Substring>, events: Set<Substring>)?
         for width in 60...300 {
-            let screen = Dashboard.render(state, size: Size(width: width, height: 30))
+            let screen = state.render(size: Size(width: width, height: 30))
             let drifts = Self.columns(screen), events = Self.columns(screen, events: true)
             #expect(drifts.contains("RESOURCE") && events.contains("WHAT"), "width \(width): \(drifts) \(events)")
             if let previous {
@@ -257,17 +257,17 @@ struct ColumnPriorityTests {
 
     @Test(arguments: [80, 100, 110, 120, 140, 200])
     func snapshots(width: Int) throws {
-        try DashboardSnapshotTests().check(Dashboard.render(DashboardSnapshotTests.knownState(), size: Size(width: width, height: 30)), "columns-\(width)x30")
+        try DashboardSnapshotTests().check(DashboardSnapshotTests.knownState().render(size: Size(width: width, height: 30)), "columns-\(width)x30")
     }
 
     @Test func theLeastNeededColumnGoesFirst() {
         // 8 + 4 fixed, 6 gaps: 50 left to share. RESOURCE's 34/100 of it is 17, under its 20: USER (priority 2)
         // goes, and the rest share again with one gap less (51 × 34/84 = 20, 51 × 18/84 = 10, CHANGE the rest).
-        let columns = Painter.columns(ColumnSpec.drifts, total: 68)
+        let columns = ColumnSpec.columns(ListPanes.drifts.specs, total: 68)
         #expect(columns.map(\.title) == ["TIME", "SEV", "RESOURCE", "ATTRIBUTE", "CHANGE", "USER"])
         #expect(columns.map(\.width) == [8, 4, 20, 10, 21, 0])
         // Narrower still: ATTRIBUTE and CHANGE (priority 1) go, the later first; RESOURCE stays whatever the width.
-        #expect(Painter.columns(ColumnSpec.drifts, total: 40).map(\.width) == [8, 4, 25, 0, 0, 0])
-        #expect(Painter.columns(ColumnSpec.drifts, total: 10).map(\.width)[2] >= 0)
+        #expect(ColumnSpec.columns(ListPanes.drifts.specs, total: 40).map(\.width) == [8, 4, 25, 0, 0, 0])
+        #expect(ColumnSpec.columns(ListPanes.drifts.specs, total: 10).map(\.width)[2] >= 0)
     }
 }

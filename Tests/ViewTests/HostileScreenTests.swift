@@ -27,7 +27,7 @@ struct HostileScreenTests {
     /// pane borders stand where the layout put them.
     @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
     func hostileTextNeverLeavesItsRectangle(size: Size) throws {
-        let canvas = Dashboard.render(Self.hostileState(), size: size)
+        let canvas = Self.hostileState().render(size: size)
         for y in 0..<size.height {
             var cells = 0
             for x in 0..<size.width {
@@ -70,7 +70,7 @@ struct HostileScreenTests {
         #expect(Timestamp.format(1e300) == "9999-12-31T23:59:59Z")
         #expect(Timestamp.clock(-1e300) == "00:00:00")
         // And the status bar of a client told to wait 10^20 seconds draws, capped and saying so.
-        let canvas = Dashboard.render(Self.hostileState(), size: Size(width: 200, height: 60))
+        let canvas = Self.hostileState().render(size: Size(width: 200, height: 60))
         #expect(canvas.row(59).contains("RECONNECTING in"))
     }
 }
@@ -93,7 +93,7 @@ struct TLSMarkerTests {
     @Test func anUnverifiedLinkIsMarkedInTheStatusBar() {
         var state = DashboardSnapshotTests.knownState()
         state.servers[0].settings.tlsUnverified = true
-        let canvas = Dashboard.render(state, size: Size(width: 100, height: 30))
+        let canvas = state.render(size: Size(width: 100, height: 30))
         #expect(canvas.row(29).contains("TLS NOT VERIFIED"))
         #expect(Wording.stopReason(.certificate("give its CA with --ca-file"), retryKey: true) == "TLS: give its CA with --ca-file; press r to retry")
     }
@@ -106,7 +106,7 @@ struct ShortenedTextTests {
         #expect(TextWidth.width(of: TextWidth.truncateMiddle("exported 12 lines to tfdrift-drifts-20261206.ndjson", to: 30)) == 30)
         #expect(TextWidth.truncateMiddle("exported 12 lines to tfdrift-drifts-20261206.ndjson", to: 30).hasSuffix(".ndjson"))
         #expect(TextWidth.truncateMiddle("short", to: 30) == "short")
-        #expect(Painter.shortened("ws://tfdrift.example:8080/ws (real v0.9.0)", to: 24) == "ws://tfdrift…ple:8080/ws")
+        #expect(StatusBarWidget.shortened("ws://tfdrift.example:8080/ws (real v0.9.0)", to: 24) == "ws://tfdrift…ple:8080/ws")
     }
 }
 
@@ -116,9 +116,9 @@ struct SwitchedOffPaneTests {
         var state = DashboardSnapshotTests.knownState()
         let size = Size(width: 120, height: 40)
         _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size)))
-        #expect(!Dashboard.render(state, size: size).text.contains("off — press"))
+        #expect(!state.render(size: size).text.contains("off — press"))
         _ = Reducer.reduce(&state, .key(.character("3")))
-        let text = Dashboard.render(state, size: size).text
+        let text = state.render(size: size).text
         let events = text.split(separator: "\n").first { $0.contains("┌ Events") } ?? ""
         #expect(events.contains("off — press 3 to subscribe"), "\(text)")
         #expect(text.split(separator: "\n").filter { $0.contains("off — press") }.count == 1, "only the Events pane")

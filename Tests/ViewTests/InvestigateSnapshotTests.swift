@@ -28,7 +28,7 @@ struct InvestigateSnapshotTests {
         for key in "/type:aws_iam* sev:crit" { _ = Reducer.reduce(&state, .key(.character(key))) }
         _ = Reducer.reduce(&state, .key(.enter))
         _ = Reducer.reduce(&state, .key(.enter))
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         #expect(canvas.text.contains("OLD") && canvas.text.contains("NEW"))
         #expect(canvas.text.contains("arn:aws:sts::230446364776:assumed-role/Admin/alice@corp.example") || size.width < 100)
         try check(canvas, "detail-\(size.width)x\(size.height)")
@@ -65,7 +65,7 @@ struct InvestigateSnapshotTests {
 
     @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
     func blastRadiusOfADrift(size: Size) throws {
-        let canvas = Dashboard.render(Self.blastRadius(size: size), size: size)
+        let canvas = Self.blastRadius(size: size).render(size: size)
         #expect(canvas.text.contains("6 depend on it"))
         #expect(canvas.text.contains("aws_iam_role") && canvas.text.contains("aws_security_group"))
         try check(canvas, "blast-radius-\(size.width)x\(size.height)")
@@ -84,14 +84,14 @@ struct InvestigateSnapshotTests {
         ]]
         _ = Reducer.reduce(&state, .restResponse(.graphImpact(resourceID: id, depth: 3), .body(impact), at: state.now))
         _ = Reducer.reduce(&state, .restResponse(.graphDependents(resourceID: id), .body(one), at: state.now))
-        let text = Dashboard.render(state, size: Size(width: 80, height: 24)).text
+        let text = state.render(size: Size(width: 80, height: 24)).text
         #expect(text.contains("1 depends on it"), "\(text)")
     }
 
     @Test func blastRadiusWhileAskingAndTheWidgetOnASmallRectangle() throws {
         var state = Self.blastRadius(size: Size(width: 80, height: 24), answered: false)
         _ = Reducer.reduce(&state, .tick(at: state.now + 3))
-        let text = Dashboard.render(state, size: Size(width: 80, height: 24)).text
+        let text = state.render(size: Size(width: 80, height: 24)).text
         #expect(text.contains("asking the server's resource graph… 3 s") && text.contains("Esc cancels"), "\(text)")
 
         let answered = Self.blastRadius(size: Size(width: 80, height: 24))
@@ -115,7 +115,7 @@ struct InvestigateSnapshotTests {
         var state = DashboardSnapshotTests.knownState()
         _ = Reducer.reduce(&state, .received(generation: 1, items: Ingest.items(from: FrameDecoder.decode(line), receivedAt: state.now), at: state.now))
         _ = Reducer.reduce(&state, .key(.enter))
-        let text = Dashboard.render(state, size: size).text
+        let text = state.render(size: size).text
         #expect(text.contains("-   \"Action\": \"s3:GetObject\"") && text.contains("+   \"Action\": \"*\""), "\(text)")
         #expect(!text.contains("\\\""), "no escaped quotes left")
     }
@@ -125,7 +125,7 @@ struct InvestigateSnapshotTests {
         var state = Self.state(size: size)
         _ = Reducer.reduce(&state, .key(.enter))
         _ = Reducer.reduce(&state, .key(.character("r")))
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         #expect(canvas.row(1).contains("Raw message"))
         #expect(canvas.text.contains("\"type\": \"data\""))
     }
@@ -134,7 +134,7 @@ struct InvestigateSnapshotTests {
     func filterLineMarksAnInvalidTerm(size: Size) throws {
         var state = Self.state(size: size)
         for key in "/sev:crit bogus:x" { _ = Reducer.reduce(&state, .key(.character(key))) }
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         #expect(canvas.row(size.height - 1).contains("unknown field bogus, ignored"))
         #expect(canvas.row(1).contains("Drifts 8/32 /sev:crit bogus:x"))
         try check(canvas, "filter-\(size.width)x\(size.height)")
@@ -144,7 +144,7 @@ struct InvestigateSnapshotTests {
     func helpFromTheBindingsTable(size: Size) throws {
         var state = Self.state(size: size)
         _ = Reducer.reduce(&state, .key(.character("?")))
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         #expect(canvas.text.contains("Keys") && canvas.text.contains("command palette"))
         try check(canvas, "help-\(size.width)x\(size.height)")
         // What does not fit is a Space away; every binding is on some page.
@@ -152,10 +152,10 @@ struct InvestigateSnapshotTests {
         for _ in 0..<4 {
             _ = Reducer.reduce(&state, .key(.character(" ")))
             #expect(state.ui.showHelp)
-            seen += Dashboard.render(state, size: size).text
+            seen += state.render(size: size).text
         }
         // Every binding of the dashboard is on some page; the war room's are in its own help (below).
-        for row in Bindings.table where row.context != .kiosk {
+        for row in Bindings.table where ![.kiosk, .confirmQuit, .replay].contains(row.context) {
             #expect(seen.contains(row.help), "\(row.help) on no help page at \(size.width)x\(size.height)")
         }
         #expect(!seen.contains("War room"), "the war room's keys do nothing here")
@@ -173,7 +173,7 @@ struct InvestigateSnapshotTests {
             .drift(DriftRecord(receivedAt: state.now, severity: .high, resourceType: "aws_kms_key", resourceName: "k\(i)", resourceID: "k\(i)", attribute: "enable_key_rotation", oldValue: "true", newValue: "false"))
         }
         _ = Reducer.reduce(&state, .received(generation: 1, items: more, at: state.now))
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         #expect(canvas.row(1).contains("▼ 6 new"))
         #expect(!canvas.text.contains("aws_kms_key.k3"), "the held view does not move")
         try check(canvas, "held-\(size.width)x\(size.height)")
@@ -185,7 +185,7 @@ struct InvestigateSnapshotTests {
         for key in ":query {\"resource\":\"aws_iam_policy\"}" { _ = Reducer.reduce(&state, .key(.character(key))) }
         _ = Reducer.reduce(&state, .key(.enter))
         _ = Reducer.reduce(&state, .received(generation: 1, items: [.control(.error("Query not implemented yet"))], at: state.now))
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         #expect(canvas.text.contains("server answered: Query not implemented yet"))
         #expect(canvas.row(size.height - 1).contains("server answered: Query not implemented yet"))
         #expect(!canvas.row(size.height - 1).contains("err "), "the answer is not counted as an error")
@@ -196,7 +196,7 @@ struct InvestigateSnapshotTests {
         let size = Size(width: 80, height: 24)
         var state = Self.state(size: size)
         for key in ":exp" { _ = Reducer.reduce(&state, .key(.character(key))) }
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         let rows = (0..<size.height).map { canvas.row($0) }
         let first = try #require(rows.firstIndex { $0.contains(": exp") })
         #expect(rows[first + 1].contains("export the pane to NDJSON") && rows[first + 1].contains("e"))
@@ -209,8 +209,8 @@ struct InvestigateSnapshotTests {
         var state = Self.state(size: size)
         _ = Reducer.reduce(&state, .command(.focusPrevious))
         _ = Reducer.reduce(&state, .key(.character("z")))
-        _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size, Arrangement(state))))
-        let canvas = Dashboard.render(state, size: size)
+        _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size, state.arrangement)))
+        let canvas = state.render(size: size)
         #expect(canvas.text.contains("30 min") && canvas.text.contains("Top users") && canvas.text.contains("alice@corp.example"))
         #expect(!canvas.text.contains("Drifts"), "the other panes give way")
         try check(canvas, "stats-\(size.width)x\(size.height)")
@@ -221,19 +221,19 @@ struct InvestigateSnapshotTests {
         var state = Self.state(size: size)
         let summary: JSONValue = ["success": true, "data": ["lineage": "prod", "serial": 41, "resource_count": 120, "terraform_version": "1.9.0"]]
         _ = Reducer.reduce(&state, .restResponse(.terraformState, .body(summary), at: state.now))
-        var text = Dashboard.render(state, size: size).text
+        var text = state.render(size: size).text
         #expect(text.contains("serial 41 · 120 resources · tf 1.9.0"))
 
         var empty = DashboardSnapshotTests.knownState()
         empty.feed.stateChanges = History(capacity: 10)
-        let before = try #require(Layout.compute(size, Arrangement(empty)))
+        let before = try #require(Layout.compute(size, empty.arrangement))
         _ = Reducer.reduce(&empty, .restResponse(.terraformState, .failure(status: 404, message: "Terraform state not loaded"), at: empty.now))
-        let after = try #require(Layout.compute(size, Arrangement(empty)))
+        let after = try #require(Layout.compute(size, empty.arrangement))
         #expect(after.panes[.state]!.height == 1)
         #expect(after.panes[.stats]!.width * after.panes[.stats]!.height > before.panes[.stats]!.width * before.panes[.stats]!.height)
-        text = Dashboard.render(empty, size: size).text
+        text = empty.render(size: size).text
         #expect(text.contains("no Terraform state loaded on the server"))
-        try check(Dashboard.render(empty, size: size), "state-collapsed-80x24")
+        try check(empty.render(size: size), "state-collapsed-80x24")
     }
 }
 
@@ -283,26 +283,26 @@ struct MouseTests {
     @Test func clickSelectsTheRowUnderItDoubleClickOpensItWheelMoves() throws {
         let size = Size(width: 120, height: 40)
         var state = InvestigateSnapshotTests.state(size: size)
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         let eventRows = canvas.hitRegions.filter { $0.pane == .events && $0.seq != nil }
         #expect(eventRows.count >= 5)
         let third = eventRows[2]
-        let click = Dashboard.actions(for: MouseEvent(.click, x: third.rect.x + 3, y: third.rect.y), on: canvas, state: state)
+        let click = state.mouseActions(for: MouseEvent(.click, x: third.rect.x + 3, y: third.rect.y), on: canvas)
         #expect(click == [.command(.focus(.events)), .command(.select(third.seq!))])
         for action in click { _ = Reducer.reduce(&state, action) }
         #expect(state.ui.focus == .events && state.selectedSeq(.events) == third.seq && !state.ui.scroll(of: .events).follow)
         #expect(canvas.row(third.rect.y).contains(state.feed.events[third.seq!]!.title.prefix(8)))
 
-        let open = Dashboard.actions(for: MouseEvent(.doubleClick, x: third.rect.x + 3, y: third.rect.y), on: Dashboard.render(state, size: size), state: state)
+        let open = state.mouseActions(for: MouseEvent(.doubleClick, x: third.rect.x + 3, y: third.rect.y), on: state.render(size: size))
         for action in open { _ = Reducer.reduce(&state, action) }
         #expect(state.ui.detail == DetailState(pane: .events, seq: third.seq!))
-        #expect(Dashboard.actions(for: MouseEvent(.wheelDown, x: 5, y: 5), on: canvas, state: state) == [.command(.detailScroll(3))])
+        #expect(state.mouseActions(for: MouseEvent(.wheelDown, x: 5, y: 5), on: canvas) == [.command(.detailScroll(3))])
 
         _ = Reducer.reduce(&state, .key(.escape))
         let border = try #require(canvas.hitRegions.first { $0.pane == .drifts && $0.seq == nil })
-        #expect(Dashboard.actions(for: MouseEvent(.wheelDown, x: border.rect.x, y: border.rect.y), on: canvas, state: state)
+        #expect(state.mouseActions(for: MouseEvent(.wheelDown, x: border.rect.x, y: border.rect.y), on: canvas)
             == [.command(.focus(.drifts)), .command(.moveSelection(3))])
-        #expect(Dashboard.actions(for: MouseEvent(.click, x: 0, y: 0), on: canvas, state: state).isEmpty, "the header is no pane")
+        #expect(state.mouseActions(for: MouseEvent(.click, x: 0, y: 0), on: canvas).isEmpty, "the header is no pane")
     }
 }
 
@@ -342,7 +342,7 @@ struct KioskSnapshotTests {
 
     @Test(arguments: [Size(width: 80, height: 24), Size(width: 120, height: 40), Size(width: 200, height: 60), Size(width: 400, height: 120)], [false, true])
     func kioskScreen(size: Size, stale: Bool) throws {
-        let canvas = Dashboard.render(Self.state(size: size, stale: stale), size: size)
+        let canvas = Self.state(size: size, stale: stale).render(size: size)
         #expect(canvas.text.contains("WAR ROOM") && canvas.text.contains("CRITICAL") && canvas.text.contains("Newest critical drifts"))
         #expect(canvas.text.contains("DATA STALE · last message 2m 12s ago · reconnecting in") == stale, "\(canvas.text)")
         #expect(canvas.text.contains("LIVE") == !stale)
@@ -355,7 +355,7 @@ struct KioskSnapshotTests {
         var state = Self.state(size: Size(width: 120, height: 40), stale: false)
         _ = Reducer.reduce(&state, .key(.character("?")))
         #expect(state.ui.showHelp)
-        let text = Dashboard.render(state, size: Size(width: 120, height: 40)).text
+        let text = state.render(size: Size(width: 120, height: 40)).text
         #expect(text.contains("War room (--kiosk)") && text.contains("ask to quit; y confirms"))
         #expect(!text.contains("toggle drifts") && !text.contains("Detail view"), "keys that do nothing in the war room")
         // Any key closes it; a key of the panes still does nothing there.
@@ -396,7 +396,7 @@ struct DiagnosticsSnapshotTests {
         let expired = "the server's certificate expired on 2021-01-01T00:00:00Z: it must be renewed on the server (or use --insecure for a test)"
         _ = Reducer.reduce(&state, .connectionClosed(generation: state.servers[0].connection.generation, Disconnection(expired, certificateRejected: true), at: at, jitter: 0))
         _ = Reducer.reduce(&state, .key(.character("!")))
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         let text = canvas.text
         #expect(text.contains("Problems 9"))
         #expect(text.contains("rest") && text.contains("GET /api/v1/stats: HTTP 502: Bad Gateway"))
@@ -417,14 +417,14 @@ struct ReplaySnapshotTests {
     func replayStatusAndHelp(size: Size) throws {
         var state = InvestigateSnapshotTests.state(size: size)
         _ = Reducer.reduce(&state, .replayProgress(ReplayStatus(speed: 30, paused: true, at: 1_795_748_400 - 2753, fraction: 0.437, ended: false)))
-        let screen = Dashboard.render(state, size: size)
+        let screen = state.render(size: size)
         #expect(screen.text.split(separator: "\n").last?.hasPrefix(" REPLAY 30× 02:14:07 (43%) · PAUSED ") == true, "\(screen.text)")
         try DashboardSnapshotTests().check(screen, "replay-paused-\(size.width)x\(size.height)")
         _ = Reducer.reduce(&state, .command(.toggleHelp))
-        let help = Dashboard.render(state, size: size).text
+        let help = state.render(size: size).text
         #expect(help.contains("Replay") && help.contains("pause / resume the replay") && help.contains("next gap or critical drift"))
         _ = Reducer.reduce(&state, .replayProgress(ReplayStatus(speed: nil, paused: false, at: 0, fraction: 1, ended: true, stoppedAt: "rec.ndjson:12: not a JSON line")))
-        let stopped = Dashboard.render(state, size: size).text.split(separator: "\n").last ?? ""
+        let stopped = state.render(size: size).text.split(separator: "\n").last ?? ""
         #expect(stopped.contains("REPLAY max") && stopped.contains("stopped at rec.ndjson:12"), "\(stopped)")
     }
 }
@@ -442,7 +442,7 @@ struct SmallTruthsTests {
             return "no context asked for"
         }
         _ = Reducer.reduce(&state, .restResponse(.driftContext(resourceID: id), .body(["success": true, "data": record(drift)]), at: state.now))
-        return Dashboard.render(state, size: size).text
+        return state.render(size: size).text
     }
 
     /// Upstream answers `/drifts/{id}` with the resource's oldest drift: the view says when that is another one.
@@ -461,7 +461,7 @@ struct SmallTruthsTests {
         _ = Reducer.reduce(&state, .key(.character(":")))
         for character in "query " + String(repeating: "x", count: 500) { _ = Reducer.reduce(&state, .key(.character(character))) }
         #expect(state.ui.palette?.text.count == Palette.maximumText)
-        let text = Dashboard.render(state, size: size).text
+        let text = state.render(size: size).text
         #expect(text.contains("at the 400-character limit: the real server closes the link (1009)"), "\(text)")
     }
 }
@@ -475,7 +475,7 @@ struct ReadinessMarkTests {
         var state = DashboardSnapshotTests.knownState()
         _ = Reducer.reduce(&state, .resized(width: size.width, height: size.height, pageRows: Layout.pageRows(size)))
         _ = Reducer.reduce(&state, .restResponse(.health, Self.degraded, at: state.now))
-        let bottom = Dashboard.render(state, size: size).text.split(separator: "\n").last.map(String.init) ?? ""
+        let bottom = state.render(size: size).text.split(separator: "\n").last.map(String.init) ?? ""
         #expect(bottom.contains("● OPEN") && bottom.contains("falco✗"), "\(bottom)")
     }
 
@@ -484,9 +484,9 @@ struct ReadinessMarkTests {
         _ = Reducer.reduce(&state, .started(at: 100))
         for k in 0..<2 { _ = Reducer.reduce(&state, .server(k, .connectionOpened(generation: 1, at: 100))) }
         _ = Reducer.reduce(&state, .server(1, .restResponse(.health, Self.degraded, at: 101)))
-        #expect(ServerMark.text(state, 0, glyphs: .unicode).text == "prod ●")
-        #expect(ServerMark.text(state, 1, glyphs: .unicode) == ("staging ● falco✗", .statusBad))
-        let banner = KioskScreen.blindText(state, utcOffset: 0)
+        #expect(state.serverMark(0, glyphs: .unicode).text == "prod ●")
+        #expect(state.serverMark(1, glyphs: .unicode) == ("staging ● falco✗", .statusBad))
+        let banner = state.blindText(utcOffset: 0)
         #expect(banner == "SERVER BLIND: staging — falco disconnected since 00:01:41 (runtime events cannot arrive)", "\(banner ?? "nil")")
     }
 }

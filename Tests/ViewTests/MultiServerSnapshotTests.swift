@@ -43,14 +43,14 @@ struct MultiServerSnapshotTests {
     }
 
     func check(_ state: State, _ size: Size, _ name: String) throws {
-        try DashboardSnapshotTests().check(Dashboard.render(state, size: size), name)
+        try DashboardSnapshotTests().check(state.render(size: size), name)
     }
 
     @Test(arguments: [Size(width: 80, height: 24), Size(width: 200, height: 60)])
     func mergedPanesAndTheStatusBarPerServer(size: Size) throws {
         let state = Self.threeServers()
         try check(state, size, "servers-\(size.width)x\(size.height)")
-        let canvas = Dashboard.render(state, size: size)
+        let canvas = state.render(size: size)
         let status = canvas.row(size.height - 1)
         #expect(status.contains("prod ●"))
         #expect(status.contains("staging ↻"))
@@ -64,7 +64,7 @@ struct MultiServerSnapshotTests {
         _ = Reducer.reduce(&state, .key(.character("c")))
         _ = Reducer.reduce(&state, .key(.down))
         try check(state, size, "connections-\(size.width)x\(size.height)")
-        let text = Dashboard.render(state, size: size).text
+        let text = state.render(size: size).text
         #expect(text.contains("Connections 1/3 open"))
         #expect(text.contains("stopped: "))
         #expect(text.contains("→ staging"), "the selected server is marked")
@@ -74,7 +74,7 @@ struct MultiServerSnapshotTests {
         var state = Self.threeServers()
         _ = Reducer.reduce(&state, .key(.character("S")))
         _ = Reducer.reduce(&state, .key(.character("S")))
-        let canvas = Dashboard.render(state, size: Size(width: 120, height: 30))
+        let canvas = state.render(size: Size(width: 120, height: 30))
         #expect(canvas.text.contains("only staging · S all"))
         // Every row of the list panes on the left is staging's.
         let rows = (2..<29).map { canvas.row($0) }.filter { $0.contains(".res") || $0.contains("detail ") }
@@ -87,7 +87,7 @@ struct MultiServerSnapshotTests {
         var state = Self.threeServers()
         state.ui.kiosk = KioskState(settings: KioskSettings(cycle: 0, staleAfter: 30, alert: .none))
         try check(state, size, "kiosk-servers-\(size.width)x\(size.height)")
-        let text = Dashboard.render(state, size: size).text
+        let text = state.render(size: size).text
         #expect(text.contains("DATA STALE: staging (down 3s), dev (stopped)"))
     }
 }

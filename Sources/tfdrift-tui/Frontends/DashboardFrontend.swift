@@ -62,7 +62,7 @@ final class DashboardFrontend: Frontend {
         var actions = settle(state: state)
         for key in keys {
             if case .mouse(let event) = key {
-                if let shown { actions += Dashboard.actions(for: event, on: shown, state: state) }
+                if let shown { actions += state.mouseActions(for: event, on: shown) }
             } else {
                 actions.append(.key(key))
             }
@@ -83,7 +83,7 @@ final class DashboardFrontend: Frontend {
             actions += watchFiles(state: state)
         }
         let size = terminal.size
-        let pageRows = Layout.pageRows(size, Arrangement(state))
+        let pageRows = Layout.pageRows(size, state.arrangement)
         if size.width != state.ui.width || size.height != state.ui.height || pageRows != state.ui.pageRows {
             actions.append(.resized(width: size.width, height: size.height, pageRows: pageRows))
         }
@@ -161,7 +161,7 @@ final class DashboardFrontend: Frontend {
     func present(state: State, byteLimit: Int?) {
         if display.title { terminal.setTitle(DashboardFrontend.title(state)) }
         let options = RenderOptions(theme: drawnTheme, glyphs: terminal.glyphs, utcOffset: DashboardFrontend.localOffset())
-        let canvas = Dashboard.render(state, size: terminal.size, options: options)
+        let canvas = state.render(size: terminal.size, options: options)
         terminal.draw(canvas, byteLimit: byteLimit)
         shown = canvas
     }
@@ -180,7 +180,7 @@ final class DashboardFrontend: Frontend {
     /// `tfdrift-tui - OPEN - 3 critical`: a tmux status line or window list shows trouble without the screen.
     static func title(_ state: State) -> String {
         let critical = state.feed.stats.severityCounts[.critical] ?? 0
-        var phase = state.servers[0].connection.phase.label.uppercased()
+        var phase = LinkWords.name(state.servers[0].connection.phase).uppercased()
         if state.isMultiServer {
             phase = "\(state.servers.filter { $0.connection.phase == .open }.count)/\(state.servers.count) OPEN"
         }

@@ -116,7 +116,10 @@ final class TailFrontend: Frontend {
         // A failed connection is already a connection line with its reason.
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false, shown: { seq in
             state.diagnostics.problems[seq]?.source != .connection
-        }) { problem in emit(problem.server.map { named(TailLine.problem(problem), $0) } ?? TailLine.problem(problem)) }
+        }) { problem in
+            let line = TailLine.problem(problem, serverName: state.serverName)
+            emit(problem.server.map { named(line, $0) } ?? line)
+        }
         if readinessPrinted.count != state.servers.count { readinessPrinted = Array(repeating: .notAsked, count: state.servers.count) }
         for (index, server) in state.servers.enumerated() where server.rest.readiness != readinessPrinted[index] {
             readinessPrinted[index] = server.rest.readiness
@@ -206,11 +209,12 @@ struct TailLine {
         TailLine(kind: kind, fields: [("server", .string(server))] + fields, text: "[\(server)] \(text)", record: record)
     }
 
-    static func problem(_ p: Problem) -> TailLine {
-        TailLine(
+    static func problem(_ p: Problem, serverName: (Int) -> String) -> TailLine {
+        let message = Wording.problem(p, serverName: serverName)
+        return TailLine(
             kind: "error",
-            fields: [("source", .string(p.source.rawValue)), ("message", .string(p.message)), ("at", .string(Timestamp.format(p.at)))],
-            text: "\(p.source.rawValue): \(p.message)")
+            fields: [("source", .string(p.source.rawValue)), ("message", .string(message)), ("at", .string(Timestamp.format(p.at)))],
+            text: "\(p.source.rawValue): \(message)")
     }
 
     /// `{"kind":"health","status":"degraded","checks":{"falco":"disconnected"},"since":…}`: the server's own sight.
@@ -239,10 +243,10 @@ struct TailLine {
 
     static func connection(_ c: ConnectionState, now: Double, polling: Bool, unverifiedTLS: Bool = false) -> TailLine {
         var fields: [(String, JSONValue)] = [
-            ("phase", .string(c.phase.label)), ("url", .string(c.url)), ("generation", .number(Double(c.generation))),
+            ("phase", .string(LinkWords.name(c.phase))), ("url", .string(c.url)), ("generation", .number(Double(c.generation))),
             ("attempt", .number(Double(c.attempt))), ("at", .string(Timestamp.format(now))),
         ]
-        var text = "\(c.phase.label) \(c.url)"
+        var text = "\(LinkWords.name(c.phase)) \(c.url)"
         if unverifiedTLS {
             fields.append(("tls", "not verified"))
             text += " (TLS NOT VERIFIED)"
