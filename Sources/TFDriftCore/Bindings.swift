@@ -80,9 +80,12 @@ public struct Binding: Sendable {
     public var command: Command
     public var help: String
     public var context: BindingContext
+    /// The mouse gestures (with `--mouse`) that do the same; a click that selects a row is the screen's own.
+    public var gestures: [MouseEvent.Kind]
 
-    init(_ keys: [Key], _ label: String, _ command: Command, _ help: String, _ context: BindingContext) {
+    init(_ keys: [Key], _ label: String, _ command: Command, _ help: String, _ context: BindingContext, gestures: [MouseEvent.Kind] = []) {
         self.keys = keys
+        self.gestures = gestures
         self.label = label
         self.command = command
         self.help = help
@@ -120,6 +123,9 @@ public enum Bindings {
         Binding([ch("g"), .home], "g Home", .jumpOldest, "the oldest item", .pane),
         Binding([ch("G"), .end], "G End", .jumpNewest, "follow the newest again", .pane),
         Binding([.enter], "Enter", .openDetail, "open the item in full", .pane),
+        Binding([], "double-click", .openDetail, "open the clicked item (--mouse; a click selects it)", .pane, gestures: [.doubleClick]),
+        Binding([], "wheel-down", .moveSelection(3), "three items older (--mouse)", .pane, gestures: [.wheelDown]),
+        Binding([], "wheel-up", .moveSelection(-3), "three items newer (--mouse)", .pane, gestures: [.wheelUp]),
         Binding([ch("/")], "/", .startFilter, "filter: sev:high+ type:aws_iam*", .pane),
         Binding([.escape], "Esc", .escape, "clear filter, or follow", .pane),
         Binding([ch("s")], "s", .cycleMinimumSeverity, "cycle minimum severity", .pane),
@@ -137,6 +143,8 @@ public enum Bindings {
         Binding([ch("k"), .up], "k ↑", .detailScroll(-1), "scroll up", .detail),
         Binding([.pageDown, ch(" ")], "PgDn Space", .detailPage(1), "a page down", .detail),
         Binding([.pageUp], "PgUp", .detailPage(-1), "a page up", .detail),
+        Binding([], "wheel-down", .detailScroll(3), "three lines down (--mouse)", .detail, gestures: [.wheelDown]),
+        Binding([], "wheel-up", .detailScroll(-3), "three lines up (--mouse)", .detail, gestures: [.wheelUp]),
         Binding([ctrl("f"), ctrl("d")], "Ctrl-f Ctrl-d", .detailPage(1), "a page down", .detail),
         Binding([ctrl("b"), ctrl("u")], "Ctrl-b Ctrl-u", .detailPage(-1), "a page up", .detail),
         Binding([ch("n")], "n", .detailStep(1), "next (older) item", .detail),
@@ -165,6 +173,8 @@ public enum Bindings {
         Binding([ch("k"), .up], "k ↑", .blastRadiusMove(-1), "previous resource", .blastRadius),
         Binding([.pageDown], "PgDn", .blastRadiusMove(10), "ten down", .blastRadius),
         Binding([.pageUp], "PgUp", .blastRadiusMove(-10), "ten up", .blastRadius),
+        Binding([], "wheel-down", .blastRadiusMove(3), "three down (--mouse)", .blastRadius, gestures: [.wheelDown]),
+        Binding([], "wheel-up", .blastRadiusMove(-3), "three up (--mouse)", .blastRadius, gestures: [.wheelUp]),
         Binding([.enter], "Enter", .showBlastRadiusNode, "the panes show what is held about it", .blastRadius),
         Binding([.escape, ch("q"), ch("b")], "Esc q b", .closeBlastRadius, "back to the detail (cancels)", .blastRadius),
         Binding([ch("?")], "?", .toggleHelp, "these keys (any key closes)", .kiosk),
@@ -190,6 +200,11 @@ public enum Bindings {
     /// cannot leave a hint stale; nil when the context does not bind it.
     public static func label(of command: Command, in context: BindingContext) -> String? {
         table.first { $0.context == context && $0.command == command }.map { $0.label.split(separator: " ").joined(separator: "/") }
+    }
+
+    /// What a mouse gesture does in `context`, from the table.
+    public static func command(for gesture: MouseEvent.Kind, in context: BindingContext) -> Command? {
+        table.first { $0.context == context && $0.gestures.contains(gesture) }?.command
     }
 
     /// What `key` does by the rows of `context` alone (no `everywhere` rows): the help, the war room, a replay.

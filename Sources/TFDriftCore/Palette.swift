@@ -86,7 +86,7 @@ public enum Palette {
     public static let entries: [PaletteEntry] = {
         var seen: [Command] = []
         var entries: [PaletteEntry] = []
-        for row in Bindings.table where row.context == .pane || row.context == .everywhere {
+        for row in Bindings.table where (row.context == .pane || row.context == .everywhere) && !row.keys.isEmpty {
             guard !seen.contains(row.command), row.command != .openPalette else { continue }
             seen.append(row.command)
             entries.append(PaletteEntry(name: row.help, keyLabel: row.label, action: .run(row.command)))

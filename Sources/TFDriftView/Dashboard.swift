@@ -70,32 +70,19 @@ extension State {
         if state.ui.palette != nil || state.ui.showHelp || state.ui.editingFilter || state.ui.connections != nil || state.ui.diagnosticsOffset != nil {
             return []
         }
-        if state.ui.detail?.blast != nil {
-            switch event.kind {
-            case .wheelUp: return [.command(.blastRadiusMove(-3))]
-            case .wheelDown: return [.command(.blastRadiusMove(3))]
-            case .click, .doubleClick: return []
-            }
-        }
+        // What a gesture does comes from the bindings table; a click (and the row a double click opens) is
+        // where it lands.
         if state.ui.detail != nil {
-            switch event.kind {
-            case .wheelUp: return [.command(.detailScroll(-3))]
-            case .wheelDown: return [.command(.detailScroll(3))]
-            case .click, .doubleClick: return []
-            }
+            let context: BindingContext = state.ui.detail?.blast != nil ? .blastRadius : .detail
+            return Bindings.command(for: event.kind, in: context).map { [.command($0)] } ?? []
         }
         guard let region = canvas.hit(x: event.x, y: event.y) else { return [] }
         var actions: [Action] = [.command(.focus(region.pane))]
-        switch event.kind {
-        case .click:
-            if let seq = region.seq { actions.append(.command(.select(seq))) }
-        case .doubleClick:
-            if let seq = region.seq { actions += [.command(.select(seq)), .command(.openDetail)] }
-        case .wheelUp:
-            actions.append(.command(.moveSelection(-3)))
-        case .wheelDown:
-            actions.append(.command(.moveSelection(3)))
+        if event.kind == .click || event.kind == .doubleClick {
+            guard let seq = region.seq else { return actions }
+            actions.append(.command(.select(seq)))
         }
+        if let command = Bindings.command(for: event.kind, in: .pane) { actions.append(.command(command)) }
         return actions
     }
 }
