@@ -197,32 +197,3 @@ public struct FilterFields: Sendable {
     /// The name of the server that sent it (set by the state, which knows the names).
     public var server = ""
 }
-
-extension DriftRecord {
-    public var filterFields: FilterFields {
-        FilterFields(
-            severity: severity, resourceType: resourceType, user: user, attribute: attribute, topic: "drift",
-            searchable: [
-                severity.label, resourceType, resourceName, resourceID, attribute, oldValue, newValue, user,
-                // As the pane shows them.
-                resourceType + "." + resourceName, oldValue + " → " + newValue, oldValue + " -> " + newValue,
-            ],
-            resources: [resourceID, resourceType + "." + resourceName])
-    }
-}
-
-extension EventRecord {
-    public var filterFields: FilterFields {
-        FilterFields(
-            severity: severity, resourceType: resourceType, user: user, attribute: "", topic: topic.wireName,
-            searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName, detail + " · " + user], resources: [resource])
-    }
-}
-
-extension StateRecord {
-    public var filterFields: FilterFields {
-        FilterFields(
-            severity: nil, resourceType: resourceType, user: "", attribute: "", topic: "state_change",
-            searchable: [action, resource, detail], resources: [resource])
-    }
-}

@@ -67,46 +67,6 @@ public protocol FieldRecord {
     func writeFields(to sink: inout some JSONFieldSink)
 }
 
-extension DriftRecord: FieldRecord {
-    public func writeFields(to sink: inout some JSONFieldSink) {
-        sink.string("topic", "drift")
-        sink.string("severity", severity.label)
-        sink.string("resource_type", resourceType)
-        sink.string("resource_name", resourceName)
-        sink.string("resource_id", resourceID)
-        sink.string("attribute", attribute)
-        sink.string("old_value", oldValue)
-        sink.string("new_value", newValue)
-        sink.string("user", user)
-        sink.time("time", time)
-        sink.field("backfilled", .bool(backfilled))
-        sink.field("history", .bool(history))
-        sink.time("received_at", receivedAt)
-    }
-}
-
-extension EventRecord: FieldRecord {
-    public func writeFields(to sink: inout some JSONFieldSink) {
-        sink.string("topic", topic.wireName)
-        sink.string("severity", severity.label)
-        sink.string("title", title)
-        sink.string("resource", resource)
-        sink.string("detail", detail)
-        sink.string("user", user)
-        sink.times(time, receivedAt: receivedAt)
-    }
-}
-
-extension StateRecord: FieldRecord {
-    public func writeFields(to sink: inout some JSONFieldSink) {
-        sink.string("topic", "state_change")
-        sink.string("resource", resource)
-        sink.string("action", action)
-        sink.string("detail", detail)
-        sink.times(time, receivedAt: receivedAt)
-    }
-}
-
 extension JSONFieldSink {
     /// When it happened and when it arrived: the last two fields of events and state changes.
     mutating func times(_ time: Double, receivedAt: Double) {
@@ -134,43 +94,11 @@ extension Incoming {
     }
 }
 
-extension DriftRecord {
-    public var jsonFields: [(String, JSONValue)] { Incoming.drift(self).jsonFields }
-}
-
-extension EventRecord {
-    public var jsonFields: [(String, JSONValue)] { Incoming.event(self).jsonFields }
-}
-
-extension StateRecord {
-    public var jsonFields: [(String, JSONValue)] { Incoming.stateChange(self).jsonFields }
-}
-
 extension State {
     /// The item at `seq` of a list pane as one JSON object: its fields, and the message as the server sent it
     /// (parsed when it is whole, else the cleaned text).
     public func itemJSON(_ pane: Pane, _ seq: Int, withMessage: Bool) -> JSONValue? {
-        let fields: [(String, JSONValue)]
-        let raw: String
-        switch pane {
-        case .drifts:
-            guard let d = feed.drifts[seq] else { return nil }
-            (fields, raw) = (d.jsonFields, d.raw)
-        case .events:
-            guard let e = feed.events[seq] else { return nil }
-            (fields, raw) = (e.jsonFields, e.raw)
-        case .state:
-            guard let s = feed.stateChanges[seq] else { return nil }
-            (fields, raw) = (s.jsonFields, s.raw)
-        case .stats:
-            return nil
-        }
-        var pairs = fields.map { (key: $0.0, value: $0.1) }
-        if withMessage, !raw.isEmpty {
-            let message = (try? JSONParser.parse(raw)) ?? .string(raw)
-            pairs.append((key: "message", value: message))
-        }
-        return .object(JSONObject(pairs))
+        feed.list(pane)?.json(at: seq, withMessage: withMessage)
     }
 
     /// Every item the pane shows (after its filter, the minimum severity and a pause), oldest first, as NDJSON.

@@ -53,28 +53,12 @@ public struct PaneMatches: Sendable, Equatable {
 /// The answers of every narrowed pane. A cache of what the histories and the narrowing settings decide, so it
 /// takes no part in comparing states: two states equal in everything else answer alike.
 public struct MatchCache: Sendable, Equatable {
-    // Three stored answers, not a dictionary: this is read for every row drawn.
-    private var drifts: PaneMatches?
-    private var events: PaneMatches?
-    private var state: PaneMatches?
+    // One slot per pane, not a dictionary: this is read for every row drawn.
+    private var answers = [PaneMatches?](repeating: nil, count: Pane.allCases.count)
 
     public subscript(pane: Pane) -> PaneMatches? {
-        get {
-            switch pane {
-            case .drifts: drifts
-            case .events: events
-            case .state: state
-            case .stats: nil
-            }
-        }
-        set {
-            switch pane {
-            case .drifts: drifts = newValue
-            case .events: events = newValue
-            case .state: state = newValue
-            case .stats: break
-            }
-        }
+        get { answers[pane.ordinal] }
+        set { answers[pane.ordinal] = newValue }
     }
 
     /// The pane's answers, taken out (so that changing them does not copy what the cache still holds).

@@ -234,3 +234,94 @@ extension EventRecord {
 extension StateRecord {
     public var resourceType: String { TFDriftCore.resourceType(ofLabel: resource) }
 }
+
+// What each record offers the list panes (`ListedRecord`): its JSON fields, in the order every export writes
+// them, and what the filter line matches.
+
+extension DriftRecord: ListedRecord {
+    public func writeFields(to sink: inout some JSONFieldSink) {
+        sink.string("topic", "drift")
+        sink.string("severity", severity.label)
+        sink.string("resource_type", resourceType)
+        sink.string("resource_name", resourceName)
+        sink.string("resource_id", resourceID)
+        sink.string("attribute", attribute)
+        sink.string("old_value", oldValue)
+        sink.string("new_value", newValue)
+        sink.string("user", user)
+        sink.time("time", time)
+        sink.field("backfilled", .bool(backfilled))
+        sink.field("history", .bool(history))
+        sink.time("received_at", receivedAt)
+    }
+}
+
+extension EventRecord: ListedRecord {
+    public func writeFields(to sink: inout some JSONFieldSink) {
+        sink.string("topic", topic.wireName)
+        sink.string("severity", severity.label)
+        sink.string("title", title)
+        sink.string("resource", resource)
+        sink.string("detail", detail)
+        sink.string("user", user)
+        sink.times(time, receivedAt: receivedAt)
+    }
+}
+
+extension StateRecord: ListedRecord {
+    public func writeFields(to sink: inout some JSONFieldSink) {
+        sink.string("topic", "state_change")
+        sink.string("resource", resource)
+        sink.string("action", action)
+        sink.string("detail", detail)
+        sink.times(time, receivedAt: receivedAt)
+    }
+}
+
+extension DriftRecord {
+    public var incoming: Incoming { .drift(self) }
+
+    public var lookupTarget: (shown: String, id: String?)? {
+        let address = resourceName.isEmpty ? resourceType : resourceType + "." + resourceName
+        let id = serverResourceID ?? resourceID
+        return (address.isEmpty ? resourceID : address + "  " + resourceID, id.isEmpty ? nil : id)
+    }
+
+    public var filterFields: FilterFields {
+        FilterFields(
+            severity: severity, resourceType: resourceType, user: user, attribute: attribute, topic: "drift",
+            searchable: [
+                severity.label, resourceType, resourceName, resourceID, attribute, oldValue, newValue, user,
+                // As the pane shows them.
+                resourceType + "." + resourceName, oldValue + " → " + newValue, oldValue + " -> " + newValue,
+            ],
+            resources: [resourceID, resourceType + "." + resourceName])
+    }
+}
+
+extension EventRecord {
+    public var incoming: Incoming { .event(self) }
+
+    /// Events keep their resource as text; the id is read from the message as received, once, when asked.
+    public var lookupTarget: (shown: String, id: String?)? {
+        let body = (try? JSONParser.parse(raw)).map { $0["data"] ?? $0["payload"] ?? $0 }
+        let id = body?["resource_id"]?.stringValue.flatMap { $0.isEmpty || $0.utf8.count > 2048 ? nil : $0 }
+        return (id.map { Sanitizer.clean($0, limit: 300) } ?? resource, id)
+    }
+
+    public var filterFields: FilterFields {
+        FilterFields(
+            severity: severity, resourceType: resourceType, user: user, attribute: "", topic: topic.wireName,
+            searchable: [severity.label, kindLabel, title, resource, detail, user, topic.wireName, detail + " · " + user], resources: [resource])
+    }
+}
+
+extension StateRecord {
+    public var incoming: Incoming { .stateChange(self) }
+
+    public var filterFields: FilterFields {
+        FilterFields(
+            severity: nil, resourceType: resourceType, user: "", attribute: "", topic: "state_change",
+            searchable: [action, resource, detail], resources: [resource])
+    }
+}

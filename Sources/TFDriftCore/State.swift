@@ -1,23 +1,5 @@
 import TFDriftWire
 
-/// What arrived from the server, kept bounded.
-public struct FeedState: Sendable, Equatable {
-    public var drifts: History<DriftRecord>
-    public var events: History<EventRecord>
-    public var stateChanges: History<StateRecord>
-    public var stats = Statistics()
-    public var gaps: [Gap] = []
-    /// Whether records keep the message they came from, for the detail view's `r`. `tail` prints fields only:
-    /// without them its store is a third smaller.
-    public var keepsRawLines = true
-
-    public init(historyLimit: Int) {
-        drifts = History(capacity: historyLimit)
-        events = History(capacity: historyLimit)
-        stateChanges = History(capacity: historyLimit)
-    }
-}
-
 /// Everything the dashboard knows. A plain value: rendering is a function of it.
 public struct State: Sendable, Equatable {
     public var now: Double = 0
@@ -61,24 +43,5 @@ public struct State: Sendable, Equatable {
     public var linkTargets: [Int] {
         if let selected = ui.connections, servers.indices.contains(selected) { return [selected] }
         return Array(servers.indices)
-    }
-
-    /// Entries in the pane's history, for the status bar and pane titles.
-    public func count(of pane: Pane) -> Int {
-        switch pane {
-        case .drifts: feed.drifts.count
-        case .events: feed.events.count
-        case .state: feed.stateChanges.count
-        case .stats: 0
-        }
-    }
-
-    func history(seqRangeOf pane: Pane) -> (oldest: Int, newest: Int)? {
-        switch pane {
-        case .drifts: feed.drifts.oldestSeq.map { ($0, feed.drifts.newestSeq!) }
-        case .events: feed.events.oldestSeq.map { ($0, feed.events.newestSeq!) }
-        case .state: feed.stateChanges.oldestSeq.map { ($0, feed.stateChanges.newestSeq!) }
-        case .stats: nil
-        }
     }
 }

@@ -264,21 +264,7 @@ enum UIReducer {
     static func openBlastRadius(_ state: inout State) -> [Effect] {
         guard let detail = state.ui.detail else { return [] }
         // The resource as shown, the server's own id text (nil: none named), and the server asked.
-        let named: (shown: String, id: String?, server: Int)?
-        switch detail.pane {
-        case .drifts: named = state.feed.drifts[detail.seq].map { drift in
-            let address = drift.resourceName.isEmpty ? drift.resourceType : drift.resourceType + "." + drift.resourceName
-            let id = drift.serverResourceID ?? drift.resourceID
-            return (address.isEmpty ? drift.resourceID : address + "  " + drift.resourceID, id.isEmpty ? nil : id, drift.server)
-        }
-        case .events: named = state.feed.events[detail.seq].map { event in
-            // Events keep their resource as text; the id is read from the message as received, once, on the key.
-            let body = (try? JSONParser.parse(event.raw)).map { $0["data"] ?? $0["payload"] ?? $0 }
-            let id = body?["resource_id"]?.stringValue.flatMap { $0.isEmpty || $0.utf8.count > 2048 ? nil : $0 }
-            return (id.map { Sanitizer.clean($0, limit: 300) } ?? event.resource, id, event.server)
-        }
-        case .state, .stats: named = nil
-        }
+        let named = state.feed.list(detail.pane)?.lookupTarget(at: detail.seq)
         guard let named, state.servers.indices.contains(named.server) else { return [] }
         // Not asked: no id to wait for, so no answer can land here.
         var blast = BlastRadius(resourceID: named.shown, lookupID: "", server: named.server, askedAt: state.now)

@@ -1,22 +1,5 @@
 import TFDriftWire
 
-/// The panes of the dashboard, in focus order.
-public enum Pane: String, Sendable, CaseIterable, Hashable {
-    case drifts, events, state, stats
-
-    public var title: String {
-        switch self {
-        case .drifts: "Drifts"
-        case .events: "Events"
-        case .state: "State"
-        case .stats: "Stats"
-        }
-    }
-
-    /// The panes that list items (Stats does not).
-    public static let lists: [Pane] = [.drifts, .events, .state]
-}
-
 /// Something the operator did, confirmed or refused, shown in the status bar for a while.
 public struct Notice: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {

@@ -8,24 +8,10 @@ extension State {
         return fields
     }
 
-    private func itemFields(_ pane: Pane, _ seq: Int) -> FilterFields? {
-        switch pane {
-        case .drifts: feed.drifts[seq]?.filterFields
-        case .events: feed.events[seq]?.filterFields
-        case .state: feed.stateChanges[seq]?.filterFields
-        case .stats: nil
-        }
-    }
+    private func itemFields(_ pane: Pane, _ seq: Int) -> FilterFields? { feed.list(pane)?.filterFields(at: seq) }
 
     /// Which server sent the item.
-    public func serverOf(_ pane: Pane, _ seq: Int) -> Int? {
-        switch pane {
-        case .drifts: feed.drifts[seq]?.server
-        case .events: feed.events[seq]?.server
-        case .state: feed.stateChanges[seq]?.server
-        case .stats: nil
-        }
-    }
+    public func serverOf(_ pane: Pane, _ seq: Int) -> Int? { feed.list(pane)?.server(at: seq) }
 
     /// Sequence numbers a pane holds, oldest and newest, before filtering.
     public func retained(_ pane: Pane) -> ClosedRange<Int>? {

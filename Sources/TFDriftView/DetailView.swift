@@ -15,24 +15,12 @@ struct DetailView {
     /// Content lines, already wrapped to `width`.
     func lines() -> [Line] {
         if detail.raw { return rawLines() }
-        switch item {
-        case .drift(let d)?: return driftLines(d)
-        case .event(let e)?: return eventLines(e)
-        case .stateChange(let c)?: return stateLines(c)
-        case nil: return gone()
-        }
+        return item?.lines(self) ?? gone()
     }
 
     func gone() -> [Line] { [[("This item is no longer in the pane's history.", .dim)]] }
 
-    var raw: String {
-        switch item {
-        case .drift(let d)?: d.raw
-        case .event(let e)?: e.raw
-        case .stateChange(let c)?: c.raw
-        case nil: ""
-        }
-    }
+    var raw: String { item?.raw ?? "" }
 
     /// The message as received: indented when it parses, as text when it was cut at the raw limit.
     func rawLines() -> [Line] {
@@ -219,11 +207,10 @@ struct DetailView {
     }
 }
 
-/// The item the detail view shows, taken from the store.
-enum DetailItem {
-    case drift(DriftRecord)
-    case event(EventRecord)
-    case stateChange(StateRecord)
+/// The item the detail view shows: the message as received, and its sections (from its pane's description).
+struct DetailItem {
+    var raw: String
+    var lines: (DetailView) -> [DetailView.Line]
 }
 
 /// The detail view in its box: the title, the position, the keys that fit, the lines from the offset on.

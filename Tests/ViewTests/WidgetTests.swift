@@ -92,7 +92,7 @@ struct WidgetTests {
             attribute: "acl", oldValue: "private", newValue: "public-read", user: "alice")
         let detail = DetailState(pane: .drifts, seq: 0)
         var pen = Pen(canvas: Canvas(size: Size(width: 60, height: 10)), options: RenderOptions())
-        DetailWidget(item: .drift(drift), detail: detail).draw(&pen, Rect(x: 0, y: 0, width: 60, height: 10))
+        DetailWidget(item: DetailItem(raw: drift.raw) { $0.driftLines(drift) }, detail: detail).draw(&pen, Rect(x: 0, y: 0, width: 60, height: 10))
         let text = (0..<10).map { pen.canvas.row($0) }.joined(separator: "\n")
         #expect(text.contains("┌ Detail") && text.contains("aws_s3_bucket.logs"))
         #expect(text.contains("private") && text.contains("public-read"))

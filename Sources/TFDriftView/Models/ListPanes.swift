@@ -18,21 +18,47 @@ struct ListColumn<Item>: Sendable {
     }
 }
 
-/// One list pane, described: which history it lists and its columns. The painter, the layout (which columns fit
-/// beside the side column) and the tests read it; filtering, export and `tail` read the record's own
-/// `filterFields` and `ItemJSON`, and the detail view its sections.
-struct ListPaneDescription<Item>: Sendable {
+/// One list pane, described: which history it lists, its columns, what its detail view shows, and what it draws
+/// besides its rows (gap markers, a banner over the list). The screen, the layout (which columns fit beside the
+/// side column) and the tests read it; filtering, export and `tail` read the record itself (`ListedRecord`).
+struct ListPaneDescription<Item: ListedRecord>: Sendable {
     var pane: Pane
     var history: @Sendable (FeedState) -> History<Item>
-    var server: @Sendable (Item) -> Int
     var columns: [ListColumn<Item>]
+    /// The detail view's sections for one item.
+    var detail: @Sendable (Item, DetailView) -> [DetailView.Line]
+    /// Lines between rows, keyed by the sequence number they follow (the Drifts pane's gaps).
+    var markers: (@Sendable (State, RenderOptions) -> [Int: String])? = nil
+    /// A line over the list; a pane with one collapses to that line when it has no room (the State pane's
+    /// Terraform state).
+    var banner: (@Sendable (State, Glyphs) -> (String, Role)?)? = nil
 
     var specs: [ColumnSpec] { columns.map(\.spec) }
 }
 
+/// A list pane whatever its record, so one table can hold them all; the screen opens it to its record type.
+protocol ListPaneDescribing: Sendable {
+    associatedtype Item: ListedRecord
+    var described: ListPaneDescription<Item> { get }
+}
+
+extension ListPaneDescription: ListPaneDescribing {
+    var described: ListPaneDescription<Item> { self }
+}
+
 enum ListPanes {
+    /// The one place a pane meets its description (nil for Stats, which is not a list).
+    static func description(of pane: Pane) -> (any ListPaneDescribing)? {
+        switch pane {
+        case .drifts: drifts
+        case .events: events
+        case .state: state
+        case .stats: nil
+        }
+    }
+
     /// Drifts: who made the change goes first when room runs out, then what changed; never the resource.
-    static let drifts = ListPaneDescription<DriftRecord>(pane: .drifts, history: { $0.drifts }, server: { $0.server }, columns: [
+    static let drifts = ListPaneDescription<DriftRecord>(pane: .drifts, history: { $0.drifts }, columns: [
         // History says where it came from, whatever time the list gives it: it happened before the client started,
         // and a time of its own would make it look live (the detail view has the time).
         ListColumn(.fixed("TIME", 8)) { d, c in
@@ -50,46 +76,58 @@ enum ListPanes {
             (d.oldValue.isEmpty && d.newValue.isEmpty ? "" : "\(d.oldValue) \(c.glyphs.arrow) \(d.newValue)", .text)
         },
         ListColumn(.share("USER", weight: 16, minimum: 8, priority: 2)) { d, _ in (d.user, .dim) },
-    ])
+    ], detail: { $1.driftLines($0) }, markers: { $0.gapMarkers($1) })
 
     /// Events: the detail goes first when room runs out, then the resource; never what happened.
-    static let events = ListPaneDescription<EventRecord>(pane: .events, history: { $0.events }, server: { $0.server }, columns: [
+    static let events = ListPaneDescription<EventRecord>(pane: .events, history: { $0.events }, columns: [
         ListColumn(.fixed("TIME", 8)) { e, c in (Timestamp.clock(e.time, utcOffset: c.utcOffset), .dim) },
         ListColumn(.fixed("SEV", 4)) { e, _ in (Format.severityTag(e.severity), .severity(e.severity)) },
         ListColumn(.fixed("KIND", 10)) { e, _ in (e.kindLabel, .text) },
         ListColumn(.share("WHAT", weight: 26, minimum: 12)) { e, _ in (e.title, .text) },
         ListColumn(.share("RESOURCE", weight: 30, minimum: 10, priority: 1)) { e, _ in (e.resource, .text) },
         ListColumn(.share("DETAIL", weight: 44, minimum: 10, priority: 2)) { e, _ in (e.user.isEmpty ? e.detail : "\(e.detail) · \(e.user)", .dim) },
-    ])
+    ], detail: { $1.eventLines($0) })
 
     /// State: what Terraform's state did to which resource.
-    static let state = ListPaneDescription<StateRecord>(pane: .state, history: { $0.stateChanges }, server: { $0.server }, columns: [
+    static let state = ListPaneDescription<StateRecord>(pane: .state, history: { $0.stateChanges }, columns: [
         ListColumn(.fixed("TIME", 8)) { s, c in (Timestamp.clock(s.time, utcOffset: c.utcOffset), .dim) },
         ListColumn(.fixed("ACTION", 9)) { s, _ in (s.action, .text) },
         ListColumn(.share("RESOURCE", weight: 55)) { s, _ in (s.resource, .text) },
         ListColumn(.share("DETAIL", weight: 45)) { s, _ in (s.detail, .dim) },
-    ])
+    ], detail: { $1.stateLines($0) }, banner: { $0.terraformStateBanner(glyphs: $1) })
 }
 
 extension State {
     /// The model of list pane `pane` in `rect` (nil for Stats, which is not a list).
     func listPaneModel(_ pane: Pane, in rect: Rect, rows: Int, options: RenderOptions) -> ListPaneModel? {
+        guard let description = ListPanes.description(of: pane) else { return nil }
+        return listPaneModel(of: description, in: rect, rows: rows, options: options)
+    }
+
+    private func listPaneModel(of pane: some ListPaneDescribing, in rect: Rect, rows: Int, options: RenderOptions) -> ListPaneModel {
+        let description = pane.described
         let context = CellContext(glyphs: options.glyphs, utcOffset: options.utcOffset)
-        switch pane {
-        case .drifts: return listPaneModel(ListPanes.drifts, in: rect, rows: rows, context: context, markers: gapMarkers(options))
-        case .events: return listPaneModel(ListPanes.events, in: rect, rows: rows, context: context)
-        case .state:
-            let banner = terraformStateBanner(glyphs: options.glyphs)
-            if rect.height < 3 {
-                // Collapsed to one line: the pane says why it is empty and leaves its room to the others.
-                var model = ListPaneModel(pane: .state, title: Pane.state.title, note: "", focused: ui.focus == .state, columns: [], rows: [])
-                model.banner = (banner?.0 ?? "", .dim)
-                model.collapsed = true
-                return model
-            }
-            return listPaneModel(ListPanes.state, in: rect, rows: rows - (banner == nil ? 0 : 1), context: context, banner: banner)
-        case .stats: return nil
+        let banner = description.banner?(self, options.glyphs)
+        if description.banner != nil, rect.height < 3 {
+            // Collapsed to one line: the pane says why it is empty and leaves its room to the others.
+            var model = ListPaneModel(pane: description.pane, title: description.pane.title, note: "", focused: ui.focus == description.pane, columns: [], rows: [])
+            model.banner = (banner?.0 ?? "", .dim)
+            model.collapsed = true
+            return model
         }
+        return listPaneModel(
+            description, in: rect, rows: rows - (banner == nil ? 0 : 1), context: context, banner: banner, markers: description.markers?(self, options) ?? [:])
+    }
+
+    /// The item the detail view shows, with its pane's sections; nil once it left the pane's history.
+    func detailItem(_ detail: DetailState) -> DetailItem? {
+        guard let description = ListPanes.description(of: detail.pane) else { return nil }
+        return detailItem(of: description, seq: detail.seq)
+    }
+
+    private func detailItem(of pane: some ListPaneDescribing, seq: Int) -> DetailItem? {
+        let description = pane.described
+        return description.history(feed)[seq].map { item in DetailItem(raw: item.raw) { description.detail(item, $0) } }
     }
 
     /// A list pane's model: its title and note, the columns that fit, and the rows that fit. Following, the
@@ -156,7 +194,7 @@ extension State {
             guard isVisible(pane, seq), let item = history[seq] else { continue }
             var cells = description.columns.map { $0.cell(item, context) }
             if let names {
-                let server = description.server(item)
+                let server = item.server
                 cells.insert((names.indices.contains(server) ? names[server] : "?", .title), at: 0)
             }
             model.rows.append(.item(seq: seq, cells: cells, selected: seq == selected))
@@ -178,12 +216,7 @@ extension State {
 
     /// `off — press 3 to subscribe` for a pane whose topic no server the keys act on subscribes to; nil otherwise.
     func offHint(_ pane: Pane) -> String? {
-        let topic: Topic = switch pane {
-        case .drifts: .drifts
-        case .events: .events
-        case .state: .state
-        case .stats: .stats
-        }
+        let topic = pane.topic
         let on = linkTargets.contains { servers[$0].desiredTopics.contains(topic) || servers[$0].desiredTopics.contains(.all) }
         guard !on else { return nil }
         return "off — press \(Bindings.label(of: .toggleTopic(topic), in: .pane) ?? ":subscribe \(topic.rawValue)") to subscribe"

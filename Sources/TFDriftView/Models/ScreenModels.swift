@@ -209,16 +209,6 @@ extension State {
         return ConnectionsModel(servers: rows, selected: selected)
     }
 
-    /// The item the detail view shows; nil once it left its pane's history.
-    func detailItem(_ detail: DetailState) -> DetailItem? {
-        switch detail.pane {
-        case .drifts: feed.drifts[detail.seq].map(DetailItem.drift)
-        case .events: feed.events[detail.seq].map(DetailItem.event)
-        case .state: feed.stateChanges[detail.seq].map(DetailItem.stateChange)
-        case .stats: nil
-        }
-    }
-
     /// What the state asks of the layout besides the terminal's size.
     public var arrangement: Arrangement {
         Arrangement(

@@ -68,7 +68,8 @@ final class TailFrontend: Frontend {
 
     /// Next sequence number to print per pane: tail prints what the store accepted (deduplicated, backfilled
     /// drifts included), through the same decode → reduce path as the dashboard.
-    private var nextDrift = 0, nextEvent = 0, nextState = 0, nextProblem = 0, gapsPrinted = 0
+    fileprivate var next: [Pane: Int] = [:]
+    private var nextProblem = 0, gapsPrinted = 0
     /// Each server's readiness as last printed: a `health` line goes out on every change.
     private var readinessPrinted: [Readiness] = []
 
@@ -103,16 +104,10 @@ final class TailFrontend: Frontend {
         default:
             break
         }
-        // `--filter` applies through the same visibility rule as the dashboard's panes.
-        nextDrift = printNew(state.feed.drifts, from: nextDrift, shown: { state.isVisible(.drifts, $0) }) { drift in
-            emitRecord(drift, names: names) { named(TailLine.item(.drift(drift), at: drift.receivedAt), drift.server) }
-        }
-        nextEvent = printNew(state.feed.events, from: nextEvent, shown: { state.isVisible(.events, $0) }) { event in
-            emitRecord(event, names: names) { named(TailLine.item(.event(event), at: event.receivedAt), event.server) }
-        }
-        nextState = printNew(state.feed.stateChanges, from: nextState, shown: { state.isVisible(.state, $0) }) { change in
-            emitRecord(change, names: names) { named(TailLine.item(.stateChange(change), at: change.receivedAt), change.server) }
-        }
+        // Every list pane's new records, in focus order; `--filter` applies through the same visibility rule as
+        // the dashboard's panes.
+        var printer = RecordPrinter(tail: self, state: state, names: names)
+        state.feed.visitLists(&printer)
         // A failed connection is already a connection line with its reason.
         nextProblem = printNew(state.diagnostics.problems, from: nextProblem, counted: false, shown: { seq in
             state.diagnostics.problems[seq]?.source != .connection
@@ -132,7 +127,24 @@ final class TailFrontend: Frontend {
         }
     }
 
-    private func printNew<Element>(
+    /// Prints what each list pane's history holds beyond what was printed, each record with its own type.
+    private struct RecordPrinter: ListVisitor {
+        let tail: TailFrontend
+        let state: State
+        let names: [String]?
+
+        mutating func visit<Record: ListedRecord>(_ pane: Pane, _ history: History<Record>) {
+            let (tail, state, names) = (self.tail, self.state, self.names)
+            tail.next[pane] = tail.printNew(history, from: tail.next[pane] ?? 0, shown: { state.isVisible(pane, $0) }) { record in
+                tail.emitRecord(record, names: names) {
+                    let line = TailLine.item(record.incoming, at: record.receivedAt)
+                    return names.map { line.from($0[record.server]) } ?? line
+                }
+            }
+        }
+    }
+
+    fileprivate func printNew<Element>(
         _ history: History<Element>, from start: Int, counted: Bool = true, shown: (Int) -> Bool = { _ in true },
         print: (Element) -> Void
     ) -> Int {
@@ -150,7 +162,7 @@ final class TailFrontend: Frontend {
 
     /// A record's line. NDJSON goes from the record's fields straight into the output (the line `TailLine` would
     /// write, byte for byte, without building it: every line of a flood comes this way); text through its line.
-    private func emitRecord(_ record: some FieldRecord, names: [String]?, textLine: () -> TailLine) {
+    fileprivate func emitRecord(_ record: some FieldRecord, names: [String]?, textLine: () -> TailLine) {
         guard format == .ndjson else { return emit(textLine()) }
         writer.out.append(contentsOf: #"{"kind":"event""#.utf8)
         if let names, names.indices.contains(record.server) { writer.field("server", .string(names[record.server])) }
