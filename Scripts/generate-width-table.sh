@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates Sources/TFDriftView/WidthTable.swift from glibc's wcwidth(3) in the C.UTF-8 locale: the rule
+# Regenerates Sources/TFDriftView/Drawing/WidthTable.swift from glibc's wcwidth(3) in the C.UTF-8 locale: the rule
 # tmux and most terminals here use, so the dashboard measures text exactly as the terminal will draw it.
 # Run after a glibc (Unicode) upgrade; the result is committed, so builds need no C compiler.
 set -euo pipefail
@@ -47,5 +47,5 @@ int main(void) {
 }
 C
 cc -O2 -o "$work/widths" "$work/widths.c"
-"$work/widths" > Sources/TFDriftView/WidthTable.swift
-echo "wrote Sources/TFDriftView/WidthTable.swift ($(wc -l < Sources/TFDriftView/WidthTable.swift) lines)"
+"$work/widths" > Sources/TFDriftView/Drawing/WidthTable.swift
+echo "wrote Sources/TFDriftView/Drawing/WidthTable.swift ($(wc -l < Sources/TFDriftView/Drawing/WidthTable.swift) lines)"

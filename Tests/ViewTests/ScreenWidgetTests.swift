@@ -139,7 +139,8 @@ struct ScreenWidgetTests {
             let text = try String(contentsOf: root.appendingPathComponent(file), encoding: .utf8)
             #expect(!text.contains("state: State"), "\(file) takes the store")
             if file.hasPrefix("Widgets/") {
-                #expect(!text.contains("extension State") && !text.contains(": State"), "\(file) is a widget and reads the store")
+                // `State` the store's type, not `StateRecord` or `DetailState`.
+                #expect(text.firstMatch(of: /(extension|:)\s*State\b/) == nil, "\(file) is a widget and reads the store")
             }
         }
     }
