@@ -26,8 +26,10 @@ public enum Pane: String, Sendable, CaseIterable, Hashable {
     /// The panes that list items (Stats does not).
     public static let lists: [Pane] = allCases.filter { $0 != .stats }
 
-    /// The pane's place in `allCases`, for tables kept per pane.
-    var ordinal: Int { Pane.allCases.firstIndex(of: self)! }
+    /// The pane's place in `allCases`, for tables kept per pane (read per row drawn: `allCases` itself is built
+    /// anew on every use, so it is kept once).
+    var ordinal: Int { Pane.order.firstIndex(of: self)! }
+    private static let order = allCases
 }
 
 /// A record a list pane lists: what filtering, export, `tail`, copying and the blast radius ask of every one.
@@ -121,6 +123,41 @@ public struct FeedState: Sendable, Equatable {
         }
     }
 
+    /// The oldest and newest sequence numbers a list pane holds. Asked for every row drawn, so answered without
+    /// `list(_:)`'s existential (whose conditional conformance is looked up at run time on every call).
+    func seqRange(of pane: Pane) -> (oldest: Int, newest: Int)? {
+        func range<Record>(_ history: History<Record>) -> (oldest: Int, newest: Int)? {
+            guard let oldest = history.oldestSeq, let newest = history.newestSeq else { return nil }
+            return (oldest, newest)
+        }
+        switch pane {
+        case .drifts: return range(drifts)
+        case .events: return range(events)
+        case .state: return range(stateChanges)
+        case .stats: return nil
+        }
+    }
+
+    /// What the filter matches of an item, and who sent it: decided once per item as it arrives, for 10,000 items
+    /// when a filter is set, so also without the existential.
+    func filterFields(of pane: Pane, at seq: Int) -> FilterFields? {
+        switch pane {
+        case .drifts: drifts[seq]?.filterFields
+        case .events: events[seq]?.filterFields
+        case .state: stateChanges[seq]?.filterFields
+        case .stats: nil
+        }
+    }
+
+    func server(of pane: Pane, at seq: Int) -> Int? {
+        switch pane {
+        case .drifts: drifts[seq]?.server
+        case .events: events[seq]?.server
+        case .state: stateChanges[seq]?.server
+        case .stats: nil
+        }
+    }
+
     /// Each list pane's history, in focus order.
     public func visitLists(_ visitor: inout some ListVisitor) {
         visitor.visit(.drifts, drifts)
@@ -133,8 +170,5 @@ extension State {
     /// Entries in the pane's history, for the status bar and pane titles.
     public func count(of pane: Pane) -> Int { feed.list(pane)?.count ?? 0 }
 
-    func history(seqRangeOf pane: Pane) -> (oldest: Int, newest: Int)? {
-        guard let list = feed.list(pane), let oldest = list.oldestSeq, let newest = list.newestSeq else { return nil }
-        return (oldest, newest)
-    }
+    func history(seqRangeOf pane: Pane) -> (oldest: Int, newest: Int)? { feed.seqRange(of: pane) }
 }
