@@ -39,7 +39,7 @@ extension State {
             }
         }
         if let offset = ui.diagnosticsOffset {
-            DiagnosticsWidget(diagnostics: diagnostics, offset: offset, utcOffset: options.utcOffset, serverNames: servers.indices.map(serverName))
+            ProblemsWidget(diagnostics: diagnostics, offset: offset, utcOffset: options.utcOffset, serverNames: servers.indices.map(serverName))
                 .draw(&pen, layout.body)
         } else if let selected = ui.connections {
             ConnectionsWidget(model: connectionsModel(selected: selected, glyphs: options.glyphs, utcOffset: options.utcOffset), glyphs: options.glyphs)

@@ -145,3 +145,32 @@ struct ScreenWidgetTests {
         }
     }
 }
+
+/// The overlays that take the body: the palette and the problems view, on small rectangles.
+struct OverlayWidgetTests {
+    @Test func thePaletteIn50x8ListsMatchesWithTheirKeys() {
+        var pen = Pen(canvas: Canvas(size: Size(width: 50, height: 8)), options: RenderOptions())
+        PaletteWidget(palette: PaletteState(text: "theme"), themes: ["default", "light"], query: nil, linkOpen: true, glyphs: .unicode)
+            .draw(&pen, in: Rect(x: 0, y: 0, width: 50, height: 8))
+        let rows = (0..<8).map { pen.canvas.row($0) }
+        #expect(rows[0].contains("Command") && rows[0].contains("Enter runs"), "\(rows)")
+        #expect(rows[1].contains(": theme"))
+        #expect(rows.contains { $0.contains("next theme") && $0.contains("t") }, "an action with its key: \(rows)")
+        #expect(rows.allSatisfy { $0.count == 50 })
+    }
+
+    @Test func theProblemsViewIn70x9FoldsRepeatsAndNamesTheServer() {
+        var diagnostics = Diagnostics()
+        diagnostics.malformed = 2
+        diagnostics.problems.append(Problem(at: 3_600, .malformedMessage("bad"), server: 1))
+        diagnostics.problems.append(Problem(at: 3_601, .malformedMessage("bad"), server: 1))
+        diagnostics.problems.append(Problem(at: 3_602, .restFailed(path: "/api/v1/drifts", reason: "HTTP 500: boom")))
+        var pen = Pen(canvas: Canvas(size: Size(width: 70, height: 9)), options: RenderOptions())
+        ProblemsWidget(diagnostics: diagnostics, offset: 0, utcOffset: 0, serverNames: ["prod", "staging"])
+            .draw(&pen, Rect(x: 0, y: 0, width: 70, height: 9))
+        let rows = (0..<9).map { pen.canvas.row($0) }
+        #expect(rows[0].contains("Problems 3") && rows[0].contains("j/k scroll · Esc back"), "\(rows)")
+        #expect(rows.contains { $0.contains("rest") && $0.contains("GET /api/v1/drifts: HTTP 500: boom") }, "\(rows)")
+        #expect(rows.contains { $0.contains("staging: malformed message: bad") && $0.contains("×2") }, "two in a row are one line: \(rows)")
+    }
+}

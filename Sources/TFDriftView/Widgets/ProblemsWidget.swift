@@ -3,7 +3,7 @@ import TFDriftWire
 
 /// `!`: the last protocol problems, newest first, with time and how many times in a row each came, and the
 /// counters, so an operator can tell a broken server from a broken client.
-struct DiagnosticsWidget {
+struct ProblemsWidget {
     let diagnostics: Diagnostics
     let offset: Int
     let utcOffset: Int
