@@ -1,6 +1,6 @@
 /// What each pane shows: the items that pass its filter and the minimum severity, and, while paused, only
-/// those that were there when the pause began. The painter and the UI reducer both ask here, so selection
-/// moves over exactly what is drawn.
+/// those that were there when the pause began. The list panes' models and the UI reducer both ask here, so
+/// selection moves over exactly what is drawn.
 extension State {
     public func filterFields(_ pane: Pane, _ seq: Int) -> FilterFields? {
         guard var fields = itemFields(pane, seq), let server = serverOf(pane, seq) else { return nil }
