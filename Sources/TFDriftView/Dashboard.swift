@@ -66,14 +66,13 @@ extension State {
     /// a double click opens that item, the wheel moves the selection (or scrolls the detail). Overlays that take
     /// text (palette, filter line) and the help ignore the mouse.
     public func mouseActions(for event: MouseEvent, on canvas: Canvas) -> [Action] {
-        let state = self
-        if state.ui.palette != nil || state.ui.showHelp || state.ui.editingFilter || state.ui.connections != nil || state.ui.diagnosticsOffset != nil {
+        if ui.palette != nil || ui.showHelp || ui.editingFilter || ui.connections != nil || ui.diagnosticsOffset != nil {
             return []
         }
         // What a gesture does comes from the bindings table; a click (and the row a double click opens) is
         // where it lands.
-        if state.ui.detail != nil {
-            let context: BindingContext = state.ui.detail?.blast != nil ? .blastRadius : .detail
+        if ui.detail != nil {
+            let context: BindingContext = ui.detail?.blast != nil ? .blastRadius : .detail
             return Bindings.command(for: event.kind, in: context).map { [.command($0)] } ?? []
         }
         guard let region = canvas.hit(x: event.x, y: event.y) else { return [] }

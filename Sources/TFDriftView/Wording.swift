@@ -104,11 +104,15 @@ public enum LinkWords {
         public var polling: Bool
         public var now: Double
 
-        public init(_ connection: ConnectionState, polling: Bool, now: Double) {
-            phase = connection.phase
-            attempt = connection.attempt
+        public init(phase: ConnectionPhase, attempt: Int, polling: Bool, now: Double) {
+            self.phase = phase
+            self.attempt = attempt
             self.polling = polling
             self.now = now
+        }
+
+        public init(_ connection: ConnectionState, polling: Bool, now: Double) {
+            self.init(phase: connection.phase, attempt: connection.attempt, polling: polling, now: now)
         }
     }
 

@@ -55,45 +55,42 @@ extension ListedRecord {
         writeFields(to: &list)
         return list.fields
     }
-}
 
-/// A list pane's history, whatever its record: what visibility, the titles, export and copying read, answered
-/// per sequence number (so no record is boxed to answer).
-public protocol ListHistory {
-    var count: Int { get }
-    var nextSeq: Int { get }
-    var evicted: Int { get }
-    var oldestSeq: Int? { get }
-    var newestSeq: Int? { get }
-    func filterFields(at seq: Int) -> FilterFields?
-    func server(at seq: Int) -> Int?
-    /// The record as one JSON object: its fields, and the message as the server sent it (parsed when whole).
-    func json(at seq: Int, withMessage: Bool) -> JSONValue?
-    func lookupTarget(at seq: Int) -> (shown: String, id: String?, server: Int)?
-}
-
-extension History: ListHistory where Element: ListedRecord {
-    public func filterFields(at seq: Int) -> FilterFields? { self[seq]?.filterFields }
-    public func server(at seq: Int) -> Int? { self[seq]?.server }
-
-    public func json(at seq: Int, withMessage: Bool) -> JSONValue? {
-        guard let record = self[seq] else { return nil }
-        var pairs = record.jsonFields.map { (key: $0.0, value: $0.1) }
-        if withMessage, !record.raw.isEmpty {
-            pairs.append((key: "message", value: (try? JSONParser.parse(record.raw)) ?? .string(record.raw)))
+    /// The record as one JSON object: its fields, and the message as the server sent it (parsed when it is whole,
+    /// else the cleaned text) when `withMessage`.
+    public func json(withMessage: Bool) -> JSONValue {
+        var pairs = jsonFields.map { (key: $0.0, value: $0.1) }
+        if withMessage, !raw.isEmpty {
+            pairs.append((key: "message", value: (try? JSONParser.parse(raw)) ?? .string(raw)))
         }
         return .object(JSONObject(pairs))
     }
+}
 
-    public func lookupTarget(at seq: Int) -> (shown: String, id: String?, server: Int)? {
-        guard let record = self[seq], let target = record.lookupTarget else { return nil }
-        return (target.shown, target.id, record.server)
+/// A question put to a list pane's history with its own record type: how the rest of the program reads a pane
+/// without knowing which record it lists, and without boxing a history or a record (this is asked for every row
+/// drawn; an `any` history cost a filtered frame ×2, its conformance looked up at run time on every call).
+public protocol ListVisitor {
+    associatedtype Answer
+    mutating func visit<Record: ListedRecord>(_ pane: Pane, _ history: History<Record>) -> Answer
+}
+
+/// The oldest and newest sequence numbers a history holds.
+struct SeqRange: ListVisitor {
+    func visit<Record: ListedRecord>(_: Pane, _ history: History<Record>) -> (oldest: Int, newest: Int)? {
+        guard let oldest = history.oldestSeq, let newest = history.newestSeq else { return nil }
+        return (oldest, newest)
     }
 }
 
-/// Visits every list pane's history with its own record type (no record boxed): how `tail` prints each.
-public protocol ListVisitor {
-    mutating func visit<Record: ListedRecord>(_ pane: Pane, _ history: History<Record>)
+/// One record's answer to `question` (nil when the history no longer holds it).
+struct RecordAt<Answer>: ListVisitor {
+    let seq: Int
+    let question: (any ListedRecord) -> Answer
+
+    func visit<Record: ListedRecord>(_: Pane, _ history: History<Record>) -> Answer? {
+        history[seq].map(question)
+    }
 }
 
 /// What arrived from the server, kept bounded: a history per list pane, statistics and gaps.
@@ -113,62 +110,31 @@ public struct FeedState: Sendable, Equatable {
         stateChanges = History(capacity: historyLimit)
     }
 
-    /// The history a list pane shows (nil for Stats): the one place a pane meets its records.
-    public func list(_ pane: Pane) -> (any ListHistory)? {
+    /// Puts `visitor` to the history list pane `pane` shows (nil for Stats): the one place a pane meets its records.
+    public func visit<Visitor: ListVisitor>(_ pane: Pane, _ visitor: inout Visitor) -> Visitor.Answer? {
         switch pane {
-        case .drifts: drifts
-        case .events: events
-        case .state: stateChanges
+        case .drifts: visitor.visit(pane, drifts)
+        case .events: visitor.visit(pane, events)
+        case .state: visitor.visit(pane, stateChanges)
         case .stats: nil
         }
     }
 
-    /// The oldest and newest sequence numbers a list pane holds. Asked for every row drawn, so answered without
-    /// `list(_:)`'s existential (whose conditional conformance is looked up at run time on every call).
-    func seqRange(of pane: Pane) -> (oldest: Int, newest: Int)? {
-        func range<Record>(_ history: History<Record>) -> (oldest: Int, newest: Int)? {
-            guard let oldest = history.oldestSeq, let newest = history.newestSeq else { return nil }
-            return (oldest, newest)
-        }
-        switch pane {
-        case .drifts: return range(drifts)
-        case .events: return range(events)
-        case .state: return range(stateChanges)
-        case .stats: return nil
-        }
-    }
-
-    /// What the filter matches of an item, and who sent it: decided once per item as it arrives, for 10,000 items
-    /// when a filter is set, so also without the existential.
-    func filterFields(of pane: Pane, at seq: Int) -> FilterFields? {
-        switch pane {
-        case .drifts: drifts[seq]?.filterFields
-        case .events: events[seq]?.filterFields
-        case .state: stateChanges[seq]?.filterFields
-        case .stats: nil
-        }
-    }
-
-    func server(of pane: Pane, at seq: Int) -> Int? {
-        switch pane {
-        case .drifts: drifts[seq]?.server
-        case .events: events[seq]?.server
-        case .state: stateChanges[seq]?.server
-        case .stats: nil
-        }
-    }
-
-    /// Each list pane's history, in focus order.
+    /// Puts `visitor` to every list pane's history, in focus order.
     public func visitLists(_ visitor: inout some ListVisitor) {
-        visitor.visit(.drifts, drifts)
-        visitor.visit(.events, events)
-        visitor.visit(.state, stateChanges)
+        for pane in Pane.lists { _ = visit(pane, &visitor) }
+    }
+
+    /// Asks the record at `seq` of `pane`'s history; nil when the pane holds no such record.
+    func record<Answer>(_ pane: Pane, at seq: Int, _ question: @escaping (any ListedRecord) -> Answer) -> Answer? {
+        var asking = RecordAt(seq: seq, question: question)
+        return visit(pane, &asking) ?? nil
     }
 }
 
 extension State {
-    /// Entries in the pane's history, for the status bar and pane titles.
-    public func count(of pane: Pane) -> Int { feed.list(pane)?.count ?? 0 }
-
-    func history(seqRangeOf pane: Pane) -> (oldest: Int, newest: Int)? { feed.seqRange(of: pane) }
+    func history(seqRangeOf pane: Pane) -> (oldest: Int, newest: Int)? {
+        var range = SeqRange()
+        return feed.visit(pane, &range) ?? nil
+    }
 }

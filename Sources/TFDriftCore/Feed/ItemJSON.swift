@@ -98,7 +98,7 @@ extension State {
     /// The item at `seq` of a list pane as one JSON object: its fields, and the message as the server sent it
     /// (parsed when it is whole, else the cleaned text).
     public func itemJSON(_ pane: Pane, _ seq: Int, withMessage: Bool) -> JSONValue? {
-        feed.list(pane)?.json(at: seq, withMessage: withMessage)
+        feed.record(pane, at: seq) { $0.json(withMessage: withMessage) }
     }
 
     /// Every item the pane shows (after its filter, the minimum severity and a pause), oldest first, as NDJSON.

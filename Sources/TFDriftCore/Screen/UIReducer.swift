@@ -264,7 +264,7 @@ enum UIReducer {
     static func openBlastRadius(_ state: inout State) -> [Effect] {
         guard let detail = state.ui.detail else { return [] }
         // The resource as shown, the server's own id text (nil: none named), and the server asked.
-        let named = state.feed.list(detail.pane)?.lookupTarget(at: detail.seq)
+        let named = state.feed.record(detail.pane, at: detail.seq) { record in record.lookupTarget.map { (shown: $0.shown, id: $0.id, server: record.server) } } ?? nil
         guard let named, state.servers.indices.contains(named.server) else { return [] }
         // Not asked: no id to wait for, so no answer can land here.
         var blast = BlastRadius(resourceID: named.shown, lookupID: "", server: named.server, askedAt: state.now)

@@ -8,10 +8,10 @@ extension State {
         return fields
     }
 
-    private func itemFields(_ pane: Pane, _ seq: Int) -> FilterFields? { feed.filterFields(of: pane, at: seq) }
+    private func itemFields(_ pane: Pane, _ seq: Int) -> FilterFields? { feed.record(pane, at: seq) { $0.filterFields } }
 
     /// Which server sent the item.
-    public func serverOf(_ pane: Pane, _ seq: Int) -> Int? { feed.server(of: pane, at: seq) }
+    public func serverOf(_ pane: Pane, _ seq: Int) -> Int? { feed.record(pane, at: seq) { $0.server } }
 
     /// Sequence numbers a pane holds, oldest and newest, before filtering.
     public func retained(_ pane: Pane) -> ClosedRange<Int>? {

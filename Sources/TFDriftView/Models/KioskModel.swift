@@ -28,8 +28,8 @@ extension State {
             servers: isMultiServer ? servers.indices.map { serverName($0) }.joined(separator: " · ") : servers[0].connection.url,
             alarm: kioskAlarm(kiosk, options: options), live: kioskLive(options: options), counterValues: counters, big: tall,
             criticalLines: criticals,
-            drifts: (panes[0], listPaneModel(.drifts, in: panes[0], rows: max(1, panes[0].height - 3), options: options)!),
-            events: (panes[1], listPaneModel(.events, in: panes[1], rows: max(1, panes[1].height - 3), options: options)!),
+            drifts: (panes[0], listPaneModel(ListPanes.drifts, in: panes[0], rows: max(1, panes[0].height - 3), options: options)),
+            events: (panes[1], listPaneModel(ListPanes.events, in: panes[1], rows: max(1, panes[1].height - 3), options: options)),
             statusLine: kioskStatus(kiosk, options: options))
     }
 
@@ -65,10 +65,8 @@ extension State {
         case .polling: parts.append("WebSocket unavailable, polling REST")
         case .down(let phase):
             // The highest attempt count of any server.
-            var link = LinkWords.Link(servers[0].connection, polling: false, now: now)
-            link.phase = phase
-            link.attempt = servers.map(\.connection.attempt).max() ?? 0
-            parts.append(LinkWords.down(link))
+            let attempt = servers.map(\.connection.attempt).max() ?? 0
+            parts.append(LinkWords.down(LinkWords.Link(phase: phase, attempt: attempt, polling: false, now: now)))
         }
         return parts.joined(separator: " · ")
     }

@@ -101,22 +101,7 @@ extension State {
     /// The model of list pane `pane` in `rect` (nil for Stats, which is not a list).
     func listPaneModel(_ pane: Pane, in rect: Rect, rows: Int, options: RenderOptions) -> ListPaneModel? {
         guard let description = ListPanes.description(of: pane) else { return nil }
-        return listPaneModel(of: description, in: rect, rows: rows, options: options)
-    }
-
-    private func listPaneModel(of pane: some ListPaneDescribing, in rect: Rect, rows: Int, options: RenderOptions) -> ListPaneModel {
-        let description = pane.described
-        let context = CellContext(glyphs: options.glyphs, utcOffset: options.utcOffset)
-        let banner = description.banner?(self, options.glyphs)
-        if description.banner != nil, rect.height < 3 {
-            // Collapsed to one line: the pane says why it is empty and leaves its room to the others.
-            var model = ListPaneModel(pane: description.pane, title: description.pane.title, note: "", focused: ui.focus == description.pane, columns: [], rows: [])
-            model.banner = (banner?.0 ?? "", .dim)
-            model.collapsed = true
-            return model
-        }
-        return listPaneModel(
-            description, in: rect, rows: rows - (banner == nil ? 0 : 1), context: context, banner: banner, markers: description.markers?(self, options) ?? [:])
+        return listPaneModel(description, in: rect, rows: rows, options: options)
     }
 
     /// The item the detail view shows, with its pane's sections; nil once it left the pane's history.
@@ -133,11 +118,21 @@ extension State {
     /// A list pane's model: its title and note, the columns that fit, and the rows that fit. Following, the
     /// newest item is on top; held, the first row stays where it was frozen, moving only as far as needed to keep
     /// the selected item on screen (counted in visible rows).
-    func listPaneModel<Item>(
-        _ description: ListPaneDescription<Item>, in rect: Rect, rows: Int, context: CellContext,
-        banner: (String, Role)? = nil, markers: [Int: String] = [:]
-    ) -> ListPaneModel {
+    func listPaneModel(_ described: some ListPaneDescribing, in rect: Rect, rows: Int, options: RenderOptions) -> ListPaneModel {
+        let description = described.described
         let pane = description.pane
+        let banner = description.banner?(self, options.glyphs)
+        if description.banner != nil, rect.height < 3 {
+            // Collapsed to one line: the pane says why it is empty and leaves its room to the others.
+            var model = ListPaneModel(pane: pane, title: pane.title, note: "", focused: ui.focus == pane, columns: [], rows: [])
+            model.banner = (banner?.0 ?? "", .dim)
+            model.collapsed = true
+            return model
+        }
+        // The banner takes a row of those the layout counted.
+        let rows = rows - (banner == nil ? 0 : 1)
+        let context = CellContext(glyphs: options.glyphs, utcOffset: options.utcOffset)
+        let markers = description.markers?(self, options) ?? [:]
         let history = description.history(feed)
         let scroll = ui.scroll(of: pane)
         let newest = newestVisible(pane)
